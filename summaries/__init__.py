@@ -1,0 +1,1 @@
+"""The domain of monthly check-ins: configuration, storage and comparisons. No Slack here."""

@@ -1,0 +1,218 @@
+"""The configuration schema (SPEC section 3): organization, schedule, template, KPIs, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from summaries.formulas import Formula, parse_formula
+
+KEY_PATTERN = r"^[a-z0-9_-]+$"
+Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
+ChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9]{2,}$")]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Text = Annotated[str, Field(min_length=1)]
+SUPPORTED_LOCALES = ("en", "de", "fr", "es", "zh", "ja")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _parse_time(value: object) -> object:
+    if isinstance(value, str):
+        if not _TIME.match(value):
+            raise ValueError("must be a time as HH:MM, e.g. \"09:00\"")
+        hours, minutes = value.split(":")
+        return dt.time(int(hours), int(minutes))
+    return value
+
+
+def _parse_percent(value: object) -> object:
+    """Accept ``5%`` or ``5`` (both five percent, or five points for % KPIs)."""
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").strip()
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            raise ValueError(f"must be a percentage such as 5%, not {value!r}") from None
+    return value
+
+
+Percent = Annotated[Decimal, Field(ge=0)]
+
+
+class Organization(_Strict):
+    name: Text
+    timezone: str = "UTC"
+    locale: Literal["en", "de", "fr", "es", "zh", "ja"] = "en"
+    currency: str = ""
+    fiscal_year_start: int = Field(1, ge=1, le=12)
+    leadership_channel: ChannelId
+    leaders: list[UserId] = []
+    admins: list[UserId] = []
+
+
+class OpenAt(_Strict):
+    day: Literal["last_business_day", "last"] | int = "last_business_day"
+    time: dt.time = dt.time(9, 0)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+
+    @field_validator("day")
+    @classmethod
+    def _day_in_range(cls, value: str | int) -> str | int:
+        if isinstance(value, int) and not (1 <= value <= 28 or -10 <= value <= -1):
+            raise ValueError("must be last_business_day, last, 1..28 or -1..-10")
+        return value
+
+
+class ReminderAt(_Strict):
+    business_days_after_open: int = Field(ge=1, le=20)
+    time: dt.time = dt.time(10, 0)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+
+
+class CloseAt(_Strict):
+    business_day_of_next_month: int = Field(3, ge=1, le=20)
+    time: dt.time = dt.time(18, 0)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+
+
+class HolidayCalendar(_Strict):
+    country: str | None = None
+    subdivision: str | None = None
+    extra: list[dt.date] = []
+
+
+class Schedule(_Strict):
+    open: OpenAt = OpenAt()
+    reminders: list[ReminderAt] = [ReminderAt(business_days_after_open=1),
+                                   ReminderAt(business_days_after_open=3)]
+    close: CloseAt = CloseAt()
+    late_until_days: int = Field(10, ge=0, le=366)
+    holidays: HolidayCalendar = HolidayCalendar()
+
+
+class Section(_Strict):
+    key: Key
+    title: Text
+    hint: str | None = None
+    required: bool = False
+    raises: bool = Field(False, alias="raise")
+
+
+class Kpi(_Strict):
+    key: Key
+    name: Text
+    unit: str = ""
+    decimals: int = Field(0, ge=0, le=6)
+    better: Literal["higher", "lower", "none"] = "higher"
+    accumulate: Literal["sum", "mean", "last"] = "sum"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    tolerance: Percent | None = None
+    formula: str | None = None
+    headline: bool = False
+
+    _tolerance = field_validator("tolerance", mode="before")(_parse_percent)
+
+    @field_validator("formula")
+    @classmethod
+    def _formula_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_formula(value)  # FormulaError is a ValueError: pydantic reports it here
+        return value
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> Kpi:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+    @property
+    def is_percent(self) -> bool:
+        """Percent KPIs compare against targets in points, not relative gaps."""
+        return self.unit.strip() == "%"
+
+    @cached_property
+    def parsed_formula(self) -> Formula | None:
+        return parse_formula(self.formula) if self.formula else None
+
+
+class Department(_Strict):
+    key: Key
+    name: Text
+    parent: Key | None = None
+    manager: UserId
+    sections: list[Key] | None = None
+    kpis: list[Key] = []
+
+
+class TargetSpec(_Strict):
+    """One entry of ``targets:``: a monthly target, an annual plan, or a limit/floor."""
+
+    kpi: Key
+    department: Key | None = None
+    month: Month | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    target: Decimal | None = None
+    stretch: Decimal | None = None
+    annual: Decimal | None = None
+    phasing: list[Annotated[Decimal, Field(ge=0)]] | None = None
+    max: Decimal | None = None
+    min: Decimal | None = None
+    from_: Month | None = Field(None, alias="from")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TargetSpec:
+        if self.month is not None and self.year is not None:
+            raise ValueError("names both month and year; a monthly target takes month, "
+                             "an annual plan takes year")
+        kinds = [self.target is not None, self.annual is not None,
+                 self.max is not None or self.min is not None]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of: target (with month), annual (with year), "
+                             "max or min")
+        if self.target is not None and self.month is None:
+            raise ValueError("a monthly target needs month: YYYY-MM")
+        if self.stretch is not None and self.target is None:
+            raise ValueError("stretch goes with a monthly target")
+        if self.annual is not None and self.year is None:
+            raise ValueError("an annual plan needs year")
+        if self.phasing is not None and self.annual is None:
+            raise ValueError("phasing goes with an annual plan")
+        if self.phasing is not None and (len(self.phasing) != 12 or sum(self.phasing) <= 0):
+            raise ValueError("phasing needs twelve weights that add up to more than zero")
+        if self.from_ is not None and self.max is None and self.min is None:
+            raise ValueError("from goes with a control limit (max) or floor (min)")
+        if (self.max is not None or self.min is not None) and (self.month or self.year):
+            raise ValueError("a control limit or floor takes from: YYYY-MM, not month or year")
+        return self
+
+    @property
+    def kind(self) -> Literal["monthly", "annual", "limit"]:
+        if self.target is not None:
+            return "monthly"
+        return "annual" if self.annual is not None else "limit"
+
+
+class Rules(_Strict):
+    tolerance: Percent = Decimal(5)
+    mom_change: Percent = Decimal(20)
+    yoy_change: Percent = Decimal(15)
+    streak_months: int = Field(3, ge=2, le=24)
+    pacing_grace_months: int = Field(2, ge=0, le=11)
+
+    _percents = field_validator("tolerance", "mom_change", "yoy_change", mode="before")(
+        _parse_percent
+    )

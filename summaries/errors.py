@@ -1,0 +1,44 @@
+"""Errors that name their place: ``FILE:LINE: field: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, at a line and a field."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}:"
+        return f"{place} {self.field}: {self.message}" if self.field else f"{place} {self.message}"
+
+
+class InputError(Exception):
+    """Bad input in a file: carries every problem found, not only the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DomainError(Exception):
+    """A request the domain refuses, with a message fit to show the person who made it."""
+
+
+class PermissionDenied(DomainError):
+    """The person may not do this."""
+
+
+class ValidationFailed(DomainError):
+    """Submitted values are invalid; ``errors`` maps a field (``kpi:<key>``) to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))

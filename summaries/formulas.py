@@ -1,0 +1,132 @@
+"""Derived KPIs: formulas over other KPIs, parsed once, evaluated on decimals."""
+
+from __future__ import annotations
+
+import ast
+import decimal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from simpleeval import SimpleEval
+
+
+def _round(value: Decimal, places: Decimal | int = 0) -> Decimal:
+    return round(Decimal(value), int(places))
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "abs": abs, "round": _round}
+_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.UAdd, ast.USub)
+_ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call,
+                  ast.Load, *_OPERATORS)
+
+
+class FormulaError(ValueError):
+    """A formula that does not parse or uses something outside the allow-list."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: its text, the KPI keys it reads, and a prepared expression."""
+
+    text: str
+    inputs: frozenset[str]
+    _tree: ast.Expression = field(repr=False, compare=False)
+    _constants: Mapping[str, Decimal] = field(repr=False, compare=False)
+
+    def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
+        """Return the formula's value, or None for a missing input or a division by zero."""
+        names: dict[str, Any] = dict(self._constants)
+        for key in self.inputs:
+            value = values.get(key)
+            if value is None:
+                return None
+            names[key] = value
+        evaluator = SimpleEval(names=names, functions=_FUNCTIONS)
+        try:
+            with decimal.localcontext() as ctx:
+                ctx.traps[decimal.DivisionByZero] = True
+                ctx.traps[decimal.InvalidOperation] = True
+                result = evaluator.eval(self.text, previously_parsed=self._tree.body)
+        except (ZeroDivisionError, decimal.DivisionByZero, decimal.InvalidOperation):
+            return None
+        if isinstance(result, bool) or not isinstance(result, int | Decimal):
+            return None
+        number = Decimal(result)
+        return number if number.is_finite() else None
+
+
+def parse_formula(text: str) -> Formula:
+    """Parse ``text`` against the allow-list: numbers, KPI keys, + - * / ( ), min max abs round."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"does not parse: {exc.msg}") from None
+    inputs: set[str] = set()
+    constants: dict[str, Decimal] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise FormulaError(f"not allowed in a formula: {_describe(node)}")
+        if isinstance(node, ast.Call):
+            _check_call(node)
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+                raise FormulaError(f"only numbers may appear as constants, not {node.value!r}")
+        elif isinstance(node, ast.Name) and node.id not in _FUNCTIONS:
+            inputs.add(node.id)
+    tree = _ConstantsToDecimals(text.strip(), constants).visit(tree)
+    ast.fix_missing_locations(tree)
+    return Formula(text.strip(), frozenset(inputs), tree, constants)
+
+
+def _check_call(node: ast.Call) -> None:
+    if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+        raise FormulaError("only min, max, abs and round may be called")
+    if node.keywords or not node.args:
+        raise FormulaError(f"{node.func.id}() takes plain arguments")
+
+
+def _describe(node: ast.AST) -> str:
+    names = {ast.Attribute: "attribute access", ast.Pow: "**", ast.Mod: "%",
+             ast.FloorDiv: "//", ast.Compare: "comparisons", ast.Subscript: "indexing"}
+    return names.get(type(node), type(node).__name__)
+
+
+class _ConstantsToDecimals(ast.NodeTransformer):
+    """Replace numeric literals by names bound to exact decimals (0.1 stays 0.1)."""
+
+    def __init__(self, source: str, constants: dict[str, Decimal]) -> None:
+        self.source = source
+        self.constants = constants
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        name = f"_c{len(self.constants)}"
+        literal = ast.get_source_segment(self.source, node) or repr(node.value)
+        self.constants[name] = Decimal(literal.replace("_", ""))
+        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+
+
+def dependency_cycle(formulas: Mapping[str, frozenset[str]]) -> list[str] | None:
+    """Return one cycle among derived KPIs (as a list of keys, closed), or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(key: str) -> list[str] | None:
+        state[key] = 1
+        stack.append(key)
+        for dep in sorted(formulas.get(key, frozenset())):
+            if dep not in formulas:
+                continue
+            if state.get(dep) == 1:
+                return [*stack[stack.index(dep):], dep]
+            if dep not in state and (found := visit(dep)):
+                return found
+        stack.pop()
+        state[key] = 2
+        return None
+
+    for key in sorted(formulas):
+        if key not in state and (found := visit(key)):
+            return found
+    return None

@@ -1,0 +1,84 @@
+"""Shared fixtures: a database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from summaries.catalog import Catalog, sync_config
+from summaries.config_loader import Config, load_config
+from summaries.db import make_engine, session_factory
+from summaries.models import Base
+from tests.dbutil import fresh_database, postgres_base_url
+
+DATA = Path(__file__).parent / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_report_header() -> str:
+    base = postgres_base_url()
+    return f"database: {'PostgreSQL' if base else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database for the whole run, created empty and dropped at the end."""
+    with fresh_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_maker(engine: sa.Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the run's database; every table is emptied after the test."""
+    yield session_factory(engine)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(session_maker: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work the test commits or not; tables are emptied afterwards."""
+    session = session_maker()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh PostgreSQL database; skips without TEST_DATABASE_URL (fails under CI=true)."""
+    base = postgres_base_url()
+    if base is None:
+        if IN_CI:
+            pytest.fail("TEST_DATABASE_URL is not set, and CI=true needs PostgreSQL tests to run")
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The sample organization of SPEC section 3."""
+    return load_config(DATA / "checkin.yaml")
+
+
+@pytest.fixture
+def catalog(db: Session, config: Config) -> Catalog:
+    """The sample configuration synced into the database (committed)."""
+    result = sync_config(db, config)
+    db.commit()
+    return result

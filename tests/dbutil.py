@@ -1,0 +1,49 @@
+"""Throwaway databases for tests: a SQLite file, or a fresh PostgreSQL database per use."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from summaries.db import make_engine
+
+PG_ENV = "TEST_DATABASE_URL"
+
+
+def postgres_base_url() -> str | None:
+    """The PostgreSQL server tests may use, from TEST_DATABASE_URL, or None."""
+    url = os.environ.get(PG_ENV, "").strip()
+    return url or None
+
+
+@contextmanager
+def fresh_database(tmp_dir: Path) -> Iterator[str]:
+    """Yield the URL of an empty database, dropped afterwards (SQLite unless PostgreSQL is set)."""
+    base = postgres_base_url()
+    if base is None:
+        yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    with fresh_postgres_database(base) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(base: str) -> Iterator[str]:
+    """Create a uniquely named database on the server of ``base``; drop it at the end."""
+    name = f"checkin_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
