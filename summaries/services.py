@@ -1,0 +1,227 @@
+"""Use cases over the stored history. Services flush and never commit: callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from summaries import config as schema
+from summaries.config_loader import Config
+from summaries.dbtypes import utcnow
+from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission
+from summaries.periods import Month, months_between
+from summaries.records import add_revision, get_or_create_period, set_figure
+
+MAX_SECTION_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """What recording a submission did."""
+
+    submission_id: int
+    status: str
+    first_submission: bool
+    changed_fields: tuple[str, ...]
+
+
+def authorize_department(config: Config, department_key: str, user_id: str) -> schema.Department:
+    """Return the department if ``user_id`` manages it or is an admin; else PermissionDenied."""
+    department = config.department_by_key.get(department_key)
+    if department is None:
+        raise DomainError(f"There is no department {department_key!r}.")
+    if user_id != department.manager and not config.is_admin(user_id):
+        raise PermissionDenied(
+            f"Only the manager of {department.name} or an admin can fill in its summary."
+        )
+    return department
+
+
+def validate_submission(config: Config, department: schema.Department,
+                        answers: Mapping[str, str],
+                        figures: Mapping[str, Decimal | None]) -> dict[str, str]:
+    """Check answers and figures against the department's template; map field to message."""
+    errors: dict[str, str] = {}
+    sections = {s.key: s for s in config.sections_of(department)}
+    for key, text in answers.items():
+        if key not in sections:
+            errors[f"section:{key}"] = "not a section of this department's summary"
+        elif len(text) > MAX_SECTION_CHARS:
+            errors[f"section:{key}"] = (
+                f"at most {MAX_SECTION_CHARS:,} characters; this has {len(text):,}")
+    for section in sections.values():
+        if section.required and not answers.get(section.key, "").strip():
+            errors[f"section:{section.key}"] = f"{section.title} is required"
+    kpis = {k.key: k for k in config.kpis_of(department)}
+    for key, value in figures.items():
+        kpi = kpis.get(key)
+        if kpi is None:
+            errors[f"kpi:{key}"] = "not a KPI of this department"
+        elif kpi.formula:
+            errors[f"kpi:{key}"] = f"{kpi.name} is calculated from other figures"
+        elif value is not None:
+            problem = check_figure(kpi, value)
+            if problem:
+                errors[f"kpi:{key}"] = problem
+    return errors
+
+
+def check_figure(kpi: schema.Kpi, value: Decimal) -> str | None:
+    """Why ``value`` is not acceptable for ``kpi``, or None."""
+    if not value.is_finite():
+        return "must be a number"
+    if kpi.min is not None and value < kpi.min:
+        return f"must be at least {kpi.min}{_unit(kpi)}"
+    if kpi.max is not None and value > kpi.max:
+        return f"must be at most {kpi.max}{_unit(kpi)}"
+    return None
+
+
+def _unit(kpi: schema.Kpi) -> str:
+    return "%" if kpi.is_percent else (f" {kpi.unit}" if kpi.unit else "")
+
+
+def record_submission(
+    session: Session, config: Config, *, period: str, department: str, user: str,
+    answers: Mapping[str, str], figures: Mapping[str, Decimal | None],
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Store a department's answers and figures together, keeping a revision of each change.
+
+    Keys absent from ``answers``/``figures`` are left as they are; an empty text or a None
+    figure clears the value. Recording the same values again changes nothing.
+    """
+    spec = authorize_department(config, department, user)
+    errors = validate_submission(config, spec, answers, figures)
+    if errors:
+        raise ValidationFailed(errors)
+    now = now or utcnow()
+    period_row = get_or_create_period(session, str(Month.parse(period)))
+    late = _late_status(config, period_row, now)
+    dept = _department_row(session, department)
+    submission = _submission_row(session, period_row, dept)
+    first = submission.status == "draft"
+    changed = _store_answers(session, submission, answers, user)
+    kpi_ids = dict(session.execute(
+        select(Kpi.key, Kpi.id).where(Kpi.key.in_(list(figures)))).tuples().all())
+    for key, value in figures.items():
+        if set_figure(session, period_row.id, dept.id, kpi_ids[key], key, value,
+                      by=user, source="submitted"):
+            changed.append(f"kpi:{key}")
+    if first:
+        submission.status = "late" if late else "submitted"
+        submission.submitted_by, submission.submitted_at = user, now
+    if changed or first:
+        submission.updated_by, submission.updated_at = user, now
+    submission.draft, submission.draft_updated_at = None, None
+    session.flush()
+    return SubmissionResult(submission.id, submission.status, first, tuple(changed))
+
+
+def _late_status(config: Config, period: Period, now: datetime) -> bool:
+    if period.state != "closed":
+        return False
+    closed = period.closed_at or now
+    if now > closed + timedelta(days=config.schedule.late_until_days):
+        raise DomainError(f"{period.key} is closed and no longer takes late submissions.")
+    return True
+
+
+def _department_row(session: Session, key: str) -> Department:
+    row = session.scalars(select(Department).where(Department.key == key)).first()
+    if row is None:
+        raise DomainError(f"Department {key!r} is not in the database yet; restart the bot.")
+    return row
+
+
+def _submission_row(session: Session, period: Period, dept: Department) -> Submission:
+    row = session.scalars(select(Submission).where(
+        Submission.period_id == period.id, Submission.department_id == dept.id)).first()
+    if row is None:
+        row = Submission(period_id=period.id, department_id=dept.id, status="draft",
+                         created_at=utcnow())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _store_answers(session: Session, submission: Submission, answers: Mapping[str, str],
+                   user: str) -> list[str]:
+    existing = {a.section_key: a for a in submission.answers}
+    changed: list[str] = []
+    for key, raw in answers.items():
+        text = raw.strip()
+        row = existing.get(key)
+        old = row.text if row is not None else None
+        if (old or "") == text:
+            continue
+        if not text and row is not None:
+            submission.answers.remove(row)
+        elif row is None:
+            submission.answers.append(SectionAnswer(section_key=key, text=text))
+        else:
+            row.text = text
+        add_revision(session, submission.period_id, submission.department_id,
+                     f"section:{key}", old, text or None, user, "submitted")
+        changed.append(f"section:{key}")
+    return changed
+
+
+def save_draft(session: Session, config: Config, *, period: str, department: str, user: str,
+               values: Mapping[str, Any]) -> None:
+    """Keep what a manager typed but did not submit; the next form starts from it."""
+    authorize_department(config, department, user)
+    period_row = get_or_create_period(session, str(Month.parse(period)))
+    submission = _submission_row(session, period_row, _department_row(session, department))
+    submission.draft, submission.draft_updated_at = dict(values), utcnow()
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of a KPI series: the value (None when missing) and where it came from."""
+
+    month: str
+    value: Decimal | None
+    source: str | None
+
+
+def read_kpi_series(session: Session, config: Config, *, kpi: str, department: str,
+                    first: Month, last: Month) -> list[SeriesPoint]:
+    """A department's monthly values of one KPI from ``first`` to ``last``, gaps as None.
+
+    A derived KPI is computed month by month from its inputs (None where one is missing).
+    """
+    spec = config.kpi_by_key[kpi]
+    months = [str(m) for m in months_between(first, last)]
+    formula = spec.parsed_formula
+    keys = sorted(formula.inputs) if formula else [kpi]
+    rows = session.execute(
+        select(Period.key, Kpi.key, Figure.value, Figure.source)
+        .join(Period, Figure.period_id == Period.id)
+        .join(Kpi, Figure.kpi_id == Kpi.id)
+        .join(Department, Figure.department_id == Department.id)
+        .where(Department.key == department, Kpi.key.in_(keys),
+               Period.key >= months[0], Period.key <= months[-1])
+    ).tuples().all()
+    values: dict[str, dict[str, Decimal]] = {}
+    sources: dict[str, str] = {}
+    for month, key, value, source in rows:
+        values.setdefault(month, {})[key] = value
+        sources[month] = source
+    points = []
+    for month in months:
+        found = values.get(month, {})
+        if formula is None:
+            points.append(SeriesPoint(month, found.get(kpi), sources.get(month)))
+        else:
+            derived = formula.evaluate(dict(found))
+            points.append(SeriesPoint(month, derived, "derived" if derived is not None else None))
+    return points
