@@ -1,0 +1,167 @@
+"""The ``checkin`` console script. Heavy modules load inside the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from summaries.config_loader import Config
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem to report in one line, with an exit status, and no traceback."""
+
+    def __init__(self, message: str, status: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar of ``checkin``."""
+    parser = argparse.ArgumentParser(
+        prog="checkin",
+        description="Monthly management check-ins in Slack: summaries, KPIs against targets, "
+                    "and a leadership digest.",
+    )
+    parser.add_argument("--config", help="configuration file (default: $CHECKIN_CONFIG "
+                                         "or checkin.yaml)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    config = commands.add_parser("config", help="work with the configuration file")
+    config_sub = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = config_sub.add_parser("check", help="validate the configuration; exit 2 if invalid")
+    check.add_argument("--config", dest="sub_config", help="configuration file")
+    check.set_defaults(handler=_config_check)
+
+    db = commands.add_parser("db", help="manage the database")
+    db_sub = db.add_subparsers(dest="action", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema ($DATABASE_URL)") \
+        .set_defaults(handler=_db_upgrade)
+
+    for noun in ("targets", "figures"):
+        group = commands.add_parser(noun, help=f"import {noun} from CSV")
+        group_sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+        imp = group_sub.add_parser("import", help=f"import {noun} from a long-format CSV file")
+        imp.add_argument("file", help="CSV file (UTF-8, header row required)")
+        imp.add_argument("--dry-run", action="store_true",
+                         help="show what would change and write nothing")
+        imp.set_defaults(handler=_import_csv, noun=noun)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status."""
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    config_path = getattr(args, "sub_config", None) or args.config
+    if config_path:
+        settings = _with_config(settings, config_path)
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    from summaries.errors import InputError
+
+    try:
+        return handler(args, settings)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CommandError as exc:
+        print(f"checkin: {exc}", file=sys.stderr)
+        return exc.status
+
+
+def _with_config(settings: Settings, path: str) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, config_path=path)
+
+
+def load_settings_config(settings: Settings) -> Config:
+    """Load the configuration named by the settings (raises InputError when invalid)."""
+    from summaries.config_loader import load_config
+
+    return load_config(settings.config_path)
+
+
+def _config_check(args: argparse.Namespace, settings: Settings) -> int:
+    config = load_settings_config(settings)
+    print(f"{settings.config_path}: OK: {len(config.departments)} departments, "
+          f"{len(config.kpis)} KPIs, {len(config.sections)} sections, "
+          f"{len(config.targets)} targets")
+    return EXIT_OK
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries.db import make_engine
+    from summaries.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        after = current_revision(engine)
+    except Exception as exc:  # an unreachable database is an operator problem, not a bug
+        raise CommandError(f"database upgrade failed: {_first_line(exc)}", EXIT_FAILED) from exc
+    finally:
+        engine.dispose()
+    state = "already at" if before == after else f"upgraded from {before or 'empty'} to"
+    print(f"database {state} revision {after}")
+    return EXIT_OK
+
+
+def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from summaries.imports import import_figures, import_targets
+
+    from summaries.catalog import sync_config
+    from summaries.db import session_factory, unit_of_work
+
+    config = load_settings_config(settings)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{args.file}: file not found")
+    importer = import_figures if args.noun == "figures" else import_targets
+    engine = open_database(settings)
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            sync_config(session, config)
+            report = importer(session, config, path, filename=args.file,
+                              by=f"import:{path.name}", dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    for change in report.changes:
+        print(f"  {change}")
+    print(report.summary())
+    return EXIT_OK
+
+
+def open_database(settings: Settings) -> Engine:
+    """An engine on a database whose schema is current, or a CommandError saying what to do."""
+    from summaries.db import make_engine
+    from summaries.migrate import current_revision, head_revision
+
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise CommandError(f"cannot open the database: {_first_line(exc)}", EXIT_FAILED) from exc
+    if current != head_revision():
+        engine.dispose()
+        raise CommandError("the database schema is not current: run `checkin db upgrade` first")
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
