@@ -121,10 +121,9 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from summaries.imports import import_figures, import_targets
-
     from summaries.catalog import sync_config
-    from summaries.db import session_factory, unit_of_work
+    from summaries.db import session_factory
+    from summaries.imports import import_figures, import_targets
 
     config = load_settings_config(settings)
     path = Path(args.file)
@@ -132,12 +131,17 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{args.file}: file not found")
     importer = import_figures if args.noun == "figures" else import_targets
     engine = open_database(settings)
+    session = session_factory(engine)()
     try:
-        with unit_of_work(session_factory(engine)) as session:
-            sync_config(session, config)
-            report = importer(session, config, path, filename=args.file,
-                              by=f"import:{path.name}", dry_run=args.dry_run)
+        sync_config(session, config)
+        report = importer(session, config, path, filename=args.file,
+                          by=f"import:{path.name}", dry_run=args.dry_run)
+        if args.dry_run:
+            session.rollback()  # a dry run leaves the database exactly as it was
+        else:
+            session.commit()
     finally:
+        session.close()
         engine.dispose()
     for change in report.changes:
         print(f"  {change}")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, order=True)

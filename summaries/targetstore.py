@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from summaries.dbtypes import utcnow
 from summaries.models import Target
@@ -33,21 +34,31 @@ class TargetValue:
                 and phasing == self.phasing)
 
 
-def latest_row(session: Session, wanted: TargetValue) -> Target | None:
-    """The most recent row for the same kind, KPI, department and month or year."""
+def latest_row(session: Session, wanted: TargetValue, source: str | None = None) -> Target | None:
+    """The most recent row for the same kind, KPI, department and month or year.
+
+    With ``source``, only rows recorded from that source count.
+    """
     query = select(Target).where(
         Target.kind == wanted.kind,
         Target.kpi_id == wanted.kpi_id,
         _is(Target.department_id, wanted.department_id),
         _is(Target.month, wanted.month),
         _is(Target.year, wanted.year),
-    ).order_by(Target.recorded_at.desc(), Target.id.desc()).limit(1)
+    )
+    if source is not None:
+        query = query.where(Target.source == source)
+    query = query.order_by(Target.recorded_at.desc(), Target.id.desc()).limit(1)
     return session.scalars(query).first()
 
 
 def record_target(session: Session, wanted: TargetValue, source: str) -> Target | None:
-    """Add a row unless the latest one already says the same; return the new row, if any."""
-    current = latest_row(session, wanted)
+    """Add a row unless the latest one already says the same; return the new row, if any.
+
+    The configuration file is compared only with what it said before, so re-reading an
+    unchanged file never undoes a target imported from CSV since.
+    """
+    current = latest_row(session, wanted, source="config" if source == "config" else None)
     if current is not None and wanted.same_as(current):
         return None
     row = Target(
@@ -61,5 +72,5 @@ def record_target(session: Session, wanted: TargetValue, source: str) -> Target 
     return row
 
 
-def _is(column, value):  # type: ignore[no-untyped-def]
+def _is(column: InstrumentedAttribute[Any], value: object) -> ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
