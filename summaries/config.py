@@ -9,14 +9,20 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from summaries.formulas import Formula, parse_formula
 
 KEY_PATTERN = r"^[a-z0-9_-]+$"
+USER_ID_PATTERN = r"^[UW][A-Z0-9]{2,}$"
+CHANNEL_ID_PATTERN = r"^[CGD][A-Z0-9]{2,}$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# The error type of a whole-entry check that belongs to one field; ctx["field"] names it.
+FIELD_ERROR = "config_field"
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
-UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
-ChannelId = Annotated[str, Field(pattern=r"^[CGD][A-Z0-9]{2,}$")]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+UserId = Annotated[str, Field(pattern=USER_ID_PATTERN)]
+ChannelId = Annotated[str, Field(pattern=CHANNEL_ID_PATTERN)]
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 SUPPORTED_LOCALES = ("en", "de", "fr", "es", "zh", "ja")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
@@ -26,13 +32,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _field_error(field: str, message: str) -> PydanticCustomError:
+    """A problem found by a whole-entry check that belongs to one of the entry's fields."""
+    return PydanticCustomError(FIELD_ERROR, message, {"field": field})
+
+
 def _parse_time(value: object) -> object:
-    if isinstance(value, str):
-        if not _TIME.match(value):
-            raise ValueError("must be a time as HH:MM, e.g. \"09:00\"")
-        hours, minutes = value.split(":")
+    """Accept ``"09:00"`` (or ``9:00``); refuse numbers, which would read as seconds."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and _TIME.match(value.strip()):
+        hours, minutes = value.strip().split(":")
         return dt.time(int(hours), int(minutes))
-    return value
+    shown = repr(value) if isinstance(value, str) else str(value)
+    raise ValueError(f"must be a time as HH:MM, e.g. \"09:00\", not {shown}")
 
 
 def _parse_percent(value: object) -> object:
@@ -66,12 +79,18 @@ class OpenAt(_Strict):
 
     _time = field_validator("time", mode="before")(_parse_time)
 
-    @field_validator("day")
+    @field_validator("day", mode="before")
     @classmethod
-    def _day_in_range(cls, value: str | int) -> str | int:
-        if isinstance(value, int) and not (1 <= value <= 28 or -10 <= value <= -1):
-            raise ValueError("must be last_business_day, last, 1..28 or -1..-10")
-        return value
+    def _day_in_range(cls, value: object) -> object:
+        # One message for every wrong value, rather than one per member of the union.
+        if isinstance(value, str) and value in ("last_business_day", "last"):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            value = int(value)  # day: "5", quoted
+        if isinstance(value, int) and not isinstance(value, bool) and (
+                1 <= value <= 28 or -10 <= value <= -1):
+            return value
+        raise ValueError("must be last_business_day, last, 1..28 or -1..-10")
 
 
 class ReminderAt(_Strict):
@@ -136,7 +155,7 @@ class Kpi(_Strict):
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Kpi:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise _field_error("max", "min is greater than max")
         return self
 
     @property
@@ -173,30 +192,45 @@ class TargetSpec(_Strict):
     min: Decimal | None = None
     from_: Month | None = Field(None, alias="from")
 
+    @field_validator("phasing")
+    @classmethod
+    def _twelve_weights(cls, value: list[Decimal] | None) -> list[Decimal] | None:
+        if value is not None:
+            if len(value) != 12:
+                raise ValueError("needs twelve weights, one per month of the fiscal year, "
+                                 f"not {len(value)}")
+            if sum(value) <= 0:
+                raise ValueError("needs weights that add up to more than zero")
+        return value
+
     @model_validator(mode="after")
     def _one_kind(self) -> TargetSpec:
         if self.month is not None and self.year is not None:
             raise ValueError("names both month and year; a monthly target takes month, "
                              "an annual plan takes year")
+        # The keys that belong to one kind first, so the message names the stray key.
+        if self.stretch is not None and self.target is None:
+            raise _field_error("stretch", "stretch goes with a monthly target")
+        if self.phasing is not None and self.annual is None:
+            raise _field_error("phasing", "phasing goes with an annual plan")
         kinds = [self.target is not None, self.annual is not None,
                  self.max is not None or self.min is not None]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of: target (with month), annual (with year), "
                              "max or min")
         if self.target is not None and self.month is None:
-            raise ValueError("a monthly target needs month: YYYY-MM")
-        if self.stretch is not None and self.target is None:
-            raise ValueError("stretch goes with a monthly target")
+            raise _field_error("month", "a monthly target needs month: YYYY-MM")
         if self.annual is not None and self.year is None:
-            raise ValueError("an annual plan needs year")
-        if self.phasing is not None and self.annual is None:
-            raise ValueError("phasing goes with an annual plan")
-        if self.phasing is not None and (len(self.phasing) != 12 or sum(self.phasing) <= 0):
-            raise ValueError("phasing needs twelve weights that add up to more than zero")
+            raise _field_error("year", "an annual plan needs year")
+        if self.department is None and self.kind != "limit":
+            # Only control limits and floors apply to every department (SPEC sections 3, 10).
+            kind = "a monthly target" if self.kind == "monthly" else "an annual plan"
+            raise _field_error("department", f"{kind} needs a department")
         if self.from_ is not None and self.max is None and self.min is None:
-            raise ValueError("from goes with a control limit (max) or floor (min)")
-        if (self.max is not None or self.min is not None) and (self.month or self.year):
-            raise ValueError("a control limit or floor takes from: YYYY-MM, not month or year")
+            raise _field_error("from", "from goes with a control limit (max) or floor (min)")
+        if self.kind == "limit" and (self.month is not None or self.year is not None):
+            raise _field_error("month" if self.month is not None else "year",
+                               "a control limit or floor takes from: YYYY-MM, not month or year")
         return self
 
     @property

@@ -51,8 +51,12 @@ def cross_check(
         if spec.department is not None and spec.department not in department_keys:
             report.add(("targets", index, "department"),
                        f"unknown department {spec.department!r}")
-    if organization is not None:
-        _check_timezone(report, organization.timezone)
+    # From the raw data when the organization has another mistake: report everything at once.
+    raw_org = data.get("organization")
+    timezone = organization.timezone if organization is not None else (
+        raw_org.get("timezone") if isinstance(raw_org, dict) else None)
+    if isinstance(timezone, str):
+        _check_timezone(report, timezone)
     _check_holidays(report, data)
 
 
@@ -60,7 +64,8 @@ def _raw_keys(data: dict[str, Any], name: str) -> set[str]:
     items = data.get(name)
     if not isinstance(items, list):
         return set()
-    return {item["key"] for item in items if isinstance(item, dict) and "key" in item}
+    return {item["key"] for item in items
+            if isinstance(item, dict) and isinstance(item.get("key"), str)}
 
 
 def _check_duplicates(report: Reporter, data: dict[str, Any], name: str) -> None:

@@ -10,6 +10,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from summaries.config import (
+    CHANNEL_ID_PATTERN,
+    FIELD_ERROR,
+    KEY_PATTERN,
+    MONTH_PATTERN,
+    USER_ID_PATTERN,
     Department,
     Kpi,
     Organization,
@@ -89,6 +94,8 @@ def load_config(path: str | Path) -> Config:
 def parse_config(text: str, filename: str = "checkin.yaml") -> Config:
     """Validate configuration text; ``filename`` is the name errors are reported under."""
     data, lines = load_yaml(text, filename)
+    if data is None:  # "---" alone or "~": as empty as an empty file
+        data, lines = {}, LineMap()
     report = _Report(filename, lines)
     if not isinstance(data, dict):
         report.add((), "the file must be a mapping of organization, schedule, kpis, ...")
@@ -161,7 +168,10 @@ class _Report:
             return model.model_validate(value)
         except ValidationError as exc:
             for error in exc.errors():
-                self.add((*path, *_clean_loc(error["loc"])), _message(error))
+                where = (*path, *_clean_loc(error["loc"]))
+                if error["type"] == FIELD_ERROR:  # a whole-entry check naming its field
+                    where = (*where, (error.get("ctx") or {})["field"])
+                self.add(where, _message(error))
             return None
 
 
@@ -171,6 +181,14 @@ def _clean_loc(loc: Sequence[Any]) -> Iterator[str | int]:
         if isinstance(part, int) or (isinstance(part, str) and "[" not in part
                                      and part not in ("int", "str", "function-after")):
             yield part
+
+
+_PATTERN_WORDS = {
+    KEY_PATTERN: "a key: use lowercase letters, digits, - and _",
+    USER_ID_PATTERN: "a Slack user id (such as U0123ABCD)",
+    CHANNEL_ID_PATTERN: "a Slack channel id (such as C0123ABCD)",
+    MONTH_PATTERN: "a month (YYYY-MM)",
+}
 
 
 def _message(error: Any) -> str:
@@ -183,6 +201,9 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         return f"must be one of {_choices(ctx.get('expected', ''))}"
     if kind == "string_pattern_mismatch":
+        described = _PATTERN_WORDS.get(str(ctx.get("pattern")))
+        if described:
+            return f"{error['input']!r} is not {described}"
         return f"{error['input']!r} does not match {ctx.get('pattern')}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))

@@ -11,12 +11,25 @@ from typing import Any
 
 from simpleeval import SimpleEval
 
+_MAX_PLACES = 100  # round(x, 1E+999999) would build a million-digit integer first
+
 
 def _round(value: Decimal, places: Decimal | int = 0) -> Decimal:
-    return round(Decimal(value), int(places))
+    """Round half away from zero, as spreadsheets do: round(2.5) is 3, round(-2.5) is -3."""
+    wanted = Decimal(places)
+    if not wanted.is_finite() or abs(wanted) > _MAX_PLACES:
+        raise ValueError("round() places out of range")  # evaluate() gives no value
+    digits = int(places)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    # round(1234, -2) is 1200, not 1.2E+3
+    return rounded if digits >= 0 else rounded.quantize(Decimal(1))
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "abs": abs, "round": _round}
+# How many arguments each function takes: (fewest, most); None is no limit.
+_ARITY: dict[str, tuple[int, int | None]] = {
+    "min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 2),
+}
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.UAdd, ast.USub)
 _ALLOWED_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Call,
                   ast.Load, *_OPERATORS)
@@ -48,8 +61,10 @@ class Formula:
             with decimal.localcontext() as ctx:
                 ctx.traps[decimal.DivisionByZero] = True
                 ctx.traps[decimal.InvalidOperation] = True
+                ctx.traps[decimal.Overflow] = True
                 result = evaluator.eval(self.text, previously_parsed=self._tree.body)
-        except (ZeroDivisionError, decimal.DivisionByZero, decimal.InvalidOperation):
+        except (ArithmeticError, ValueError):
+            # Division by zero, overflow, NaN or infinite inputs: no value, never a crash.
             return None
         if isinstance(result, bool) or not isinstance(result, int | Decimal):
             return None
@@ -65,17 +80,22 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError(f"does not parse: {exc.msg}") from None
     inputs: set[str] = set()
     constants: dict[str, Decimal] = {}
-    for node in ast.walk(tree):
+    called: set[int] = set()  # the Name nodes that are the function of a call
+    for node in ast.walk(tree):  # breadth first: a call comes before the name it calls
         if not isinstance(node, _ALLOWED_NODES):
             raise FormulaError(f"not allowed in a formula: {_describe(node)}")
         if isinstance(node, ast.Call):
             _check_call(node)
+            called.add(id(node.func))
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
                 raise FormulaError(f"only numbers may appear as constants, not {node.value!r}")
-        elif isinstance(node, ast.Name) and node.id not in _FUNCTIONS:
+        elif isinstance(node, ast.Name) and node.id in _FUNCTIONS:
+            if id(node) not in called:  # min + 1 would fail at every evaluation
+                raise FormulaError(f"{node.id} is a function: write {node.id}(...)")
+        elif isinstance(node, ast.Name):
             inputs.add(node.id)
-    tree = _ConstantsToDecimals(text.strip(), constants).visit(tree)
+    tree = _ConstantsToDecimals(text.strip(), constants, frozenset(inputs)).visit(tree)
     ast.fix_missing_locations(tree)
     return Formula(text.strip(), frozenset(inputs), tree, constants)
 
@@ -83,8 +103,14 @@ def parse_formula(text: str) -> Formula:
 def _check_call(node: ast.Call) -> None:
     if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
         raise FormulaError("only min, max, abs and round may be called")
+    name = node.func.id
     if node.keywords or not node.args:
-        raise FormulaError(f"{node.func.id}() takes plain arguments")
+        raise FormulaError(f"{name}() takes plain arguments")
+    fewest, most = _ARITY[name]
+    if len(node.args) < fewest or (most is not None and len(node.args) > most):
+        wanted = {"min": "two or more arguments", "max": "two or more arguments",
+                  "abs": "one argument", "round": "a value and, optionally, decimal places"}
+        raise FormulaError(f"{name}() takes {wanted[name]}")
 
 
 def _describe(node: ast.AST) -> str:
@@ -96,12 +122,16 @@ def _describe(node: ast.AST) -> str:
 class _ConstantsToDecimals(ast.NodeTransformer):
     """Replace numeric literals by names bound to exact decimals (0.1 stays 0.1)."""
 
-    def __init__(self, source: str, constants: dict[str, Decimal]) -> None:
+    def __init__(self, source: str, constants: dict[str, Decimal], taken: frozenset[str]
+                 ) -> None:
         self.source = source
         self.constants = constants
+        self.taken = taken  # names the formula reads: a constant must not shadow one
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        name = f"_c{len(self.constants)}"
+        number = len(self.constants)
+        while (name := f"_C{number}") in self.taken or name in self.constants:
+            number += 1
         literal = ast.get_source_segment(self.source, node) or repr(node.value)
         self.constants[name] = Decimal(literal.replace("_", ""))
         return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)

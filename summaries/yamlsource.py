@@ -17,6 +17,13 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+# A configuration file has a few thousand nodes; aliases that expand far beyond this are an
+# "alias bomb" (billion laughs), refused rather than expanded.
+MAX_NODES = 200_000
 
 
 class LineMap:
@@ -56,71 +63,130 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise InputError([Problem(filename, line, "", f"invalid YAML: {exc.problem}")]) from None
+        message = exc.problem or exc.context or "cannot parse"
+        if exc.context and message.startswith("but "):  # "expected ..., but found ..."
+            message = f"{exc.context}, {message}"
+        raise InputError([Problem(filename, line, "", f"invalid YAML: {message}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character or invalid text
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        raise InputError(
+            [Problem(filename, line, "", f"invalid YAML: character {shown} is not allowed")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(filename, 1, "", f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(filename, 1, "", "invalid YAML: nested too deeply")]) from None
     if node is None:
         return {}, lines
     problems: list[Problem] = []
-    data = _convert(node, (), lines, problems, filename)
+    converter = _Converter(lines, problems, filename)
+    try:
+        data = converter.convert(node, (), node.start_mark.line + 1)
+    except RecursionError:
+        raise InputError([Problem(filename, 1, "", "invalid YAML: nested too deeply")]) from None
     if problems:
         raise InputError(problems)
     return data, lines
 
 
-def _convert(
-    node: yaml.Node, path: Path, lines: LineMap, problems: list[Problem], filename: str
-) -> Any:
-    line = node.start_mark.line + 1
-    lines.set(path, line)
-    if isinstance(node, yaml.MappingNode):
+class _Converter:
+    """Turn composed nodes into plain data, recording lines and collecting problems."""
+
+    def __init__(self, lines: LineMap, problems: list[Problem], filename: str) -> None:
+        self.lines = lines
+        self.problems = problems
+        self.filename = filename
+        self.count = 0
+        self.active: set[int] = set()  # nodes being converted: an alias to one is a loop
+
+    def problem(self, node: yaml.Node, path: Path, message: str) -> None:
+        self.problems.append(
+            Problem(self.filename, node.start_mark.line + 1, format_path(path), message)
+        )
+
+    def convert(self, node: yaml.Node, path: Path, line: int) -> Any:
+        """Convert ``node`` found at ``path``; ``line`` is where the path is named."""
+        self.lines.set(path, line)
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self.problem(node, (), f"the document expands to more than {MAX_NODES} "
+                                       "values (aliases used too often)")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if node.tag not in (_MAP, _SEQ):
+            self.problem(node, path, f"unsupported YAML tag {node.tag}")
+            return None
+        if id(node) in self.active:
+            self.problem(node, path, "an alias refers to a node that contains it")
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            return [
+                self.convert(item, (*path, index), item.start_mark.line + 1)
+                for index, item in enumerate(node.value)
+            ]
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, path, problems, filename)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
+                self.problem(key_node, path,
+                             "merge keys (<<) are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, path, "a key must be a plain value")
+                continue
+            before = len(self.problems)
+            key = self.scalar(key_node, path)
+            if len(self.problems) > before:
+                continue
+            key_line = key_node.start_mark.line + 1
             if key in result:
-                problems.append(
-                    Problem(filename, key_node.start_mark.line + 1, format_path((*path, key)),
-                            "duplicate key")
+                self.problems.append(
+                    Problem(self.filename, key_line, format_path((*path, key)), "duplicate key")
                 )
                 continue
-            result[key] = _convert(value_node, (*path, key), lines, problems, filename)
+            # The key's line: for a nested block, where its name is written, not its first item.
+            result[key] = self.convert(value_node, (*path, key), key_line)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, index), lines, problems, filename)
-            for index, item in enumerate(node.value)
-        ]
-    return _scalar(node, path, problems, filename)
 
-
-def _scalar(node: yaml.Node, path: Path, problems: list[Problem], filename: str) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        problems.append(Problem(filename, node.start_mark.line + 1, format_path(path),
-                                "a key must be a plain value"))
-        return None
-    value: str = node.value
-    tag = node.tag
-    if tag in (_STR, _TIMESTAMP):
-        # Dates stay text; the schema parses them, so messages speak of the field, not of YAML.
-        return value
-    if tag == _INT:
-        if ":" in value:  # YAML 1.1 reads 10:00 as sexagesimal 600; people mean a time.
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        value: str = node.value
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP):
+            # Dates stay text; the schema parses them, so messages speak of the field.
             return value
-        return _integer(value)
-    if tag == _FLOAT:
-        try:
-            number = Decimal(value.replace("_", ""))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            problems.append(Problem(filename, node.start_mark.line + 1, format_path(path),
-                                    f"not a finite number: {value!r}"))
-        return number
-    if tag == _BOOL:
-        return value.lower() in ("true", "yes", "on", "y")
-    if tag == _NULL:
+        if tag == _INT:
+            if ":" in value:  # YAML 1.1 reads 10:00 as sexagesimal 600; people mean a time.
+                return value
+            return _integer(value)
+        if tag == _FLOAT:
+            try:
+                number = Decimal(value.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                self.problem(node, path, f"not a finite number: {value!r}")
+                return None
+            return number
+        if tag == _BOOL:
+            # Only true and false (YAML 1.2): yes/no/on/off stay text, so that country: NO
+            # (Norway) and subdivision: ON (Ontario) mean what they say. Boolean fields still
+            # accept yes/no/on/off as text.
+            lowered = value.lower()
+            return lowered == "true" if lowered in ("true", "false") else value
+        if tag == _NULL:
+            return None
+        self.problem(node, path, f"unsupported YAML tag {tag}")
         return None
-    problems.append(Problem(filename, node.start_mark.line + 1, format_path(path),
-                            f"unsupported YAML tag {tag}"))
-    return None
 
 
 def _integer(value: str) -> int | str:

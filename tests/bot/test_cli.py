@@ -61,7 +61,7 @@ def test_config_check_reports_five_mistakes_on_five_lines(
         f"northfield.yaml:{line_of(path, 'parent: sales')}: departments[3].parent: "
         "unknown department 'sales'",
         f"northfield.yaml:{line_of(path, '2026-13')}: targets[5].month: "
-        "'2026-13' does not match ^\\d{4}-(0[1-9]|1[0-2])$",
+        "'2026-13' is not a month (YYYY-MM)",
     ]
 
 
