@@ -14,15 +14,19 @@ from summaries.catalog import Catalog, sync_config
 from summaries.config_loader import Config, load_config
 from summaries.db import make_engine, session_factory
 from summaries.models import Base
-from tests.dbutil import fresh_database, postgres_base_url
+from tests.dbutil import (
+    fresh_database,
+    fresh_postgres_database,
+    postgres_base_url,
+    suite_uses_postgres,
+)
 
 DATA = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_report_header() -> str:
-    base = postgres_base_url()
-    return f"database: {'PostgreSQL' if base else 'SQLite'}"
+    return f"database: {'PostgreSQL' if suite_uses_postgres() else 'SQLite'}"
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +70,7 @@ def postgres_url(tmp_path: Path) -> Iterator[str]:
         if IN_CI:
             pytest.fail("TEST_DATABASE_URL is not set, and CI=true needs PostgreSQL tests to run")
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    with fresh_database(tmp_path) as url:
+    with fresh_postgres_database(base) as url:
         yield url
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from summaries.db import make_engine
 
 PG_ENV = "TEST_DATABASE_URL"
+BACKEND_ENV = "TEST_BACKEND"  # sqlite or postgresql; default: postgresql when PG_ENV is set
 
 
 def postgres_base_url() -> str | None:
@@ -22,10 +23,18 @@ def postgres_base_url() -> str | None:
     return url or None
 
 
+def suite_uses_postgres() -> bool:
+    """Whether the general suite runs on PostgreSQL (else SQLite)."""
+    backend = os.environ.get(BACKEND_ENV, "").strip().lower()
+    if backend:
+        return backend.startswith("postgres")
+    return postgres_base_url() is not None
+
+
 @contextmanager
 def fresh_database(tmp_dir: Path) -> Iterator[str]:
-    """Yield the URL of an empty database, dropped afterwards (SQLite unless PostgreSQL is set)."""
-    base = postgres_base_url()
+    """Yield the URL of an empty database of the suite's backend, dropped afterwards."""
+    base = postgres_base_url() if suite_uses_postgres() else None
     if base is None:
         yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.db'}"
         return

@@ -187,3 +187,12 @@ def test_the_examples_check_and_import_cleanly(
     assert months[0] == "2025-10"
     assert months[-1] == "2026-10"
     assert len(months) == 13
+
+
+def test_db_upgrade_accepts_a_plain_postgresql_url(
+    postgres_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    monkeypatch.setenv("DATABASE_URL", plain)
+    assert main(["db", "upgrade"]) == 0
+    assert capsys.readouterr().out.startswith("database upgraded from empty")

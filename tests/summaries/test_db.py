@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import func, select
+
+from summaries.db import make_engine, session_factory, unit_of_work
+from summaries.models import Base, Period
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'checkin.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_unit_of_work_commits_on_success_and_rolls_back_on_error(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'uow.db'}")
+    Base.metadata.create_all(engine)
+    factory = session_factory(engine)
+    with unit_of_work(factory) as session:
+        session.add(Period(key="2026-10"))
+    with pytest.raises(RuntimeError), unit_of_work(factory) as session:
+        session.add(Period(key="2026-11"))
+        session.flush()
+        raise RuntimeError("boom")
+    with factory() as session:
+        assert session.scalars(select(Period.key)).all() == ["2026-10"]
+        assert session.scalar(select(func.count()).select_from(Period)) == 1
+    engine.dispose()
+
+
+def test_a_foreign_key_violation_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fk.db'}")
+    Base.metadata.create_all(engine)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO submissions (period_id, department_id, status, created_at) "
+            "VALUES (99, 99, 'draft', '2026-10-31 00:00:00')")
+    engine.dispose()
