@@ -24,10 +24,15 @@ def test_unit_of_work_commits_on_success_and_rolls_back_on_error(tmp_path: Path)
     factory = session_factory(engine)
     with unit_of_work(factory) as session:
         session.add(Period(key="2026-10"))
-    with pytest.raises(RuntimeError), unit_of_work(factory) as session:
-        session.add(Period(key="2026-11"))
-        session.flush()
-        raise RuntimeError("boom")
+
+    def fail_half_way() -> None:
+        with unit_of_work(factory) as session:
+            session.add(Period(key="2026-11"))
+            session.flush()
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
     with factory() as session:
         assert session.scalars(select(Period.key)).all() == ["2026-10"]
         assert session.scalar(select(func.count()).select_from(Period)) == 1
