@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         imp = group_sub.add_parser("import", help=f"import {noun} from a long-format CSV file")
         imp.add_argument("file", help="CSV file (UTF-8, header row required)")
         imp.add_argument("--dry-run", action="store_true",
-                         help="show what would change and write nothing")
+                         help="list what would change and write nothing")
+        imp.add_argument("-v", "--verbose", action="store_true",
+                         help="list every change, not only the summary")
         imp.set_defaults(handler=_import_csv, noun=noun)
     return parser
 
@@ -143,8 +145,9 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         session.close()
         engine.dispose()
-    for change in report.changes:
-        print(f"  {change}")
+    if args.dry_run or args.verbose:
+        for change in report.changes:
+            print(f"  {change}")
     print(report.summary())
     return EXIT_OK
 

@@ -196,3 +196,17 @@ def test_db_upgrade_accepts_a_plain_postgresql_url(
     monkeypatch.setenv("DATABASE_URL", plain)
     assert main(["db", "upgrade"]) == 0
     assert capsys.readouterr().out.startswith("database upgraded from empty")
+
+
+def test_dry_run_lists_each_change_row_by_row(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "targets.csv"
+    path.write_text(GOOD_TARGETS, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["targets", "import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("  line 2: target revenue key-accounts 2026-10: "
+                      "new 5200000 stretch 5600000")
+    assert len(out) == 4
+    assert count_targets(database) == 0
