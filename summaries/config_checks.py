@@ -45,12 +45,7 @@ def cross_check(
         _check_duplicates(report, data, name)
     _check_departments(report, departments, section_keys, kpi_keys, department_keys)
     _check_formulas(report, kpis, kpi_keys)
-    for index, spec in targets:
-        if spec.kpi not in kpi_keys:
-            report.add(("targets", index, "kpi"), f"unknown KPI {spec.kpi!r}")
-        if spec.department is not None and spec.department not in department_keys:
-            report.add(("targets", index, "department"),
-                       f"unknown department {spec.department!r}")
+    _check_targets(report, targets, departments, kpi_keys, department_keys)
     # From the raw data when the organization has another mistake: report everything at once.
     raw_org = data.get("organization")
     timezone = organization.timezone if organization is not None else (
@@ -100,6 +95,9 @@ def _check_departments(
         for i, key in enumerate(dept.sections or []):
             if key not in section_keys:
                 report.add(("departments", index, "sections", i), f"unknown section {key!r}")
+            elif key in (dept.sections or [])[:i]:
+                report.add(("departments", index, "sections", i),
+                           f"section {key!r} listed twice")
         if dept.parent is None:
             continue
         if dept.parent == dept.key:
@@ -117,6 +115,35 @@ def _check_departments(
             reported.update(chain)
             report.add(("departments", index_of[start], "parent"),
                        "parent cycle: " + " -> ".join([*chain, start]))
+
+
+def _check_targets(
+    report: Reporter,
+    targets: list[tuple[int, TargetSpec]],
+    departments: list[tuple[int, Department]],
+    kpi_keys: set[str],
+    department_keys: set[str],
+) -> None:
+    reported_by = {dept.key: set(dept.kpis) for _, dept in departments}
+    first_at: dict[tuple[object, ...], int] = {}
+    for index, spec in targets:
+        if spec.kpi not in kpi_keys:
+            report.add(("targets", index, "kpi"), f"unknown KPI {spec.kpi!r}")
+        elif spec.department is not None and spec.department not in department_keys:
+            report.add(("targets", index, "department"),
+                       f"unknown department {spec.department!r}")
+        elif spec.department in reported_by and spec.kpi not in reported_by[spec.department]:
+            report.add(("targets", index, "kpi"),
+                       f"{spec.department} does not report KPI {spec.kpi!r} (add it to the "
+                       "department's kpis)")
+        kinds = [spec.kind] if spec.kind != "limit" else [
+            kind for kind, value in (("max", spec.max), ("min", spec.min)) if value is not None]
+        for kind in kinds:
+            identity = (kind, spec.kpi, spec.department, spec.month, spec.year, spec.from_)
+            if identity in first_at:
+                report.add(("targets", index), f"duplicate of targets[{first_at[identity]}]")
+            else:
+                first_at[identity] = index
 
 
 def _check_formulas(report: Reporter, kpis: list[tuple[int, Kpi]], kpi_keys: set[str]) -> None:

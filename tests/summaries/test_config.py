@@ -443,6 +443,17 @@ ONE_MISTAKE = {
     "target for an unknown department": (
         {"department: safety, month": "department: safety-office, month"},
         "safety-office", "targets[5].department", "unknown department 'safety-office'"),
+    "target for a KPI the department does not report": (
+        {"{kpi: inspections, department: safety": "{kpi: revenue, department: safety"},
+        "{kpi: revenue, department: safety", "targets[5].kpi",
+        "safety does not report KPI 'revenue' (add it to the department's kpis)"),
+    "the same target twice": (
+        {"{kpi: churn_rate, max: 3.0}": "{kpi: arrears_recovery, min: 97.0, from: 2026-01}"},
+        "min: 98.0", "targets[4]", "duplicate of targets[3]"),
+    "section listed twice in a department": (
+        {"sections: [activities, team, problems, plan]":
+            "sections: [activities, team, problems, team]"},
+        "sections: [activities", "departments[4].sections[3]", "section 'team' listed twice"),
     "unknown top-level key": (
         {"rules:": "rule:"},
         "rule:", "rule", "unknown section; expected one of organization, schedule, sections, "
