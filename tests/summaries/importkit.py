@@ -1,0 +1,54 @@
+"""Shared data and helpers for the CSV import tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from summaries.errors import InputError
+from summaries.models import Base, Figure, Period, Revision, Target
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+TARGETS_HEADER = "kpi,department,month,target,stretch"
+TARGETS_OK = """\
+kpi,department,month,target,stretch
+revenue,east-county,2026-09,2300000,2600000
+revenue,west-county,2026-09,2100000,
+arrears_recovery,east-county,2026-09,98.5,
+revenue,marketing,2026-09,6600000,7000000
+inspections,safety,2026-09,3,
+"""
+FIGURES_OK = """\
+kpi,department,month,value
+revenue,east-county,2026-09,2400000
+arrears_recovery,east-county,2026-09,98.7
+inspections,safety,2026-09,3
+"""
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def problems_of(raised: pytest.ExceptionInfo[InputError]) -> list[str]:
+    return [str(p) for p in raised.value.problems]
+
+
+def count(db: Session, model: type[Base], **where: Any) -> int:
+    query = select(func.count()).select_from(model).filter_by(**where)
+    return db.execute(query).scalar_one()
+
+
+def assert_nothing_written(db: Session, flushes: list[int]) -> None:
+    assert flushes == []
+    assert (list(db.new), list(db.dirty), list(db.deleted)) == ([], [], [])
+    assert count(db, Target, source="csv") == 0
+    assert count(db, Figure) == 0
+    assert count(db, Revision) == 0
+    assert count(db, Period) == 0
