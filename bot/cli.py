@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     config_path = getattr(args, "sub_config", None) or args.config
     if config_path:
-        settings = _with_config(settings, config_path)
+        settings = replace(settings, config_path=config_path)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     from summaries.errors import InputError
 
@@ -79,12 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"checkin: {exc}", file=sys.stderr)
         return exc.status
-
-
-def _with_config(settings: Settings, path: str) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, config_path=path)
 
 
 def load_settings_config(settings: Settings) -> Config:

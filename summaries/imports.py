@@ -20,7 +20,7 @@ from summaries.config_loader import Config
 from summaries.csvrows import WHAT, Cells, Source, Table, display_name, plain, read_table, read_text
 from summaries.errors import InputError
 from summaries.models import Figure, Period, Target
-from summaries.records import get_or_create_period, set_figure
+from summaries.records import FigureValue, get_or_create_period, set_figures
 from summaries.targetstore import TargetValue, latest_row, record_target
 
 FIGURE_COLUMNS = ("kpi", "department", "month", "value")
@@ -136,12 +136,10 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
             todo.append((row, dept_id, kpi_id))
     if not dry_run:
         writer = (by or f"import:{name}")[:200]
-        periods: dict[str, Period] = {}
-        for row, dept_id, kpi_id in todo:
-            period = periods.get(row.month) or get_or_create_period(session, row.month)
-            periods[row.month] = period
-            set_figure(session, period.id, dept_id, kpi_id, row.kpi, row.value, by=writer,
-                       source="imported")
+        periods = {month: get_or_create_period(session, month).id
+                   for month in sorted({row.month for row, _, _ in todo})}
+        set_figures(session, [FigureValue(periods[row.month], dept_id, kpi_id, row.kpi, row.value)
+                              for row, dept_id, kpi_id in todo], by=writer, source="imported")
     return report
 
 

@@ -17,7 +17,7 @@ from summaries.dbtypes import utcnow
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission
 from summaries.periods import Month, months_between
-from summaries.records import add_revision, get_or_create_period, set_figure
+from summaries.records import FigureValue, add_revision, get_or_create_period, set_figures
 
 MAX_SECTION_CHARS = 3000
 
@@ -111,10 +111,10 @@ def record_submission(
     changed = _store_answers(session, submission, answers, user)
     kpi_ids = dict(session.execute(
         select(Kpi.key, Kpi.id).where(Kpi.key.in_(list(figures)))).tuples().all())
-    for key, value in figures.items():
-        if set_figure(session, period_row.id, dept.id, kpi_ids[key], key, value,
-                      by=user, source="submitted"):
-            changed.append(f"kpi:{key}")
+    stored = set_figures(session, [
+        FigureValue(period_row.id, dept.id, kpi_ids[key], key, value)
+        for key, value in figures.items()], by=user, source="submitted")
+    changed.extend(f"kpi:{figure.kpi_key}" for figure in stored)
     if first:
         submission.status = "late" if late else "submitted"
         submission.submitted_by, submission.submitted_at = user, now
