@@ -1,0 +1,121 @@
+"""Evaluate a stored month: read figures, targets and summaries, compare, keep the flags."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from summaries.config_loader import Config
+from summaries.flagstore import store_flags
+from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission, Target
+from summaries.periods import Month
+from summaries.records import get_or_create_period
+from summaries.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
+from summaries.targets import TargetRow
+
+
+def evaluate_period(session: Session, config: Config, period: Month | str, *,
+                    departments: Collection[str] | None = None, closed: bool | None = None,
+                    keep_flags: bool = True) -> PeriodReport:
+    """Compare the month for the organization (or for ``departments``) and store its flags.
+
+    ``closed`` defaults to the stored period's state; ``missing`` flags appear only once the
+    period is closed. With ``keep_flags`` off nothing is written.
+    """
+    month = period if isinstance(period, Month) else Month.parse(period)
+    row = session.scalars(select(Period).where(Period.key == str(month))).first()
+    if closed is None:
+        closed = row is not None and row.state == "closed"
+    scope = list(departments) if departments is not None else [
+        d.key for d in config.departments]
+    inputs = load_inputs(session, config, month, needed_departments(config, scope))
+    report = evaluate(config, month, inputs, closed=closed, departments=scope)
+    if keep_flags:
+        row = row or get_or_create_period(session, str(month))
+        store_flags(session, row.id, report.flags, scope)
+    return report
+
+
+def first_month_needed(config: Config, month: Month) -> Month:
+    """The earliest month an evaluation reads: a year back, or the start of a streak's year."""
+    start = config.organization.fiscal_year_start
+    streak_start = month.shift(-(config.rules.streak_months - 1))
+    fiscal_start = streak_start.shift(1 - streak_start.fiscal_index(start))
+    return min(month.shift(-12), fiscal_start)
+
+
+def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
+    """The departments whose figures an evaluation of ``scope`` reads.
+
+    Its siblings (for ranking) and everyone's descendants (for roll-ups) come along.
+    """
+    wanted = set(scope)
+    for key in scope:
+        spec = config.department_by_key.get(key)
+        if spec is not None:
+            wanted.update(d.key for d in config.departments if d.parent == spec.parent)
+    pending = list(wanted)
+    while pending:
+        for child in config.children_of(pending.pop()):
+            if child.key not in wanted:
+                wanted.add(child.key)
+                pending.append(child.key)
+    return wanted
+
+
+def load_inputs(session: Session, config: Config, month: Month,
+                departments: Collection[str] | None = None) -> PeriodInputs:
+    """Read what evaluating ``month`` needs: figures of the months looked back on, targets,
+    and this month's submissions and answers."""
+    first = str(first_month_needed(config, month))
+    query = (select(Department.key, Kpi.key, Period.key, Figure.value, Figure.source)
+             .join(Period, Figure.period_id == Period.id)
+             .join(Kpi, Figure.kpi_id == Kpi.id)
+             .join(Department, Figure.department_id == Department.id)
+             .where(Period.key >= first, Period.key <= str(month)))
+    if departments is not None and len(departments) < len(config.departments):
+        query = query.where(Department.key.in_(list(departments)))
+    figures: dict[tuple[str, str], dict[str, Decimal]] = {}
+    sources: dict[tuple[str, str, str], str] = {}
+    for dept, kpi, period, value, source in session.execute(query).tuples():
+        figures.setdefault((dept, kpi), {})[period] = value
+        if source != "submitted":
+            sources[(dept, kpi, period)] = source
+    return PeriodInputs(figures, sources, load_targets(session),
+                        *_load_summaries(session, month))
+
+
+def load_targets(session: Session) -> tuple[TargetRow, ...]:
+    """Every stored target row, keyed by KPI and department keys."""
+    rows = session.execute(
+        select(Target, Kpi.key, Department.key)
+        .join(Kpi, Target.kpi_id == Kpi.id)
+        .outerjoin(Department, Target.department_id == Department.id)
+    ).tuples().all()
+    return tuple(
+        TargetRow(t.kind, kpi, dept, t.month, t.year, t.value, t.stretch,
+                  tuple(Decimal(w) for w in t.phasing) if t.phasing is not None else None,
+                  t.recorded_at, t.id)
+        for t, kpi, dept in rows)
+
+
+def _load_summaries(session: Session, month: Month
+                    ) -> tuple[dict[str, SubmissionState], dict[str, dict[str, str]]]:
+    rows = session.execute(
+        select(Submission, Department.key)
+        .join(Period, Submission.period_id == Period.id)
+        .join(Department, Submission.department_id == Department.id)
+        .where(Period.key == str(month))
+    ).tuples().all()
+    states = {dept: SubmissionState(s.status, s.submitted_by, s.submitted_at, s.updated_at)
+              for s, dept in rows}
+    answers: dict[str, dict[str, str]] = {}
+    if rows:
+        keys = {s.id: dept for s, dept in rows}
+        for answer in session.scalars(select(SectionAnswer).where(
+                SectionAnswer.submission_id.in_(list(keys)))):
+            answers.setdefault(keys[answer.submission_id], {})[answer.section_key] = answer.text
+    return states, answers

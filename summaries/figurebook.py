@@ -1,0 +1,129 @@
+"""The figures a department shows: its own, rolled up from its children, or derived by formula."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from summaries.config import Kpi
+from summaries.formulas import Formula
+from summaries.targets import accumulate
+
+# Stored figures by (department, KPI), then by month ("YYYY-MM").
+FigureTable = Mapping[tuple[str, str], Mapping[str, Decimal]]
+
+
+class FigureBook:
+    """Shown values per department, KPI and month, computed on demand and remembered.
+
+    A department with children shows the aggregate of its children (``sum`` and ``last`` KPIs
+    add up, ``mean`` KPIs average) unless it reported its own figure; children without a value
+    are left out, never read as zero. A derived KPI applies its formula to the shown values of
+    its inputs, so a parent's ratio is a ratio of rolled-up sums.
+    """
+
+    def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
+                 figures: FigureTable, sources: Mapping[tuple[str, str, str], str] | None = None,
+                 reports: Mapping[str, Iterable[str]] | None = None) -> None:
+        self.kpis = {k.key: k for k in kpis}
+        self._formulas: dict[str, Formula] = {
+            key: f for key, k in self.kpis.items() if (f := k.parsed_formula) is not None}
+        self._figures = figures
+        self._sources = sources or {}
+        self.children: dict[str, list[str]] = {key: [] for key in parents}
+        for key, parent in parents.items():
+            if parent is not None and parent in self.children:
+                self.children[parent].append(key)
+        self._carries = self._carried(reports or {})
+        self._rolled: dict[tuple[str, str, str], Decimal | None] = {}
+
+    def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+        """The stored KPIs each department or one of its descendants reports."""
+        base: dict[str, set[str]] = {}
+        for dept in self.children:
+            keys = set(reports.get(dept, ()))
+            base[dept] = {b for key in keys for b in self.base_inputs(key)}
+        done: dict[str, set[str]] = {}
+
+        def visit(dept: str, seen: frozenset[str]) -> set[str]:
+            if dept not in done:
+                found = set(base[dept])
+                for child in self.children[dept]:
+                    if child not in seen:
+                        found |= visit(child, seen | {child})
+                done[dept] = found
+            return done[dept]
+
+        for dept in self.children:
+            visit(dept, frozenset({dept}))
+        return done
+
+    def base_inputs(self, kpi: str, depth: int = 0) -> set[str]:
+        """The stored KPIs a KPI is made of (itself, unless it is derived)."""
+        formula = self._formulas.get(kpi)
+        if formula is None or depth > len(self._formulas):
+            return {kpi}
+        return {b for key in formula.inputs for b in self.base_inputs(key, depth + 1)}
+
+    def value(self, dept: str, kpi: str, month: str) -> Decimal | None:
+        """The value the department shows for ``kpi`` in ``month``, or None."""
+        formula = self._formulas.get(kpi)
+        if formula is not None:
+            return formula.evaluate({k: self.value(dept, k, month) for k in formula.inputs})
+        own = self._figures.get((dept, kpi))
+        if own is not None and month in own:
+            return own[month]
+        if not self.children.get(dept):
+            return None
+        key = (dept, kpi, month)
+        if key not in self._rolled:
+            self._rolled[key] = self._roll_up(dept, kpi, month)
+        return self._rolled[key]
+
+    def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
+        present = [v for child in self.children[dept]
+                   if (v := self.value(child, kpi, month)) is not None]
+        if not present:
+            return None
+        total = sum(present, Decimal(0))
+        spec = self.kpis.get(kpi)
+        return total / len(present) if spec is not None and spec.accumulate == "mean" else total
+
+    def source(self, dept: str, kpi: str, month: str) -> str | None:
+        """Where a shown value comes from: submitted, imported, rollup or derived."""
+        if self.value(dept, kpi, month) is None:
+            return None
+        if kpi in self._formulas:
+            return "derived"
+        own = self._figures.get((dept, kpi))
+        if own is not None and month in own:
+            return self._sources.get((dept, kpi, month), "submitted")
+        return "rollup"
+
+    def coverage(self, dept: str, kpi: str, month: str) -> tuple[int, int] | None:
+        """For a rolled-up value: how many of the children carrying the KPI have one."""
+        if self.source(dept, kpi, month) != "rollup":
+            return None
+        carrying = [c for c in self.children[dept] if kpi in self._carries.get(c, ())]
+        have = sum(1 for c in carrying if self.value(c, kpi, month) is not None)
+        return have, len(carrying)
+
+    def missing_inputs(self, dept: str, kpi: str, month: str) -> tuple[str, ...]:
+        """For a derived KPI: the inputs without a value this month."""
+        formula = self._formulas.get(kpi)
+        if formula is None:
+            return ()
+        return tuple(sorted(k for k in formula.inputs if self.value(dept, k, month) is None))
+
+    def ytd(self, dept: str, kpi: str, months: Sequence[str]) -> Decimal | None:
+        """Year to date over ``months`` by the KPI's rule; a derived KPI over its inputs' ytd."""
+        formula = self._formulas.get(kpi)
+        if formula is not None:
+            return formula.evaluate({k: self.ytd(dept, k, months) for k in formula.inputs})
+        spec = self.kpis.get(kpi)
+        rule = spec.accumulate if spec is not None else "sum"
+        return accumulate((self.value(dept, kpi, m) for m in months), rule)
+
+    def carries(self, dept: str, kpi: str) -> bool:
+        """Whether the department or one of its descendants reports the KPI's inputs."""
+        return bool(self.base_inputs(kpi) & self._carries.get(dept, set()))

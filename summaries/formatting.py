@@ -1,0 +1,130 @@
+"""Locale-aware display of figures, percentages and changes (digest, Slack, flags, exports).
+
+Everything here takes :class:`decimal.Decimal` and never goes through float. Values are rounded
+half-up (``ROUND_HALF_UP``) to the places shown *before* Babel sees them, and Babel itself runs in
+a half-up decimal context with enough precision, so its own quantization can neither re-round
+(banker's rounding) nor truncate long values. Output never uses exponent notation.
+
+Supported locales are the product's ``organization.locale`` values: en, de, fr, es, zh, ja.
+Regional spellings (``de_DE``, ``fr-CA``) use their language; anything else falls back to ``en``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import (
+    NumberPattern,
+    format_decimal,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+    parse_pattern,
+)
+
+SUPPORTED_LOCALES: tuple[str, ...] = ("en", "de", "fr", "es", "zh", "ja")
+DEFAULT_LOCALE = "en"
+
+# The typographic minus sign, used for signed changes and gaps where CLDR gives a hyphen-minus.
+MINUS_SIGN = "\u2212"
+POINTS_SUFFIX = "pts"
+
+# prefix / number / suffix of the positive part of a CLDR number pattern.
+_PATTERN_PARTS = re.compile(r"^((?:[^'0-9@#.,]|'[^']*')*)([0-9@#.,]*)(.*)$")
+# Extra digits of working precision beyond those of the value and the places shown.
+_PRECISION_MARGIN = 8
+
+
+@lru_cache(maxsize=64)
+def _locale(locale: str) -> Locale:
+    """The Babel locale for a product locale code, ``en`` when unknown or unsupported."""
+    language = re.split(r"[-_]", locale.strip(), maxsplit=1)[0].lower() if locale else ""
+    if language not in SUPPORTED_LOCALES:
+        language = DEFAULT_LOCALE
+    return Locale.parse(language)
+
+
+def _quote(symbol: str) -> str:
+    """A sign symbol as a quoted literal for a number pattern."""
+    return "'" + symbol.replace("'", "''") + "'"
+
+
+@lru_cache(maxsize=256)
+def _pattern(locale: str, percent: bool, decimals: int, signed: bool) -> NumberPattern:
+    """The locale's decimal or percent pattern with exactly ``decimals`` places and signs."""
+    babel_locale = _locale(locale)
+    base = babel_locale.percent_formats[None] if percent else babel_locale.decimal_formats[None]
+    positive = base.pattern.split(";", 1)[0]
+    found = _PATTERN_PARTS.match(positive)
+    if found is None:  # pragma: no cover - CLDR patterns always match
+        raise ValueError(f"unexpected number pattern {positive!r} for locale {locale!r}")
+    prefix, number, suffix = found.groups()
+    integer = number.split(".", 1)[0]
+    number = integer + ("." + "0" * decimals if decimals else "")
+    minus = get_minus_sign_symbol(babel_locale)
+    if signed:
+        plus = _quote(get_plus_sign_symbol(babel_locale))
+        minus = MINUS_SIGN if minus == "-" else minus
+        positive_pattern = f"{plus}{prefix}{number}{suffix}"
+    else:
+        positive_pattern = f"{prefix}{number}{suffix}"
+    return parse_pattern(f"{positive_pattern};{_quote(minus)}{prefix}{number}{suffix}")
+
+
+def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
+    """Round ``value`` half-up to ``decimals`` places and format it with the locale's pattern."""
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"cannot format a non-finite number: {value}")
+    if decimals < 0:
+        raise ValueError(f"decimals must not be negative: {decimals}")
+    precision = max(value.adjusted(), 0) + 2 + decimals + _PRECISION_MARGIN
+    # A fresh context: the caller's rounding, precision and traps must not leak in.
+    with localcontext(Context(prec=max(precision, 28), rounding=ROUND_HALF_UP)):
+        shown = value.scaleb(2) if percent else value
+        rounded = shown.quantize(Decimal(1).scaleb(-decimals))
+        if rounded.is_zero():
+            # No "-0" and no "+0": zero is shown without a sign.
+            rounded = abs(rounded)
+            signed = False
+        pattern = _pattern(locale, percent, decimals, signed)
+        # A percent pattern multiplies by 100 itself; hand it the rounded ratio back.
+        return format_decimal(
+            rounded.scaleb(-2) if percent else rounded,
+            format=pattern,
+            locale=_locale(locale),
+            decimal_quantization=True,
+        )
+
+
+def format_number(value: Decimal, decimals: int = 0, locale: str = "en") -> str:
+    """A number with the locale's grouping and exactly ``decimals`` places: en ``1,449``."""
+    return _render(value, decimals, locale, percent=False, signed=False)
+
+
+def format_ratio(ratio: Decimal, locale: str = "en") -> str:
+    """A ratio as a percentage with one decimal: ``Decimal('1.495')`` is ``149.5%`` in en."""
+    return _render(ratio, 1, locale, percent=True, signed=False)
+
+
+def format_change(ratio: Decimal, locale: str = "en") -> str:
+    """A signed relative change with one decimal: ``+12.5%``, ``\u221220.0%``, ``0.0%``."""
+    return _render(ratio, 1, locale, percent=True, signed=True)
+
+
+def format_points(value: Decimal, locale: str = "en") -> str:
+    """A signed gap in percentage points with one decimal: ``+1.5 pts``, ``\u22120.5 pts``."""
+    return f"{_render(value, 1, locale, percent=False, signed=True)} {POINTS_SUFFIX}"
+
+
+def format_figure(value: Decimal, unit: str, decimals: int, locale: str = "en") -> str:
+    """A KPI value with its unit: ``3.40%``, ``2,400,000 CNY``, or just the number."""
+    number = format_number(value, decimals, locale)
+    if not unit:
+        return number
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}"

@@ -1,0 +1,368 @@
+"""Months, business-day calendars and the moments of a check-in cycle (SPEC section 2)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+
+from summaries.config import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
+from summaries.periods import (
+    BusinessCalendar,
+    CycleMoments,
+    Month,
+    cycle_moments,
+    months_between,
+    open_day,
+    steps_due,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BERLIN = ZoneInfo("Europe/Berlin")
+CN = BusinessCalendar("CN", None, [date(2026, 10, 8)])  # the spec's sample calendar
+PLAIN = BusinessCalendar(None, None, [])
+
+
+def _day_range(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+# --- Month ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-10", Month(2026, 10)),
+    (" 2026-01 ", Month(2026, 1)),
+    ("1999-12", Month(1999, 12)),
+])
+def test_parse(text: str, expected: Month) -> None:
+    assert Month.parse(text) == expected
+    assert str(expected) == text.strip()
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-1", "26-10", "2026/10", "", "oct"])
+def test_parse_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="not a month"):
+        Month.parse(text)
+
+
+@pytest.mark.parametrize(("start", "months", "expected"), [
+    (Month(2026, 11), 2, Month(2027, 1)),
+    (Month(2026, 1), -1, Month(2025, 12)),
+    (Month(2026, 12), 1, Month(2027, 1)),
+    (Month(2026, 3), -15, Month(2024, 12)),
+    (Month(2026, 3), 24, Month(2028, 3)),
+    (Month(2026, 3), 0, Month(2026, 3)),
+])
+def test_shift_across_years(start: Month, months: int, expected: Month) -> None:
+    assert start.shift(months) == expected
+
+
+def test_previous_and_of() -> None:
+    assert Month(2026, 1).previous() == Month(2025, 12)
+    assert Month.of(date(2026, 10, 31)) == Month(2026, 10)
+
+
+@pytest.mark.parametrize(("month", "first", "last"), [
+    (Month(2026, 10), date(2026, 10, 1), date(2026, 10, 31)),
+    (Month(2026, 2), date(2026, 2, 1), date(2026, 2, 28)),
+    (Month(2028, 2), date(2028, 2, 1), date(2028, 2, 29)),
+    (Month(2026, 4), date(2026, 4, 1), date(2026, 4, 30)),
+])
+def test_first_and_last_day(month: Month, first: date, last: date) -> None:
+    assert month.first_day() == first
+    assert month.last_day() == last
+    assert month.days() == _day_range(first, last)
+
+
+@pytest.mark.parametrize(("month", "year", "index"), [
+    (Month(2026, 4), 2026, 1),
+    (Month(2026, 3), 2025, 12),
+    (Month(2026, 12), 2026, 9),
+    (Month(2027, 1), 2026, 10),
+    (Month(2027, 3), 2026, 12),
+])
+def test_fiscal_year_starting_in_april(month: Month, year: int, index: int) -> None:
+    assert month.fiscal_year(4) == year
+    assert month.fiscal_index(4) == index
+
+
+def test_fiscal_year_starting_in_january_is_the_calendar_year() -> None:
+    assert [(m.fiscal_year(1), m.fiscal_index(1)) for m in months_between(
+        Month(2026, 1), Month(2026, 12))] == [(2026, i) for i in range(1, 13)]
+
+
+def test_months_between() -> None:
+    assert months_between(Month(2026, 11), Month(2027, 2)) == [
+        Month(2026, 11), Month(2026, 12), Month(2027, 1), Month(2027, 2)]
+    assert months_between(Month(2026, 5), Month(2026, 5)) == [Month(2026, 5)]
+    assert months_between(Month(2026, 5), Month(2026, 4)) == []
+
+
+# --- BusinessCalendar ----------------------------------------------------------------------
+
+
+def test_holidays_package_knows_the_2026_national_day() -> None:
+    # What the tests below rely on: 10-04 is a Sunday, the weekdays 10-01..07 are days off.
+    known = holidays.country_holidays("CN", years=2026)
+    assert {date(2026, 10, d) for d in (1, 2, 5, 6, 7)} <= set(known)
+    assert date(2026, 10, 8) not in known
+
+
+@pytest.mark.parametrize("day", _day_range(date(2026, 10, 1), date(2026, 10, 8)))
+def test_national_day_week_and_extra_closure_are_not_business_days(day: date) -> None:
+    assert not CN.is_business_day(day)
+
+
+def test_cn_business_days_of_october_2026() -> None:
+    days = CN.business_days(Month(2026, 10))
+    assert days[:3] == [date(2026, 10, 9), date(2026, 10, 12), date(2026, 10, 13)]
+    assert len(days) == 16
+    # Without the company closure the 8th is an ordinary working Thursday.
+    assert BusinessCalendar("CN", None, []).business_days(Month(2026, 10))[0] == date(2026, 10, 8)
+
+
+def test_cn_last_business_day_skips_the_weekend() -> None:
+    assert date(2026, 10, 31).weekday() == 5  # Saturday
+    assert CN.last_business_day(Month(2026, 10)) == date(2026, 10, 30)
+
+
+def test_from_config() -> None:
+    calendar = BusinessCalendar.from_config(
+        HolidayCalendar(country="CN", extra=[date(2026, 10, 8)]))
+    assert calendar.business_days(Month(2026, 10)) == CN.business_days(Month(2026, 10))
+    assert BusinessCalendar.from_config(HolidayCalendar()).is_business_day(date(2026, 10, 1))
+
+
+def test_subdivision_holiday_only_counts_in_the_subdivision() -> None:
+    bavaria = BusinessCalendar("DE", "BY", [])
+    germany = BusinessCalendar("DE", None, [])
+    corpus_christi = date(2026, 6, 4)  # a Thursday; public holiday in Bavaria, not Berlin
+    assert not bavaria.is_business_day(corpus_christi)
+    assert germany.is_business_day(corpus_christi)
+    assert bavaria.nth_business_day(Month(2026, 6), 4) == date(2026, 6, 5)
+    assert germany.nth_business_day(Month(2026, 6), 4) == corpus_christi
+    assert not bavaria.is_business_day(date(2026, 1, 6))  # Epiphany
+
+
+def test_no_country_only_weekends_and_extras() -> None:
+    christmas = date(2026, 12, 25)  # a Friday
+    assert PLAIN.is_business_day(christmas)
+    assert not PLAIN.is_business_day(date(2026, 12, 26))  # Saturday
+    assert not BusinessCalendar(None, None, [christmas]).is_business_day(christmas)
+    assert len(PLAIN.business_days(Month(2026, 10))) == 22
+    assert PLAIN.last_business_day(Month(2026, 10)) == date(2026, 10, 30)
+
+
+def test_holiday_years_load_lazily_and_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+    real = holidays.country_holidays
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs["years"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(holidays, "country_holidays", counting)
+    calendar = BusinessCalendar("CN", None, [])
+    assert calls == []
+    calendar.business_days(Month(2026, 10))
+    calendar.is_business_day(date(2026, 1, 1))
+    assert calls == [2026]
+    calendar.is_business_day(date(2027, 1, 1))
+    assert calls == [2026, 2027]
+
+
+@pytest.mark.parametrize(("start", "n", "expected"), [
+    (date(2026, 7, 31), 1, date(2026, 8, 3)),  # Friday -> Monday
+    (date(2026, 7, 31), 3, date(2026, 8, 5)),
+    (date(2026, 8, 1), 1, date(2026, 8, 3)),  # from a Saturday
+    (date(2026, 8, 3), 5, date(2026, 8, 10)),
+])
+def test_add_business_days_skips_weekends(start: date, n: int, expected: date) -> None:
+    assert PLAIN.add_business_days(start, n) == expected
+
+
+def test_add_business_days_skips_holidays() -> None:
+    assert CN.add_business_days(date(2026, 9, 30), 1) == date(2026, 10, 9)
+    assert CN.add_business_days(date(2026, 9, 30), 2) == date(2026, 10, 12)
+
+
+def test_add_zero_business_days_is_refused() -> None:
+    with pytest.raises(ValueError, match="1 or more"):
+        PLAIN.add_business_days(date(2026, 8, 3), 0)
+
+
+def test_nth_business_day() -> None:
+    assert CN.nth_business_day(Month(2026, 11), 1) == date(2026, 11, 2)
+    assert CN.nth_business_day(Month(2026, 11), 3) == date(2026, 11, 4)
+    assert PLAIN.nth_business_day(Month(2026, 10), 22) == date(2026, 10, 30)
+
+
+@pytest.mark.parametrize("n", [23, 0])
+def test_nth_business_day_out_of_range(n: int) -> None:
+    with pytest.raises(ValueError, match="business day"):
+        PLAIN.nth_business_day(Month(2026, 10), n)
+
+
+def test_a_year_of_closures_stops_the_search() -> None:
+    closed = BusinessCalendar(None, None, _day_range(date(2027, 1, 1), date(2028, 3, 1)))
+    with pytest.raises(ValueError, match="no business day within"):
+        closed.add_business_days(date(2026, 12, 31), 1)
+
+
+def test_a_month_without_business_days() -> None:
+    closed = BusinessCalendar(None, None, Month(2026, 10).days())
+    with pytest.raises(ValueError, match="no business day"):
+        closed.last_business_day(Month(2026, 10))
+
+
+# --- open_day ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("month", "day", "expected"), [
+    (Month(2026, 10), "last_business_day", date(2026, 10, 30)),
+    (Month(2026, 10), "last", date(2026, 10, 31)),  # a Saturday: kept as configured
+    (Month(2026, 10), 5, date(2026, 10, 5)),  # a national holiday: kept as configured
+    (Month(2026, 9), 5, date(2026, 9, 5)),  # a Saturday
+    (Month(2026, 10), 1, date(2026, 10, 1)),
+    (Month(2026, 10), 28, date(2026, 10, 28)),
+    (Month(2026, 10), -1, date(2026, 10, 30)),
+    (Month(2026, 10), -3, date(2026, 10, 28)),
+    (Month(2026, 2), -3, date(2026, 2, 25)),
+    (Month(2026, 4), -10, date(2026, 4, 20)),
+    (Month(2026, 2), "last", date(2026, 2, 28)),
+])
+def test_open_day(month: Month, day: str | int, expected: date) -> None:
+    assert open_day(month, OpenAt(day=day), CN) == expected
+
+
+# --- cycle_moments -------------------------------------------------------------------------
+
+
+def _spec_schedule(**changes: Any) -> Schedule:
+    """The schedule block of SPEC section 3, with ``changes`` applied."""
+    values: dict[str, Any] = {
+        "open": OpenAt(day="last_business_day", time="09:00"),
+        "reminders": [ReminderAt(business_days_after_open=1, time="10:00"),
+                      ReminderAt(business_days_after_open=3, time="10:00")],
+        "close": CloseAt(business_day_of_next_month=3, time="18:00"),
+        "late_until_days": 10,
+        "holidays": HolidayCalendar(country="CN", subdivision=None, extra=["2026-10-08"]),
+    }
+    return Schedule(**{**values, **changes})
+
+
+def test_spec_sample_cycle_for_october_2026() -> None:
+    moments = cycle_moments(Month(2026, 10), _spec_schedule(), "Asia/Shanghai")
+    assert date(2026, 11, 1).weekday() == 6  # Sunday
+    assert moments == CycleMoments(
+        period=Month(2026, 10),
+        open_at=datetime(2026, 10, 30, 9, 0, tzinfo=SHANGHAI),
+        reminders=(datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI),
+                   datetime(2026, 11, 4, 10, 0, tzinfo=SHANGHAI)),
+        close_at=datetime(2026, 11, 4, 18, 0, tzinfo=SHANGHAI),
+        late_until=datetime(2026, 11, 14, 18, 0, tzinfo=SHANGHAI),
+    )
+    assert moments.close_at.isoformat() == "2026-11-04T18:00:00+08:00"
+    assert moments.close_at.astimezone(UTC) == datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+
+
+def test_reminders_skip_the_national_day_week() -> None:
+    moments = cycle_moments(Month(2026, 9), _spec_schedule(), "Asia/Shanghai")
+    assert moments.open_at == datetime(2026, 9, 30, 9, 0, tzinfo=SHANGHAI)
+    assert [r.date() for r in moments.reminders] == [date(2026, 10, 9), date(2026, 10, 13)]
+    assert moments.close_at.date() == date(2026, 10, 13)
+
+
+def test_given_calendar_wins_over_the_schedule() -> None:
+    moments = cycle_moments(Month(2026, 9), _spec_schedule(), "Asia/Shanghai", PLAIN)
+    assert [r.date() for r in moments.reminders] == [date(2026, 10, 1), date(2026, 10, 5)]
+    assert moments.close_at.date() == date(2026, 10, 5)
+
+
+def test_reminders_are_sorted_and_skip_the_weekend() -> None:
+    schedule = _spec_schedule(
+        reminders=[ReminderAt(business_days_after_open=3, time="08:00"),
+                   ReminderAt(business_days_after_open=1, time="16:30")],
+        holidays=HolidayCalendar(),
+    )
+    moments = cycle_moments(Month(2026, 7), schedule, "UTC")
+    assert moments.open_at == datetime(2026, 7, 31, 9, 0, tzinfo=ZoneInfo("UTC"))  # a Friday
+    assert moments.reminders == (datetime(2026, 8, 3, 16, 30, tzinfo=ZoneInfo("UTC")),
+                                 datetime(2026, 8, 5, 8, 0, tzinfo=ZoneInfo("UTC")))
+
+
+def test_no_reminders() -> None:
+    moments = cycle_moments(Month(2026, 10), _spec_schedule(reminders=[]), "Asia/Shanghai")
+    assert moments.reminders == ()
+
+
+def test_moments_keep_wall_clock_across_the_october_dst_change() -> None:
+    # Berlin leaves summer time on Sunday 2026-10-25.
+    schedule = _spec_schedule(open=OpenAt(day=-10, time="09:00"),
+                              holidays=HolidayCalendar(country="DE", subdivision="BY"))
+    moments = cycle_moments(Month(2026, 10), schedule, "Europe/Berlin")
+    assert moments.open_at.isoformat() == "2026-10-21T09:00:00+02:00"
+    assert [r.isoformat() for r in moments.reminders] == [
+        "2026-10-22T10:00:00+02:00", "2026-10-26T10:00:00+01:00"]
+    assert moments.close_at.isoformat() == "2026-11-04T18:00:00+01:00"
+    assert moments.open_at.astimezone(UTC).time() == time(7, 0)
+    assert moments.reminders[1].astimezone(UTC).time() == time(9, 0)
+
+
+def test_late_until_keeps_wall_clock_across_dst() -> None:
+    schedule = _spec_schedule(late_until_days=30, holidays=HolidayCalendar(country="DE"))
+    moments = cycle_moments(Month(2026, 9), schedule, "Europe/Berlin")
+    # 10-03 (German Unity Day) is a Saturday: Oct 1, 2 and 5 are the first business days.
+    assert moments.close_at.isoformat() == "2026-10-05T18:00:00+02:00"
+    assert moments.late_until.isoformat() == "2026-11-04T18:00:00+01:00"
+    assert moments.late_until.tzinfo == BERLIN
+
+
+def test_a_time_skipped_by_spring_forward_moves_forward() -> None:
+    # 2026-03-29 is the second-to-last day of March; 02:00-03:00 does not exist in Berlin.
+    schedule = _spec_schedule(open=OpenAt(day=-2, time="02:30"), holidays=HolidayCalendar())
+    moments = cycle_moments(Month(2026, 3), schedule, "Europe/Berlin")
+    assert moments.open_at.isoformat() == "2026-03-29T03:30:00+02:00"
+
+
+def test_cycle_moments_are_frozen() -> None:
+    moments = cycle_moments(Month(2026, 10), _spec_schedule(), "Asia/Shanghai")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        moments.close_at = moments.open_at  # type: ignore[misc]
+
+
+# --- steps_due -----------------------------------------------------------------------------
+
+
+MOMENTS = cycle_moments(Month(2026, 10), _spec_schedule(), "Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("now", "expected"), [
+    (datetime(2026, 10, 30, 8, 59, tzinfo=SHANGHAI), []),
+    (datetime(2026, 10, 30, 9, 0, tzinfo=SHANGHAI), ["open"]),
+    (datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI), ["open", "remind"]),
+    (datetime(2026, 11, 4, 17, 59, tzinfo=SHANGHAI), ["open", "remind", "remind"]),
+    (datetime(2026, 11, 4, 18, 0, tzinfo=SHANGHAI), ["open", "remind", "remind", "close"]),
+    (datetime(2027, 1, 1, tzinfo=UTC), ["open", "remind", "remind", "close"]),
+    # 2026-11-02 02:00 UTC is 10:00 in Shanghai: the first reminder is due.
+    (datetime(2026, 11, 2, 2, 0, tzinfo=UTC), ["open", "remind"]),
+])
+def test_steps_due(now: datetime, expected: list[str]) -> None:
+    assert [step for step, _ in steps_due(MOMENTS, now)] == expected
+
+
+def test_steps_due_are_in_time_order_with_their_moments() -> None:
+    due = steps_due(MOMENTS, datetime(2026, 12, 1, tzinfo=UTC))
+    assert due == [("open", MOMENTS.open_at), ("remind", MOMENTS.reminders[0]),
+                   ("remind", MOMENTS.reminders[1]), ("close", MOMENTS.close_at)]
+    assert [moment for _, moment in due] == sorted(moment for _, moment in due)
+
+
+def test_steps_due_refuses_a_naive_now() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        steps_due(MOMENTS, datetime(2026, 11, 5, 12, 0))
