@@ -17,9 +17,10 @@ class FigureBook:
     """Shown values per department, KPI and month, computed on demand and remembered.
 
     A department with children shows the aggregate of its children (``sum`` and ``last`` KPIs
-    add up, ``mean`` KPIs average) unless it reported its own figure; children without a value
-    are left out, never read as zero. A derived KPI applies its formula to the shown values of
-    its inputs, so a parent's ratio is a ratio of rolled-up sums.
+    add up, ``mean`` KPIs average) unless it reported its own figure. Missing is never zero:
+    the aggregate exists only once every child carrying the KPI has a value (``coverage`` says
+    how many have). A derived KPI applies its formula to the shown values of its inputs, so a
+    parent's ratio is a ratio of rolled-up sums.
     """
 
     def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
@@ -81,8 +82,12 @@ class FigureBook:
         return self._rolled[key]
 
     def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
-        present = [v for child in self.children[dept]
-                   if (v := self.value(child, kpi, month)) is not None]
+        present = []
+        for child in self._carrying(dept, kpi):
+            value = self.value(child, kpi, month)
+            if value is None:
+                return None
+            present.append(value)
         if not present:
             return None
         total = sum(present, Decimal(0))
@@ -101,12 +106,18 @@ class FigureBook:
         return "rollup"
 
     def coverage(self, dept: str, kpi: str, month: str) -> tuple[int, int] | None:
-        """For a rolled-up value: how many of the children carrying the KPI have one."""
-        if self.source(dept, kpi, month) != "rollup":
+        """For a roll-up: how many of the children carrying the KPI have a value, of how many."""
+        own = self._figures.get((dept, kpi))
+        if kpi in self._formulas or (own is not None and month in own):
             return None
-        carrying = [c for c in self.children[dept] if kpi in self._carries.get(c, ())]
+        carrying = self._carrying(dept, kpi)
+        if not carrying:
+            return None
         have = sum(1 for c in carrying if self.value(c, kpi, month) is not None)
         return have, len(carrying)
+
+    def _carrying(self, dept: str, kpi: str) -> list[str]:
+        return [c for c in self.children.get(dept, ()) if kpi in self._carries.get(c, ())]
 
     def missing_inputs(self, dept: str, kpi: str, month: str) -> tuple[str, ...]:
         """For a derived KPI: the inputs without a value this month."""
