@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from summaries.config import Kpi
 from summaries.config_loader import Config
@@ -21,6 +22,19 @@ from summaries.targets import (
     ratio,
     worst,
 )
+
+
+@lru_cache(maxsize=256)
+def fiscal_months(month: Month, start: int) -> tuple[str, ...]:
+    """The months of ``month``'s fiscal year up to and including it, as ``YYYY-MM``."""
+    index = month.fiscal_index(start)
+    return tuple(str(month.shift(i - index)) for i in range(1, index + 1))
+
+
+@lru_cache(maxsize=256)
+def month_key(month: Month, offset: int = 0) -> str:
+    """``YYYY-MM`` of the month ``offset`` months from ``month``."""
+    return str(month.shift(offset))
 
 
 @dataclass(slots=True)
@@ -89,7 +103,7 @@ class Engine:
 
     def cell(self, dept: str, kpi: Kpi, month: Month) -> Cell:
         """The full comparison for one department, KPI and month."""
-        key, period = kpi.key, str(month)
+        key, period = kpi.key, month_key(month)
         book = self.book
         actual = book.value(dept, key, period)
         cell = Cell(dept, key, period, actual, book.source(dept, key, period),
@@ -101,9 +115,9 @@ class Engine:
             cell.target, cell.stretch = monthly.value, monthly.stretch
             cell.attainment = attainment(actual, monthly.value)
             cell.stretch_attainment = attainment(actual, monthly.stretch)
-        cell.previous = book.value(dept, key, str(month.previous()))
+        cell.previous = book.value(dept, key, month_key(month, -1))
         cell.mom = change(actual, cell.previous)
-        cell.year_ago = book.value(dept, key, str(month.shift(-12)))
+        cell.year_ago = book.value(dept, key, month_key(month, -12))
         cell.yoy = change(actual, cell.year_ago)
         pace = self.pace(dept, kpi, month)
         cell.ytd, cell.annual_plan = pace.ytd, pace.plan
@@ -122,8 +136,7 @@ class Engine:
         """YTD against the annual plan, and the pace band after the grace months."""
         start = self.config.organization.fiscal_year_start
         index = month.fiscal_index(start)
-        months = [str(month.shift(i - index)) for i in range(1, index + 1)]
-        ytd = self.book.ytd(dept, kpi.key, months)
+        ytd = self.book.ytd(dept, kpi.key, fiscal_months(month, start))
         plan = self.targets.annual(kpi.key, dept, month.fiscal_year(start))
         if plan is None:
             return Pace(ytd, None, None, None, None)
@@ -147,7 +160,7 @@ class Engine:
 
     def status(self, dept: str, kpi: Kpi, month: Month) -> Status | None:
         """Only the status of one department, KPI and month."""
-        key, period = kpi.key, str(month)
+        key, period = kpi.key, month_key(month)
         actual = self.book.value(dept, key, period)
         monthly = self.targets.monthly(key, dept, period)
         target_band = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from summaries.config_loader import Config
@@ -70,7 +70,8 @@ def load_inputs(session: Session, config: Config, month: Month,
                 departments: Collection[str] | None = None) -> PeriodInputs:
     """Read what evaluating ``month`` needs: figures of the months looked back on, targets,
     and this month's submissions and answers."""
-    first = str(first_month_needed(config, month))
+    earliest = first_month_needed(config, month)
+    first = str(earliest)
     query = (select(Department.key, Kpi.key, Period.key, Figure.value, Figure.source)
              .join(Period, Figure.period_id == Period.id)
              .join(Kpi, Figure.kpi_id == Kpi.id)
@@ -84,22 +85,34 @@ def load_inputs(session: Session, config: Config, month: Month,
         figures.setdefault((dept, kpi), {})[period] = value
         if source != "submitted":
             sources[(dept, kpi, period)] = source
-    return PeriodInputs(figures, sources, load_targets(session),
+    targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
+    return PeriodInputs(figures, sources, targets,
                         *_load_summaries(session, month))
 
 
-def load_targets(session: Session) -> tuple[TargetRow, ...]:
-    """Every stored target row, keyed by KPI and department keys."""
-    rows = session.execute(
-        select(Target, Kpi.key, Department.key)
-        .join(Kpi, Target.kpi_id == Kpi.id)
-        .outerjoin(Department, Target.department_id == Department.id)
-    ).tuples().all()
+def load_targets(session: Session, first: Month | None = None,
+                 last: Month | None = None, fiscal_year_start: int = 1) -> tuple[TargetRow, ...]:
+    """Stored target rows, keyed by KPI and department keys.
+
+    With ``first`` and ``last``, only the monthly targets of those months and the annual plans
+    of their fiscal years are read (limits and floors always are).
+    """
+    query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
+                    Target.value, Target.stretch, Target.phasing, Target.recorded_at, Target.id)
+             .join(Kpi, Target.kpi_id == Kpi.id)
+             .outerjoin(Department, Target.department_id == Department.id))
+    if first is not None and last is not None:
+        years = range(first.fiscal_year(fiscal_year_start), last.fiscal_year(fiscal_year_start) + 1)
+        query = query.where(or_(
+            Target.kind.in_(("max", "min")),
+            and_(Target.kind == "monthly", Target.month >= str(first), Target.month <= str(last)),
+            and_(Target.kind == "annual", Target.year.in_(list(years)))))
     return tuple(
-        TargetRow(t.kind, kpi, dept, t.month, t.year, t.value, t.stretch,
-                  tuple(Decimal(w) for w in t.phasing) if t.phasing is not None else None,
-                  t.recorded_at, t.id)
-        for t, kpi, dept in rows)
+        TargetRow(kind, kpi, dept, month, year, value, stretch,
+                  tuple(Decimal(w) for w in phasing) if phasing is not None else None,
+                  recorded_at, order)
+        for kind, kpi, dept, month, year, value, stretch, phasing, recorded_at, order
+        in session.execute(query).tuples())
 
 
 def _load_summaries(session: Session, month: Month

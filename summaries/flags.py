@@ -70,7 +70,7 @@ def _raised(config: Config, result: DepartmentResult) -> Iterator[FlagSpec]:
             if not text or text in seen:
                 continue
             seen.add(text)
-            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             yield FlagSpec(result.spec.key, "", "raised", "amber", f"{section.title}: {text}",
                            subject=f"{section.key}:{digest}")
 
@@ -91,7 +91,8 @@ class _Phrases:
 
     def cell_flags(self, kpi: Kpi, cell: Cell, submitted: bool
                    ) -> Iterator[tuple[str, str, str]]:
-        if cell.target_band in ("amber", "red") and cell.actual is not None and cell.target:
+        if cell.target_band in ("amber", "red") and cell.actual is not None and (
+                cell.target is not None):
             yield "below_target", cell.target_band, self.short_of_target(kpi, cell)
         if cell.pace_band in ("amber", "red"):
             yield "off_pace", cell.pace_band, self.behind_pace(kpi, cell)

@@ -73,8 +73,29 @@ def _pattern(locale: str, percent: bool, decimals: int, signed: bool) -> NumberP
     return parse_pattern(f"{positive_pattern};{_quote(minus)}{prefix}{number}{suffix}")
 
 
+@lru_cache(maxsize=256)
+def _shape(locale: str, percent: bool, signed: bool) -> tuple[str, str, str, str, str, str]:
+    """Learn the locale's separators and affixes once, from Babel's rendering of a probe.
+
+    Returns the group and decimal symbols and the positive and negative prefix and suffix, so
+    that thousands of figures format without Babel (all supported locales group by threes).
+    """
+    pattern = _pattern(locale, percent, 1, signed)
+    probe = Decimal("12.345") if percent else Decimal("1234.5")
+    shapes = []
+    for value in (probe, -probe):
+        text = format_decimal(value, format=pattern, locale=_locale(locale),
+                              decimal_quantization=True)
+        found = re.fullmatch(r"(.*?)1(\D*)234(\D+)5(.*)", text, flags=re.S)
+        if found is None:  # pragma: no cover - every CLDR pattern renders the probe's digits
+            raise ValueError(f"unexpected rendering {text!r} for locale {locale!r}")
+        shapes.append(found.groups())
+    (prefix, group, decimal, suffix), (minus_prefix, _, _, minus_suffix) = shapes
+    return group, decimal, prefix, suffix, minus_prefix, minus_suffix
+
+
 def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
-    """Round ``value`` half-up to ``decimals`` places and format it with the locale's pattern."""
+    """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape."""
     if not isinstance(value, Decimal):
         value = Decimal(value)
     if not value.is_finite():
@@ -86,18 +107,15 @@ def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: b
     with localcontext(Context(prec=max(precision, 28), rounding=ROUND_HALF_UP)):
         shown = value.scaleb(2) if percent else value
         rounded = shown.quantize(Decimal(1).scaleb(-decimals))
-        if rounded.is_zero():
-            # No "-0" and no "+0": zero is shown without a sign.
-            rounded = abs(rounded)
-            signed = False
-        pattern = _pattern(locale, percent, decimals, signed)
-        # A percent pattern multiplies by 100 itself; hand it the rounded ratio back.
-        return format_decimal(
-            rounded.scaleb(-2) if percent else rounded,
-            format=pattern,
-            locale=_locale(locale),
-            decimal_quantization=True,
-        )
+        digits = format(abs(rounded), f",.{decimals}f")
+    if rounded.is_zero():
+        # No "-0" and no "+0": zero is shown without a sign.
+        rounded, signed = abs(rounded), False
+    group, point, prefix, suffix, minus_prefix, minus_suffix = _shape(locale, percent, signed)
+    digits = digits.translate({44: group, 46: point})
+    if rounded < 0:
+        return f"{minus_prefix}{digits}{minus_suffix}"
+    return f"{prefix}{digits}{suffix}"
 
 
 def format_number(value: Decimal, decimals: int = 0, locale: str = "en") -> str:

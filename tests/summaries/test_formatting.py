@@ -286,3 +286,31 @@ def test_english_number_is_the_half_up_quantized_value(value: Decimal, decimals:
         expected = abs(expected)
     assert Decimal(format_number(value, decimals).replace(",", "")) == expected
     assert "E" not in format_number(value, decimals)
+
+
+# --- the fast path agrees with Babel ----------------------------------------------------------
+
+
+@given(
+    value=st.decimals(min_value=Decimal("-1E12"), max_value=Decimal("1E12"), places=4,
+                      allow_nan=False, allow_infinity=False),
+    decimals=st.integers(min_value=0, max_value=3),
+    locale=st.sampled_from(["en", "de", "fr", "es", "zh", "ja"]),
+    percent=st.booleans(),
+    signed=st.booleans(),
+)
+def test_figures_format_exactly_as_babel_would(value: Decimal, decimals: int, locale: str,
+                                               percent: bool, signed: bool) -> None:
+    from babel.numbers import format_decimal
+
+    from summaries.formatting import _locale, _pattern, _render
+
+    shown = value.scaleb(2) if percent else value
+    with decimal.localcontext(decimal.Context(prec=40, rounding=ROUND_HALF_UP)):
+        rounded = shown.quantize(Decimal(1).scaleb(-decimals))
+    if rounded.is_zero():
+        rounded, signed = abs(rounded), False
+    expected = format_decimal(rounded.scaleb(-2) if percent else rounded,
+                              format=_pattern(locale, percent, decimals, signed),
+                              locale=_locale(locale), decimal_quantization=True)
+    assert _render(value, decimals, locale, percent, signed) == expected
