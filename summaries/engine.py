@@ -105,11 +105,10 @@ class Engine:
         """The full comparison for one department, KPI and month."""
         key, period = kpi.key, month_key(month)
         book = self.book
-        actual = book.value(dept, key, period)
-        cell = Cell(dept, key, period, actual, book.source(dept, key, period),
-                    coverage=book.coverage(dept, key, period),
-                    missing_inputs=book.missing_inputs(dept, key, period) if actual is None
-                    else ())
+        actual, source, coverage = book.shown(dept, key, period)
+        cell = Cell(dept, key, period, actual, source, coverage=coverage,
+                    missing_inputs=book.missing_inputs(dept, key, period)
+                    if actual is None and kpi.formula else ())
         monthly = self.targets.monthly(key, dept, period)
         if monthly is not None:
             cell.target, cell.stretch = monthly.value, monthly.stretch

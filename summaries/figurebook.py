@@ -37,6 +37,7 @@ class FigureBook:
                 self.children[parent].append(key)
         self._carries = self._carried(reports or {})
         self._rolled: dict[tuple[str, str, str], Decimal | None] = {}
+        self._carrying_cache: dict[tuple[str, str], list[str]] = {}
 
     def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
         """The stored KPIs each department or one of its descendants reports."""
@@ -83,8 +84,13 @@ class FigureBook:
 
     def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
         present = []
+        figures, children = self._figures, self.children
         for child in self._carrying(dept, kpi):
-            value = self.value(child, kpi, month)
+            if children[child]:
+                value = self.value(child, kpi, month)
+            else:  # a leaf shows its own figure: read it without the general path
+                own = figures.get((child, kpi))
+                value = own.get(month) if own is not None else None
             if value is None:
                 return None
             present.append(value)
@@ -96,7 +102,10 @@ class FigureBook:
 
     def source(self, dept: str, kpi: str, month: str) -> str | None:
         """Where a shown value comes from: submitted, imported, rollup or derived."""
-        if self.value(dept, kpi, month) is None:
+        return self._source(dept, kpi, month, self.value(dept, kpi, month))
+
+    def _source(self, dept: str, kpi: str, month: str, value: Decimal | None) -> str | None:
+        if value is None:
             return None
         if kpi in self._formulas:
             return "derived"
@@ -104,6 +113,13 @@ class FigureBook:
         if own is not None and month in own:
             return self._sources.get((dept, kpi, month), "submitted")
         return "rollup"
+
+    def shown(self, dept: str, kpi: str, month: str
+              ) -> tuple[Decimal | None, str | None, tuple[int, int] | None]:
+        """The value, its source and, for a roll-up, its coverage, in one go."""
+        value = self.value(dept, kpi, month)
+        coverage = self.coverage(dept, kpi, month) if self.children.get(dept) else None
+        return value, self._source(dept, kpi, month, value), coverage
 
     def coverage(self, dept: str, kpi: str, month: str) -> tuple[int, int] | None:
         """For a roll-up: how many of the children carrying the KPI have a value, of how many."""
@@ -117,7 +133,13 @@ class FigureBook:
         return have, len(carrying)
 
     def _carrying(self, dept: str, kpi: str) -> list[str]:
-        return [c for c in self.children.get(dept, ()) if kpi in self._carries.get(c, ())]
+        """The children that (or whose descendants) report ``kpi``."""
+        key = (dept, kpi)
+        found = self._carrying_cache.get(key)
+        if found is None:
+            found = [c for c in self.children.get(dept, ()) if kpi in self._carries.get(c, ())]
+            self._carrying_cache[key] = found
+        return found
 
     def missing_inputs(self, dept: str, kpi: str, month: str) -> tuple[str, ...]:
         """For a derived KPI: the inputs without a value this month."""
@@ -133,7 +155,10 @@ class FigureBook:
             return formula.evaluate({k: self.ytd(dept, k, months) for k in formula.inputs})
         spec = self.kpis.get(kpi)
         rule = spec.accumulate if spec is not None else "sum"
-        return accumulate((self.value(dept, kpi, m) for m in months), rule)
+        if not self.children.get(dept):  # a department without children: its own figures
+            own = self._figures.get((dept, kpi))
+            return accumulate([own.get(m) for m in months] if own else [], rule)
+        return accumulate([self.value(dept, kpi, m) for m in months], rule)
 
     def carries(self, dept: str, kpi: str) -> bool:
         """Whether the department or one of its descendants reports the KPI's inputs."""

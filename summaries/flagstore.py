@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from summaries.dbtypes import utcnow
@@ -37,20 +37,22 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
               for row in session.scalars(select(Flag).where(
                   Flag.period_id == period_id, Flag.department_id.in_(list(ids.values()))))}
     wanted = {f.identity: f for f in flags if f.department in ids}
-    added = updated = 0
+    new: list[dict[str, object]] = []
+    updated = 0
     now = utcnow()
     for identity, flag in wanted.items():
         row = stored.pop(identity, None)
         if row is None:
-            session.add(Flag(period_id=period_id, department_id=ids[flag.department],
-                             kpi_key=flag.kpi, rule=flag.rule, subject=flag.subject,
-                             severity=flag.severity, message=flag.message, created_at=now,
-                             updated_at=now))
-            added += 1
+            new.append({"period_id": period_id, "department_id": ids[flag.department],
+                        "kpi_key": flag.kpi, "rule": flag.rule, "subject": flag.subject,
+                        "severity": flag.severity, "message": flag.message,
+                        "created_at": now, "updated_at": now})
         elif (row.severity, row.message) != (flag.severity, flag.message):
             row.severity, row.message, row.updated_at = flag.severity, flag.message, now
             updated += 1
     for row in stored.values():
         session.delete(row)
     session.flush()
-    return FlagChanges(added, updated, len(stored))
+    if new:  # in one statement: a month's first evaluation adds thousands of flags at once
+        session.execute(insert(Flag), new)
+    return FlagChanges(len(new), updated, len(stored))

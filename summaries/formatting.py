@@ -35,6 +35,7 @@ POINTS_SUFFIX = "pts"
 _PATTERN_PARTS = re.compile(r"^((?:[^'0-9@#.,]|'[^']*')*)([0-9@#.,]*)(.*)$")
 # Extra digits of working precision beyond those of the value and the places shown.
 _PRECISION_MARGIN = 8
+_CONTEXT = Context(prec=64, rounding=ROUND_HALF_UP)
 
 
 @lru_cache(maxsize=64)
@@ -103,10 +104,12 @@ def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: b
     if decimals < 0:
         raise ValueError(f"decimals must not be negative: {decimals}")
     precision = max(value.adjusted(), 0) + 2 + decimals + _PRECISION_MARGIN
-    # A fresh context: the caller's rounding, precision and traps must not leak in.
-    with localcontext(Context(prec=max(precision, 28), rounding=ROUND_HALF_UP)):
-        shown = value.scaleb(2) if percent else value
-        rounded = shown.quantize(Decimal(1).scaleb(-decimals))
+    # Our own context: the caller's rounding, precision and traps must not leak in.
+    context = _CONTEXT if precision <= _CONTEXT.prec else Context(
+        prec=precision, rounding=ROUND_HALF_UP)
+    shown = value.scaleb(2, context=context) if percent else value
+    rounded = shown.quantize(Decimal(1).scaleb(-decimals, context=context), context=context)
+    with localcontext(context):  # the digits are exact; a short precision would cut them
         digits = format(abs(rounded), f",.{decimals}f")
     if rounded.is_zero():
         # No "-0" and no "+0": zero is shown without a sign.
