@@ -24,7 +24,11 @@ SEVERITIES = ("red", "amber", "info")
 
 @dataclass(frozen=True)
 class FlagSpec:
-    """One flag, identified by department, KPI (empty for the summary), rule and subject."""
+    """One flag, identified by department, KPI (empty for the summary), rule and subject.
+
+    ``message`` is plain text; a ``raised`` flag carries the manager's own words unescaped, so
+    whatever posts it escapes it for its medium (Slack, HTML).
+    """
 
     department: str
     kpi: str
