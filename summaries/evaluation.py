@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from summaries.config_loader import Config
+from summaries.figurebook import FigureTable, SourceTable
 from summaries.flagstore import store_flags
 from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission, Target
 from summaries.periods import Month
@@ -57,12 +58,8 @@ def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
         spec = config.department_by_key.get(key)
         if spec is not None:
             wanted.update(d.key for d in config.departments if d.parent == spec.parent)
-    pending = list(wanted)
-    while pending:
-        for child in config.children_of(pending.pop()):
-            if child.key not in wanted:
-                wanted.add(child.key)
-                pending.append(child.key)
+    for key in list(wanted):
+        wanted |= descendants(config, key)
     return wanted
 
 
@@ -71,23 +68,45 @@ def load_inputs(session: Session, config: Config, month: Month,
     """Read what evaluating ``month`` needs: figures of the months looked back on, targets,
     and this month's submissions and answers."""
     earliest = first_month_needed(config, month)
-    first = str(earliest)
+    if departments is not None and len(departments) == len(config.departments):
+        departments = None  # everyone: no filter to send
+    figures, sources = load_figures(session, earliest, month, departments)
+    targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
+    return PeriodInputs(figures, sources, targets, *_load_summaries(session, month))
+
+
+def load_figures(session: Session, first: Month, last: Month,
+                 departments: Collection[str] | None = None,
+                 kpis: Collection[str] | None = None) -> tuple[FigureTable, SourceTable]:
+    """Stored figures from ``first`` to ``last`` by (department, KPI), then month; and the
+    source of those not submitted (imported)."""
     query = (select(Department.key, Kpi.key, Period.key, Figure.value, Figure.source)
              .join(Period, Figure.period_id == Period.id)
              .join(Kpi, Figure.kpi_id == Kpi.id)
              .join(Department, Figure.department_id == Department.id)
-             .where(Period.key >= first, Period.key <= str(month)))
-    if departments is not None and len(departments) < len(config.departments):
+             .where(Period.key >= str(first), Period.key <= str(last)))
+    if departments is not None:
         query = query.where(Department.key.in_(list(departments)))
+    if kpis is not None:
+        query = query.where(Kpi.key.in_(list(kpis)))
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
     for dept, kpi, period, value, source in session.execute(query).tuples():
         figures.setdefault((dept, kpi), {})[period] = value
         if source != "submitted":
             sources[(dept, kpi, period)] = source
-    targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
-    return PeriodInputs(figures, sources, targets,
-                        *_load_summaries(session, month))
+    return figures, sources
+
+
+def descendants(config: Config, key: str) -> set[str]:
+    """A department and every department below it."""
+    found, pending = {key}, [key]
+    while pending:
+        for child in config.children_of(pending.pop()):
+            if child.key not in found:
+                found.add(child.key)
+                pending.append(child.key)
+    return found
 
 
 def load_targets(session: Session, first: Month | None = None,

@@ -6,11 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from summaries.config import Kpi
+from summaries.config_loader import Config
 from summaries.formulas import Formula
 from summaries.targets import accumulate
 
 # Stored figures by (department, KPI), then by month ("YYYY-MM").
 FigureTable = Mapping[tuple[str, str], Mapping[str, Decimal]]
+# The source of figures that were not submitted ("imported"), by (department, KPI, month).
+SourceTable = Mapping[tuple[str, str, str], str]
 
 
 class FigureBook:
@@ -24,11 +27,10 @@ class FigureBook:
     """
 
     def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
-                 figures: FigureTable, sources: Mapping[tuple[str, str, str], str] | None = None,
+                 figures: FigureTable, sources: SourceTable | None = None,
                  reports: Mapping[str, Iterable[str]] | None = None) -> None:
         self.kpis = {k.key: k for k in kpis}
-        self._formulas: dict[str, Formula] = {
-            key: f for key, k in self.kpis.items() if (f := k.parsed_formula) is not None}
+        self._formulas = formulas_of(self.kpis.values())
         self._figures = figures
         self._sources = sources or {}
         self.children: dict[str, list[str]] = {key: [] for key in parents}
@@ -38,6 +40,17 @@ class FigureBook:
         self._carries = self._carried(reports or {})
         self._rolled: dict[tuple[str, str, str], Decimal | None] = {}
         self._carrying_cache: dict[tuple[str, str], list[str]] = {}
+
+    @classmethod
+    def for_config(cls, config: Config, figures: FigureTable,
+                   sources: SourceTable | None = None,
+                   root: str | None = None) -> FigureBook:
+        """The book of an organization's departments; ``root`` names a parent of the top ones."""
+        parents: dict[str, str | None] = {d.key: d.parent or root for d in config.departments}
+        if root is not None:
+            parents[root] = None
+        reports = {d.key: [k.key for k in config.kpis_of(d)] for d in config.departments}
+        return cls(config.kpis, parents, figures, sources, reports)
 
     def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
         """The stored KPIs each department or one of its descendants reports."""
@@ -60,12 +73,9 @@ class FigureBook:
             visit(dept, frozenset({dept}))
         return done
 
-    def base_inputs(self, kpi: str, depth: int = 0) -> set[str]:
+    def base_inputs(self, kpi: str) -> set[str]:
         """The stored KPIs a KPI is made of (itself, unless it is derived)."""
-        formula = self._formulas.get(kpi)
-        if formula is None or depth > len(self._formulas):
-            return {kpi}
-        return {b for key in formula.inputs for b in self.base_inputs(key, depth + 1)}
+        return stored_inputs(self._formulas, kpi)
 
     def value(self, dept: str, kpi: str, month: str) -> Decimal | None:
         """The value the department shows for ``kpi`` in ``month``, or None."""
@@ -163,3 +173,16 @@ class FigureBook:
     def carries(self, dept: str, kpi: str) -> bool:
         """Whether the department or one of its descendants reports the KPI's inputs."""
         return bool(self.base_inputs(kpi) & self._carries.get(dept, set()))
+
+
+def formulas_of(kpis: Iterable[Kpi]) -> dict[str, Formula]:
+    """The parsed formula of every derived KPI, by key."""
+    return {k.key: f for k in kpis if (f := k.parsed_formula) is not None}
+
+
+def stored_inputs(formulas: Mapping[str, Formula], kpi: str, depth: int = 0) -> set[str]:
+    """The stored KPIs a KPI is made of: itself, or its formula's inputs, all the way down."""
+    formula = formulas.get(kpi)
+    if formula is None or depth > len(formulas):  # cycles are refused at config load
+        return {kpi}
+    return {b for key in formula.inputs for b in stored_inputs(formulas, key, depth + 1)}

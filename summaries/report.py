@@ -108,11 +108,7 @@ ORGANIZATION = "*"  # the figure book's key for the whole organization
 def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: bool,
              departments: Collection[str] | None = None) -> PeriodReport:
     """Compare every KPI of every department (or of ``departments``) for ``period``."""
-    parents: dict[str, str | None] = {d.key: d.parent for d in config.departments}
-    parents.update({d.key: ORGANIZATION for d in config.departments if d.parent is None})
-    parents[ORGANIZATION] = None
-    reports = {d.key: [k.key for k in config.kpis_of(d)] for d in config.departments}
-    book = FigureBook(config.kpis, parents, inputs.figures, inputs.sources, reports)
+    book = FigureBook.for_config(config, inputs.figures, inputs.sources, root=ORGANIZATION)
     engine = Engine(config, book, TargetBook(inputs.targets))
     wanted = set(departments) if departments is not None else None
     results = []

@@ -15,7 +15,9 @@ from summaries import config as schema
 from summaries.config_loader import Config
 from summaries.dbtypes import utcnow
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
-from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission
+from summaries.evaluation import descendants, load_figures
+from summaries.figurebook import FigureBook, formulas_of, stored_inputs
+from summaries.models import Department, Kpi, Period, SectionAnswer, Submission
 from summaries.periods import Month, months_between
 from summaries.records import FigureValue, add_revision, get_or_create_period, set_figures
 
@@ -197,31 +199,13 @@ def read_kpi_series(session: Session, config: Config, *, kpi: str, department: s
                     first: Month, last: Month) -> list[SeriesPoint]:
     """A department's monthly values of one KPI from ``first`` to ``last``, gaps as None.
 
-    A derived KPI is computed month by month from its inputs (None where one is missing).
+    The values are those the engine shows: a parent's roll-up where it has no figure of its
+    own, and a derived KPI computed month by month from its inputs.
     """
-    spec = config.kpi_by_key[kpi]
-    months = [str(m) for m in months_between(first, last)]
-    formula = spec.parsed_formula
-    keys = sorted(formula.inputs) if formula else [kpi]
-    rows = session.execute(
-        select(Period.key, Kpi.key, Figure.value, Figure.source)
-        .join(Period, Figure.period_id == Period.id)
-        .join(Kpi, Figure.kpi_id == Kpi.id)
-        .join(Department, Figure.department_id == Department.id)
-        .where(Department.key == department, Kpi.key.in_(keys),
-               Period.key >= months[0], Period.key <= months[-1])
-    ).tuples().all()
-    values: dict[str, dict[str, Decimal]] = {}
-    sources: dict[str, str] = {}
-    for month, key, value, source in rows:
-        values.setdefault(month, {})[key] = value
-        sources[month] = source
-    points = []
-    for month in months:
-        found = values.get(month, {})
-        if formula is None:
-            points.append(SeriesPoint(month, found.get(kpi), sources.get(month)))
-        else:
-            derived = formula.evaluate(dict(found))
-            points.append(SeriesPoint(month, derived, "derived" if derived is not None else None))
-    return points
+    needed = stored_inputs(formulas_of(config.kpis), kpi)
+    figures, sources = load_figures(session, first, last, descendants(config, department),
+                                    needed)
+    book = FigureBook.for_config(config, figures, sources)
+    return [SeriesPoint(month, book.value(department, kpi, month),
+                        book.source(department, kpi, month))
+            for month in (str(m) for m in months_between(first, last))]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from summaries.config_loader import Config, parse_config
+from summaries.engine import Cell
 from summaries.periods import Month
 from summaries.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.targets import TargetRow
@@ -102,3 +103,12 @@ class Data:
     def evaluate(self, config: Config | None = None, month: Month = OCT,
                  closed: bool = False) -> PeriodReport:
         return evaluate(config or org(), month, self.inputs(), closed=closed)
+
+
+def cell(report: PeriodReport, dept: str, kpi: str) -> Cell:
+    """The cell of one department and KPI; fails the test if there is none."""
+    result = report.department(dept)
+    assert result is not None
+    found = result.cell(kpi)
+    assert found is not None
+    return found

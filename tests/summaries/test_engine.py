@@ -6,21 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from summaries.engine import Cell
 from summaries.formatting import format_ratio
 from summaries.periods import Month
-from summaries.report import PeriodReport, evaluate
-from tests.summaries.enginekit import OCT, Data, org
+from summaries.report import evaluate
+from tests.summaries.enginekit import OCT, Data, cell, org
 
 D = Decimal
-
-
-def cell(report: PeriodReport, dept: str, kpi: str) -> Cell:
-    result = report.department(dept)
-    assert result is not None
-    found = result.cell(kpi)
-    assert found is not None
-    return found
 
 
 def test_month_figures_against_the_monthly_target() -> None:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from summaries.config import Kpi, Rules
+from summaries.config import Rules
 from summaries.config_loader import Config, parse_config
 from summaries.engine import Cell
-from summaries.figurebook import FigureBook
-from summaries.flags import RULES, SEVERITIES, FlagSpec
+from summaries.flags import RULES, SEVERITIES
 from summaries.periods import Month, months_between
 from summaries.report import PeriodInputs, SubmissionState, evaluate
 from summaries.targets import (
@@ -27,41 +24,31 @@ from summaries.targets import (
     TargetRow,
     accumulate,
     attainment,
-    band,
     breach,
     change,
     gap,
-    pace_share,
     ratio,
     worst,
+)
+from tests.summaries.strategies import (
+    STATUSES,
+    amounts,
+    assert_mirrored,
+    backwards,
+    by_cell,
+    figure_table,
+    weights,
 )
 
 DATA = Path(__file__).parents[1] / "data"
 SAMPLE_TEXT = (DATA / "checkin.yaml").read_text(encoding="utf-8")
-STATUSES = (None, "green", "amber", "red")
 MONTHS = [str(m) for m in months_between(Month(2025, 9), Month(2026, 10))]
 RECORDED = datetime(2026, 1, 1, tzinfo=UTC)
-# Stored figures are NUMERIC(28, 8): twenty digits before the point, eight after.
-LARGEST = Decimal(10) ** 20 - Decimal("1e-8")
-K = TypeVar("K")
-V = TypeVar("V")
 HEAVY = settings(max_examples=40, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # --- strategies ---------------------------------------------------------------------------------
 
-amounts = st.one_of(
-    st.just(Decimal(0)),
-    st.sampled_from([Decimal(0), Decimal(1), Decimal(-1), Decimal("0.00000001"), Decimal(100),
-                     LARGEST, -LARGEST]),
-    st.decimals(min_value=-1000, max_value=1000, places=2),
-    st.decimals(min_value=-LARGEST, max_value=LARGEST, places=8),
-    # many decimals, beyond what storage keeps
-    st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, allow_infinity=False),
-)
-weights = st.lists(st.one_of(st.just(Decimal(0)), st.decimals(min_value=0, max_value=100,
-                                                               places=2)),
-                   min_size=12, max_size=12).filter(lambda w: sum(w) > 0).map(tuple)
 recorded_at = st.integers(0, 3).map(lambda minutes: RECORDED + timedelta(minutes=minutes))
 
 
@@ -129,14 +116,6 @@ answer_drafts = st.dictionaries(st.sampled_from(DEPARTMENTS), st.dictionaries(
     st.sampled_from(SECTION_KEYS), lines, max_size=3))
 
 
-def figure_table(found: Mapping[tuple[str, str, str], Decimal]
-                 ) -> dict[tuple[str, str], dict[str, Decimal]]:
-    table: dict[tuple[str, str], dict[str, Decimal]] = {}
-    for (dept, kpi, month), value in found.items():
-        table.setdefault((dept, kpi), {})[month] = value
-    return table
-
-
 month_choices = st.sampled_from(MONTHS)
 target_lists = st.lists(target_drafts, max_size=10)
 limit_owners = st.lists(st.booleans(), min_size=10, max_size=10)
@@ -198,19 +177,6 @@ def limit_component(cell: Cell) -> Status | None:
 def fiscal_months(config: Config, month: Month) -> list[str]:
     index = month.fiscal_index(config.organization.fiscal_year_start)
     return [str(month.shift(i - index)) for i in range(1, index + 1)]
-
-
-def backwards(mapping: Mapping[K, V]) -> dict[K, V]:
-    """The same mapping, its keys inserted in the opposite order."""
-    return dict(list(mapping.items())[::-1])
-
-
-def by_cell(flags: Sequence[FlagSpec]) -> dict[tuple[str, str], dict[str, str]]:
-    """Severity of each rule's flag, by (department, KPI)."""
-    found: dict[tuple[str, str], dict[str, str]] = {}
-    for flag in flags:
-        found.setdefault((flag.department, flag.kpi), {})[flag.rule] = flag.severity
-    return found
 
 
 # --- 1. evaluation never raises; every cell and flag keeps to the table -------------------------
@@ -355,164 +321,7 @@ def test_flags_are_the_same_on_every_evaluation_and_unique(
     assert len(identities) == len(set(identities))
 
 
-# --- 3. a derived ratio is a ratio of sums, for YTD and roll-ups --------------------------------
-
-RATIO_YAML = """
-organization: {name: Ratio test, leadership_channel: C0LEADERS, fiscal_year_start: 1}
-sections: [{key: notes, title: Notes}]
-kpis:
-  - {key: revenue, name: Revenue, better: higher, accumulate: sum}
-  - {key: orders, name: Orders, better: higher, accumulate: sum}
-  - {key: avg_order, name: Average order, formula: "revenue / orders"}
-departments:
-  - {key: region, name: Region, manager: U0REG, kpis: [revenue, orders, avg_order]}
-  - {key: north, name: North, parent: region, manager: U0NOR, kpis: [revenue, orders, avg_order]}
-  - {key: south, name: South, parent: region, manager: U0SOU, kpis: [revenue, orders, avg_order]}
-  - {key: west, name: West, parent: region, manager: U0WES, kpis: [revenue, orders, avg_order]}
-"""
-RATIO_CONFIG = parse_config(RATIO_YAML)
-CHILDREN = ("north", "south", "west")
-RATIO_MONTHS = [f"2026-{m:02d}" for m in range(1, 7)]
-# Few enough digits that every sum here is exact, whatever the order of adding.
-exact_amounts = st.decimals(min_value=-10**9, max_value=10**9, places=4)
-
-
-def total(values: Sequence[Decimal | None]) -> Decimal | None:
-    """Sum of the values present (months without a value are skipped), None without any."""
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def rolled(figures: Mapping[tuple[str, str], Mapping[str, Decimal]], kpi: str,
-           month: str) -> Decimal | None:
-    """The region's figure: the children's sum once every child has one (never zero-filled)."""
-    values = [figures.get((child, kpi), {}).get(month) for child in CHILDREN]
-    if any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), Decimal(0))
-
-
-@settings(max_examples=100, deadline=None)
-@given(found=st.dictionaries(st.tuples(st.sampled_from(CHILDREN),
-                                       st.sampled_from(["revenue", "orders"]),
-                                       st.sampled_from(RATIO_MONTHS)),
-                             exact_amounts | st.sampled_from([Decimal(0), Decimal(1)]),
-                             max_size=36),
-       upto=st.integers(1, 6))
-def test_derived_ratio_is_the_ratio_of_summed_inputs(
-        found: dict[tuple[str, str, str], Decimal], upto: int) -> None:
-    figures = figure_table(found)
-    month = Month(2026, upto)
-    months = RATIO_MONTHS[:upto]
-    report = evaluate(RATIO_CONFIG, month, PeriodInputs(figures), closed=False)
-
-    def stored(dept: str, kpi: str, when: str) -> Decimal | None:
-        return figures.get((dept, kpi), {}).get(when)
-
-    for child in CHILDREN:
-        result = report.department(child)
-        assert result is not None
-        cell = result.cell("avg_order")
-        assert cell is not None
-        assert cell.actual == ratio(stored(child, "revenue", str(month)),
-                                    stored(child, "orders", str(month)))
-        assert cell.ytd == ratio(total([stored(child, "revenue", m) for m in months]),
-                                 total([stored(child, "orders", m) for m in months]))
-    region = report.department("region")
-    assert region is not None
-    cell = region.cell("avg_order")
-    assert cell is not None
-    # roll-up: the children's summed revenue over their summed orders, never a mean of ratios
-    assert cell.actual == ratio(rolled(figures, "revenue", str(month)),
-                                rolled(figures, "orders", str(month)))
-    assert cell.ytd == ratio(total([rolled(figures, "revenue", m) for m in months]),
-                             total([rolled(figures, "orders", m) for m in months]))
-
-
-long_decimals = st.decimals(min_value=Decimal("1e-6"), max_value=10**12, allow_nan=False,
-                            allow_infinity=False)
-
-
-@settings(max_examples=30, deadline=None)
-@given(revenue=st.lists(long_decimals, min_size=9, max_size=9),
-       orders=st.lists(long_decimals, min_size=9, max_size=9))
-def test_derived_ratio_of_long_decimals_is_the_ratio_of_sums_within_rounding(
-        revenue: list[Decimal], orders: list[Decimal]) -> None:
-    """With more digits than the context keeps, the order of adding may move the last digit."""
-    pairs = [(c, m) for c in CHILDREN for m in RATIO_MONTHS[:3]]
-    figures = figure_table({**{(c, "revenue", m): v for (c, m), v in zip(pairs, revenue,
-                                                                          strict=True)},
-                            **{(c, "orders", m): v for (c, m), v in zip(pairs, orders,
-                                                                         strict=True)}})
-    report = evaluate(RATIO_CONFIG, Month(2026, 3), PeriodInputs(figures), closed=False)
-    region = report.department("region")
-    assert region is not None
-    cell = region.cell("avg_order")
-    assert cell is not None
-    expected = sum(revenue, Decimal(0)) / sum(orders, Decimal(0))
-    assert cell.ytd is not None
-    assert abs(cell.ytd - expected) <= expected * Decimal("1e-24")
-    ratios = [r / o for r, o in zip(revenue, orders, strict=True)]
-    mean_of_ratios = sum(ratios, Decimal(0)) / len(ratios)
-    if abs(mean_of_ratios - expected) > expected * Decimal("1e-20"):
-        assert abs(cell.ytd - mean_of_ratios) > expected * Decimal("1e-24")
-
-
-def test_a_parent_ratio_is_not_the_mean_of_its_childrens_ratios() -> None:
-    figures = {("north", "revenue"): {"2026-01": Decimal(100)},
-               ("north", "orders"): {"2026-01": Decimal(1)},
-               ("south", "revenue"): {"2026-01": Decimal(100)},
-               ("south", "orders"): {"2026-01": Decimal(4)},
-               ("west", "revenue"): {"2026-01": Decimal(0)},
-               ("west", "orders"): {"2026-01": Decimal(5)}}
-    report = evaluate(RATIO_CONFIG, Month(2026, 1), PeriodInputs(figures), closed=False)
-    region = report.department("region")
-    assert region is not None
-    cell = region.cell("avg_order")
-    assert cell is not None
-    assert cell.actual == Decimal(20)  # 200 / 10, not (100 + 25 + 0) / 3
-    assert cell.ytd == Decimal(20)
-
-
 # --- 4. swapping a KPI's direction swaps green and red ------------------------------------------
-
-
-def assert_mirrored(higher: str | None, lower: str | None, gap_higher: Decimal | None,
-                    allowed: Decimal) -> None:
-    """Bands of the same comparison under ``better: higher`` and ``better: lower``.
-
-    Red or amber under one direction is green under the other; green under one with a gap
-    strictly beyond the tolerance is red under the other; both exist or neither does.
-    """
-    assert (higher is None) == (lower is None)
-    if higher is None:
-        return
-    assert gap_higher is not None
-    for one, other, signed in ((higher, lower, gap_higher), (lower, higher, -gap_higher)):
-        if one in ("red", "amber"):
-            assert other == "green"
-        if one == "green" and signed > allowed:
-            assert other == "red"
-        if one == "green" and 0 < signed <= allowed:
-            assert other == "amber"
-        if signed == 0:
-            assert one == other == "green"
-
-
-tolerances = st.decimals(min_value=0, max_value=100, places=3)
-
-
-@settings(max_examples=300)
-@given(actual=amounts, target=amounts, tolerance=tolerances, points=st.booleans())
-def test_band_swaps_green_and_red_with_the_direction(
-        actual: Decimal, target: Decimal, tolerance: Decimal, points: bool) -> None:
-    higher = band(actual, target, "higher", tolerance, points)
-    lower = band(actual, target, "lower", tolerance, points)
-    allowed = tolerance if points else tolerance / 100
-    assert_mirrored(higher, lower, gap(actual, target, "higher", points), allowed)
-    assert band(actual, target, "none", tolerance, points) is None
-    if not points and target == 0:
-        assert higher is None
 
 
 DIRECTION_YAML = """
@@ -575,122 +384,3 @@ def test_swapping_the_direction_swaps_green_and_red_in_cells(
             assert high.status == high.target_band
             assert low.status == low.target_band
         assert (high.actual, high.ytd, high.attainment) == (low.actual, low.ytd, low.attainment)
-
-
-# --- more arithmetic ----------------------------------------------------------------------------
-
-
-@settings(max_examples=200)
-@given(actual=st.none() | amounts, target=st.none() | amounts)
-def test_attainment_is_actual_over_target_exactly(actual: Decimal | None,
-                                                  target: Decimal | None) -> None:
-    found = attainment(actual, target)
-    if actual is None or target is None or target == 0:
-        assert found is None
-    else:
-        assert found == actual / target
-
-
-@settings(max_examples=200)
-@given(values=st.lists(st.none() | amounts, max_size=14))
-def test_accumulate_skips_missing_months(values: list[Decimal | None]) -> None:
-    present = [v for v in values if v is not None]
-    if not present:
-        for rule in ("sum", "mean", "last"):
-            assert accumulate(values, rule) is None
-        return
-    assert accumulate(values, "sum") == sum(present, Decimal(0))
-    assert accumulate(values, "mean") == sum(present, Decimal(0)) / len(present)
-    assert accumulate(values, "last") == present[-1]
-    for rule in ("sum", "mean", "last"):  # a month without a value changes nothing
-        assert accumulate([None, *values, None], rule) == accumulate(present, rule)
-
-
-@settings(max_examples=200)
-@given(index=st.integers(1, 12), weight=st.decimals(min_value=Decimal("0.01"), max_value=10**6,
-                                                    places=2), phasing=weights)
-def test_pace_share_flat_and_phased(index: int, weight: Decimal,
-                                    phasing: tuple[Decimal, ...]) -> None:
-    flat = pace_share(index, None)
-    assert flat == Decimal(index) / 12
-    assert pace_share(index, (weight,) * 12) == flat
-    assert pace_share(12, phasing) == 1
-    shares = [pace_share(i, phasing) for i in range(1, 13)]
-    assert all(s is not None and 0 <= s <= 1 for s in shares)
-    assert shares == sorted(shares)  # type: ignore[type-var]
-    assert pace_share(index, (Decimal(0),) * 12) is None
-
-
-@settings(max_examples=200)
-@given(value=st.none() | amounts, limit_max=st.none() | amounts, limit_min=st.none() | amounts)
-def test_a_breach_is_a_value_beyond_a_limit(value: Decimal | None, limit_max: Decimal | None,
-                                             limit_min: Decimal | None) -> None:
-    found = breach(value, limit_max, limit_min)
-    over = value is not None and limit_max is not None and value > limit_max
-    under = value is not None and limit_min is not None and value < limit_min
-    assert (found is not None) == (over or under)
-    if over:
-        assert found == "max"
-
-
-@given(statuses=st.lists(st.sampled_from(STATUSES), max_size=5))
-def test_worst_is_the_worst_present(statuses: list[str | None]) -> None:
-    found = worst(statuses)  # type: ignore[arg-type]
-    present = [s for s in statuses if s is not None]
-    if not present:
-        assert found is None
-    else:
-        assert found == max(present, key=["green", "amber", "red"].index)
-
-
-# --- a missing figure is never read as zero -----------------------------------------------------
-
-ROLLUP_KPIS = [Kpi(key="amount", name="Amount", accumulate="sum"),
-               Kpi(key="level", name="Level", accumulate="last"),
-               Kpi(key="rate", name="Rate", unit="%", accumulate="mean"),
-               Kpi(key="per_rate", name="Amount per rate", formula="amount / rate")]
-ROLLUP_PARENTS: dict[str, str | None] = {"top": None, "a": "top", "b": "top", "c": "top"}
-# c does not carry the rate: its roll-up waits for a and b only
-ROLLUP_REPORTS = {"top": ["amount", "level", "rate"], "a": ["amount", "level", "rate"],
-                  "b": ["amount", "level", "per_rate"], "c": ["amount", "level"]}
-CARRIED = [("a", "amount"), ("a", "level"), ("a", "rate"), ("b", "amount"), ("b", "level"),
-           ("b", "rate"), ("c", "amount"), ("c", "level")]
-
-
-@settings(max_examples=200)
-@given(found=st.dictionaries(st.sampled_from(CARRIED), exact_amounts, max_size=8),
-       own=st.none() | exact_amounts)
-def test_a_roll_up_reads_missing_children_as_missing_not_zero(
-        found: dict[tuple[str, str], Decimal], own: Decimal | None) -> None:
-    """A parent's aggregate exists once every child carrying the KPI has a figure."""
-    month = "2026-03"
-    figures: dict[tuple[str, str], dict[str, Decimal]] = {
-        key: {month: value} for key, value in found.items()}
-    if own is not None:
-        figures[("top", "level")] = {month: own}
-    book = FigureBook(ROLLUP_KPIS, ROLLUP_PARENTS, figures, reports=ROLLUP_REPORTS)
-    shown: dict[str, Decimal | None] = {}
-    for kpi in ("amount", "level", "rate"):
-        carrying = [c for c, k in CARRIED if k == kpi]
-        values = [found.get((c, kpi)) for c in carrying]
-        present = [v for v in values if v is not None]
-        for child in "abc":
-            assert book.value(child, kpi, month) == found.get((child, kpi))
-        expected: Decimal | None = None
-        if len(present) == len(carrying):
-            expected = sum(present, Decimal(0))
-            if kpi == "rate":
-                expected /= len(present)
-        if kpi == "level" and own is not None:  # a parent's own figure beats the roll-up
-            expected = own
-            assert book.coverage("top", kpi, month) is None
-        else:
-            assert book.coverage("top", kpi, month) == (len(present), len(carrying))
-        shown[kpi] = expected
-        assert book.value("top", kpi, month) == expected
-        assert book.source("top", kpi, month) == (
-            None if expected is None else "submitted" if kpi == "level" and own is not None
-            else "rollup")
-    assert book.value("top", "per_rate", month) == ratio(shown["amount"], shown["rate"])
-    assert book.value("top", "amount", "2026-04") is None
-    assert book.ytd("top", "amount", ["2026-01", "2026-02", "2026-03"]) == shown["amount"]

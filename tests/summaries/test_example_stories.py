@@ -9,12 +9,12 @@ import pytest
 from summaries.catalog import sync_config
 from summaries.config_loader import Config, load_config
 from summaries.db import make_engine, session_factory, unit_of_work
-from summaries.engine import Cell
 from summaries.evaluation import evaluate_period
 from summaries.formatting import format_ratio
 from summaries.imports import import_figures, import_targets
 from summaries.models import Base
 from summaries.report import PeriodReport
+from tests.summaries.enginekit import cell
 from tests.summaries.importkit import EXAMPLES
 
 
@@ -37,14 +37,6 @@ def october(example: Config) -> PeriodReport:
         report = evaluate_period(db, example, "2026-10", closed=True)
     engine.dispose()
     return report
-
-
-def cell(report: PeriodReport, dept: str, kpi: str) -> Cell:
-    result = report.department(dept)
-    assert result is not None
-    found = result.cell(kpi)
-    assert found is not None
-    return found
 
 
 def messages(report: PeriodReport, dept: str, rule: str) -> list[str]:

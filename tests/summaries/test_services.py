@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from summaries.catalog import Catalog
 from summaries.config_loader import Config
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.models import Figure, Period, Revision, SectionAnswer, Submission
 from summaries.periods import Month
-from summaries.records import get_or_create_period
+from summaries.records import get_or_create_period, set_figure
 from summaries.services import (
     SubmissionResult,
     read_kpi_series,
@@ -172,3 +173,24 @@ def test_kpi_series_has_gaps_as_none_and_derives_formulas(db: Session, config: C
                               first=Month(2026, 8), last=Month(2026, 10))
     assert [p.value for p in derived] == [Decimal("300"), None, None]  # 1000 / 0 is no value
     assert count(db, Period) == 2
+
+
+def test_a_series_shows_roll_ups_and_derived_values(db: Session, config: Config,
+                                                    catalog: Catalog) -> None:
+    def put(dept: str, kpi: str, month: str, value: str) -> None:
+        period = get_or_create_period(db, month)
+        set_figure(db, period.id, catalog.department_ids[dept], catalog.kpi_ids[kpi], kpi,
+                   Decimal(value), by="test", source="imported")
+
+    put("east-county", "revenue", "2026-09", "2400000")
+    put("west-county", "revenue", "2026-09", "1800000")
+    put("east-county", "revenue", "2026-10", "2500000")  # west has not reported October
+    put("key-accounts", "revenue", "2026-10", "5000000")
+    put("key-accounts", "customers", "2026-10", "400")
+    marketing = read_kpi_series(db, config, kpi="revenue", department="marketing",
+                                first=Month(2026, 9), last=Month(2026, 10))
+    assert [(p.month, p.value, p.source) for p in marketing] == [
+        ("2026-09", Decimal(4200000), "rollup"), ("2026-10", None, None)]
+    derived = read_kpi_series(db, config, kpi="revenue_per_customer", department="key-accounts",
+                              first=Month(2026, 9), last=Month(2026, 10))
+    assert [(p.value, p.source) for p in derived] == [(None, None), (Decimal(12500), "derived")]
