@@ -199,6 +199,15 @@ def database(path: str | None) -> Iterator[Path]:
         yield Path(folder) / "bench.db"
 
 
+def bare_pass(figures: Any) -> Decimal:
+    """The same-run baseline: touch every loaded figure once with Decimal arithmetic."""
+    total = Decimal(0)
+    for by_month in figures.values():
+        values = list(by_month.values())
+        total += sum(values, Decimal(0)) / len(values)
+    return total
+
+
 def run_size(factory: sessionmaker[Session], size: int, args: argparse.Namespace
              ) -> dict[str, Any]:
     start = time.perf_counter()
@@ -217,8 +226,15 @@ def run_size(factory: sessionmaker[Session], size: int, args: argparse.Namespace
             return load_inputs(session, config, MONTH)
 
     load_times, inputs = timed(load, args.repeat)
-    compute_times, report = timed(lambda: evaluate(config, MONTH, inputs, closed=True),
-                                  args.repeat)
+    # Baseline and compute alternate, so both see the same moments of a noisy machine.
+    compute_times: list[float] = []
+    base_times: list[float] = []
+    report = None
+    for _ in range(args.repeat):
+        base_times += timed(lambda: bare_pass(inputs.figures), 1)[0]
+        times, report = timed(lambda: evaluate(config, MONTH, inputs, closed=True), 1)
+        compute_times += times
+    assert report is not None
     with factory() as session:  # once: it writes the flags
         begin = time.perf_counter()
         evaluate_period(session, config, MONTH, closed=True, keep_flags=True)
@@ -226,7 +242,7 @@ def run_size(factory: sessionmaker[Session], size: int, args: argparse.Namespace
         whole = time.perf_counter() - begin
     cells = size * len(config.kpis)
     return {"size": size, "cells": cells, "figures": figures, "targets": targets,
-            "load": load_times, "compute": compute_times, "whole": whole,
+            "load": load_times, "compute": compute_times, "base": base_times, "whole": whole,
             "flags": len(report.flags)}
 
 
@@ -255,12 +271,18 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_size(factory, size, args))
         engine.dispose()
     print(f"\n{'depts':>6} {'cells':>7} {'figures':>8} {'targets':>7}  {'load':<21}"
-          f" {'compute':<21} {'ms/1k cells':>11} {'eval+store':>10} {'flags':>6}")
+          f" {'compute':<21} {'ms/1k cells':>11} {'baseline':>8} {'x base':>6}"
+          f" {'eval+store':>10} {'flags':>6}")
     for r in results:
         compute = statistics.median(r["compute"])
+        base = statistics.median(r["base"])
         print(f"{r['size']:>6} {r['cells']:>7} {r['figures']:>8} {r['targets']:>7}  "
               f"{stats(r['load']):<21} {stats(r['compute']):<21} "
-              f"{compute * 1e6 / r['cells']:>11.1f} {r['whole']:>10.3f} {r['flags']:>6}")
+              f"{compute * 1e6 / r['cells']:>11.1f} {base:>8.3f} {compute / base:>6.1f} "
+              f"{r['whole']:>10.3f} {r['flags']:>6}")
+    print("baseline: one pass of Decimal arithmetic over the loaded figures, run alternately "
+          "with the compute; 'x base' is compute / baseline, steadier than seconds on a busy "
+          "machine.")
     by_size = {r["size"]: statistics.median(r["compute"]) for r in results}
     if 500 in by_size:
         verdict = "under" if by_size[500] < BUDGET_SECONDS else "OVER"
