@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or migrate the schema ($DATABASE_URL)") \
         .set_defaults(handler=_db_upgrade)
 
+    serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
+                                              "(or Socket Mode) and /healthz")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="receive Slack requests over Socket Mode ($SLACK_APP_TOKEN)")
+    serve.set_defaults(handler=_serve)
+
     for noun in ("targets", "figures"):
         group = commands.add_parser(noun, help=f"import {noun} from CSV")
         group_sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -94,6 +102,24 @@ def _config_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{settings.config_path}: OK: {len(config.departments)} departments, "
           f"{len(config.kpis)} KPIs, {len(config.sections)} sections, "
           f"{len(config.targets)} targets")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from bot.serve import run
+
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.slack_signing_secret:
+        raise CommandError("SLACK_SIGNING_SECRET is not set: the bot cannot verify Slack's "
+                           "requests, so it will not start")
+    if not settings.slack_bot_token:
+        raise CommandError("SLACK_BOT_TOKEN is not set")
+    if args.socket_mode and not settings.slack_app_token:
+        raise CommandError("--socket-mode needs SLACK_APP_TOKEN (an app-level xapp- token)")
+    run(settings, host=args.host, port=args.port or settings.port, socket_mode=args.socket_mode)
     return EXIT_OK
 
 

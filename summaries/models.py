@@ -237,3 +237,12 @@ class StepRun(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceivedRequest(Base):
+    """A Slack delivery already handled (an event id, a click), so a repeat has no effect."""
+
+    __tablename__ = "received_requests"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -145,7 +145,8 @@ def _department_row(session: Session, key: str) -> Department:
 
 def _submission_row(session: Session, period: Period, dept: Department) -> Submission:
     row = session.scalars(select(Submission).where(
-        Submission.period_id == period.id, Submission.department_id == dept.id)).first()
+        Submission.period_id == period.id, Submission.department_id == dept.id)
+        .with_for_update()).first()
     if row is None:
         row = Submission(period_id=period.id, department_id=dept.id, status="draft",
                          created_at=utcnow())
@@ -177,13 +178,27 @@ def _store_answers(session: Session, submission: Submission, answers: Mapping[st
 
 
 def save_draft(session: Session, config: Config, *, period: str, department: str, user: str,
-               values: Mapping[str, Any]) -> None:
-    """Keep what a manager typed but did not submit; the next form starts from it."""
+               values: Mapping[str, Any], merge: bool = False) -> None:
+    """Keep what a manager typed but did not submit; the next form starts from it.
+
+    With ``merge`` the values are folded into the draft already kept (one step of a long form).
+    """
     authorize_department(config, department, user)
     period_row = get_or_create_period(session, str(Month.parse(period)))
     submission = _submission_row(session, period_row, _department_row(session, department))
-    submission.draft, submission.draft_updated_at = dict(values), utcnow()
+    draft = dict(submission.draft or {}) if merge else {}
+    draft.update(values)
+    submission.draft, submission.draft_updated_at = draft, utcnow()
     session.flush()
+
+
+def read_draft(session: Session, *, period: str, department: str) -> dict[str, Any]:
+    """The draft kept for a department's month, or an empty one."""
+    draft = session.scalars(
+        select(Submission.draft).join(Period, Submission.period_id == Period.id)
+        .join(Department, Submission.department_id == Department.id)
+        .where(Period.key == period, Department.key == department)).first()
+    return dict(draft or {})
 
 
 @dataclass(frozen=True)

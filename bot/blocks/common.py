@@ -1,0 +1,108 @@
+"""Small Block Kit pieces, Slack's limits, and escaping of user text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_VIEW_TITLE = 24
+MAX_BUTTON_TEXT = 75
+MAX_LABEL = 2000
+
+STATUS_EMOJI = {"green": ":large_green_circle:", "amber": ":large_orange_circle:",
+                "red": ":red_circle:"}
+SEVERITY_EMOJI = {"red": ":red_circle:", "amber": ":large_orange_circle:",
+                  "info": ":large_blue_circle:"}
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn, so ``<!channel>`` or ``<@U123>`` pings nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten a label or title to ``limit`` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    """A plain_text object (emoji on), clipped to ``limit`` when given."""
+    return {"type": "plain_text", "text": clip(text, limit) if limit else text, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, MAX_HEADER_TEXT)}
+
+
+def section(text: str, *, accessory: dict[str, Any] | None = None,
+            block_id: str | None = None) -> Block:
+    """A mrkdwn section; ``text`` must already fit (see :func:`pack_lines`)."""
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if accessory is not None:
+        block["accessory"] = accessory
+    if block_id is not None:
+        block["block_id"] = block_id
+    return block
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "button", "text": plain(text, MAX_BUTTON_TEXT),
+                               "action_id": action_id, "value": value}
+    if style is not None:
+        element["style"] = style
+    return element
+
+
+def pack_lines(lines: Iterable[str], limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Join lines into as few texts of at most ``limit`` characters as possible.
+
+    Nothing is dropped: a single line longer than ``limit`` is split across texts.
+    """
+    texts: list[str] = []
+    current = ""
+    for line in lines:
+        while len(line) > limit:
+            if current:
+                texts.append(current)
+                current = ""
+            texts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            texts.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        texts.append(current)
+    return texts
+
+
+def sections(lines: Iterable[str]) -> list[Block]:
+    """Section blocks holding ``lines``, packed within the section text limit."""
+    return [section(text) for text in pack_lines(lines)]
+
+
+def split_message(text: str, blocks: list[Block],
+                  limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+    """One message, or several in order when the blocks exceed Slack's per-message limit."""
+    parts = [blocks[i:i + limit] for i in range(0, len(blocks), limit)] or [[]]
+    return [{"text": text if n == 0 else f"{text} (continued)", "blocks": part}
+            for n, part in enumerate(parts)]

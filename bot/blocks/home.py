@@ -1,0 +1,146 @@
+"""The App Home tab: a manager's departments this period, their recent KPIs, and, for leaders
+and admins, every department's status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.blocks.common import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    clip,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+    sections,
+)
+from bot.blocks.kpis import compact_cell
+from bot.blocks.messages import open_button
+from summaries.checkins import DepartmentStatus
+from summaries.config_loader import Config
+from summaries.dates import format_day, format_month
+from summaries.engine import Cell
+from summaries.periods import Month
+
+STATUS_TEXT = {
+    "submitted": ":white_check_mark: Submitted",
+    "late": ":warning: Submitted late",
+}
+BUTTONS_PER_ACTIONS = 25
+
+
+@dataclass(frozen=True)
+class HomeScreen:
+    """What one person's App Home shows."""
+
+    period: Month | None
+    fillable: bool
+    deadline: str | None
+    next_open: str | None
+    managed: Sequence[DepartmentStatus]
+    everyone: Sequence[DepartmentStatus] | None
+    history: Mapping[tuple[str, str, str], Cell] = field(default_factory=dict)
+    months: Sequence[Month] = ()
+
+
+def status_text(status: DepartmentStatus, locale: str) -> str:
+    """``:white_check_mark: Submitted Oct 28``, a draft, or not started."""
+    if status.status in STATUS_TEXT:
+        text = STATUS_TEXT[status.status]
+        return f"{text} {format_day(status.submitted_at, locale)}" if status.submitted_at \
+            else text
+    if status.has_draft:
+        return ":pencil2: Draft saved, not submitted yet"
+    return ":hourglass_flowing_sand: Not started"
+
+
+def home_view(screen: HomeScreen, config: Config) -> dict[str, Any]:
+    """The home tab; long organizations fall back to a compact list, nothing is left out."""
+    blocks = _blocks(screen, config, compact=False)
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        blocks = _blocks(screen, config, compact=True)
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]:
+    locale = config.organization.locale
+    blocks: list[Block] = [header("Monthly check-in")]
+    if screen.period is None:
+        when = f" The next one opens {screen.next_open}." if screen.next_open else ""
+        blocks.append(section(f"No check-in is open right now.{when}"))
+    else:
+        line = f"*{format_month(screen.period, locale)}*"
+        if screen.deadline:
+            line += f" \u00b7 due {screen.deadline}"
+        if not screen.fillable:
+            line += " \u00b7 closed"
+        blocks.append(section(line))
+    if not screen.managed and screen.everyone is None:
+        blocks.append(section("You have no role in the monthly check-in. An admin can add you "
+                              "to the configuration as a manager, leader or admin."))
+        return blocks
+    if screen.managed:
+        blocks.append(divider())
+        blocks.extend(_compact_managed(screen, config) if compact
+                      else _managed(screen, config))
+    if screen.everyone is not None:
+        done = sum(1 for s in screen.everyone if s.submitted)
+        blocks.append(divider())
+        blocks.append(section(f"*All departments* \u00b7 {done} of {len(screen.everyone)} "
+                              "submitted"))
+        blocks.extend(sections(
+            f"{status_text(s, locale)} \u00b7 {escape(s.department.name)} "
+            f"(<@{s.department.manager}>)" for s in screen.everyone))
+    return blocks
+
+
+def _managed(screen: HomeScreen, config: Config) -> list[Block]:
+    locale = config.organization.locale
+    blocks: list[Block] = []
+    for status in screen.managed:
+        spec = status.department
+        text = f"*{escape(spec.name)}*\n{status_text(status, locale)}"
+        accessory = None
+        if screen.fillable and screen.period is not None:
+            label = "Edit" if status.submitted else "Fill in"
+            accessory = open_button(str(screen.period), spec.key, label)
+        blocks.append(section(text, accessory=accessory))
+        blocks.extend(sections(_history_lines(screen, config, spec.key)))
+    return blocks
+
+
+def _history_lines(screen: HomeScreen, config: Config, department: str) -> list[str]:
+    locale = config.organization.locale
+    spec = config.department_by_key[department]
+    lines = []
+    for kpi in config.kpis_of(spec):
+        months = []
+        for month in screen.months:
+            cell = screen.history.get((department, kpi.key, str(month)))
+            if cell is not None:
+                months.append(f"{format_month(month, locale)}: {compact_cell(cell, kpi, locale)}")
+        if months:
+            lines.append(f"*{escape(kpi.name)}* \u2014 " + " \u00b7 ".join(months))
+    return lines
+
+
+def _compact_managed(screen: HomeScreen, config: Config) -> list[Block]:
+    locale = config.organization.locale
+    blocks = sections(f"{status_text(s, locale)} \u00b7 *{escape(s.department.name)}*"
+                      for s in screen.managed)
+    if screen.fillable and screen.period is not None:
+        buttons = []
+        for number, status in enumerate(screen.managed):
+            element = open_button(str(screen.period), status.department.key,
+                                  clip(status.department.name, 75))
+            element["action_id"] = f"{element['action_id']}:{number}"  # unique in its block
+            buttons.append(element)
+        for start in range(0, len(buttons), BUTTONS_PER_ACTIONS):
+            blocks.append({"type": "actions",
+                           "elements": buttons[start:start + BUTTONS_PER_ACTIONS]})
+    blocks.append(context("Use `/kpi` for the figures of each department."))
+    return blocks

@@ -1,0 +1,55 @@
+"""KPI figures as short mrkdwn lines: value against target, attainment, pace and status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from bot.blocks.common import STATUS_EMOJI, escape
+from summaries import config as schema
+from summaries.dates import format_moment
+from summaries.engine import Cell
+from summaries.formatting import format_figure, format_ratio
+
+
+def figure(value: Decimal | None, kpi: schema.Kpi, locale: str) -> str:
+    """A value with its unit, or an em dash when there is none."""
+    return "\u2014" if value is None else format_figure(value, kpi.unit, kpi.decimals, locale)
+
+
+def status_mark(cell: Cell) -> str:
+    return STATUS_EMOJI.get(cell.status or "", ":white_circle:")
+
+
+def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
+    """``*Business income*: 2,450,000 CNY · target 2,400,000 CNY (102.1%) 🟢``."""
+    parts = [f"{status_mark(cell)} *{escape(kpi.name)}*: {figure(cell.actual, kpi, locale)}"]
+    if cell.target is not None:
+        target = f"target {figure(cell.target, kpi, locale)}"
+        if cell.attainment is not None:
+            target += f" ({format_ratio(cell.attainment, locale)})"
+        parts.append(target)
+    if cell.limit_max is not None:
+        parts.append(f"limit {figure(cell.limit_max, kpi, locale)}")
+    if cell.limit_min is not None:
+        parts.append(f"floor {figure(cell.limit_min, kpi, locale)}")
+    if cell.ytd_share is not None and cell.pace_share is not None:
+        parts.append(f"YTD {format_ratio(cell.ytd_share, locale)} of plan "
+                     f"({format_ratio(cell.pace_share, locale)} due)")
+    if kpi.formula:
+        parts.append("calculated")
+    return " \u00b7 ".join(parts)
+
+
+def compact_cell(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
+    """``2,450,000 / 2,400,000 🟢``: actual against target, for a row of months."""
+    text = figure(cell.actual, kpi, locale)
+    if cell.target is not None:
+        text += f" / {figure(cell.target, kpi, locale)}"
+    return f"{text} {status_mark(cell)}" if cell.status else text
+
+
+def slack_date(moment: datetime, locale: str) -> str:
+    """A moment Slack shows in each reader's own time zone, with a fallback in ours."""
+    return (f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|"
+            f"{format_moment(moment, locale)}>")

@@ -1,0 +1,99 @@
+"""Direct messages to managers: the prompt, its reminders and the confirmation after submit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.blocks.common import (
+    SEVERITY_EMOJI,
+    Block,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    sections,
+    split_message,
+)
+from bot.blocks.kpis import cell_line
+from bot.text import render
+from summaries import config as schema
+from summaries.flags import FlagSpec
+from summaries.report import DepartmentResult
+
+OPEN_ACTION = "checkin_open"
+
+
+def open_value(period: str, department: str) -> str:
+    """The ``checkin_open`` button's value; the server re-checks who may use it."""
+    return json.dumps({"p": period, "d": department}, separators=(",", ":"))
+
+
+def read_open_value(value: str) -> tuple[str, str]:
+    """Period and department from a ``checkin_open`` value; ValueError when malformed."""
+    try:
+        data = json.loads(value)
+        return str(data["p"]), str(data["d"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError("not a check-in button") from exc
+
+
+def open_button(period: str, department: str, label: str = "Fill in summary") -> dict[str, Any]:
+    return button(label, OPEN_ACTION, open_value(period, department), style="primary")
+
+
+def prompt_message(department: schema.Department, period: str, month: str, *,
+                   sections_count: int, kpis_count: int, deadline: str,
+                   deadline_text: str) -> dict[str, Any]:
+    """The month-end prompt to one manager for one department."""
+    text = render("prompt", department=department.name, month=month,
+                  sections=sections_count, kpis=kpis_count, deadline=deadline)
+    return {
+        "text": render("prompt_fallback", department=department.name, month=month,
+                       deadline_text=deadline_text),
+        "blocks": [
+            header(f"Monthly check-in \u00b7 {month}"),
+            section(text),
+            {"type": "actions", "block_id": "checkin", "elements": [
+                open_button(period, department.key)]},
+        ],
+    }
+
+
+def reminder_message(department: schema.Department, period: str, month: str, *,
+                     deadline: str, deadline_text: str) -> dict[str, Any]:
+    """A reminder, posted in the thread of the prompt."""
+    text = render("reminder", department=department.name, month=month, deadline=deadline)
+    return {
+        "text": f"Reminder: the {month} summary of {escape(department.name)} is due "
+                f"{deadline_text}.",
+        "blocks": [section(text, accessory=open_button(period, department.key, "Fill in"))],
+    }
+
+
+def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], period: str,
+                         month: str, *, first: bool, late: bool, changed: int,
+                         editable_until: str | None, locale: str) -> list[dict[str, Any]]:
+    """What the manager sees after submitting: their figures against target and their flags."""
+    lines = [cell_line(cell, kpis[cell.kpi], locale) for cell in result.cells]
+    blocks: list[Block] = [section(render(
+        "confirmation", department=result.spec.name, month=month, first=first, late=late,
+        changed=changed, editable_until=editable_until))]
+    if lines:
+        blocks.append(section("*Your figures*"))
+        blocks.extend(sections(lines))
+    if result.flags:
+        blocks.append(section(f"*Flagged for leadership* ({len(result.flags)})"))
+        blocks.extend(sections(flag_line(f) for f in result.flags))
+    else:
+        blocks.append(context("No problems flagged."))
+    blocks.append({"type": "actions", "block_id": "edit", "elements": [
+        open_button(period, result.spec.key, "Edit summary")]})
+    return split_message(render("confirmation_fallback", department=result.spec.name,
+                                month=month, first=first, late=late), blocks)
+
+
+def flag_line(flag: FlagSpec) -> str:
+    """One flag as a bullet; its sentence is plain text and is escaped here."""
+    return f"{SEVERITY_EMOJI.get(flag.severity, '')} {escape(flag.message)}"

@@ -1,0 +1,175 @@
+"""The check-in modal: one input per section and KPI, split into steps when it is long."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.blocks.common import (
+    MAX_LABEL,
+    MAX_VIEW_TITLE,
+    Block,
+    button,
+    clip,
+    context,
+    escape,
+    plain,
+)
+from bot.formstate import CALLBACK_ID, VALUE_ACTION, FormRef
+from summaries import config as schema
+from summaries.checkins import KPI, SECTION, FormContext, KpiHint, field_id
+from summaries.dates import format_month
+from summaries.formatting import format_figure
+from summaries.periods import Month
+from summaries.services import MAX_SECTION_CHARS
+
+BACK_ACTION = "checkin_back"
+ORIGIN_NOTE = {
+    "draft": "Starting from your saved draft.",
+    "submission": "Editing your submitted summary; every change is kept as a revision.",
+    "empty": "",
+}
+
+
+def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
+                 locale: str = "en", deadline: str | None = None,
+                 notes: list[str] | None = None) -> dict[str, Any]:
+    """The modal for step ``ref.step`` of ``form``, prefilled with its values."""
+    title = "Monthly check-in" if ref.steps == 1 else f"Check-in {ref.step + 1} of {ref.steps}"
+    intro = [f"*{escape(form.department.name)}* \u00b7 {format_month(form.period, locale)}"]
+    if deadline:
+        intro.append(f"Due {deadline}")
+    note = ORIGIN_NOTE.get(form.origin, "")
+    if ref.step == 0 and note:
+        intro.append(note)
+    blocks: list[Block] = [context(" \u00b7 ".join(intro))]
+    blocks.extend(context(escape(n)) for n in (notes or []))
+    sections = {field_id(SECTION, s.key): s for s in form.sections}
+    kpis = {field_id(KPI, k.key): k for k in form.kpis}
+    for field in steps[ref.step]:
+        value = form.values.get(field)
+        if field in sections:
+            blocks.append(section_input(sections[field], value))
+        else:
+            kpi = kpis[field]
+            blocks.append(kpi_input(kpi, value, form.hints.get(kpi.key), form.period, locale))
+    footer = "Closing this window keeps what you typed as a draft."
+    if ref.step > 0:
+        blocks.append({"type": "actions", "block_id": "nav", "elements": [
+            button("Back", BACK_ACTION, ref.at(ref.step - 1).dumps())]})
+    blocks.append(context(footer))
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": plain(title, MAX_VIEW_TITLE),
+        "submit": plain("Submit" if ref.last_step else "Next"),
+        "close": plain("Close"),
+        "notify_on_close": True,
+        "private_metadata": ref.dumps(),
+        "blocks": blocks,
+    }
+
+
+def section_input(section: schema.Section, value: str | None) -> Block:
+    """A multi-line text input for one section of the summary."""
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": VALUE_ACTION,
+                               "multiline": True, "max_length": MAX_SECTION_CHARS}
+    if value:
+        element["initial_value"] = value
+    block: Block = {"type": "input", "block_id": field_id(SECTION, section.key),
+                    "label": plain(section.title, MAX_LABEL), "element": element,
+                    "optional": not section.required}
+    if section.hint:
+        block["hint"] = plain(section.hint, MAX_LABEL)
+    return block
+
+
+def kpi_input(kpi: schema.Kpi, value: str | None, hint: KpiHint | None, period: Month,
+              locale: str) -> Block:
+    """A number input for one KPI, with its unit, last month's value and target as a hint."""
+    decimals = kpi.decimals > 0
+    element: dict[str, Any] = {"type": "number_input", "action_id": VALUE_ACTION,
+                               "is_decimal_allowed": decimals}
+    for bound, name in ((kpi.min, "min_value"), (kpi.max, "max_value")):
+        if bound is not None and (decimals or bound == bound.to_integral_value()):
+            element[name] = _plain_number(bound)
+    if value and _fits(value, decimals, kpi.min, kpi.max):
+        element["initial_value"] = value
+    label = f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name
+    return {"type": "input", "block_id": field_id(KPI, kpi.key),
+            "label": plain(label, MAX_LABEL), "element": element, "optional": True,
+            "hint": plain(hint_text(kpi, hint, period, locale), MAX_LABEL)}
+
+
+def hint_text(kpi: schema.Kpi, hint: KpiHint | None, period: Month, locale: str) -> str:
+    """``Last month (September 2026): 5,023 CNY · Target: 5,250 CNY``."""
+    def shown(value: Decimal | None) -> str:
+        return "none" if value is None else format_figure(value, kpi.unit, kpi.decimals, locale)
+
+    previous = period.shift(-1)
+    last = hint.previous if hint is not None else None
+    target = hint.target if hint is not None else None
+    parts = [f"Last month ({format_month(previous, locale)}): {shown(last)}",
+             f"Target: {shown(target) if target is not None else 'none set'}"]
+    return " \u00b7 ".join(parts)
+
+
+def notice_view(title: str, text: str) -> dict[str, Any]:
+    """A modal that only tells the person something, with a Close button."""
+    return {"type": "modal", "title": plain(title, MAX_VIEW_TITLE), "close": plain("Close"),
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn",
+                                                    "text": clip(text, 3000)}}]}
+
+
+def busy_view(text: str = "Working on it\u2026") -> dict[str, Any]:
+    """A placeholder shown while slow work finishes; it is replaced when done."""
+    return notice_view("Monthly check-in", text)
+
+
+def _plain_number(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fits(value: str, decimals: bool, low: Decimal | None, high: Decimal | None) -> bool:
+    """Whether Slack accepts ``value`` as a number input's initial value."""
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return False
+    if not number.is_finite() or (low is not None and number < low) or (
+            high is not None and number > high):
+        return False
+    return decimals or number == number.to_integral_value()
+
+
+# Keys of a view object that may be sent back to Slack (the rest is Slack's own bookkeeping).
+VIEW_KEYS = ("type", "callback_id", "title", "submit", "close", "notify_on_close",
+             "private_metadata", "clear_on_close", "external_id")
+
+
+def restore_view(view: dict[str, Any], typed: dict[str, str | None], note: str) -> dict[str, Any]:
+    """The same form again with what was typed filled in and ``note`` on top.
+
+    Used when saving failed after the window was replaced, so nothing typed is lost.
+    """
+    blocks: list[Block] = [context(f":warning: {escape(note)}")]
+    for block in view.get("blocks", []):
+        copy = dict(block)
+        if copy.get("type") == "input" and copy.get("block_id") in typed:
+            element = dict(copy["element"])
+            value = typed[copy["block_id"]]
+            element.pop("initial_value", None)
+            if value:
+                element["initial_value"] = value
+            copy["element"] = element
+        blocks.append(copy)
+    restored = {k: view[k] for k in VIEW_KEYS if k in view}
+    restored["blocks"] = blocks[:100]
+    return restored
+
+
+def input_fields(view: dict[str, Any]) -> list[str]:
+    """The block ids of a view's inputs, in order."""
+    return [b["block_id"] for b in view.get("blocks", [])
+            if b.get("type") == "input" and "block_id" in b]

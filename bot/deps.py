@@ -1,0 +1,77 @@
+"""The process's dependencies, built once at start-up and handed to every listener and job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from summaries.config_loader import Config
+from summaries.db import session_factory, unit_of_work
+from summaries.dbtypes import utcnow
+from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments
+
+# How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
+ACK_BUDGET_SECONDS = 2.0
+
+
+def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
+    """A Web API client on ``SLACK_API_URL`` that waits out 429s and retries 5xx briefly."""
+    handlers = [ConnectionErrorRetryHandler(max_retry_count=1),
+                RateLimitErrorRetryHandler(max_retry_count=2),
+                ServerErrorRetryHandler(max_retry_count=2)] if retries else []
+    return WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
+                     timeout=15, retry_handlers=handlers)
+
+
+@dataclass
+class Deps:
+    """Settings, configuration, database sessions, the Slack client and a worker pool."""
+
+    settings: Settings
+    config: Config
+    engine: Engine
+    client: WebClient
+    sessions: sessionmaker[Session] = field(init=False)
+    executor: ThreadPoolExecutor = field(init=False)
+    calendar: BusinessCalendar = field(init=False)
+    clock: Callable[[], datetime] = utcnow
+    ack_budget: float = ACK_BUDGET_SECONDS
+    workers: int = 16
+
+    def __post_init__(self) -> None:
+        self.sessions = session_factory(self.engine)
+        self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix="checkin")
+        self.calendar = BusinessCalendar.from_config(self.config.schedule.holidays)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session committed at the end of the block, rolled back if it raises."""
+        with unit_of_work(self.sessions) as session:
+            yield session
+
+    def moments(self, month: Month) -> CycleMoments:
+        """When ``month``'s cycle opens, reminds, closes and stops taking late summaries."""
+        return cycle_moments(month, self.config.schedule, self.config.organization.timezone,
+                             self.calendar)
+
+    @property
+    def locale(self) -> str:
+        return self.config.organization.locale
+
+    def close(self) -> None:
+        """Stop the worker pool and release database connections."""
+        self.executor.shutdown(wait=True, cancel_futures=False)
+        self.engine.dispose()

@@ -1,0 +1,136 @@
+"""The check-in form's use cases for the listeners: build a step, keep a draft, store, confirm."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.blocks.kpis import slack_date
+from bot.blocks.messages import confirmation_message
+from bot.blocks.modal import checkin_view
+from bot.delivery import DeliveryReport, Outgoing, deliver, enqueue
+from bot.deps import Deps
+from bot.formstate import FormRef, check_values, split_steps
+from summaries.checkins import FormContext, ensure_fillable, load_form
+from summaries.dates import format_month
+from summaries.errors import ValidationFailed
+from summaries.evaluation import evaluate_period
+from summaries.models import Department, Period, Revision
+from summaries.periods import Month
+from summaries.services import (
+    SubmissionResult,
+    authorize_department,
+    read_draft,
+    record_submission,
+    save_draft,
+)
+
+log = logging.getLogger(__name__)
+# Concurrent submits of one form meet at the database's unique keys; the loser tries again.
+STORE_ATTEMPTS = 3
+
+
+def deadline(deps: Deps, month: Month, period: Period) -> str:
+    """When the summary is due: the close, or the end of late submissions once closed."""
+    if period.state == "closed" and period.closed_at is not None:
+        until = period.closed_at + timedelta(days=deps.config.schedule.late_until_days)
+        return f"{slack_date(until, deps.locale)} (late)"
+    return slack_date(deps.moments(month).close_at, deps.locale)
+
+
+def load_step(deps: Deps, period: str, department: str, user: str
+              ) -> tuple[FormContext, Period]:
+    """The form of a department's month, after checking who asks and that it is open."""
+    spec = authorize_department(deps.config, department, user)
+    month = Month.parse(period)
+    with deps.unit_of_work() as session:
+        row = ensure_fillable(session, deps.config, month, deps.clock())
+        return load_form(session, deps.config, month, spec), row
+
+
+def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0, *,
+              typed: dict[str, str | None] | None = None,
+              notes: list[str] | None = None) -> dict[str, object]:
+    """The modal for one step of the form, prefilled (``typed`` values win over stored ones)."""
+    form, row = load_step(deps, period, department, user)
+    if typed:
+        values = dict(form.values)
+        for key, value in typed.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        form = replace(form, values=values)
+    steps = split_steps(form.fields)
+    ref = FormRef(period, department, max(0, min(step, len(steps) - 1)), len(steps))
+    return checkin_view(form, ref, steps, locale=deps.locale,
+                        deadline=deadline(deps, form.period, row), notes=notes)
+
+
+def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None]) -> None:
+    """Fold what was typed on one step into the department's draft."""
+    with deps.unit_of_work() as session:
+        save_draft(session, deps.config, period=ref.period, department=ref.department,
+                   user=user, values=values, merge=True)
+
+
+def store_form(deps: Deps, ref: FormRef, user: str,
+               values: dict[str, str | None]) -> SubmissionResult:
+    """Record the whole form: earlier steps from the draft, this step from ``values``."""
+    spec = authorize_department(deps.config, ref.department, user)
+    month = Month.parse(ref.period)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with deps.unit_of_work() as session:
+                ensure_fillable(session, deps.config, month, deps.clock())
+                merged = {**read_draft(session, period=ref.period, department=ref.department),
+                          **values}
+                form_fields = load_form(session, deps.config, month, spec).fields
+                checked = check_values(deps.config, ref.department, merged, form_fields)
+                if checked.errors:
+                    raise ValidationFailed(checked.errors)
+                return record_submission(
+                    session, deps.config, period=ref.period, department=ref.department,
+                    user=user, answers=checked.answers, figures=checked.figures,
+                    now=deps.clock())
+        except (IntegrityError, OperationalError):
+            if attempt == STORE_ATTEMPTS:
+                raise
+            log.info("submit of %s %s met a concurrent one; trying again", ref.department,
+                     ref.period)
+    raise AssertionError("unreachable")
+
+
+def confirm(deps: Deps, ref: FormRef, user: str,
+            result: SubmissionResult) -> DeliveryReport | None:
+    """DM the manager their figures against target and their flags; nothing if nothing
+    changed (a double submit)."""
+    if not (result.first_submission or result.changed_fields):
+        return None
+    month = Month.parse(ref.period)
+    with deps.unit_of_work() as session:
+        report = evaluate_period(session, deps.config, month, departments=[ref.department])
+        period = session.scalars(select(Period).where(Period.key == ref.period)).one()
+        revisions = session.scalar(
+            select(func.count(Revision.id)).join(Department,
+                                                 Revision.department_id == Department.id)
+            .where(Revision.period_id == period.id, Department.key == ref.department))
+        until = deadline(deps, month, period)
+    department = report.department(ref.department)
+    if department is None:
+        return None
+    messages = confirmation_message(
+        department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
+        first=result.first_submission, late=result.status == "late",
+        changed=len(result.changed_fields), editable_until=until, locale=deps.locale)
+    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
+                         "confirmation", user, {**payload, "channel": user},
+                         period_key=ref.period, department_key=ref.department)
+                for n, payload in enumerate(messages)]
+    with deps.unit_of_work() as session:
+        keys = enqueue(session, outgoing)
+    return deliver(deps, keys)

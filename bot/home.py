@@ -1,0 +1,62 @@
+"""Build and publish a person's App Home."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.home import HomeScreen, home_view
+from bot.blocks.kpis import slack_date
+from bot.deps import Deps
+from bot.forms import deadline
+from summaries.checkins import current_period, department_statuses, ensure_fillable, kpi_history
+from summaries.errors import DomainError
+from summaries.periods import Month, months_between
+
+HISTORY_MONTHS = 3
+
+
+def home_screen(deps: Deps, user: str) -> HomeScreen:
+    """What ``user`` sees: their departments, and everyone's status for leaders and admins."""
+    config = deps.config
+    managed_keys = [d.key for d in config.departments if d.manager == user]
+    now = deps.clock()
+    today = now.astimezone(ZoneInfo(config.organization.timezone)).date()
+    month: Month | None = None
+    due: str | None = None
+    fillable = False
+    with deps.unit_of_work() as session:
+        period = current_period(session, config, now)
+        if period is not None:
+            month = Month.parse(period.key)
+            due = deadline(deps, month, period)
+            try:
+                ensure_fillable(session, config, month, now)
+                fillable = True
+            except DomainError:
+                fillable = False
+        shown = month or Month.of(today).shift(-1)
+        statuses = department_statuses(session, config, shown)
+        history = (kpi_history(session, config, managed_keys, shown, HISTORY_MONTHS)
+                   if managed_keys else {})
+    return HomeScreen(
+        period=month, fillable=fillable, deadline=due,
+        next_open=None if month is not None else _next_open(deps, now, Month.of(today)),
+        managed=[s for s in statuses if s.department.key in managed_keys],
+        everyone=statuses if config.is_leader(user) else None,
+        history=history, months=months_between(shown.shift(1 - HISTORY_MONTHS), shown))
+
+
+def _next_open(deps: Deps, now: datetime, month: Month) -> str:
+    moments = deps.moments(month)
+    if moments.open_at < now:
+        moments = deps.moments(month.shift(1))
+    return slack_date(moments.open_at, deps.locale)
+
+
+def publish_home(deps: Deps, user: str) -> dict[str, Any]:
+    """Publish ``user``'s App Home and return the view sent."""
+    view = home_view(home_screen(deps, user), deps.config)
+    deps.client.views_publish(user_id=user, view=view)
+    return view

@@ -1,0 +1,92 @@
+"""Buttons: open the check-in form (from a prompt, a reminder, a confirmation or App Home),
+and step back in a long form."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.messages import OPEN_ACTION, read_open_value
+from bot.blocks.modal import BACK_ACTION, busy_view, notice_view
+from bot.budget import within
+from bot.deps import Deps
+from bot.forms import form_view, keep_draft
+from bot.formstate import FormRef, read_state
+from summaries.errors import DomainError
+from summaries.received import first_time
+
+log = logging.getLogger(__name__)
+# Two clicks on the same button within this window open one form.
+DOUBLE_CLICK = timedelta(seconds=3)
+# Share of the acknowledgement budget the form may take before a placeholder opens instead
+# (the trigger id expires 3 s after the click).
+OPEN_SHARE = 0.75
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the check-in buttons."""
+
+    @app.action(re.compile(rf"^{OPEN_ACTION}(:\d+)?$"))
+    def open_form(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        handle_open(deps, body, client)
+
+    @app.action(BACK_ACTION)
+    def step_back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        handle_back(deps, body, client)
+
+
+def handle_open(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """Open the form for the button's department, if the clicking user may fill it in."""
+    user, trigger = body["user"]["id"], body["trigger_id"]
+    value = body["actions"][0].get("value", "")
+    try:
+        period, department = read_open_value(value)
+    except ValueError:
+        client.views_open(trigger_id=trigger, view=notice_view(
+            "Monthly check-in", "This button is not one of ours any more; use the App Home."))
+        return
+    with deps.unit_of_work() as session:
+        if not first_time(session, f"open:{user}:{value}", deps.clock(), DOUBLE_CLICK):
+            log.info("ignored a double click by %s on %s", user, value)
+            return
+    attempt = within(deps.executor, deps.ack_budget * OPEN_SHARE,
+                     lambda: form_view(deps, period, department, user))
+    if attempt.in_time:
+        show(client, trigger, attempt.future)
+        return
+    opened = client.views_open(trigger_id=trigger, view=busy_view("Loading your form\u2026"))
+    view_id = opened["view"]["id"]
+    try:
+        client.views_update(view_id=view_id, view=attempt.result())
+    except DomainError as exc:
+        client.views_update(view_id=view_id, view=notice_view("Monthly check-in", str(exc)))
+
+
+def show(client: WebClient, trigger: str, future: Any) -> None:
+    """Open the built form, or a notice saying why it cannot open."""
+    try:
+        view = future.result()
+    except DomainError as exc:
+        client.views_open(trigger_id=trigger, view=notice_view("Monthly check-in", str(exc)))
+        return
+    client.views_open(trigger_id=trigger, view=view)
+
+
+def handle_back(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """Keep this step's typing as draft and show the previous step."""
+    view = body["view"]
+    user = body["user"]["id"]
+    ref = FormRef.loads(view.get("private_metadata", ""))
+    typed = read_state(view)
+    keep_draft(deps, ref, user, typed)
+    previous = FormRef.loads(body["actions"][0]["value"])
+    client.views_update(view_id=view["id"], hash=view.get("hash"),
+                        view=form_view(deps, ref.period, ref.department, user,
+                                       previous.step))

@@ -1,0 +1,131 @@
+"""The check-in modal: submit (a step or the whole form) and close (keep a draft)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.modal import busy_view, input_fields, notice_view, restore_view
+from bot.budget import Attempt, within
+from bot.deps import Deps
+from bot.forms import confirm, form_view, keep_draft, store_form
+from bot.formstate import CALLBACK_ID, FormRef, check_values, read_state
+from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.services import SubmissionResult, authorize_department
+
+log = logging.getLogger(__name__)
+TRY_AGAIN = ("We could not save this just now. Everything you typed is still here: "
+             "press the button again in a moment.")
+SAVED = ("Saved. Your confirmation, with your figures against target, arrives in a "
+         "direct message.")
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the check-in modal's submissions and closes."""
+
+    @app.view(CALLBACK_ID)
+    def submitted(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_submit(deps, ack, body, client)
+
+    @app.view_closed(CALLBACK_ID)
+    def closed(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        handle_closed(deps, body)
+
+
+def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Check the step, then keep it (and show the next step) or store the whole form."""
+    view, user = body["view"], body["user"]["id"]
+    ref = FormRef.loads(view.get("private_metadata", ""))
+    typed = read_state(view)
+    fields = input_fields(view)
+    try:
+        authorize_department(deps.config, ref.department, user)
+    except PermissionDenied as exc:
+        ack(response_action="update", view=notice_view("Monthly check-in", str(exc)))
+        return
+    checked = check_values(deps.config, ref.department, typed, fields)
+    if checked.errors:
+        ack(response_action="errors", errors=checked.errors)
+        return
+    attempt: Attempt[Any]
+    if ref.last_step:
+        attempt = within(deps.executor, deps.ack_budget,
+                         lambda: store_form(deps, ref, user, typed))
+    else:
+        attempt = within(deps.executor, deps.ack_budget,
+                         lambda: _next_step(deps, ref, user, typed))
+    if not attempt.in_time:
+        ack(response_action="update", view=busy_view("Saving\u2026"))
+        _finish_late(deps, client, body, ref, typed, attempt)
+        return
+    try:
+        outcome = attempt.result()
+    except Exception as exc:
+        ack(**_refusal(view, typed, fields, exc))
+        return
+    if ref.last_step:
+        ack()
+        confirm(deps, ref, user, outcome)
+    else:
+        ack(response_action="update", view=outcome)
+
+
+def _next_step(deps: Deps, ref: FormRef, user: str,
+               typed: dict[str, str | None]) -> dict[str, object]:
+    keep_draft(deps, ref, user, typed)
+    return form_view(deps, ref.period, ref.department, user, ref.step + 1)
+
+
+def _refusal(view: dict[str, Any], typed: dict[str, str | None], fields: list[str],
+             exc: Exception) -> dict[str, Any]:
+    """The acknowledgement that keeps the form open and says what went wrong, under a field."""
+    if isinstance(exc, ValidationFailed):
+        here = {f: m for f, m in exc.errors.items() if f in fields}
+        if here:
+            return {"response_action": "errors", "errors": here}
+        problems = "; ".join(f"{f.partition(':')[2]}: {m}" for f, m in exc.errors.items())
+        return {"response_action": "update",
+                "view": restore_view(view, typed, f"Please fix an earlier step: {problems}")}
+    if isinstance(exc, DomainError):
+        message = str(exc)
+    else:
+        log.error("saving a check-in failed", exc_info=exc)
+        message = TRY_AGAIN
+    if fields:
+        return {"response_action": "errors", "errors": {fields[0]: message}}
+    return {"response_action": "update", "view": notice_view("Monthly check-in", message)}
+
+
+def _finish_late(deps: Deps, client: WebClient, body: dict[str, Any], ref: FormRef,
+                 typed: dict[str, str | None], attempt: Attempt[Any]) -> None:
+    """The work outlived the acknowledgement: replace the placeholder when it is done."""
+    view, user = body["view"], body["user"]["id"]
+    try:
+        outcome = attempt.result()
+    except Exception as exc:
+        if not isinstance(exc, DomainError):
+            log.error("saving a check-in failed", exc_info=exc)
+        message = str(exc) if isinstance(exc, DomainError) else TRY_AGAIN
+        client.views_update(view_id=view["id"], view=restore_view(view, typed, message))
+        return
+    if isinstance(outcome, SubmissionResult):
+        client.views_update(view_id=view["id"], view=notice_view("Monthly check-in", SAVED))
+        confirm(deps, ref, user, outcome)
+    else:
+        client.views_update(view_id=view["id"], view=outcome)
+
+
+def handle_closed(deps: Deps, body: dict[str, Any]) -> None:
+    """Keep what was typed as the draft the next open starts from."""
+    view, user = body["view"], body["user"]["id"]
+    try:
+        ref = FormRef.loads(view.get("private_metadata", ""))
+    except ValueError:
+        return
+    typed = read_state(view)
+    if typed:
+        keep_draft(deps, ref, user, typed)

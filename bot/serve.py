@@ -1,0 +1,44 @@
+"""``checkin serve``: build the dependencies once and run the app over HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.deps import Deps, make_client
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_deps(settings: Settings) -> Deps:
+    """Load the configuration, open the (current) database and sync the configuration into it."""
+    from bot.cli import load_settings_config, open_database
+    from summaries.catalog import sync_config
+    from summaries.db import session_factory, unit_of_work
+
+    config = load_settings_config(settings)
+    engine = open_database(settings)
+    with unit_of_work(session_factory(engine)) as session:
+        sync_config(session, config)
+    return Deps(settings, config, engine, make_client(settings))
+
+
+def run(settings: Settings, *, host: str, port: int, socket_mode: bool) -> None:
+    """Serve until interrupted."""
+    from bot.app import create_app
+    from bot.server import make_wsgi, serve_forever, start_server
+
+    deps = build_deps(settings)
+    app = create_app(deps)
+    wsgi = make_wsgi(app, deps)
+    try:
+        if not socket_mode:
+            serve_forever(wsgi, host, port)
+            return
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        health = start_server(wsgi, host, port)  # /healthz still answers for probes
+        log.info("Socket Mode; health checks on %s/healthz", health.url)
+        SocketModeHandler(app, settings.slack_app_token, web_client=deps.client).start()
+    finally:
+        deps.close()

@@ -1,0 +1,91 @@
+"""The HTTP edge: ``POST /slack/events`` into Bolt, ``GET /healthz``, on waitress."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def make_wsgi(app: App, deps: Deps) -> WsgiApp:
+    """One WSGI application: Slack's requests to Bolt, health checks answered here."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            healthy, detail = check_health(deps)
+            return _json(start_response, "200 OK" if healthy else "503 Service Unavailable",
+                         {"status": "ok" if healthy else "unavailable", "database": detail})
+        if path == EVENTS_PATH:
+            return slack(environ, start_response)
+        return _json(start_response, "404 Not Found", {"error": "not found"})
+
+    return wsgi
+
+
+def check_health(deps: Deps) -> tuple[bool, str]:
+    """Whether the database answers."""
+    try:
+        with deps.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        log.warning("health check: database unavailable: %s", type(exc).__name__)
+        return False, "unavailable"
+    return True, "ok"
+
+
+def _json(start_response: Callable[..., Any], status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(data)))])
+    return [data]
+
+
+@dataclass
+class RunningServer:
+    """A waitress server serving in a background thread (tests and benchmarks)."""
+
+    server: Any
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.effective_port}"
+
+    def stop(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+def start_server(wsgi: WsgiApp, host: str = "127.0.0.1", port: int = 0,
+                 threads: int = 16) -> RunningServer:
+    """Serve ``wsgi`` on ``host:port`` (0 picks a free port) in a daemon thread."""
+    from waitress.server import create_server
+
+    server = create_server(wsgi, host=host, port=port, threads=threads,
+                           ident="checkin", clear_untrusted_proxy_headers=True)
+    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    thread.start()
+    return RunningServer(server, thread)
+
+
+def serve_forever(wsgi: WsgiApp, host: str, port: int, threads: int = 16) -> None:
+    """Serve ``wsgi`` until interrupted (``checkin serve``)."""
+    from waitress import serve
+
+    log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    serve(wsgi, host=host, port=port, threads=threads, ident="checkin")

@@ -1,0 +1,94 @@
+"""The real bot over HTTP on loopback, talking to a Slack stand-in, for end-to-end tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.deps import Deps, make_client
+from bot.server import RunningServer, make_wsgi, start_server
+from bot.settings import Settings
+from summaries.catalog import sync_config
+from summaries.config_loader import Config, parse_config
+from summaries.db import unit_of_work
+from tests.slackstandin import SlackDriver, SlackStandIn
+
+DATA = Path(__file__).parent.parent / "data"
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test"
+
+
+@dataclass
+class Clock:
+    """A settable clock for the bot (UTC)."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 10, 30, 2, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Bot:
+    """A running bot: its dependencies, its URL, a driver and the stand-in it talks to."""
+
+    deps: Deps
+    server: RunningServer
+    slack: SlackStandIn
+    driver: SlackDriver
+    clock: Clock
+
+
+def sample_text(**replacements: str) -> str:
+    """The sample configuration's YAML, with text replaced."""
+    text = (DATA / "checkin.yaml").read_text()
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token=TOKEN) as slack:
+        yield slack
+
+
+@pytest.fixture
+def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
+             standin: SlackStandIn) -> Iterator[Callable[..., Bot]]:
+    """Start bots on the test database; each is stopped after the test."""
+    running: list[Bot] = []
+
+    def start(config: Config | None = None, *, ack_budget: float = 2.0) -> Bot:
+        config = config or parse_config(sample_text())
+        with unit_of_work(session_maker) as session:
+            sync_config(session, config)
+        settings = Settings(database_url=str(engine.url), slack_api_url=standin.api_url,
+                            slack_bot_token=TOKEN, slack_signing_secret=SECRET)
+        clock = Clock()
+        deps = Deps(settings, config, engine, make_client(settings), clock=clock,
+                    ack_budget=ack_budget)
+        server = start_server(make_wsgi(create_app(deps), deps))
+        bot = Bot(deps, server, standin,
+                  SlackDriver(f"{server.url}/slack/events", SECRET, standin), clock)
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        bot.server.stop()
+        bot.deps.executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., Bot]) -> Bot:
+    """The bot with the sample organization of SPEC section 3."""
+    return make_bot()

@@ -1,0 +1,266 @@
+"""A Slack Web API stand-in on loopback: records calls, answers like Slack, checks Block Kit."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from tests.slackstandin.blockkit import check_blocks
+from tests.slackstandin.transport import decode_params, make_handler
+from tests.slackstandin.webapi import SlackError, WebApi, invalid_blocks
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded request to the stand-in."""
+
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    error: str | None
+    response: dict[str, Any]
+
+
+@dataclass
+class _Failure:
+    error: str
+    status: int
+    times: int
+
+
+class SlackStandIn:
+    """A loopback HTTP server standing in for slack.com's Web API."""
+
+    def __init__(self, token: str = "xoxb-test", trigger_ttl: float = 3.0) -> None:
+        self.token = token
+        self.trigger_ttl = trigger_ttl
+        self.lock = threading.RLock()
+        self._changed = threading.Condition(self.lock)
+        self.calls: list[Call] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._response_urls: set[str] = set()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.api = WebApi(self.trigger_ttl)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> SlackStandIn:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="slack-standin", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and wait for its thread."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT` (the server must be started)."""
+        if self._server is None:
+            raise RuntimeError("SlackStandIn is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """Web API base URL for `WebClient(base_url=...)`, with trailing slash."""
+        return f"{self.base_url}/api/"
+
+    # -- recording -------------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        """All recorded calls of `method`, in order."""
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def ok_calls(self, method: str) -> list[Call]:
+        """Recorded calls of `method` that succeeded."""
+        return [c for c in self.calls_to(method) if c.ok]
+
+    def reset(self) -> None:
+        """Forget calls, messages, views, triggers, response URLs and pending failures."""
+        with self.lock:
+            self.calls.clear()
+            self._failures.clear()
+            self._response_urls.clear()
+            self.api = WebApi(self.trigger_ttl)
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until at least `count` successful calls of `method` are recorded; return them."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                done = [c for c in self.calls if c.method == method and c.ok]
+                if len(done) >= count:
+                    return done
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = ", ".join(f"{c.method}({'ok' if c.ok else c.error})" for c in self.calls)
+                    raise AssertionError(
+                        f"expected {count} successful {method} call(s) within {timeout}s, "
+                        f"got {len(done)}; calls seen: {seen or 'none'}"
+                    )
+                self._changed.wait(remaining)
+
+    def _record(self, call: Call) -> None:
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    # -- failure injection -----------------------------------------------------------------
+    def fail_next(
+        self, method: str, *, error: str = "internal_error", status: int = 500, times: int = 1
+    ) -> None:
+        """Make the next `times` calls of `method` answer HTTP `status` with `error`."""
+        if status == 429:
+            error = "ratelimited"
+        with self.lock:
+            self._failures.setdefault(method, []).append(_Failure(error, status, times))
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self.lock:
+            queue = self._failures.get(method)
+            if not queue:
+                return None
+            failure = queue[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                queue.pop(0)
+            return failure
+
+    # -- Slack state accessors (delegating to the Web API model) ----------------------------
+    def issue_trigger(self, user: str | None = None) -> str:
+        """A fresh trigger_id, valid once for `trigger_ttl` seconds (optionally tied to a user)."""
+        with self.lock:
+            return self.api.issue_trigger(user)
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Stored messages (channel, ts, thread_ts, text, blocks, metadata), optionally filtered."""
+        with self.lock:
+            return [
+                copy.deepcopy(m)
+                for m in self.api.messages
+                if channel is None or m["channel"] == channel
+            ]
+
+    def ephemerals(self, user: str | None = None) -> list[dict[str, Any]]:
+        """Stored ephemeral messages, optionally for one user."""
+        with self.lock:
+            return [
+                copy.deepcopy(m) for m in self.api.ephemerals if user is None or m["user"] == user
+            ]
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        """The current stored version of a modal view by id."""
+        with self.lock:
+            found = self.api.views.get(view_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def views(self, user: str | None = None) -> list[dict[str, Any]]:
+        """Current modal views, ordered by their latest open/push/update; optionally by user."""
+        with self.lock:
+            order = [vid for vid, who in self.api.view_log if user is None or who == user]
+            latest = list(dict.fromkeys(reversed(order)))[::-1]
+            return [copy.deepcopy(self.api.views[vid]) for vid in latest]
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The latest home view published for `user_id`."""
+        with self.lock:
+            found = self.api.homes.get(user_id)
+            return copy.deepcopy(found) if found is not None else None
+
+    def new_response_url(self) -> str:
+        """A fresh response_url on this stand-in; POSTs to it are recorded as `response_url`."""
+        token = secrets.token_urlsafe(12)
+        with self.lock:
+            self._response_urls.add(token)
+        return f"{self.base_url}/response/{token}"
+
+    # -- request handling ------------------------------------------------------------------
+    def _authorized(self, params: dict[str, Any], header: str | None) -> str | None:
+        token = params.get("token")
+        if header and header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        if not token:
+            return "not_authed"
+        return None if token == self.token else "invalid_auth"
+
+    def handle_api(
+        self, method: str, params: dict[str, Any], auth_header: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Answer one Web API call: (HTTP status, JSON body, extra headers)."""
+        params = decode_params(params)
+        status, headers = 200, {}
+        body: dict[str, Any]
+        failure = self._take_failure(method)
+        if failure is not None:
+            status, body = failure.status, {"ok": False, "error": failure.error}
+            if status == 429:
+                headers["Retry-After"] = "1"
+        elif (auth_error := self._authorized(params, auth_header)) is not None:
+            body = {"ok": False, "error": auth_error}
+        else:
+            body = self._dispatch(method, params)
+        params.pop("token", None)
+        self._record(Call(method, params, bool(body["ok"]), body.get("error"), body))
+        return status, body, headers
+
+    def _dispatch(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        handler: Callable[[dict[str, Any]], dict[str, Any]] | None = self.api.handlers.get(method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        try:
+            with self.lock:
+                return {"ok": True, **handler(params)}
+        except SlackError as e:
+            return {"ok": False, "error": e.error, **e.extra}
+
+    def handle_response_url(self, token: str, payload: Any) -> tuple[int, dict[str, Any]]:
+        """Answer a POST to a response_url."""
+        params = payload if isinstance(payload, dict) else {"_body": payload}
+        with self.lock:
+            known = token in self._response_urls
+        failure = self._take_failure("response_url") if known else None
+        body: dict[str, Any]
+        if not known:
+            status, body = 404, {"ok": False, "error": "no_such_response_url"}
+        elif failure is not None:
+            status, body = failure.status, {"ok": False, "error": failure.error}
+        elif not isinstance(payload, dict):
+            status, body = 400, {"ok": False, "error": "invalid_payload"}
+        elif "blocks" in payload and (problems := check_blocks(payload["blocks"], "message")):
+            status, body = 200, invalid_blocks(problems)
+        else:
+            status, body = 200, {"ok": True}
+        self._record(Call("response_url", params, bool(body["ok"]), body.get("error"), body))
+        return status, body
