@@ -49,6 +49,9 @@ class Deps:
     calendar: BusinessCalendar = field(init=False)
     clock: Callable[[], datetime] = utcnow
     ack_budget: float = ACK_BUDGET_SECONDS
+    # Two clicks on the same button by the same person within this many (real) seconds are
+    # one click: the second opens nothing.
+    double_click: float = 1.0
     workers: int = 16
 
     def __post_init__(self) -> None:

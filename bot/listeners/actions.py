@@ -17,12 +17,11 @@ from bot.budget import within
 from bot.deps import Deps
 from bot.forms import form_view, keep_draft
 from bot.formstate import FormRef, read_state
+from summaries.dbtypes import utcnow
 from summaries.errors import DomainError
 from summaries.received import first_time
 
 log = logging.getLogger(__name__)
-# Two clicks on the same button within this window open one form.
-DOUBLE_CLICK = timedelta(seconds=3)
 # Share of the acknowledgement budget the form may take before a placeholder opens instead
 # (the trigger id expires 3 s after the click).
 OPEN_SHARE = 0.75
@@ -53,7 +52,8 @@ def handle_open(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
             "Monthly check-in", "This button is not one of ours any more; use the App Home."))
         return
     with deps.unit_of_work() as session:
-        if not first_time(session, f"open:{user}:{value}", deps.clock(), DOUBLE_CLICK):
+        if deps.double_click > 0 and not first_time(
+                session, f"open:{user}:{value}", utcnow(), timedelta(seconds=deps.double_click)):
             log.info("ignored a double click by %s on %s", user, value)
             return
     attempt = within(deps.executor, deps.ack_budget * OPEN_SHARE,

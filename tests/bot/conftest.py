@@ -67,7 +67,9 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
     """Start bots on the test database; each is stopped after the test."""
     running: list[Bot] = []
 
-    def start(config: Config | None = None, *, ack_budget: float = 2.0) -> Bot:
+    def start(config: Config | None = None, *, ack_budget: float = 2.0,
+              double_click: float = 0.0) -> Bot:
+        """A bot; tests reopen forms quickly, so double-click detection is off unless asked."""
         config = config or parse_config(sample_text())
         with unit_of_work(session_maker) as session:
             sync_config(session, config)
@@ -75,7 +77,7 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
                             slack_bot_token=TOKEN, slack_signing_secret=SECRET)
         clock = Clock()
         deps = Deps(settings, config, engine, make_client(settings), clock=clock,
-                    ack_budget=ack_budget)
+                    ack_budget=ack_budget, double_click=double_click)
         server = start_server(make_wsgi(create_app(deps), deps))
         bot = Bot(deps, server, standin,
                   SlackDriver(f"{server.url}/slack/events", SECRET, standin), clock)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.config_loader import parse_config
-from summaries.models import Department, Figure, Kpi, SectionAnswer, Submission
+from summaries.models import (
+    Department,
+    Figure,
+    Kpi,
+    Period,
+    Revision,
+    SectionAnswer,
+    Submission,
+)
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import EAST_VALUES, inputs, open_form, open_october, submit
 from tests.slackstandin import check_message, dm_channel
@@ -63,3 +73,96 @@ def test_manager_of_two_departments_fills_in_both(
     assert "target 2,400,000 CNY (102.1%)" in body
     assert "Fibre backlog in the north villages" in body  # the raised problem is flagged
     assert "<!channel>" not in body
+
+
+def revisions(session_maker: sessionmaker[Session], department: str) -> list[tuple[str, str | None,
+                                                                                 str | None]]:
+    with session_maker() as session:
+        return [(r.field, r.old_value, r.new_value) for r in session.scalars(
+            select(Revision).join(Department).where(Department.key == department)
+            .order_by(Revision.id))]
+
+
+def test_edit_after_submit_prefills_and_keeps_revisions(
+        bot: Bot, session_maker: sessionmaker[Session]) -> None:
+    open_october(bot)
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    bot.slack.wait_for("chat.postMessage", 6)
+    first = len(revisions(session_maker, "east-county"))
+
+    view = open_form(bot, "U0EAST", "east-county")
+    fields = inputs(view)
+    assert fields["kpi:revenue"]["element"]["initial_value"] == "2450000"
+    assert fields["section:sales"]["element"]["initial_value"] == EAST_VALUES["section:sales"]
+    assert "Editing your submitted summary" in str(view["blocks"][0])
+    submit(bot, "U0EAST", view, {"kpi:revenue": "2500000", "section:plan": "Hire two installers"})
+
+    submission, answers, figures = stored(session_maker, "east-county")
+    assert submission is not None
+    assert submission.status == "submitted"
+    assert figures["revenue"] == Decimal("2500000")
+    assert answers["plan"] == "Hire two installers"
+    changes = revisions(session_maker, "east-county")[first:]
+    assert sorted(changes) == [("kpi:revenue", "2450000", "2500000"),
+                               ("section:plan", None, "Hire two installers")]
+    edit = bot.slack.wait_for("chat.postMessage", 7)[6]
+    assert "Changes saved" in edit.params["text"]
+    assert "2 fields changed" in str(edit.params["blocks"])
+
+
+def test_closing_the_form_keeps_a_draft_for_the_next_open(
+        bot: Bot, session_maker: sessionmaker[Session]) -> None:
+    open_october(bot)
+    view = open_form(bot, "U0EAST", "east-county")
+    typed = {"section:market": "Two new competitors in the county town", "kpi:revenue": "2100000"}
+    reply = bot.driver.view_closed("U0EAST", view, typed)
+    assert reply.status == 200
+    submission, answers, figures = stored(session_maker, "east-county")
+    assert submission is not None
+    assert submission.status == "draft"
+    assert answers == {}
+    assert figures == {}
+
+    again = open_form(bot, "U0EAST", "east-county")
+    fields = inputs(again)
+    assert fields["section:market"]["element"]["initial_value"] == typed["section:market"]
+    assert fields["kpi:revenue"]["element"]["initial_value"] == "2100000"
+    assert "saved draft" in str(again["blocks"][0])
+    submit(bot, "U0EAST", again, {"section:sales": "All collected"})
+    _, answers, figures = stored(session_maker, "east-county")
+    assert answers["market"] == typed["section:market"]
+    assert figures["revenue"] == Decimal("2100000")
+
+
+def test_after_close_a_submission_is_late_until_the_late_window_ends(
+        bot: Bot, session_maker: sessionmaker[Session]) -> None:
+    open_october(bot)
+    view = open_form(bot, "U0EAST", "east-county")
+    with session_maker() as session:
+        period = session.scalars(select(Period).where(Period.key == "2026-10")).one()
+        period.state, period.closed_at = "closed", datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+        session.commit()
+    bot.clock.now = datetime(2026, 11, 6, 3, 0, tzinfo=UTC)
+    submit(bot, "U0EAST", view, EAST_VALUES)
+    submission, _, _ = stored(session_maker, "east-county")
+    assert submission is not None
+    assert submission.status == "late"
+    late = bot.slack.wait_for("chat.postMessage", 6)[5]
+    assert "(late)" in late.params["text"]
+
+    bot.clock.now = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    reply = bot.driver.view_submission("U0WEST", open_west_form_view(bot), EAST_VALUES)
+    assert reply.json is not None
+    assert reply.json["response_action"] == "errors"
+    assert "no longer takes late submissions" in next(iter(reply.json["errors"].values()))
+    assert stored(session_maker, "west-county")[0] is None
+
+
+def open_west_form_view(bot: Bot) -> dict[str, Any]:
+    """West County's form as it was built before the late window ended."""
+    now = bot.clock.now
+    bot.clock.now = datetime(2026, 11, 6, 3, 0, tzinfo=UTC)
+    try:
+        return open_form(bot, "U0WEST", "west-county")
+    finally:
+        bot.clock.now = now
