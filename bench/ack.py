@@ -212,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         clock = Clock()
         # A double click is judged on the bot's clock (moved 4 s a click), or, where Deps has a
         # real-time ``double_click`` window, on a 1 ms one: the check still runs, never trips.
-        tiny: dict[str, Any] = {"double_click": 0.001} if "double_click" in {f.name for f in fields(Deps)} else {}
+        tiny: dict[str, Any] = {"double_click": 0.001}
+        if "double_click" not in {f.name for f in fields(Deps)}:
+            tiny = {}
         deps = Deps(settings, config, engine, make_client(settings), clock=clock, **tiny)
         stack.callback(deps.executor.shutdown)
         server = start_server(make_wsgi(create_app(deps), deps))

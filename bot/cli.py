@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="create or migrate the schema ($DATABASE_URL)") \
         .set_defaults(handler=_db_upgrade)
 
+    from bot.cycle_commands import add_parser as add_cycle_parser
+
+    add_cycle_parser(commands)
+
     serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
                                               "(or Socket Mode) and /healthz")
     serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")

@@ -67,8 +67,13 @@ class RunningServer:
         return f"http://127.0.0.1:{self.server.effective_port}"
 
     def stop(self) -> None:
-        self.server.close()
+        """Stop serving: empty the event loop's map so it returns, then close every socket."""
+        channels = list(self.server._map.values())
+        self.server._map.clear()
         self.thread.join(timeout=5)
+        for channel in channels:
+            channel.close()
+        self.server.task_dispatcher.shutdown()
 
 
 def start_server(wsgi: WsgiApp, host: str = "127.0.0.1", port: int = 0,
@@ -76,8 +81,8 @@ def start_server(wsgi: WsgiApp, host: str = "127.0.0.1", port: int = 0,
     """Serve ``wsgi`` on ``host:port`` (0 picks a free port) in a daemon thread."""
     from waitress.server import create_server
 
-    server = create_server(wsgi, host=host, port=port, threads=threads,
-                           ident="checkin", clear_untrusted_proxy_headers=True)
+    server = create_server(wsgi, host=host, port=port, threads=threads, ident="checkin",
+                           clear_untrusted_proxy_headers=True, asyncore_loop_timeout=0.2)
     thread = threading.Thread(target=server.run, name="http", daemon=True)
     thread.start()
     return RunningServer(server, thread)

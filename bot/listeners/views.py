@@ -32,8 +32,11 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view_closed(CALLBACK_ID)
     def closed(ack: Ack, body: dict[str, Any]) -> None:
+        # The draft is written before the acknowledgement when the database is quick, so a
+        # process that stops right after still has it; a slow save finishes after the ack.
+        attempt = within(deps.executor, deps.ack_budget, lambda: handle_closed(deps, body))
         ack()
-        handle_closed(deps, body)
+        attempt.result()
 
 
 def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +22,7 @@ from summaries.models import (
     Submission,
 )
 from tests.bot.conftest import Bot, sample_text
-from tests.bot.flows import EAST_VALUES, inputs, open_form, open_october, submit
+from tests.bot.flows import EAST_VALUES, click_open, inputs, open_form, open_october, submit
 from tests.slackstandin import check_message, dm_channel
 
 
@@ -166,3 +167,31 @@ def open_west_form_view(bot: Bot) -> dict[str, Any]:
         return open_form(bot, "U0WEST", "west-county")
     finally:
         bot.clock.now = now
+
+
+def test_user_text_posted_again_is_escaped(bot: Bot) -> None:
+    open_october(bot)
+    view = open_form(bot, "U0EAST", "east-county")
+    submit(bot, "U0EAST", view, {**EAST_VALUES,
+                                 "section:problems": "Tell <!channel> & <@U0CEO> now"})
+    confirmation = bot.slack.wait_for("chat.postMessage", 6)[5]
+    posted = str(confirmation.params["blocks"])
+    assert "Tell &lt;!channel&gt; &amp; &lt;@U0CEO&gt; now" in posted
+    assert "<!channel>" not in posted
+    assert "<@U0CEO>" not in posted
+
+
+def test_an_unexpected_failure_is_logged_and_the_user_told_privately(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_october(bot)
+
+    def broken(*_args: object, **_kwargs: object) -> dict[str, object]:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("bot.listeners.actions.form_view", broken)
+    reply = click_open(bot, "U0EAST", "east-county")
+    assert reply.status == 200
+    told = bot.slack.wait_for("response_url")[0]
+    assert told.params["response_type"] == "ephemeral"
+    assert "Something went wrong on our side" in told.params["text"]
+    assert "database on fire" not in told.params["text"]

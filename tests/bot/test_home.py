@@ -15,7 +15,7 @@ from summaries.config_loader import Config, parse_config
 from summaries.imports import import_figures
 from summaries.records import get_or_create_period
 from tests.bot.conftest import Bot, sample_text
-from tests.bot.flows import EAST_VALUES, PERIOD, inputs, open_october, submit
+from tests.bot.flows import EAST_VALUES, PERIOD, inputs, open_form, open_october, submit
 from tests.slackstandin import check_view, latest_view
 
 NAMES = {"key-accounts": "Key Account Division", "marketing": "Marketing Department",
@@ -83,10 +83,20 @@ def test_manager_fills_in_from_home_and_then_sees_submitted_with_edit(bot: Bot) 
     bot.slack.wait_for("chat.postMessage", 5 + 1)  # the confirmation
 
     home = open_home(bot, "U0EAST")
-    assert ":white_check_mark: Submitted" in text_of(home)
+    assert ":white_check_mark: Submitted Oct 30" in text_of(home)
     [edit] = buttons(home)
     assert edit["text"]["text"] == "Edit"
     assert edit["value"] == open_value(PERIOD, "east-county")
+
+
+@pytest.mark.xfail(strict=True, reason="home shows the submission day in UTC, not in the "
+                   "organization's time zone (format_day gets a UTC datetime)")
+def test_the_submission_day_is_the_organizations_day(bot: Bot) -> None:
+    bot.clock.now = datetime(2026, 10, 30, 17, 0, tzinfo=UTC)  # Sat 31 Oct, 01:00 in Shanghai
+    open_october(bot)
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    bot.slack.wait_for("chat.postMessage", 5 + 1)
+    assert ":white_check_mark: Submitted Oct 31" in text_of(open_home(bot, "U0EAST"))
 
 
 def test_manager_sees_last_three_months_of_kpis_against_target(bot: Bot) -> None:
@@ -106,13 +116,11 @@ def test_manager_sees_last_three_months_of_kpis_against_target(bot: Bot) -> None
 @pytest.mark.parametrize("user", ["U0CEO", "U0OPS"])
 def test_leaders_and_admins_see_every_department(bot: Bot, user: str) -> None:
     open_october(bot)
-    bot.slack.wait_for("chat.postMessage", 5)
-    form_reply = bot.driver.block_action("U0WEST", OPEN_ACTION, open_value(PERIOD, "west-county"))
-    assert form_reply.status == 200
-    bot.slack.wait_for("views.open", 1)
-    submit(bot, "U0WEST", latest_view(bot.slack, "U0WEST"),
+    submit(bot, "U0WEST", open_form(bot, "U0WEST", "west-county"),
            {**EAST_VALUES, "kpi:revenue": "1800000"})
-    text = text_of(open_home(bot, user))
+    home = open_home(bot, user)
+    assert buttons(home) == []  # they manage no department
+    text = text_of(home)
     assert "*All departments* \u00b7 1 of 5 submitted" in text
     lines = [line for line in text.splitlines() if "(<@U0" in line]
     assert len(lines) == 5
@@ -130,9 +138,10 @@ def test_manager_sees_only_their_department_and_a_stranger_sees_no_role(bot: Bot
     assert "All departments" not in text
     others = [name for key, name in NAMES.items() if key != "east-county" and name in text]
     assert others == []
-    stranger = text_of(open_home(bot, "U0NOBODY"))
+    home = open_home(bot, "U0NOBODY")
+    stranger = text_of(home)
     assert "You have no role in the monthly check-in" in stranger
-    assert buttons(bot.slack.home_view("U0NOBODY") or {"blocks": []}) == []
+    assert buttons(home) == []
     assert not [name for name in NAMES.values() if name in stranger]
 
 

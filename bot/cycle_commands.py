@@ -1,0 +1,94 @@
+"""``checkin cycle open|remind``: run a cycle step now, finishing its Slack posts before exit."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
+    from bot.delivery import DeliveryReport
+    from bot.deps import Deps
+    from summaries.periods import Month
+
+EXIT_OK, EXIT_UNDELIVERED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``cycle`` command group."""
+    cycle = commands.add_parser("cycle", help="run a step of the month-end cycle now")
+    steps = cycle.add_subparsers(dest="action", metavar="STEP", required=True)
+    opener = steps.add_parser("open", help="open a period and send each manager their prompt")
+    opener.add_argument("--period", help="YYYY-MM (default: this month)")
+    reminder = steps.add_parser("remind", help="remind managers who have not submitted, in "
+                                               "their prompt's thread")
+    reminder.add_argument("--period", help="YYYY-MM (default: the open period)")
+    reminder.add_argument("--round", type=int,
+                          help="which reminder (default: the next one; give a number to finish "
+                               "a round that failed part-way)")
+    for parser in (opener, reminder):
+        parser.set_defaults(handler=run_cycle_step)
+
+
+def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the step; exit 0 when every post went out, 1 with a summary when some did not."""
+    from bot.cli import CommandError
+    from bot.jobs import open_period, remind_period
+    from bot.serve import build_deps
+    from summaries.errors import DomainError
+
+    deps = build_deps(settings)
+    try:
+        month = _period(deps, args)
+        if args.action == "open":
+            report = open_period(deps, month)
+        else:
+            report = remind_period(deps, month, args.round or _next_round(deps, month))
+    except (DomainError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        deps.close()
+    return _summarise(args.action, month, report)
+
+
+def _period(deps: Deps, args: argparse.Namespace) -> Month:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from summaries.errors import DomainError
+    from summaries.models import Period
+    from summaries.periods import Month
+    if args.period:
+        return Month.parse(args.period)
+    if args.action == "remind":
+        with deps.unit_of_work() as session:
+            key = session.scalars(select(Period.key).where(Period.state == "open")
+                                  .order_by(Period.key.desc())).first()
+        if key is None:
+            raise DomainError("no period is open; give --period YYYY-MM")
+        return Month.parse(key)
+    zone = ZoneInfo(deps.config.organization.timezone)
+    return Month.of(deps.clock().astimezone(zone).date())
+
+
+def _next_round(deps: Deps, month: Month) -> int:
+    from sqlalchemy import select
+
+    from summaries.models import OutboxMessage
+    with deps.unit_of_work() as session:
+        kinds = session.scalars(select(OutboxMessage.key).where(
+            OutboxMessage.period_key == str(month), OutboxMessage.kind == "reminder"))
+        rounds = {int(key.split(":", 1)[0].removeprefix("reminder")) for key in kinds}
+    return max(rounds, default=0) + 1
+
+
+def _summarise(action: str, month: Month, report: DeliveryReport) -> int:
+    print(f"{action} {month}: {len(report.sent)} message(s) sent")
+    if report.ok:
+        return EXIT_OK
+    first = next(iter(report.failed.items()))
+    print(f"{len(report.failed)} message(s) not delivered (first: {first[0]}: {first[1]}); "
+          "they stay in the outbox: run the command again to send them")
+    return EXIT_UNDELIVERED
