@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from summaries.errors import DomainError
 from summaries.periods import Month, months_between
 
 HISTORY_MONTHS = 3
+log = logging.getLogger(__name__)
 
 
 def home_screen(deps: Deps, user: str) -> HomeScreen:
@@ -53,6 +55,14 @@ def _next_open(deps: Deps, now: datetime, month: Month) -> str:
     if moments.open_at < now:
         moments = deps.moments(month.shift(1))
     return slack_date(moments.open_at, deps.locale)
+
+
+def refresh_home(deps: Deps, user: str) -> None:
+    """Republish ``user``'s App Home after a change; a failure only costs freshness."""
+    try:
+        publish_home(deps, user)
+    except Exception:
+        log.warning("could not refresh the App Home of %s", user, exc_info=True)
 
 
 def publish_home(deps: Deps, user: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.blocks.common import (
     MAX_VIEW_BLOCKS,
@@ -47,12 +48,15 @@ class HomeScreen:
     months: Sequence[Month] = ()
 
 
-def status_text(status: DepartmentStatus, locale: str) -> str:
-    """``:white_check_mark: Submitted Oct 28``, a draft, or not started."""
+def status_text(status: DepartmentStatus, config: Config) -> str:
+    """``:white_check_mark: Submitted Oct 28`` (the organization's day), a draft, or not
+    started."""
     if status.status in STATUS_TEXT:
         text = STATUS_TEXT[status.status]
-        return f"{text} {format_day(status.submitted_at, locale)}" if status.submitted_at \
-            else text
+        if status.submitted_at is None:
+            return text
+        local = status.submitted_at.astimezone(ZoneInfo(config.organization.timezone))
+        return f"{text} {format_day(local, config.organization.locale)}"
     if status.has_draft:
         return ":pencil2: Draft saved, not submitted yet"
     return ":hourglass_flowing_sand: Not started"
@@ -93,17 +97,16 @@ def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]
         blocks.append(section(f"*All departments* \u00b7 {done} of {len(screen.everyone)} "
                               "submitted"))
         blocks.extend(sections(
-            f"{status_text(s, locale)} \u00b7 {escape(s.department.name)} "
+            f"{status_text(s, config)} \u00b7 {escape(s.department.name)} "
             f"(<@{s.department.manager}>)" for s in screen.everyone))
     return blocks
 
 
 def _managed(screen: HomeScreen, config: Config) -> list[Block]:
-    locale = config.organization.locale
     blocks: list[Block] = []
     for status in screen.managed:
         spec = status.department
-        text = f"*{escape(spec.name)}*\n{status_text(status, locale)}"
+        text = f"*{escape(spec.name)}*\n{status_text(status, config)}"
         accessory = None
         if screen.fillable and screen.period is not None:
             label = "Edit" if status.submitted else "Fill in"
@@ -129,8 +132,7 @@ def _history_lines(screen: HomeScreen, config: Config, department: str) -> list[
 
 
 def _compact_managed(screen: HomeScreen, config: Config) -> list[Block]:
-    locale = config.organization.locale
-    blocks = sections(f"{status_text(s, locale)} \u00b7 *{escape(s.department.name)}*"
+    blocks = sections(f"{status_text(s, config)} \u00b7 *{escape(s.department.name)}*"
                       for s in screen.managed)
     if screen.fillable and screen.period is not None:
         buttons = []

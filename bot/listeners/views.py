@@ -13,6 +13,7 @@ from bot.budget import Attempt, within
 from bot.deps import Deps
 from bot.forms import confirm, form_view, keep_draft, store_form
 from bot.formstate import CALLBACK_ID, FormRef, check_values, read_state
+from bot.home import refresh_home
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.services import SubmissionResult, authorize_department
 
@@ -73,6 +74,7 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
     if ref.last_step:
         ack()
         confirm(deps, ref, user, outcome)
+        refresh_home(deps, user)
     else:
         ack(response_action="update", view=outcome)
 
@@ -118,6 +120,7 @@ def _finish_late(deps: Deps, client: WebClient, body: dict[str, Any], ref: FormR
     if isinstance(outcome, SubmissionResult):
         client.views_update(view_id=view["id"], view=notice_view("Monthly check-in", SAVED))
         confirm(deps, ref, user, outcome)
+        refresh_home(deps, user)
     else:
         client.views_update(view_id=view["id"], view=outcome)
 

@@ -89,8 +89,6 @@ def test_manager_fills_in_from_home_and_then_sees_submitted_with_edit(bot: Bot) 
     assert edit["value"] == open_value(PERIOD, "east-county")
 
 
-@pytest.mark.xfail(strict=True, reason="home shows the submission day in UTC, not in the "
-                   "organization's time zone (format_day gets a UTC datetime)")
 def test_the_submission_day_is_the_organizations_day(bot: Bot) -> None:
     bot.clock.now = datetime(2026, 10, 30, 17, 0, tzinfo=UTC)  # Sat 31 Oct, 01:00 in Shanghai
     open_october(bot)
@@ -204,3 +202,14 @@ def test_a_large_organization_fits_the_home_without_dropping_anyone(
         assert values == {open_value(PERIOD, f"d{n:03d}") for n in range(departments)}
     else:
         assert f"0 of {departments} submitted" in text
+
+
+def test_home_refreshes_itself_after_a_submission(bot: Bot) -> None:
+    open_october(bot)
+    assert "Not started" in text_of(open_home(bot, "U0EAST"))
+    published = len(bot.slack.ok_calls("views.publish"))
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    bot.slack.wait_for("views.publish", published + 1)
+    home = bot.slack.home_view("U0EAST")
+    assert home is not None
+    assert "Submitted" in text_of(home)
