@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -16,6 +17,8 @@ from summaries.errors import DomainError
 from summaries.received import first_time, forget_old
 
 log = logging.getLogger(__name__)
+# Share of first deliveries that also clear out deliveries older than a day.
+FORGET_SHARE = 0.01
 SORRY = ("Something went wrong on our side and it has been logged. Nothing you saved is lost; "
          "please try again in a minute.")
 
@@ -63,7 +66,7 @@ def _first_delivery(deps: Deps, event_id: str) -> bool:
         now = deps.clock()
         with deps.unit_of_work() as session:
             fresh = first_time(session, f"event:{event_id}", now)
-            if fresh and event_id.endswith("0"):  # now and then, forget old deliveries
+            if fresh and random.random() < FORGET_SHARE:  # now and then, forget old ones
                 forget_old(session, now)
             return fresh
 

@@ -53,7 +53,7 @@ def prompt_message(department: schema.Department, period: str, month: str, *,
         "text": render("prompt_fallback", department=department.name, month=month,
                        deadline_text=deadline_text),
         "blocks": [
-            header(f"Monthly check-in \u00b7 {month}"),
+            header(f"{month} check-in \u00b7 {department.name}"),
             section(text),
             {"type": "actions", "block_id": "checkin", "elements": [
                 open_button(period, department.key)]},
