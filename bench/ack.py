@@ -1,15 +1,12 @@
 """Benchmark Slack acknowledgement latency: the real bot against a bare Bolt app, side by side.
 
-``python bench/ack.py [--requests 300] [--runs 5] [--database-url URL]`` (the project installed;
-the repository root goes on ``sys.path`` for the ``tests.slackstandin`` Slack stand-in). Both
-apps are served by waitress on loopback in this process, check signatures and talk to one
-stand-in. The real bot runs on a fresh database (a temporary SQLite file, or a private database
-created on the given PostgreSQL server and dropped at the end) with the sample organization and
-2026-10 open. Each run sends ``--requests`` signed requests to each app, one to each in turn:
-``checkin_open`` clicks and submissions of a filled-in form, alternately, rotating over the five
-departments; the bot's clock moves 4 s per click, so no click takes the double-click fast path.
-The latency is from send to HTTP response, i.e. the acknowledgement. Budget: our p99 under 3x
-the bare app's, and far under Slack's 3 s.
+``python bench/ack.py [--requests 300] [--runs 5] [--database-url URL]``. Both apps run on
+waitress on loopback in this process, check signatures and talk to one Slack stand-in; the bot
+gets a fresh database (temporary SQLite, or a private database created on the given PostgreSQL
+server and dropped after) with the sample organization and 2026-10 open. Each run sends each app
+``--requests`` signed requests, one to each in turn: ``checkin_open`` clicks and submissions of a
+filled-in form, alternately, over the five departments, with the double-click check never
+tripping. Latency is send to HTTP response (the ack). Budget: our p99 under 3x the bare app's.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from bot.blocks.modal import checkin_view
 from bot.delivery import DeliveryReport, Outgoing, deliver, enqueue
 from bot.deps import Deps
 from bot.formstate import FormRef, check_values, split_steps
-from summaries.checkins import FormContext, ensure_fillable, load_form
+from summaries.checkins import FormContext, ensure_fillable, form_fields, load_form
 from summaries.dates import format_month
 from summaries.errors import ValidationFailed
 from summaries.evaluation import evaluate_period
@@ -89,8 +89,8 @@ def store_form(deps: Deps, ref: FormRef, user: str,
                 ensure_fillable(session, deps.config, month, deps.clock())
                 merged = {**read_draft(session, period=ref.period, department=ref.department),
                           **values}
-                form_fields = load_form(session, deps.config, month, spec).fields
-                checked = check_values(deps.config, ref.department, merged, form_fields)
+                checked = check_values(deps.config, ref.department, merged,
+                                       form_fields(deps.config, spec))
                 if checked.errors:
                     raise ValidationFailed(checked.errors)
                 return record_submission(

@@ -64,6 +64,11 @@ def input_kpis(config: Config, department: schema.Department) -> list[schema.Kpi
     return [k for k in config.kpis_of(department) if not k.formula]
 
 
+def form_fields(config: Config, department: schema.Department) -> list[str]:
+    """Every input of a department's form, sections first, in template order."""
+    return _fields(config.sections_of(department), input_kpis(config, department))
+
+
 def ensure_fillable(session: Session, config: Config, month: Month,
                     now: datetime) -> Period:
     """The period if its summaries can be filled in now; else a DomainError saying why."""
