@@ -7,22 +7,22 @@ from functools import lru_cache
 
 from babel.dates import format_skeleton
 
-from summaries.formatting import _locale
+from summaries.formatting import babel_locale
 from summaries.periods import Month
 
 
 @lru_cache(maxsize=512)
 def format_month(month: Month, locale: str = "en") -> str:
     """A month as people write it: en ``October 2026``, de ``Oktober 2026``."""
-    return format_skeleton("yMMMM", month.first_day(), locale=_locale(locale))
+    return format_skeleton("yMMMM", month.first_day(), locale=babel_locale(locale))
 
 
 def format_moment(moment: datetime, locale: str = "en") -> str:
     """A moment in its own time zone, short: en ``Wed, Nov 4, 18:00``."""
-    day = format_skeleton("MMMEd", moment, locale=_locale(locale))
+    day = format_skeleton("MMMEd", moment, locale=babel_locale(locale))
     return f"{day}, {moment:%H:%M}"
 
 
 def format_day(moment: datetime, locale: str = "en") -> str:
     """A day, short: en ``Nov 4``."""
-    return format_skeleton("MMMd", moment, locale=_locale(locale))
+    return format_skeleton("MMMd", moment, locale=babel_locale(locale))

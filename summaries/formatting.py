@@ -39,7 +39,7 @@ _CONTEXT = Context(prec=64, rounding=ROUND_HALF_UP)
 
 
 @lru_cache(maxsize=64)
-def _locale(locale: str) -> Locale:
+def babel_locale(locale: str) -> Locale:
     """The Babel locale for a product locale code, ``en`` when unknown or unsupported."""
     language = re.split(r"[-_]", locale.strip(), maxsplit=1)[0].lower() if locale else ""
     if language not in SUPPORTED_LOCALES:
@@ -55,8 +55,8 @@ def _quote(symbol: str) -> str:
 @lru_cache(maxsize=256)
 def _pattern(locale: str, percent: bool, decimals: int, signed: bool) -> NumberPattern:
     """The locale's decimal or percent pattern with exactly ``decimals`` places and signs."""
-    babel_locale = _locale(locale)
-    base = babel_locale.percent_formats[None] if percent else babel_locale.decimal_formats[None]
+    babel = babel_locale(locale)
+    base = babel.percent_formats[None] if percent else babel.decimal_formats[None]
     positive = base.pattern.split(";", 1)[0]
     found = _PATTERN_PARTS.match(positive)
     if found is None:  # pragma: no cover - CLDR patterns always match
@@ -64,9 +64,9 @@ def _pattern(locale: str, percent: bool, decimals: int, signed: bool) -> NumberP
     prefix, number, suffix = found.groups()
     integer = number.split(".", 1)[0]
     number = integer + ("." + "0" * decimals if decimals else "")
-    minus = get_minus_sign_symbol(babel_locale)
+    minus = get_minus_sign_symbol(babel)
     if signed:
-        plus = _quote(get_plus_sign_symbol(babel_locale))
+        plus = _quote(get_plus_sign_symbol(babel))
         minus = MINUS_SIGN if minus == "-" else minus
         positive_pattern = f"{plus}{prefix}{number}{suffix}"
     else:
@@ -85,7 +85,7 @@ def _shape(locale: str, percent: bool, signed: bool) -> tuple[str, str, str, str
     probe = Decimal("12.345") if percent else Decimal("1234.5")
     shapes = []
     for value in (probe, -probe):
-        text = format_decimal(value, format=pattern, locale=_locale(locale),
+        text = format_decimal(value, format=pattern, locale=babel_locale(locale),
                               decimal_quantization=True)
         found = re.fullmatch(r"(.*?)1(\D*)234(\D+)5(.*)", text, flags=re.S)
         if found is None:  # pragma: no cover - every CLDR pattern renders the probe's digits

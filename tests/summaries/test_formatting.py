@@ -303,7 +303,7 @@ def test_figures_format_exactly_as_babel_would(value: Decimal, decimals: int, lo
                                                percent: bool, signed: bool) -> None:
     from babel.numbers import format_decimal
 
-    from summaries.formatting import _locale, _pattern, _render
+    from summaries.formatting import _pattern, _render, babel_locale
 
     shown = value.scaleb(2) if percent else value
     with decimal.localcontext(decimal.Context(prec=40, rounding=ROUND_HALF_UP)):
@@ -312,5 +312,5 @@ def test_figures_format_exactly_as_babel_would(value: Decimal, decimals: int, lo
         rounded, signed = abs(rounded), False
     expected = format_decimal(rounded.scaleb(-2) if percent else rounded,
                               format=_pattern(locale, percent, decimals, signed),
-                              locale=_locale(locale), decimal_quantization=True)
+                              locale=babel_locale(locale), decimal_quantization=True)
     assert _render(value, decimals, locale, percent, signed) == expected
