@@ -73,10 +73,19 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
         return
     if ref.last_step:
         ack()
-        confirm(deps, ref, user, outcome)
-        refresh_home(deps, user)
+        after_store(deps, ref, user, outcome)
     else:
         ack(response_action="update", view=outcome)
+
+
+def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -> None:
+    """Confirm by DM and refresh App Home; the summary is saved, so a failure here is only
+    logged (an undelivered confirmation stays in the outbox)."""
+    try:
+        confirm(deps, ref, user, result)
+    except Exception:
+        log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
+    refresh_home(deps, user)
 
 
 def _next_step(deps: Deps, ref: FormRef, user: str,
@@ -119,8 +128,7 @@ def _finish_late(deps: Deps, client: WebClient, body: dict[str, Any], ref: FormR
         return
     if isinstance(outcome, SubmissionResult):
         client.views_update(view_id=view["id"], view=notice_view("Monthly check-in", SAVED))
-        confirm(deps, ref, user, outcome)
-        refresh_home(deps, user)
+        after_store(deps, ref, user, outcome)
     else:
         client.views_update(view_id=view["id"], view=outcome)
 
