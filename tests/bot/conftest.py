@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
@@ -59,6 +60,12 @@ def sample_text(**replacements: str) -> str:
 def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(token=TOKEN) as slack:
         yield slack
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> WebClient:
+    """A Web API client on the stand-in, as the bot builds one."""
+    return WebClient(token=TOKEN, base_url=standin.api_url)
 
 
 @pytest.fixture
