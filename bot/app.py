@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import logging
-import random
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.budget import within
 from bot.deps import Deps
 from bot.listeners import actions, events, views
 from bot.notices import tell
 from summaries.errors import DomainError
-from summaries.received import first_time, forget_old
 
 log = logging.getLogger(__name__)
-# Share of first deliveries that also clear out deliveries older than a day.
-FORGET_SHARE = 0.01
 SORRY = ("Something went wrong on our side and it has been logged. Nothing you saved is lost; "
          "please try again in a minute.")
 
@@ -31,15 +26,6 @@ def create_app(deps: Deps) -> App:
     app = App(client=deps.client, signing_secret=deps.settings.slack_signing_secret,
               token_verification_enabled=False, request_verification_enabled=True,
               process_before_response=False, logger=logging.getLogger("bot.slack"))
-
-    @app.middleware
-    def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        if body.get("type") == "event_callback" and body.get("event_id") \
-                and not _first_delivery(deps, str(body["event_id"])):
-            log.info("event %s delivered again; already handled", body["event_id"])
-            return BoltResponse(status=200, body="")
-        next()
-        return None
 
     actions.register(app, deps)
     views.register(app, deps)
@@ -59,22 +45,3 @@ def create_app(deps: Deps) -> App:
 
     return app
 
-
-def _first_delivery(deps: Deps, event_id: str) -> bool:
-    """Record the event; a slow database counts as a first delivery rather than delay the ack."""
-    def claim() -> bool:
-        now = deps.clock()
-        with deps.unit_of_work() as session:
-            fresh = first_time(session, f"event:{event_id}", now)
-            if fresh and random.random() < FORGET_SHARE:  # now and then, forget old ones
-                forget_old(session, now)
-            return fresh
-
-    attempt = within(deps.executor, deps.ack_budget / 2, claim)
-    if not attempt.in_time:
-        return True
-    try:
-        return attempt.result()
-    except Exception:
-        log.exception("could not record event %s", event_id)
-        return True

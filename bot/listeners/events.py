@@ -1,19 +1,44 @@
-"""Events: App Home opened."""
+"""Events: App Home opened. Slack may deliver an event again; each has one effect."""
 
 from __future__ import annotations
 
+import logging
+import random
 from typing import Any
 
 from slack_bolt import App
 
 from bot.deps import Deps
 from bot.home import publish_home
+from summaries.received import first_time, forget_old
+
+log = logging.getLogger(__name__)
+# Share of first deliveries that also clear out deliveries older than a day.
+FORGET_SHARE = 0.01
 
 
 def register(app: App, deps: Deps) -> None:
     """Listen for the events the app subscribes to."""
 
     @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home":
+    def home_opened(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and first_delivery(deps, body):
             publish_home(deps, event["user"])
+
+
+def first_delivery(deps: Deps, body: dict[str, Any]) -> bool:
+    """Record the event's id; False when it was handled before (a retry by Slack).
+
+    Events are acknowledged before their listener runs, so this costs the ack nothing.
+    """
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    now = deps.clock()
+    with deps.unit_of_work() as session:
+        fresh = first_time(session, f"event:{event_id}", now)
+        if fresh and random.random() < FORGET_SHARE:
+            forget_old(session, now)
+    if not fresh:
+        log.info("event %s delivered again; already handled", event_id)
+    return fresh
