@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from summaries.config_loader import load_config
 from summaries.db import make_engine, session_factory, unit_of_work
 from summaries.models import Base
 from summaries.periods import Month
+from tests.bot.conftest import Clock
 from tests.dbutil import fresh_postgres_database
 from tests.slackstandin import Reply, SlackDriver, SlackStandIn, dm_channel, latest_view
 
@@ -54,16 +55,6 @@ CLICK_STEP = timedelta(seconds=4)  # past the bot's 3 s double-click window
 KINDS = ("block_actions", "view_submission")
 RATIO_BUDGET = 3.0
 SLACK_LIMIT_MS = 3000.0
-
-
-class Clock:
-    """The bot's clock: inside 2026-10's open window, moved on by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 10, 30, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
