@@ -2,31 +2,42 @@
 
 A row's key is unique (kind, period, department, recipient), so enqueueing twice sends once.
 A row is claimed before the call, so two processes never send it both; what fails stays in the
-outbox with its error and is retried by the next run.
+outbox with its error and is retried by the next run. A row whose sender died mid-call is taken
+over (at once when the sender was a process on this host, else when its lease ends) and looked
+up in Slack before it is sent again. Pacing and retries live in ``bot.sending``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import time
+import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.landed import outbox_metadata
+from bot.sending import Outcome, send_row
 from summaries.dbtypes import utcnow
 from summaries.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# A claimed row whose sender died is taken over after this long.
+# A claimed row whose sender died elsewhere is taken over after this long; a live sender
+# renews it before every retry.
 CLAIM_LEASE = timedelta(minutes=2)
-RETRYABLE_STATES = ("pending", "failed")
+RETRYABLE_STATES = ("pending", "failed", "doubt")
+# How long a run waits for rows another live process is sending before reporting them.
+WAIT_FOR_OTHERS = 60.0
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True)
@@ -64,11 +75,14 @@ def enqueue(session: Session, messages: Iterable[Outgoing]) -> list[str]:
     for key, message in wanted.items():
         if key in present:
             continue
+        payload = message.payload
+        if message.method == "chat.postMessage" and "metadata" not in payload:
+            payload = {**payload, "metadata": outbox_metadata(key)}
         try:
             with session.begin_nested():  # another process may add the same key meanwhile
                 session.add(OutboxMessage(
                     key=key, kind=message.kind, recipient=message.recipient,
-                    method=message.method, payload=message.payload, state="pending",
+                    method=message.method, payload=payload, state="pending",
                     period_key=message.period_key, department_key=message.department_key,
                     created_at=utcnow()))
         except IntegrityError:
@@ -77,56 +91,112 @@ def enqueue(session: Session, messages: Iterable[Outgoing]) -> list[str]:
 
 
 def deliver(deps: Deps, keys: Collection[str] | None = None) -> DeliveryReport:
-    """Send the outbox rows still to go (only ``keys`` when given), one claim at a time."""
+    """Send the outbox rows still to go (only ``keys`` when given), one claim at a time.
+
+    Rows another live process is sending are waited for (up to ``WAIT_FOR_OTHERS`` seconds)
+    and reported as not delivered if they are still out.
+    """
     report = DeliveryReport()
+    deadline = time.monotonic() + WAIT_FOR_OTHERS
+    while True:
+        held: dict[str, str] = {}
+        for row_id, key in _undelivered(deps, keys):
+            claimed = _claim(deps, row_id)
+            if claimed is None:
+                held[key] = "being sent by another process"
+                continue
+            row, in_doubt = claimed
+            _finish(deps, row, _send(deps, row, in_doubt), report)
+        if not held or time.monotonic() > deadline:
+            report.failed.update(held)
+            return report
+        time.sleep(0.2)
+
+
+def _undelivered(deps: Deps, keys: Collection[str] | None) -> list[tuple[int, str]]:
     with deps.unit_of_work() as session:
-        query = select(OutboxMessage.id).where(
-            or_(OutboxMessage.state.in_(RETRYABLE_STATES), OutboxMessage.state == "sending"))
+        query = select(OutboxMessage.id, OutboxMessage.key).where(
+            OutboxMessage.state.in_((*RETRYABLE_STATES, "sending")))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(list(keys)))
-        ids = list(session.scalars(query.order_by(OutboxMessage.id)))
-    for row_id in ids:
-        row = _claim(deps, row_id)
-        if row is not None:
-            _send(deps, row, report)
-    return report
+        return [(r.id, r.key) for r in session.execute(query.order_by(OutboxMessage.id))]
 
 
-def _claim(deps: Deps, row_id: int) -> OutboxMessage | None:
+def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:
+    """Claim the row; also say whether an earlier attempt may have reached Slack."""
     now = deps.clock()
     with deps.unit_of_work() as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is None or row.state == "sent":
+            return None
+        was = row.state
+        if was == "sending" and not ((row.next_attempt_at is not None
+                                     and row.next_attempt_at < now)
+                                     or _owner_gone(row.claimed_by)):
+            return None
         claimed = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, or_(
-                OutboxMessage.state.in_(RETRYABLE_STATES),
-                (OutboxMessage.state == "sending") & (OutboxMessage.next_attempt_at < now)))
+            .where(OutboxMessage.id == row_id, OutboxMessage.state == was,
+                   OutboxMessage.attempts == row.attempts)
             .values(state="sending", attempts=OutboxMessage.attempts + 1,
-                    next_attempt_at=now + CLAIM_LEASE)
+                    next_attempt_at=now + CLAIM_LEASE, claimed_by=OWNER)
             .execution_options(synchronize_session=False))
         if getattr(claimed, "rowcount", 0) != 1:
             return None
-        return session.get(OutboxMessage, row_id)
+        session.expunge(row)
+        return row, was in ("sending", "doubt")
 
 
-def _send(deps: Deps, row: OutboxMessage, report: DeliveryReport) -> None:
+def _owner_gone(owner: str | None) -> bool:
+    """Whether the claim's owner was a process on this host that no longer runs."""
+    if not owner or owner == OWNER:
+        return False
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # an earlier life of this process (same pid after a container restart)
     try:
-        response = deps.client.api_call(row.method, json=row.payload)
-        values: dict[str, Any] = {"state": "sent", "sent_at": deps.clock(), "last_error": None,
-                                  "slack_channel": response.get("channel"),
-                                  "slack_ts": response.get("ts")}
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _send(deps: Deps, row: OutboxMessage, in_doubt: bool) -> Outcome:
+    def renew() -> None:
+        with deps.unit_of_work() as session:
+            session.execute(update(OutboxMessage)
+                            .where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == OWNER)
+                            .values(next_attempt_at=deps.clock() + CLAIM_LEASE)
+                            .execution_options(synchronize_session=False))
+
+    try:
+        return send_row(deps, row.method, row.payload, in_doubt=in_doubt, renew=renew)
+    except Exception as exc:  # one row's surprise must not stop the others
+        log.exception("sending %s failed", row.key)
+        return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500], doubt=in_doubt)
+
+
+def _finish(deps: Deps, row: OutboxMessage, outcome: Outcome, report: DeliveryReport) -> None:
+    values: dict[str, Any]
+    if outcome.sent:
+        values = {"state": "sent", "sent_at": deps.clock(), "last_error": None,
+                  "slack_channel": outcome.channel, "slack_ts": outcome.ts}
         report.sent.append(row.key)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or exc)
-        values = {"state": "failed", "last_error": error[:500]}
-        report.failed[row.key] = error
-        log.warning("sending %s failed: %s", row.key, error)
-    except Exception as exc:  # timeouts and connection errors: keep the row for the next run
-        values = {"state": "failed", "last_error": f"{type(exc).__name__}: {exc}"[:500]}
+    else:
+        values = {"state": "doubt" if outcome.doubt else "failed",
+                  "last_error": (outcome.error or "unknown error")[:500]}
         report.failed[row.key] = values["last_error"]
         log.warning("sending %s failed: %s", row.key, values["last_error"])
     with deps.unit_of_work() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
-                        .values(**values).execution_options(synchronize_session=False))
+                        .values(claimed_by=None, **values)
+                        .execution_options(synchronize_session=False))
 
 
 def sent_message(session: Session, key: str) -> OutboxMessage | None:

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.pacing import Pacer, Rates
 from bot.settings import Settings
 from summaries.config_loader import Config
 from summaries.db import session_factory, unit_of_work
@@ -33,7 +34,7 @@ def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
                 RateLimitErrorRetryHandler(max_retry_count=2),
                 ServerErrorRetryHandler(max_retry_count=2)] if retries else []
     return WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
-                     timeout=15, retry_handlers=handlers)
+                     timeout=max(1, round(settings.slack_timeout)), retry_handlers=handlers)
 
 
 @dataclass
@@ -53,11 +54,17 @@ class Deps:
     # one click: the second opens nothing.
     double_click: float = 1.0
     workers: int = 16
+    pacer: Pacer = field(init=False)
+    # The outbox's client: it paces and retries by itself, so the SDK's handlers stay out.
+    poster: WebClient = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
         self.executor = ThreadPoolExecutor(self.workers, thread_name_prefix="checkin")
         self.calendar = BusinessCalendar.from_config(self.config.schedule.holidays)
+        self.pacer = Pacer(Rates.from_settings(self.settings))
+        self.poster = WebClient(token=self.client.token, base_url=self.client.base_url,
+                                timeout=self.client.timeout, retry_handlers=[])
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

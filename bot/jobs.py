@@ -11,6 +11,7 @@ from bot.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_messag
 from bot.deps import Deps
 from summaries import config as schema
 from summaries.checkins import department_statuses, input_kpis
+from summaries.config_loader import Config
 from summaries.dates import format_moment, format_month
 from summaries.errors import DomainError
 from summaries.periods import Month
@@ -91,3 +92,22 @@ def _reminder(deps: Deps, month: Month, number: int, department: schema.Departme
     key = f"reminder{number}:{month}:{department.key}:{department.manager}"
     return Outgoing(key, "reminder", department.manager, payload, period_key=str(month),
                     department_key=department.key)
+
+
+def step_names(config: Config) -> list[str]:
+    """The steps of a cycle in order: ``open``, ``remind1``.. ``remindN``, ``close``."""
+    reminders = [f"remind{n}" for n in range(1, len(config.schedule.reminders) + 1)]
+    return ["open", *reminders, "close"]
+
+
+def run_step(deps: Deps, step: str, month: Month) -> DeliveryReport:
+    """Run one named step of ``month``'s cycle (see ``step_names``)."""
+    if step == "open":
+        return open_period(deps, month)
+    if step.startswith("remind") and step[6:].isdigit():
+        return remind_period(deps, month, int(step[6:]))
+    if step == "close":
+        from bot.closing import close_period
+
+        return close_period(deps, month)
+    raise ValueError(f"unknown step {step!r}: expected open, remind<N> or close")

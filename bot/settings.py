@@ -18,6 +18,17 @@ class Settings:
     slack_api_url: str = DEFAULT_API_URL
     port: int = 3000
     log_level: str = "INFO"
+    # Slack's published limits, which the outbox paces itself to (calls per minute, except the
+    # per-channel rate of chat.postMessage, per second). Scale them together for a stand-in.
+    rate_post_per_minute: float = 300.0
+    rate_channel_per_second: float = 1.0
+    rate_tier2_per_minute: float = 20.0
+    rate_tier3_per_minute: float = 50.0
+    rate_tier4_per_minute: float = 100.0
+    # Seconds to wait for a Web API answer before the call counts as timed out.
+    slack_timeout: float = 15.0
+    # The outbox's first wait after a 5xx or timeout; it doubles on each further attempt.
+    retry_backoff: float = 0.5
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -33,7 +44,33 @@ class Settings:
             slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
             port=int(env.get("PORT") or cls.port),
             log_level=(env.get("LOG_LEVEL") or cls.log_level).upper(),
+            rate_post_per_minute=_positive(env, "CHECKIN_RATE_POST_PER_MINUTE",
+                                           cls.rate_post_per_minute),
+            rate_channel_per_second=_positive(env, "CHECKIN_RATE_CHANNEL_PER_SECOND",
+                                              cls.rate_channel_per_second),
+            rate_tier2_per_minute=_positive(env, "CHECKIN_RATE_TIER2_PER_MINUTE",
+                                            cls.rate_tier2_per_minute),
+            rate_tier3_per_minute=_positive(env, "CHECKIN_RATE_TIER3_PER_MINUTE",
+                                            cls.rate_tier3_per_minute),
+            rate_tier4_per_minute=_positive(env, "CHECKIN_RATE_TIER4_PER_MINUTE",
+                                            cls.rate_tier4_per_minute),
+            slack_timeout=_positive(env, "CHECKIN_SLACK_TIMEOUT", cls.slack_timeout),
+            retry_backoff=_positive(env, "CHECKIN_RETRY_BACKOFF", cls.retry_backoff),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number from ``env[name]``, or ``default`` when unset."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}: not a number: {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"{name}: must be more than 0, not {raw}")
+    return value

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -68,6 +69,13 @@ def client(standin: SlackStandIn) -> WebClient:
     return WebClient(token=TOKEN, base_url=standin.api_url)
 
 
+# Slack's limits scaled up 100-fold and quick retries, so tests are not slowed by pacing.
+FAST_SLACK: dict[str, Any] = {
+    "rate_post_per_minute": 30000.0, "rate_channel_per_second": 100.0,
+    "rate_tier2_per_minute": 2000.0, "rate_tier3_per_minute": 5000.0,
+    "rate_tier4_per_minute": 10000.0, "retry_backoff": 0.01}
+
+
 @pytest.fixture
 def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
              standin: SlackStandIn) -> Iterator[Callable[..., Bot]]:
@@ -75,13 +83,17 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
     running: list[Bot] = []
 
     def start(config: Config | None = None, *, ack_budget: float = 2.0,
-              double_click: float = 0.0) -> Bot:
-        """A bot; tests reopen forms quickly, so double-click detection is off unless asked."""
+              double_click: float = 0.0, **overrides: Any) -> Bot:
+        """A bot; tests reopen forms quickly, so double-click detection is off unless asked.
+
+        Slack's rate limits are scaled up and retries made quick unless ``overrides`` say.
+        """
         config = config or parse_config(sample_text())
         with unit_of_work(session_maker) as session:
             sync_config(session, config)
-        settings = Settings(database_url=str(engine.url), slack_api_url=standin.api_url,
-                            slack_bot_token=TOKEN, slack_signing_secret=SECRET)
+        settings = Settings(**{**FAST_SLACK, **overrides, "database_url": str(engine.url),
+                               "slack_api_url": standin.api_url, "slack_bot_token": TOKEN,
+                               "slack_signing_secret": SECRET})
         clock = Clock()
         deps = Deps(settings, config, engine, make_client(settings), clock=clock,
                     ack_budget=ack_budget, double_click=double_click)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.bot.conftest import FAST_SLACK
 from tests.conftest import DATA
 from tests.slackstandin import SlackStandIn, check_message, dm_channel
 
@@ -19,6 +20,8 @@ def slack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStan
         monkeypatch.setenv("CHECKIN_CONFIG", str(DATA / "checkin.yaml"))
         monkeypatch.setenv("SLACK_API_URL", standin.api_url)
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        for name, value in FAST_SLACK.items():
+            monkeypatch.setenv(f"CHECKIN_{name.upper()}", str(value))
         assert main(["db", "upgrade"]) == 0
         yield standin
 
@@ -54,7 +57,7 @@ def test_remind_threads_under_each_prompt_and_counts_rounds(
 
 def test_undelivered_posts_exit_1_and_a_rerun_sends_the_rest(
         slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
-    slack.fail_next("chat.postMessage", status=500, times=3)
+    slack.fail_next("chat.postMessage", status=500, times=4)  # every attempt of one prompt
     assert main(["cycle", "open", "--period", "2026-10"]) == 1
     out = capsys.readouterr().out
     assert "1 message(s) not delivered" in out
