@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.blocks.kpis import slack_date
@@ -19,8 +19,9 @@ from summaries.checkins import FormContext, ensure_fillable, form_fields, load_f
 from summaries.dates import format_month
 from summaries.errors import ValidationFailed
 from summaries.evaluation import evaluate_period
-from summaries.models import Department, Period, Revision
+from summaries.models import Period
 from summaries.periods import Month
+from summaries.records import revision_count
 from summaries.services import (
     SubmissionResult,
     authorize_department,
@@ -115,10 +116,7 @@ def confirm(deps: Deps, ref: FormRef, user: str,
     with deps.unit_of_work() as session:
         report = evaluate_period(session, deps.config, month, departments=[ref.department])
         period = session.scalars(select(Period).where(Period.key == ref.period)).one()
-        revisions = session.scalar(
-            select(func.count(Revision.id)).join(Department,
-                                                 Revision.department_id == Department.id)
-            .where(Revision.period_id == period.id, Department.key == ref.department))
+        revisions = revision_count(session, period.id, ref.department)
         until = deadline(deps, month, period)
     department = report.department(ref.department)
     if department is None:

@@ -6,21 +6,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from summaries.dbtypes import utcnow
-from summaries.models import Figure, Period, Revision
+from summaries.models import Department, Figure, Period, Revision
 
 
 def get_or_create_period(session: Session, key: str) -> Period:
     """The stored period ``YYYY-MM``, created (pending) on first use."""
-    period = session.scalars(select(Period).where(Period.key == key)).first()
-    if period is None:
-        period = Period(key=key, state="pending", created_at=utcnow())
-        session.add(period)
-        session.flush()
+    found = select(Period).where(Period.key == key)
+    period = session.scalars(found).first()
+    if period is not None:
+        return period
+    try:
+        with session.begin_nested():  # another process may create it at the same moment
+            period = Period(key=key, state="pending", created_at=utcnow())
+            session.add(period)
+    except IntegrityError:
+        return session.scalars(found).one()
     return period
+
+
+def revision_count(session: Session, period_id: int, department_key: str) -> int:
+    """How many changes a department's summary for a period has had (a version number)."""
+    return session.scalar(
+        select(func.count(Revision.id))
+        .join(Department, Revision.department_id == Department.id)
+        .where(Revision.period_id == period_id, Department.key == department_key)) or 0
 
 
 def format_value(value: Decimal | None) -> str | None:

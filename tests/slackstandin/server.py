@@ -13,8 +13,9 @@ from types import TracebackType
 from typing import Any
 
 from tests.slackstandin.blockkit import check_blocks
+from tests.slackstandin.faults import Failure, FaultControls, Faults, wait
 from tests.slackstandin.transport import decode_params, make_handler
-from tests.slackstandin.webapi import SlackError, WebApi, invalid_blocks
+from tests.slackstandin.webapi import SlackError, WebApi, invalid_blocks, resolve_channel
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,13 @@ class Call:
     response: dict[str, Any]
 
 
-@dataclass
-class _Failure:
-    error: str
-    status: int
-    times: int
+class SlackStandIn(FaultControls):
+    """A loopback HTTP server standing in for slack.com's Web API.
 
-
-class SlackStandIn:
-    """A loopback HTTP server standing in for slack.com's Web API."""
+    Besides the Web API it serves response URLs (`new_response_url`) and the upload URLs of
+    the v2 file upload (`/upload/<file_id>`). Fault injection (`fail_next`, `fail_randomly`,
+    `delay_next`, `latency`, `limit`, ...) comes from `FaultControls`.
+    """
 
     def __init__(self, token: str = "xoxb-test", trigger_ttl: float = 3.0) -> None:
         self.token = token
@@ -44,11 +43,17 @@ class SlackStandIn:
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
         self.calls: list[Call] = []
-        self._failures: dict[str, list[_Failure]] = {}
+        self.faults = Faults()
         self._response_urls: set[str] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self.api = WebApi(self.trigger_ttl)
+        self.api = self._new_api()
+
+    def _new_api(self) -> WebApi:
+        api = WebApi(self.trigger_ttl)
+        if self._server is not None:
+            api.base_url = self.base_url
+        return api
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> SlackStandIn:
@@ -58,6 +63,7 @@ class SlackStandIn:
         server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self))
         server.daemon_threads = True
         self._server = server
+        self.api.base_url = self.base_url
         self._thread = threading.Thread(
             target=server.serve_forever, args=(0.05,), name="slack-standin", daemon=True
         )
@@ -108,12 +114,13 @@ class SlackStandIn:
         return [c for c in self.calls_to(method) if c.ok]
 
     def reset(self) -> None:
-        """Forget calls, messages, views, triggers, response URLs and pending failures."""
+        """Forget calls, messages, views, files, triggers, response URLs, pending failures and
+        delays; keep rate limits (with full buckets), random failures and latency."""
         with self.lock:
             self.calls.clear()
-            self._failures.clear()
+            self.faults.reset()
             self._response_urls.clear()
-            self.api = WebApi(self.trigger_ttl)
+            self.api = self._new_api()
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Block until at least `count` successful calls of `method` are recorded; return them."""
@@ -136,27 +143,6 @@ class SlackStandIn:
         with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
-
-    # -- failure injection -----------------------------------------------------------------
-    def fail_next(
-        self, method: str, *, error: str = "internal_error", status: int = 500, times: int = 1
-    ) -> None:
-        """Make the next `times` calls of `method` answer HTTP `status` with `error`."""
-        if status == 429:
-            error = "ratelimited"
-        with self.lock:
-            self._failures.setdefault(method, []).append(_Failure(error, status, times))
-
-    def _take_failure(self, method: str) -> _Failure | None:
-        with self.lock:
-            queue = self._failures.get(method)
-            if not queue:
-                return None
-            failure = queue[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                queue.pop(0)
-            return failure
 
     # -- Slack state accessors (delegating to the Web API model) ----------------------------
     def issue_trigger(self, user: str | None = None) -> str:
@@ -199,6 +185,12 @@ class SlackStandIn:
             found = self.api.homes.get(user_id)
             return copy.deepcopy(found) if found is not None else None
 
+    def uploaded_files(self) -> list[dict[str, Any]]:
+        """Completed v2 uploads: id, filename, title, bytes, length, alt_txt, snippet_type,
+        channel (the first shared to, or None), channels and thread_ts."""
+        with self.lock:
+            return self.api.completed_files()
+
     def new_response_url(self) -> str:
         """A fresh response_url on this stand-in; POSTs to it are recorded as `response_url`."""
         token = secrets.token_urlsafe(12)
@@ -220,20 +212,40 @@ class SlackStandIn:
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Answer one Web API call: (HTTP status, JSON body, extra headers)."""
         params = decode_params(params)
-        status, headers = 200, {}
-        body: dict[str, Any]
-        failure = self._take_failure(method)
-        if failure is not None:
-            status, body = failure.status, {"ok": False, "error": failure.error}
-            if status == 429:
-                headers["Retry-After"] = "1"
-        elif (auth_error := self._authorized(params, auth_header)) is not None:
-            body = {"ok": False, "error": auth_error}
-        else:
-            body = self._dispatch(method, params)
+        if self.faults.latency > 0:
+            time.sleep(self.faults.latency)
+        delay = self.faults.take_delay(method)
+        wait(delay, after_effect=False)
+        status, body, headers = self._answer(method, params, auth_header)
         params.pop("token", None)
         self._record(Call(method, params, bool(body["ok"]), body.get("error"), body))
+        wait(delay, after_effect=True)
         return status, body, headers
+
+    def _answer(
+        self, method: str, params: dict[str, Any], auth_header: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """Injected failure, auth, rate limits, random failure, then the method itself."""
+        failure = self.faults.take_failure(method)
+        if failure is None:
+            if (auth_error := self._authorized(params, auth_header)) is not None:
+                return 200, {"ok": False, "error": auth_error}, {}
+            channel = params.get("channel") or params.get("channel_id")
+            channel = resolve_channel(channel) if isinstance(channel, str) else None
+            retry_after = self.faults.limits.check(method, channel)
+            if retry_after is not None:
+                body = {"ok": False, "error": "ratelimited"}
+                return 429, body, {"Retry-After": str(retry_after)}
+            failure = self.faults.random_failure(method)
+        if failure is not None:
+            return failure.status, {"ok": False, "error": failure.error}, self._retry(failure)
+        return 200, self._dispatch(method, params), {}
+
+    def _retry(self, failure: Failure) -> dict[str, str]:
+        if failure.status != 429:
+            return {}
+        self.faults.limits.count_limited()
+        return {"Retry-After": "1"}
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = self.api.handlers.get(method)
@@ -250,7 +262,7 @@ class SlackStandIn:
         params = payload if isinstance(payload, dict) else {"_body": payload}
         with self.lock:
             known = token in self._response_urls
-        failure = self._take_failure("response_url") if known else None
+        failure = self.faults.take_failure("response_url") if known else None
         body: dict[str, Any]
         if not known:
             status, body = 404, {"ok": False, "error": "no_such_response_url"}
@@ -264,3 +276,20 @@ class SlackStandIn:
             status, body = 200, {"ok": True}
         self._record(Call("response_url", params, bool(body["ok"]), body.get("error"), body))
         return status, body
+
+    def handle_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
+        """Answer a POST of a file's bytes to its upload URL: (HTTP status, plain-text body)."""
+        delay = self.faults.take_delay("upload_url")
+        wait(delay, after_effect=False)
+        failure = self.faults.take_failure("upload_url") or self.faults.random_failure("upload_url")
+        if failure is not None:
+            status, text = failure.status, failure.error
+        else:
+            with self.lock:
+                status, text = self.api.receive_upload(file_id, data)
+        response = {"status": status, "body": text}
+        params = {"file_id": file_id, "length": len(data)}
+        error = None if status == 200 else (failure.error if failure else "not_found")
+        self._record(Call("upload_url", params, status == 200, error, response))
+        wait(delay, after_effect=True)
+        return status, text

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 if TYPE_CHECKING:
     from tests.slackstandin.server import SlackStandIn
 
-JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+JSON_FIELDS = ("blocks", "view", "attachments", "metadata", "files")
 
 
 def decode_params(raw: dict[str, Any]) -> dict[str, Any]:
@@ -34,18 +34,25 @@ def make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             pass  # Keep test output quiet.
 
         def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            self._send_bytes(status, json.dumps(body).encode(), "application/json", headers)
 
-        def _body(self) -> str:
+        def _send_bytes(
+            self, status: int, data: bytes, content_type: str, headers: dict[str, str]
+        ) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # The client gave up (a timeout).
+                self.close_connection = True
+
+        def _raw(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(length).decode("utf-8") if length else ""
+            return self.rfile.read(length) if length else b""
 
         def do_GET(self) -> None:
             self.do_POST()
@@ -59,7 +66,11 @@ def make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             url = urlsplit(self.path)
-            raw = self._body()
+            if url.path.startswith("/upload/"):  # File bytes, as they come: not decoded.
+                status, text = standin.handle_upload(url.path[8:], self._raw())
+                self._send_bytes(status, text.encode(), "text/plain", {})
+                return
+            raw = self._raw().decode("utf-8")
             params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
             content_type = (self.headers.get("Content-Type") or "").lower()
             try:
