@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -93,33 +96,61 @@ def enqueue(session: Session, messages: Iterable[Outgoing]) -> list[str]:
 def deliver(deps: Deps, keys: Collection[str] | None = None) -> DeliveryReport:
     """Send the outbox rows still to go (only ``keys`` when given), one claim at a time.
 
-    Rows another live process is sending are waited for (up to ``WAIT_FOR_OTHERS`` seconds)
-    and reported as not delivered if they are still out.
+    Each recipient's rows go in order (a thread stays in order); different recipients are
+    served by a few threads at once, so database and network time overlap while the pacer
+    keeps the rate. Rows another live process is sending are waited for (up to
+    ``WAIT_FOR_OTHERS`` seconds) and reported as not delivered if they are still out.
     """
     report = DeliveryReport()
+    lock = threading.Lock()
     deadline = time.monotonic() + WAIT_FOR_OTHERS
     while True:
         held: dict[str, str] = {}
-        for row_id, key in _undelivered(deps, keys):
-            claimed = _claim(deps, row_id)
-            if claimed is None:
-                held[key] = "being sent by another process"
-                continue
-            row, in_doubt = claimed
-            _finish(deps, row, _send(deps, row, in_doubt), report)
+        queues = _by_recipient(_undelivered(deps, keys))
+        send = partial(_send_queue, deps, report=report, held=held, lock=lock)
+        workers = min(deps.settings.delivery_workers, len(queues))
+        if workers <= 1:
+            for rows in queues:
+                send(rows)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="outbox") as pool:
+                list(pool.map(send, queues))
         if not held or time.monotonic() > deadline:
             report.failed.update(held)
             return report
         time.sleep(0.2)
 
 
-def _undelivered(deps: Deps, keys: Collection[str] | None) -> list[tuple[int, str]]:
+def _send_queue(deps: Deps, rows: list[tuple[int, str]], *, report: DeliveryReport,
+                held: dict[str, str], lock: threading.Lock) -> None:
+    """Send one recipient's rows in order."""
+    for row_id, key in rows:
+        claimed = _claim(deps, row_id)
+        if claimed is None:
+            with lock:
+                held[key] = "being sent by another process"
+            continue
+        row, in_doubt = claimed
+        outcome = _send(deps, row, in_doubt)
+        with lock:
+            _finish(deps, row, outcome, report)
+
+
+def _by_recipient(rows: list[tuple[int, str, str]]) -> list[list[tuple[int, str]]]:
+    queues: dict[str, list[tuple[int, str]]] = {}
+    for row_id, key, recipient in rows:
+        queues.setdefault(recipient, []).append((row_id, key))
+    return list(queues.values())
+
+
+def _undelivered(deps: Deps, keys: Collection[str] | None) -> list[tuple[int, str, str]]:
     with deps.unit_of_work() as session:
-        query = select(OutboxMessage.id, OutboxMessage.key).where(
+        query = select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.recipient).where(
             OutboxMessage.state.in_((*RETRYABLE_STATES, "sending")))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(list(keys)))
-        return [(r.id, r.key) for r in session.execute(query.order_by(OutboxMessage.id))]
+        return [(r.id, r.key, r.recipient)
+                for r in session.execute(query.order_by(OutboxMessage.id))]
 
 
 def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:

@@ -29,6 +29,8 @@ class Settings:
     slack_timeout: float = 15.0
     # The outbox's first wait after a 5xx or timeout; it doubles on each further attempt.
     retry_backoff: float = 0.5
+    # Recipients the outbox serves at once (each recipient's messages stay in order).
+    delivery_workers: int = 4
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -56,6 +58,8 @@ class Settings:
                                             cls.rate_tier4_per_minute),
             slack_timeout=_positive(env, "CHECKIN_SLACK_TIMEOUT", cls.slack_timeout),
             retry_backoff=_positive(env, "CHECKIN_RETRY_BACKOFF", cls.retry_backoff),
+            delivery_workers=int(_positive(env, "CHECKIN_DELIVERY_WORKERS",
+                                           cls.delivery_workers)),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),

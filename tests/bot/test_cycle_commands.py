@@ -56,7 +56,9 @@ def test_remind_threads_under_each_prompt_and_counts_rounds(
 
 
 def test_undelivered_posts_exit_1_and_a_rerun_sends_the_rest(
-        slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
+        slack: SlackStandIn, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKIN_DELIVERY_WORKERS", "1")  # so the failures hit one prompt
     slack.fail_next("chat.postMessage", status=500, times=4)  # every attempt of one prompt
     assert main(["cycle", "open", "--period", "2026-10"]) == 1
     out = capsys.readouterr().out
@@ -71,3 +73,17 @@ def test_remind_without_an_open_period_says_what_to_do(
         slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cycle", "remind"]) == 2
     assert "no period is open; give --period YYYY-MM" in capsys.readouterr().err
+
+
+def test_close_posts_the_digest_once_and_defaults_to_the_open_period(
+        slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cycle", "open", "--period", "2026-10"]) == 0
+    assert main(["cycle", "close"]) == 0
+    out = capsys.readouterr().out
+    assert "close 2026-10:" in out
+    [header] = [m for m in slack.messages("C0LEADERS") if not m.get("thread_ts")]
+    assert header["metadata"]["event_payload"] == {"period": "2026-10"}
+    posted = len(slack.messages("C0LEADERS"))
+    assert main(["cycle", "close", "--period", "2026-10"]) == 0
+    assert "0 message(s) sent" in capsys.readouterr().out
+    assert len(slack.messages("C0LEADERS")) == posted

@@ -45,8 +45,10 @@ def test_serve_answers_health_checks_and_slack_requests(tmp_path: Path) -> None:
                "PORT": str(port)}
         subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, check=True,
                        capture_output=True)
-        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # The scheduler would act on today's date; its own tests drive it with a set clock.
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1",
+                                    "--no-scheduler"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT)
         try:
             health = wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
             assert health == {"status": "ok", "database": "ok"}

@@ -366,3 +366,116 @@ def test_steps_due_are_in_time_order_with_their_moments() -> None:
 def test_steps_due_refuses_a_naive_now() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         steps_due(MOMENTS, datetime(2026, 11, 5, 12, 0))
+
+
+# --- schedule moments: weekends, holidays and daylight saving ------------------------------
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _cn_schedule(*extra: str) -> Schedule:
+    """The spec's schedule on the holidays package's CN calendar, with ``extra`` closures."""
+    return _spec_schedule(holidays=HolidayCalendar(country="CN", extra=list(extra)))
+
+
+def _iso(moments: CycleMoments) -> list[str]:
+    """Open, reminders, close and late-until as ISO texts with their UTC offsets."""
+    return [m.isoformat() for m in (moments.open_at, *moments.reminders, moments.close_at,
+                                    moments.late_until)]
+
+
+@pytest.mark.parametrize(("month", "last_day", "expected"), [
+    # February 2026 ends on a Saturday: open on Friday the 27th.
+    (Month(2026, 2), date(2026, 2, 28), [
+        "2026-02-27T09:00:00+08:00", "2026-03-02T10:00:00+08:00", "2026-03-04T10:00:00+08:00",
+        "2026-03-04T18:00:00+08:00", "2026-03-14T18:00:00+08:00"]),
+    # May 2026 ends on a Sunday: open on Friday the 29th.
+    (Month(2026, 5), date(2026, 5, 31), [
+        "2026-05-29T09:00:00+08:00", "2026-06-01T10:00:00+08:00", "2026-06-03T10:00:00+08:00",
+        "2026-06-03T18:00:00+08:00", "2026-06-13T18:00:00+08:00"]),
+])
+def test_a_month_ending_on_a_weekend_opens_on_the_friday(
+        month: Month, last_day: date, expected: list[str]) -> None:
+    assert month.last_day() == last_day
+    assert last_day.weekday() in (5, 6)
+    moments = cycle_moments(month, _cn_schedule(), "Asia/Shanghai")
+    assert moments.open_at.weekday() == 4
+    assert _iso(moments) == expected
+
+
+def test_spring_festival_on_the_last_business_day_moves_the_opening_back() -> None:
+    # Spring Festival 2025 runs from Tuesday 28 January into the first days of February.
+    cn = BusinessCalendar("CN")
+    assert all(cn.is_holiday(day) for day in _day_range(date(2025, 1, 28), date(2025, 1, 31)))
+    assert cn.is_holiday(date(2025, 2, 3))
+    assert cn.is_holiday(date(2025, 2, 4))
+    moments = cycle_moments(Month(2025, 1), _cn_schedule(), "Asia/Shanghai")
+    assert _iso(moments) == [
+        "2025-01-27T09:00:00+08:00", "2025-02-05T10:00:00+08:00", "2025-02-07T10:00:00+08:00",
+        "2025-02-07T18:00:00+08:00", "2025-02-17T18:00:00+08:00"]
+    assert moments.open_at.astimezone(UTC) == datetime(2025, 1, 27, 1, 0, tzinfo=UTC)
+
+
+def test_an_extra_closure_on_the_last_business_day_moves_the_opening_back() -> None:
+    plain = cycle_moments(Month(2026, 12), _cn_schedule(), "Asia/Shanghai")
+    assert plain.open_at == datetime(2026, 12, 31, 9, 0, tzinfo=SHANGHAI)
+    moments = cycle_moments(Month(2026, 12), _cn_schedule("2026-12-31"), "Asia/Shanghai")
+    # New Year's Day is a holiday and 2-3 January a weekend: the next month starts on the 4th.
+    assert _iso(moments) == [
+        "2026-12-30T09:00:00+08:00", "2027-01-04T10:00:00+08:00", "2027-01-06T10:00:00+08:00",
+        "2027-01-06T18:00:00+08:00", "2027-01-16T18:00:00+08:00"]
+
+
+@pytest.mark.parametrize(("month", "extra", "close"), [
+    # National Day week: 1-7 October 2026 are off, so business days start on the 8th...
+    (Month(2026, 9), (), datetime(2026, 10, 12, 18, 0, tzinfo=SHANGHAI)),
+    # ...or on the 9th when the 8th is closed too, as in the spec's sample.
+    (Month(2026, 9), ("2026-10-08",), datetime(2026, 10, 13, 18, 0, tzinfo=SHANGHAI)),
+    # Labour Day: 1-5 May 2026.
+    (Month(2026, 4), (), datetime(2026, 5, 8, 18, 0, tzinfo=SHANGHAI)),
+])
+def test_close_counts_business_days_after_the_holidays_that_start_next_month(
+        month: Month, extra: tuple[str, ...], close: datetime) -> None:
+    moments = cycle_moments(month, _cn_schedule(*extra), "Asia/Shanghai")
+    assert moments.close_at == close
+    assert moments.close_at.astimezone(UTC) == datetime.combine(close.date(), time(10, 0), UTC)
+    assert moments.reminders[-1].date() == close.date()
+    assert moments.late_until == close + timedelta(days=10)
+
+
+def test_a_march_cycle_in_berlin_closes_in_summer_time() -> None:
+    # Berlin moves to summer time on Sunday 2026-03-29; Easter (3 and 6 April) is off.
+    schedule = _spec_schedule(open=OpenAt(day=20, time="09:00"),
+                              holidays=HolidayCalendar(country="DE"))
+    moments = cycle_moments(Month(2026, 3), schedule, "Europe/Berlin")
+    assert _iso(moments) == [
+        "2026-03-20T09:00:00+01:00", "2026-03-23T10:00:00+01:00", "2026-03-25T10:00:00+01:00",
+        "2026-04-07T18:00:00+02:00", "2026-04-17T18:00:00+02:00"]
+    local = [m.astimezone(BERLIN).time() for m in (moments.open_at, *moments.reminders,
+                                                   moments.close_at)]
+    assert local == [time(9, 0), time(10, 0), time(10, 0), time(18, 0)]
+    assert moments.open_at.astimezone(UTC).time() == time(8, 0)
+    assert moments.close_at.astimezone(UTC).time() == time(16, 0)
+
+
+def test_a_march_cycle_opening_after_the_change_in_berlin() -> None:
+    schedule = _spec_schedule(holidays=HolidayCalendar(country="DE"))
+    moments = cycle_moments(Month(2026, 3), schedule, "Europe/Berlin")
+    assert _iso(moments)[:4] == [
+        "2026-03-31T09:00:00+02:00", "2026-04-01T10:00:00+02:00", "2026-04-07T10:00:00+02:00",
+        "2026-04-07T18:00:00+02:00"]
+    assert moments.open_at.astimezone(UTC).time() == time(7, 0)
+
+
+def test_an_october_cycle_in_new_york_crosses_the_november_change() -> None:
+    # New York leaves daylight time on Sunday 2026-11-01.
+    schedule = _spec_schedule(holidays=HolidayCalendar(country="US"))
+    moments = cycle_moments(Month(2026, 10), schedule, "America/New_York")
+    assert _iso(moments) == [
+        "2026-10-30T09:00:00-04:00", "2026-11-02T10:00:00-05:00", "2026-11-04T10:00:00-05:00",
+        "2026-11-04T18:00:00-05:00", "2026-11-14T18:00:00-05:00"]
+    assert moments.open_at.astimezone(UTC) == datetime(2026, 10, 30, 13, 0, tzinfo=UTC)
+    assert moments.reminders[0].astimezone(UTC) == datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    assert moments.close_at.astimezone(UTC) == datetime(2026, 11, 4, 23, 0, tzinfo=UTC)
+    assert moments.close_at.tzinfo == NEW_YORK
