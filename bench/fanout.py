@@ -2,12 +2,12 @@
 
 ``python bench/fanout.py [--managers 2000] [--per-minute 2400] [--runs 3] [--database-url URL]``.
 The stand-in enforces chat.postMessage's workspace limit (``--per-minute``, a token bucket
-allowing a burst of ten) and its one-per-second-per-channel limit, answering 429 with Retry-After past them; the bot
-is given the same rates as settings. Slack's real workspace ceiling is a few hundred a minute,
-so the default scales it eightfold to finish in about a minute: the ratio is what counts. Each
-run opens 2026-10 on a fresh database and prints the elapsed time, the fastest the limits allow
-((managers - burst) / rate), their ratio (goal: within 10%), and the prompts sent, duplicates
-and losses (goal: all, 0, 0).
+allowing a burst of ten) and its one-per-second-per-channel limit, answering 429 with
+Retry-After past them; the bot is given the same rates as settings. Slack's real workspace
+ceiling is a few hundred a minute, so the default scales it eightfold to finish in about a
+minute: the ratio is what counts. Each run opens 2026-10 on a fresh database and prints the
+elapsed time, the fastest the limits allow ((managers - burst) / rate), their ratio (goal:
+within 10%), and the prompts sent, duplicates and losses (goal: all, 0, 0).
 """
 
 from __future__ import annotations

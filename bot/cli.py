@@ -49,8 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         .set_defaults(handler=_db_upgrade)
 
     from bot.cycle_commands import add_parser as add_cycle_parser
+    from bot.digest_command import add_parser as add_digest_parser
 
     add_cycle_parser(commands)
+    add_digest_parser(commands)
 
     serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
                                               "(or Socket Mode) and /healthz")
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument("--socket-mode", action="store_true",
                        help="receive Slack requests over Socket Mode ($SLACK_APP_TOKEN)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="do not run the cycle's steps on schedule (another process does)")
     serve.set_defaults(handler=_serve)
 
     for noun in ("targets", "figures"):
@@ -76,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"checkin: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     config_path = getattr(args, "sub_config", None) or args.config
     if config_path:
         settings = replace(settings, config_path=config_path)
@@ -123,7 +131,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError("SLACK_BOT_TOKEN is not set")
     if args.socket_mode and not settings.slack_app_token:
         raise CommandError("--socket-mode needs SLACK_APP_TOKEN (an app-level xapp- token)")
-    run(settings, host=args.host, port=args.port or settings.port, socket_mode=args.socket_mode)
+    run(settings, host=args.host, port=args.port or settings.port, socket_mode=args.socket_mode,
+        scheduler=not args.no_scheduler)
     return EXIT_OK
 
 

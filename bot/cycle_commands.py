@@ -1,4 +1,4 @@
-"""``checkin cycle open|remind``: run a cycle step now, finishing its Slack posts before exit."""
+"""``checkin cycle open|remind|close``: run a cycle step now, finishing its Slack posts first."""
 
 from __future__ import annotations
 
@@ -27,24 +27,31 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reminder.add_argument("--round", type=int,
                           help="which reminder (default: the next one; give a number to finish "
                                "a round that failed part-way)")
-    for parser in (opener, reminder):
+    closer = steps.add_parser("close", help="close a period and post the digest to the "
+                                             "leadership channel")
+    closer.add_argument("--period", help="YYYY-MM (default: the open period, else last month)")
+    for parser in (opener, reminder, closer):
         parser.set_defaults(handler=run_cycle_step)
 
 
 def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
     """Run the step; exit 0 when every post went out, 1 with a summary when some did not."""
     from bot.cli import CommandError
-    from bot.jobs import open_period, remind_period
+    from bot.jobs import run_step
+    from bot.ledger import record_manual
     from bot.serve import build_deps
     from summaries.errors import DomainError
 
     deps = build_deps(settings)
     try:
         month = _period(deps, args)
-        if args.action == "open":
-            report = open_period(deps, month)
-        else:
-            report = remind_period(deps, month, args.round or _next_round(deps, month))
+        step = args.action
+        if step == "remind":
+            step = f"remind{args.round or _next_round(deps, month)}"
+        report = run_step(deps, step, month)
+        first_error = next(iter(report.failed.items()), None)
+        record_manual(deps, step, str(month), report.ok,
+                      None if first_error is None else f"{first_error[0]}: {first_error[1]}")
     except (DomainError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -62,15 +69,18 @@ def _period(deps: Deps, args: argparse.Namespace) -> Month:
     from summaries.periods import Month
     if args.period:
         return Month.parse(args.period)
-    if args.action == "remind":
-        with deps.unit_of_work() as session:
-            key = session.scalars(select(Period.key).where(Period.state == "open")
-                                  .order_by(Period.key.desc())).first()
-        if key is None:
-            raise DomainError("no period is open; give --period YYYY-MM")
-        return Month.parse(key)
     zone = ZoneInfo(deps.config.organization.timezone)
-    return Month.of(deps.clock().astimezone(zone).date())
+    this_month = Month.of(deps.clock().astimezone(zone).date())
+    if args.action == "open":
+        return this_month
+    with deps.unit_of_work() as session:
+        key = session.scalars(select(Period.key).where(Period.state == "open")
+                              .order_by(Period.key.desc())).first()
+    if key is not None:
+        return Month.parse(key)
+    if args.action == "close":
+        return this_month.previous()  # closing happens early in the next month
+    raise DomainError("no period is open; give --period YYYY-MM")
 
 
 def _next_round(deps: Deps, month: Month) -> int:

@@ -30,11 +30,22 @@ class Amount(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        # PostgreSQL pads to the column's scale (1.50000000); give back the figure as written.
-        text = format(Decimal(str(value)), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return Decimal(text)
+        return read_amount(value)
+
+
+def read_amount(value: Any) -> Decimal:
+    """A stored amount as written: PostgreSQL pads to the column's scale (``1.50000000``),
+    SQLite gives back the text stored; either way without trailing zeros or an exponent.
+
+    Reading is the larger part of loading a month at scale, so the common shapes (decimal text
+    or a Decimal without an exponent) take no detour through formatting.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if "E" in text or "e" in text:
+        text = format(Decimal(text), "f")
+    if "." in text and text[-1] == "0":
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Iterable
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Row,
+    Select,
+    and_,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from summaries.config_loader import Config
+from summaries.dbtypes import read_amount
 from summaries.figurebook import FigureTable, SourceTable
 from summaries.flagstore import store_flags
 from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission, Target
@@ -20,11 +33,13 @@ from summaries.targets import TargetRow
 
 def evaluate_period(session: Session, config: Config, period: Month | str, *,
                     departments: Collection[str] | None = None, closed: bool | None = None,
-                    keep_flags: bool = True) -> PeriodReport:
+                    keep_flags: bool = True, inputs: PeriodInputs | None = None
+                    ) -> PeriodReport:
     """Compare the month for the organization (or for ``departments``) and store its flags.
 
     ``closed`` defaults to the stored period's state; ``missing`` flags appear only once the
-    period is closed. With ``keep_flags`` off nothing is written.
+    period is closed. With ``keep_flags`` off nothing is written. ``inputs`` already read with
+    :func:`load_inputs` (for the same scope) are used instead of reading them again.
     """
     month = period if isinstance(period, Month) else Month.parse(period)
     row = session.scalars(select(Period).where(Period.key == str(month))).first()
@@ -32,7 +47,8 @@ def evaluate_period(session: Session, config: Config, period: Month | str, *,
         closed = row is not None and row.state == "closed"
     scope = list(departments) if departments is not None else [
         d.key for d in config.departments]
-    inputs = load_inputs(session, config, month, needed_departments(config, scope))
+    if inputs is None:
+        inputs = load_inputs(session, config, month, needed_departments(config, scope))
     report = evaluate(config, month, inputs, closed=closed, departments=scope)
     if keep_flags:
         row = row or get_or_create_period(session, str(month))
@@ -80,22 +96,33 @@ def load_figures(session: Session, first: Month, last: Month,
                  kpis: Collection[str] | None = None) -> tuple[FigureTable, SourceTable]:
     """Stored figures from ``first`` to ``last`` by (department, KPI), then month; and the
     source of those not submitted (imported)."""
-    query = (select(Department.key, Kpi.key, Period.key, Figure.value, Figure.source)
-             .join(Period, Figure.period_id == Period.id)
-             .join(Kpi, Figure.kpi_id == Kpi.id)
-             .join(Department, Figure.department_id == Department.id)
-             .where(Period.key >= str(first), Period.key <= str(last)))
+    periods = _keys(session, Period, Period.key >= str(first), Period.key <= str(last))
+    if not periods:
+        return {}, {}
+    depts = _keys(session, Department, *(() if departments is None
+                                         else (Department.key.in_(list(departments)),)))
+    kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
+    # By ids, without joins: the keys come from the three small lookups above.
+    query = (select(Figure.department_id, Figure.kpi_id, Figure.period_id, _raw(Figure.value),
+                    Figure.source).where(Figure.period_id.in_(list(periods))))
     if departments is not None:
-        query = query.where(Department.key.in_(list(departments)))
+        query = query.where(Figure.department_id.in_(list(depts)))
     if kpis is not None:
-        query = query.where(Kpi.key.in_(list(kpis)))
+        query = query.where(Figure.kpi_id.in_(list(kpi_keys)))
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
-    for dept, kpi, period, value, source in session.execute(query).tuples():
-        figures.setdefault((dept, kpi), {})[period] = value
+    for dept_id, kpi_id, period_id, value, source in _plain_rows(session, query):
+        dept, kpi, period = depts[dept_id], kpi_keys[kpi_id], periods[period_id]
+        figures.setdefault((dept, kpi), {})[period] = read_amount(value)
         if source != "submitted":
             sources[(dept, kpi, period)] = source
     return figures, sources
+
+
+def _keys(session: Session, model: type[Department | Kpi | Period],
+          *where: ColumnElement[bool]) -> dict[int, str]:
+    """Keys by id of the rows of a small table (departments, KPIs, periods)."""
+    return dict(session.execute(select(model.id, model.key).where(*where)).tuples().all())
 
 
 def descendants(config: Config, key: str) -> set[str]:
@@ -110,16 +137,20 @@ def descendants(config: Config, key: str) -> set[str]:
 
 
 def load_targets(session: Session, first: Month | None = None,
-                 last: Month | None = None, fiscal_year_start: int = 1) -> tuple[TargetRow, ...]:
+                 last: Month | None = None, fiscal_year_start: int = 1,
+                 kpis: Collection[str] | None = None) -> tuple[TargetRow, ...]:
     """Stored target rows, keyed by KPI and department keys.
 
     With ``first`` and ``last``, only the monthly targets of those months and the annual plans
-    of their fiscal years are read (limits and floors always are).
+    of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs.
     """
     query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
-                    Target.value, Target.stretch, Target.phasing, Target.recorded_at, Target.id)
+                    _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
+                    Target.recorded_at, Target.id)
              .join(Kpi, Target.kpi_id == Kpi.id)
              .outerjoin(Department, Target.department_id == Department.id))
+    if kpis is not None:
+        query = query.where(Kpi.key.in_(list(kpis)))
     if first is not None and last is not None:
         years = range(first.fiscal_year(fiscal_year_start), last.fiscal_year(fiscal_year_start) + 1)
         query = query.where(or_(
@@ -127,11 +158,37 @@ def load_targets(session: Session, first: Month | None = None,
             and_(Target.kind == "monthly", Target.month >= str(first), Target.month <= str(last)),
             and_(Target.kind == "annual", Target.year.in_(list(years)))))
     return tuple(
-        TargetRow(kind, kpi, dept, month, year, value, stretch,
-                  tuple(Decimal(w) for w in phasing) if phasing is not None else None,
-                  recorded_at, order)
+        TargetRow(kind, kpi, dept, month, year, read_amount(value),
+                  read_amount(stretch) if stretch is not None else None,
+                  _phasing(phasing), recorded_at, order)
         for kind, kpi, dept, month, year, value, stretch, phasing, recorded_at, order
-        in session.execute(query).tuples())
+        in _plain_rows(session, query))
+
+
+def _plain_rows(session: Session, query: Select[Any]) -> Iterable[Row[Any]]:
+    """The rows of ``query`` on the session's connection: no ORM loading per row. Pending
+    changes are flushed first, as ``session.execute`` would (unless autoflush is off)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(query).all()
+
+
+def _raw(column: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
+    """A column read as the driver gives it, to be converted once in the loop that reads it.
+
+    A month at scale reads hundreds of thousands of amounts; the column types' per-value
+    processing cost more than the query itself (see ``read_amount``).
+    """
+    return type_coerce(column, NullType())
+
+
+def _phasing(stored: Any) -> tuple[Decimal, ...] | None:
+    """Phasing weights from JSON text (SQLite) or the list the driver parsed (PostgreSQL)."""
+    if stored == "null":  # how SQLite keeps a JSON null
+        return None
+    if isinstance(stored, str | bytes):
+        stored = json.loads(stored)
+    return tuple(Decimal(w) for w in stored) if stored is not None else None
 
 
 def _load_summaries(session: Session, month: Month

@@ -108,8 +108,7 @@ ORGANIZATION = "*"  # the figure book's key for the whole organization
 def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: bool,
              departments: Collection[str] | None = None) -> PeriodReport:
     """Compare every KPI of every department (or of ``departments``) for ``period``."""
-    book = FigureBook.for_config(config, inputs.figures, inputs.sources, root=ORGANIZATION)
-    engine = Engine(config, book, TargetBook(inputs.targets))
+    engine = organization_engine(config, inputs.figures, inputs.sources, inputs.targets)
     wanted = set(departments) if departments is not None else None
     results = []
     for spec in config.departments:
@@ -126,22 +125,45 @@ def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: boo
     return PeriodReport(period, closed, results, headline)
 
 
-def _organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
-    """The organization's figure for a headline KPI, against the sum of its departments' plans.
+def organization_engine(config: Config, figures: FigureTable,
+                        sources: Mapping[tuple[str, str, str], str],
+                        targets: Collection[TargetRow]) -> Engine:
+    """An engine over every department, with the organization (``*``) as their common root."""
+    book = FigureBook.for_config(config, figures, sources, root=ORGANIZATION)
+    return Engine(config, book, TargetBook(targets))
+
+
+def organization_tops(engine: Engine, config: Config, kpi: Kpi) -> list[str]:
+    """The top-level departments whose plans add up to the organization's, for a total KPI.
 
     Only totals (``sum`` KPIs that are not derived) add up to an organization-wide target or
-    plan, and only when every top-level department carrying the KPI has one.
+    plan; for any other KPI the list is empty.
     """
-    cell = engine.cell(ORGANIZATION, kpi, period)
     if kpi.accumulate != "sum" or kpi.formula:
-        return cell
-    tops = [d.key for d in config.departments
+        return []
+    return [d.key for d in config.departments
             if d.parent is None and engine.book.carries(d.key, kpi.key)]
+
+
+def organization_target(engine: Engine, tops: list[str], kpi: Kpi,
+                        period: Month) -> Decimal | None:
+    """The sum of the ``tops``' monthly targets, when every one of them has one."""
+    monthly = [engine.targets.monthly(kpi.key, d, str(period)) for d in tops]
+    if not monthly or any(m is None for m in monthly):
+        return None
+    return sum((m.value for m in monthly if m is not None), Decimal(0))
+
+
+def _organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
+    """The organization's figure for a headline KPI, against the sum of its departments' plans,
+    when every top-level department carrying the KPI has one."""
+    cell = engine.cell(ORGANIZATION, kpi, period)
+    tops = organization_tops(engine, config, kpi)
     if not tops:
         return cell
-    monthly = [engine.targets.monthly(kpi.key, d, str(period)) for d in tops]
-    if all(m is not None for m in monthly):
-        cell.target = sum((m.value for m in monthly if m is not None), Decimal(0))
+    target = organization_target(engine, tops, kpi, period)
+    if target is not None:
+        cell.target = target
         cell.attainment = attainment(cell.actual, cell.target)
         cell.target_band = band(cell.actual, cell.target, kpi.better, engine.tolerance(kpi))
     paces = [engine.pace(d, kpi, period) for d in tops]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,9 @@ MAX_HEADER_TEXT = 150
 MAX_VIEW_TITLE = 24
 MAX_BUTTON_TEXT = 75
 MAX_LABEL = 2000
+# Slack refuses a message whose blocks carry much over 13,000 characters (msg_blocks_too_long),
+# far below the 40,000 it documents for text: keep well under it.
+MAX_MESSAGE_CHARS = 12_000
 
 STATUS_EMOJI = {"green": ":large_green_circle:", "amber": ":large_orange_circle:",
                 "red": ":red_circle:"}
@@ -74,7 +78,8 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
 def pack_lines(lines: Iterable[str], limit: int = MAX_SECTION_TEXT) -> list[str]:
     """Join lines into as few texts of at most ``limit`` characters as possible.
 
-    Nothing is dropped: a single line longer than ``limit`` is split across texts.
+    Nothing is dropped: a single line longer than ``limit`` is split across texts, at a space
+    where there is one and never inside an escape (``&amp;``) or a ``<...>`` token.
     """
     texts: list[str] = []
     current = ""
@@ -83,8 +88,9 @@ def pack_lines(lines: Iterable[str], limit: int = MAX_SECTION_TEXT) -> list[str]
             if current:
                 texts.append(current)
                 current = ""
-            texts.append(line[:limit])
-            line = line[limit:]
+            cut = cut_point(line, limit)
+            texts.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             texts.append(current)
@@ -95,14 +101,57 @@ def pack_lines(lines: Iterable[str], limit: int = MAX_SECTION_TEXT) -> list[str]
     return texts
 
 
+# Spans a split must not cut: mrkdwn escapes and Slack's <...> tokens (mentions, dates, links).
+_ATOMIC = re.compile(r"&(?:amp|lt|gt);|<[^<>\n]{1,200}>")
+
+
+def cut_point(text: str, limit: int) -> int:
+    """Where to split ``text`` (longer than ``limit``): after a space in the second half of the
+    allowance if there is one, else at ``limit``; moved back out of an escape or token."""
+    cut = limit
+    space = max(text.rfind(" ", limit // 2, limit), text.rfind("\t", limit // 2, limit))
+    if space > 0:
+        cut = space + 1
+    for found in _ATOMIC.finditer(text, max(0, cut - 202), cut + 202):
+        if found.start() < cut < found.end():
+            return found.start() if found.start() > 0 else limit
+    return cut
+
+
 def sections(lines: Iterable[str]) -> list[Block]:
     """Section blocks holding ``lines``, packed within the section text limit."""
     return [section(text) for text in pack_lines(lines)]
 
 
+def block_chars(block: Block) -> int:
+    """The characters of text a block carries (what Slack's per-message size counts)."""
+    total = 0
+    for key in ("text", "fields", "elements"):
+        value = block.get(key)
+        items = value if isinstance(value, list) else [value] if value else []
+        total += sum(len(item.get("text", "")) for item in items if isinstance(item, dict)
+                     and isinstance(item.get("text"), str))
+    return total
+
+
+def chunk_blocks(blocks: list[Block], limit: int = MAX_MESSAGE_BLOCKS,
+                 chars: int = MAX_MESSAGE_CHARS) -> list[list[Block]]:
+    """Blocks in order, grouped into messages of at most ``limit`` blocks and ``chars`` text."""
+    parts: list[list[Block]] = [[]]
+    used = 0
+    for block in blocks:
+        size = block_chars(block)
+        if parts[-1] and (len(parts[-1]) >= limit or used + size > chars):
+            parts.append([])
+            used = 0
+        parts[-1].append(block)
+        used += size
+    return parts
+
+
 def split_message(text: str, blocks: list[Block],
                   limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
-    """One message, or several in order when the blocks exceed Slack's per-message limit."""
-    parts = [blocks[i:i + limit] for i in range(0, len(blocks), limit)] or [[]]
+    """One message, or several in order when the blocks exceed Slack's per-message limits."""
+    parts = chunk_blocks(blocks, limit)
     return [{"text": text if n == 0 else f"{text} (continued)", "blocks": part}
             for n, part in enumerate(parts)]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from bot.blocks.common import STATUS_EMOJI, escape
+from bot.blocks.common import SEVERITY_EMOJI, STATUS_EMOJI, escape
 from summaries import config as schema
 from summaries.dates import format_moment
 from summaries.engine import Cell
+from summaries.flags import FlagSpec
 from summaries.formatting import format_figure, format_ratio
 
 
@@ -53,3 +54,9 @@ def slack_date(moment: datetime, locale: str) -> str:
     """A moment Slack shows in each reader's own time zone, with a fallback in ours."""
     return (f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|"
             f"{format_moment(moment, locale)}>")
+
+
+def flag_line(flag: FlagSpec, department: str | None = None) -> str:
+    """One flag as a bullet, after its department's name if given; its plain text is escaped."""
+    where = f"*{escape(department)}*: " if department else ""
+    return f"{SEVERITY_EMOJI.get(flag.severity, '')} {where}{escape(flag.message)}"

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from bot.blocks.common import (
-    SEVERITY_EMOJI,
     Block,
     button,
     context,
@@ -16,10 +15,9 @@ from bot.blocks.common import (
     sections,
     split_message,
 )
-from bot.blocks.kpis import cell_line
+from bot.blocks.kpis import cell_line, flag_line
 from bot.text import render
 from summaries import config as schema
-from summaries.flags import FlagSpec
 from summaries.report import DepartmentResult
 
 OPEN_ACTION = "checkin_open"
@@ -93,7 +91,3 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
     return split_message(render("confirmation_fallback", department=result.spec.name,
                                 month=month, first=first, late=late), blocks)
 
-
-def flag_line(flag: FlagSpec) -> str:
-    """One flag as a bullet; its sentence is plain text and is escaped here."""
-    return f"{SEVERITY_EMOJI.get(flag.severity, '')} {escape(flag.message)}"

@@ -85,6 +85,13 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
         confirm(deps, ref, user, result)
     except Exception:
         log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
+    if result.status == "late" and (result.first_submission or result.changed_fields):
+        from bot.closing import refresh_digest  # the digest's modules load when needed
+
+        try:
+            refresh_digest(deps, ref.period, ref.department)
+        except Exception:
+            log.exception("updating the %s digest for %s failed", ref.period, ref.department)
     refresh_home(deps, user)
 
 

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from summaries.catalog import sync_config
 from summaries.config_loader import Config, parse_config
 from summaries.db import unit_of_work
+from tests.dbutil import fresh_database
 from tests.slackstandin import SlackDriver, SlackStandIn
 
 DATA = Path(__file__).parent.parent / "data"
@@ -55,6 +56,19 @@ def sample_text(**replacements: str) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, upgraded database in DATABASE_URL, and the sample config in CHECKIN_CONFIG
+    (for tests of the command line)."""
+    from bot.cli import main
+
+    with fresh_database(tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("CHECKIN_CONFIG", str(DATA / "checkin.yaml"))
+        assert main(["db", "upgrade"]) == 0
+        yield url
 
 
 @pytest.fixture

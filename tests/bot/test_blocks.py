@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.blocks.common import escape, pack_lines, split_message
+from bot.blocks.common import (
+    MAX_MESSAGE_CHARS,
+    block_chars,
+    escape,
+    pack_lines,
+    split_message,
+)
 from bot.blocks.modal import checkin_view, kpi_input, restore_view
 from bot.formstate import FormRef, split_steps
 from bot.notices import follow_api_url
@@ -27,6 +34,25 @@ def test_packing_keeps_every_character_within_the_limit(lines: list[str], limit:
     texts = pack_lines(lines, limit)
     assert all(0 < len(t) <= limit for t in texts)
     assert "".join(texts).replace("\n", "") == "".join(lines).replace("\n", "")
+
+
+def test_a_long_line_splits_at_a_space_and_never_inside_an_escape_or_a_mention() -> None:
+    line = escape("R&D <@U123> " * 400)
+    texts = pack_lines([line], 3000)
+    assert "".join(texts) == line
+    assert all(text.endswith(" ") for text in texts[:-1])
+    for text in texts:  # whole escapes only: no stray "&" or ";" once they are taken out
+        assert not re.search(r"[&;]", re.sub(r"&(?:amp|lt|gt);", "", text))
+    mention = " ".join(["<@U0ABCDEF1>"] * 600)
+    assert all(re.fullmatch(r"(<@U0ABCDEF1> ?)+", t) for t in pack_lines([mention], 1000))
+
+
+def test_messages_split_by_size_as_well_as_by_block_count() -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}}
+              for _ in range(10)]
+    messages = split_message("Summary", blocks)
+    assert [len(m["blocks"]) for m in messages] == [4, 4, 2]
+    assert all(sum(block_chars(b) for b in m["blocks"]) <= MAX_MESSAGE_CHARS for m in messages)
 
 
 def test_long_messages_split_into_several_valid_messages() -> None:

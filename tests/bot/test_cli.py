@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,16 +107,6 @@ revenue,key-accounts,2026-10,5200000,5600000
 revenue,east-county,2026-11,2450000,
 fixed_lines,key-accounts,2026-10,520,
 """
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh, upgraded database in DATABASE_URL, and the sample config in CHECKIN_CONFIG."""
-    with fresh_database(tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        monkeypatch.setenv("CHECKIN_CONFIG", str(DATA / "checkin.yaml"))
-        assert main(["db", "upgrade"]) == 0
-        yield url
 
 
 def count_targets(url: str) -> int:

@@ -55,9 +55,10 @@ def test_a_429_waits_for_retry_after_then_sends_once(bot: Bot) -> None:
 def test_ten_percent_5xx_and_some_429s_deliver_every_prompt_exactly_once(
         make_bot: Callable[..., Bot]) -> None:
     count = 80
-    bot = make_bot(parse_config(many_departments_text(count)), rate_post_per_minute=6000.0)
+    bot = make_bot(parse_config(many_departments_text(count)), rate_post_per_minute=2400.0)
     bot.slack.fail_randomly("chat.postMessage", 0.1, status=503, seed=11)
-    bot.slack.limit("chat.postMessage", per_minute=2400, burst=2)  # under our pace: 429s
+    bot.slack.limit("chat.postMessage", per_minute=2400, burst=5)  # Slack's limit, enforced
+    bot.slack.fail_next("chat.postMessage", status=429, times=2)  # and 429s on top of it
     report = open_period(bot.deps, OCTOBER)
     assert report.ok, report.failed
     calls = bot.slack.calls_to("chat.postMessage")
