@@ -13,11 +13,10 @@ import base64
 import logging
 from typing import Any
 
-from summaries.digest import Digest, load_digest
-
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
 from bot.deps import Deps
+from summaries.digest import Digest, load_digest
 from summaries.periods import Month
 from summaries.records import get_or_create_period, revision_count
 
