@@ -2,8 +2,11 @@
 
 Each method has a workspace rate (its tier's calls per minute) and ``chat.postMessage`` also a
 per-channel rate. A call reserves the next free slot of every rate it is subject to and sleeps
-until the latest of them; a 429 holds the method (and channel) back for its ``Retry-After``.
-The rates are settings, so a test or benchmark can scale Slack's limits up on both sides.
+until the latest of them; a 429 holds the method (and channel) back for its ``Retry-After``
+and slows its pace down (by half again, at most eightfold), and each call that gets through
+eases it back, so a rate set above what the workspace really allows settles below it instead
+of drawing a 429 on every burst. The rates are settings, so a test or benchmark can scale
+Slack's limits up on both sides.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ METHOD_TIERS: Mapping[str, int] = {
 }
 # Methods that are limited per channel as well as per workspace.
 PER_CHANNEL = frozenset({"chat.postMessage"})
+SLOWDOWN, MAX_SLOWDOWN, EASE = 1.5, 8.0, 0.98
 
 
 @dataclass(frozen=True)
@@ -62,31 +66,37 @@ class Pacer:
         self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
         self._next: dict[tuple[str, str], float] = {}
+        self._slowdown: dict[tuple[str, str], float] = {}
 
     def _lanes(self, method: str, channel: str | None) -> list[tuple[tuple[str, str], float]]:
         lanes = [((method, ""), self.rates.of(method))]
         if channel and method in PER_CHANNEL:
-            lanes.append(((method, channel), self.rates.per_channel))
+            lanes.insert(0, ((method, channel), self.rates.per_channel))
         return lanes
 
-    def reserve(self, method: str, channel: str | None = None) -> float:
-        """Reserve the next slot for a call; return how long to wait before making it."""
+    def _reserve(self, lane: tuple[str, str], rate: float) -> float:
+        """Take the lane's next free slot; return how long until it comes."""
         with self._lock:
             now = self._clock()
-            lanes = self._lanes(method, channel)
-            start = max([now] + [self._next.get(lane, now) for lane, _ in lanes])
-            for lane, rate in lanes:
-                self._next[lane] = start + 1 / rate
-            if len(self._next) > 10_000:  # forget channels whose slots are long past
+            start = max(now, self._next.get(lane, now))
+            self._next[lane] = start + self._slowdown.get(lane, 1.0) / rate
+            if len(self._next) > 10_000:  # forget conversations whose slots are long past
                 self._next = {k: v for k, v in self._next.items() if v > now or not k[1]}
             return start - now
 
     def wait(self, method: str, channel: str | None = None) -> float:
-        """Sleep until a call of ``method`` (to ``channel``) is within the limits."""
-        delay = self.reserve(method, channel)
-        if delay > 0:
-            self._sleep(delay)
-        return delay
+        """Sleep until a call of ``method`` (to ``channel``) is within the limits.
+
+        The conversation's slot is awaited before the workspace's is taken, so a call that
+        waits for its conversation does not hold up calls to others meanwhile.
+        """
+        waited = 0.0
+        for lane, rate in self._lanes(method, channel):
+            delay = self._reserve(lane, rate)
+            if delay > 0:
+                self._sleep(delay)
+                waited += delay
+        return waited
 
     def hold(self, method: str, seconds: float, channel: str | None = None) -> None:
         """Slack answered 429: make no call of ``method`` for ``seconds``."""
@@ -94,3 +104,17 @@ class Pacer:
             until = self._clock() + seconds
             for lane, _ in self._lanes(method, channel):
                 self._next[lane] = max(self._next.get(lane, until), until)
+                self._slowdown[lane] = min(MAX_SLOWDOWN,
+                                           self._slowdown.get(lane, 1.0) * SLOWDOWN)
+
+    def passed(self, method: str, channel: str | None = None) -> None:
+        """A call got through: ease a slowed-down pace back towards the configured rate."""
+        with self._lock:
+            for lane, _ in self._lanes(method, channel):
+                factor = self._slowdown.get(lane)
+                if factor is not None:
+                    eased = factor * EASE
+                    if eased <= 1.0:
+                        del self._slowdown[lane]
+                    else:
+                        self._slowdown[lane] = eased

@@ -73,6 +73,7 @@ def send_row(deps: Deps, method: str, payload: dict[str, Any], *, in_doubt: bool
         except Exception as exc:  # timeouts and broken connections: it may have landed
             error = _describe(exc)
         else:
+            deps.pacer.passed(_paced_method(method), channel)
             if method == UPLOAD:  # the file lands in the thread it was shared to
                 return Outcome(True, channel, payload.get("thread_ts"))
             return Outcome(True, *_place(response))

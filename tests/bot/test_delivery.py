@@ -157,3 +157,14 @@ def test_a_live_senders_claim_is_left_alone(
     report = deliver(bot.deps, [key])
     assert report.failed == {key: "being sent by another process"}
     assert bot.slack.messages() == []
+
+
+def test_a_pace_set_above_what_slack_allows_settles_instead_of_drawing_429s(
+        make_bot: Callable[..., Bot]) -> None:
+    count = 80
+    bot = make_bot(parse_config(many_departments_text(count)), rate_post_per_minute=6000.0)
+    bot.slack.limit("chat.postMessage", per_minute=2400, burst=5)  # Slack allows 40% of it
+    assert open_period(bot.deps, OCTOBER).ok
+    assert prompts_per_manager(bot) == Counter({dm_channel(manager(n)): 1 for n in range(count)})
+    # Each 429 slows the pace down, so a few are enough (without it, one in two calls was one).
+    assert 0 < bot.slack.rate_limited_count() <= 20
