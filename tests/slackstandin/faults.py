@@ -12,6 +12,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tests.slackstandin.ratelimit import RateLimits
 
@@ -66,14 +67,7 @@ class Faults:
     def take_failure(self, method: str) -> Failure | None:
         """The next queued failure of `method`, if any (used up one call at a time)."""
         with self._lock:
-            queue = self._failures.get(method)
-            if not queue:
-                return None
-            failure = queue[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                queue.pop(0)
-            return failure
+            return _take(self._failures.get(method))
 
     def set_random(self, method: str, share: float, failure: Failure, seed: int | None) -> None:
         if not 0 <= share <= 1:
@@ -99,14 +93,20 @@ class Faults:
     def take_delay(self, method: str) -> Delay | None:
         """The next queued delay of `method`, if any (used up one call at a time)."""
         with self._lock:
-            queue = self._delays.get(method)
-            if not queue:
-                return None
-            delay = queue[0]
-            delay.times -= 1
-            if delay.times <= 0:
-                queue.pop(0)
-            return delay
+            return _take(self._delays.get(method))
+
+Q = TypeVar("Q", "Failure", "Delay")
+
+
+def _take(queue: list[Q] | None) -> Q | None:
+    """Use the head of ``queue`` once; it leaves the queue when its ``times`` run out."""
+    if not queue:
+        return None
+    head = queue[0]
+    head.times -= 1
+    if head.times <= 0:
+        queue.pop(0)
+    return head
 
 
 def wait(delay: Delay | None, *, after_effect: bool) -> None:
