@@ -10,11 +10,8 @@ up in Slack before it is sent again. Pacing and retries live in ``bot.sending``.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.landed import outbox_metadata
+from bot.process import owner_gone, owner_id
 from bot.sending import Outcome, send_row
 from summaries.dbtypes import utcnow
 from summaries.models import OutboxMessage
@@ -40,7 +38,7 @@ CLAIM_LEASE = timedelta(minutes=2)
 RETRYABLE_STATES = ("pending", "failed", "doubt")
 # How long a run waits for rows another live process is sending before reporting them.
 WAIT_FOR_OTHERS = 60.0
-OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+OWNER = owner_id()
 
 
 @dataclass(frozen=True)
@@ -163,7 +161,7 @@ def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:
         was = row.state
         if was == "sending" and not ((row.next_attempt_at is not None
                                      and row.next_attempt_at < now)
-                                     or _owner_gone(row.claimed_by)):
+                                     or owner_gone(row.claimed_by)):
             return None
         claimed = session.execute(
             update(OutboxMessage)
@@ -176,26 +174,6 @@ def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:
             return None
         session.expunge(row)
         return row, was in ("sending", "doubt")
-
-
-def _owner_gone(owner: str | None) -> bool:
-    """Whether the claim's owner was a process on this host that no longer runs."""
-    if not owner or owner == OWNER:
-        return False
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return True  # an earlier life of this process (same pid after a container restart)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def _send(deps: Deps, row: OutboxMessage, in_doubt: bool) -> Outcome:

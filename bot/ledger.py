@@ -7,9 +7,6 @@ conditional UPDATE decides between two processes taking over a failed or abandon
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from datetime import timedelta
 from typing import Any
 
@@ -18,21 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.process import owner_id
 from summaries.models import StepRun
 
 log = logging.getLogger(__name__)
 
 # Error texts are for people reading the ledger, not for storing whole tracebacks.
 MAX_ERROR = 2000
-# Told apart from other processes on the same host (and from a restarted one with the same pid).
-_PROCESS_TOKEN = secrets.token_hex(4)
-
-
-def owner_id() -> str:
-    """This process as ``hostname:pid:random``."""
-    return f"{socket.gethostname()[:150]}:{os.getpid()}:{_PROCESS_TOKEN}"
-
-
 def claim_step(deps: Deps, step: str, period: str, owner: str, lease: timedelta) -> bool:
     """Claim ``step`` of ``period`` for ``owner``; False if it is done or another holds it."""
     now = deps.clock()

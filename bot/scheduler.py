@@ -24,7 +24,8 @@ from sqlalchemy import Connection, Engine, select, text
 from bot import jobs
 from bot.delivery import deliver
 from bot.deps import Deps
-from bot.ledger import claim_step, finish_step, owner_id
+from bot.ledger import claim_step, finish_step
+from bot.process import owner_id
 from summaries.models import Period
 from summaries.periods import Month, steps_due
 
