@@ -27,14 +27,22 @@ def follow_api_url(url: str, api_url: str) -> str:
 
 
 def tell(client: WebClient, api_url: str, body: dict[str, Any], text: str) -> None:
-    """Say ``text`` privately to the person who made the request, wherever they made it."""
+    """Say ``text`` (plain, escaped here) privately to the person who made the request."""
+    answer(client, api_url, body, {"text": escape(text)})
+
+
+def answer(client: WebClient, api_url: str, body: dict[str, Any],
+           message: dict[str, Any]) -> None:
+    """Show ``message`` (``text`` and ``blocks``, user text already escaped) privately to the
+    person who made the request: ephemeral through its response_url, else by DM."""
     user = (body.get("user") or {}).get("id") or body.get("user_id")
     response_url = body.get("response_url")
     if response_url:
         response = WebhookClient(follow_api_url(response_url, api_url), timeout=10).send(
-            text=escape(text), response_type="ephemeral", replace_original=False)
-        if response.status_code < 300:
+            text=message["text"], blocks=message.get("blocks"), response_type="ephemeral",
+            replace_original=False)
+        if response.status_code < 300 and '"ok":false' not in response.body.replace(" ", ""):
             return
-        log.warning("response_url answered %s", response.status_code)
+        log.warning("response_url answered %s %s", response.status_code, response.body[:200])
     if user:
-        client.chat_postMessage(channel=user, text=escape(text))
+        client.chat_postMessage(channel=user, **message)

@@ -121,7 +121,7 @@ def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: boo
                   {d.key: d.parent for d in config.departments}, config.kpi_by_key)
     for result in results:
         result.flags = derive_flags(config, result, period=str(period), closed=closed)
-    headline = [_organization_cell(engine, config, kpi, period) for kpi in config.headline_kpis()]
+    headline = [organization_cell(engine, config, kpi, period) for kpi in config.headline_kpis()]
     return PeriodReport(period, closed, results, headline)
 
 
@@ -154,7 +154,7 @@ def organization_target(engine: Engine, tops: list[str], kpi: Kpi,
     return sum((m.value for m in monthly if m is not None), Decimal(0))
 
 
-def _organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
+def organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
     """The organization's figure for a headline KPI, against the sum of its departments' plans,
     when every top-level department carrying the KPI has one."""
     cell = engine.cell(ORGANIZATION, kpi, period)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 Block = dict[str, Any]
@@ -18,6 +18,8 @@ MAX_LABEL = 2000
 # Slack refuses a message whose blocks carry much over 13,000 characters (msg_blocks_too_long),
 # far below the 40,000 it documents for text: keep well under it.
 MAX_MESSAGE_CHARS = 12_000
+# Room a long list keeps for its heading and its "and N more" line.
+_RESERVED_BLOCKS, _RESERVED_CHARS = 4, 1_000
 
 STATUS_EMOJI = {"green": ":large_green_circle:", "amber": ":large_orange_circle:",
                 "red": ":red_circle:"}
@@ -155,3 +157,24 @@ def split_message(text: str, blocks: list[Block],
     parts = chunk_blocks(blocks, limit)
     return [{"text": text if n == 0 else f"{text} (continued)", "blocks": part}
             for n, part in enumerate(parts)]
+
+
+def long_list(text: str, title: str, lines: Sequence[str], hint: str,
+              noun: str) -> dict[str, Any]:
+    """A title, ``lines`` packed into sections, and a hint; lines beyond one message's limits
+    are counted instead of shown."""
+    blocks: list[Block] = [section(title)]
+    used = block_chars(blocks[0]) + len(hint)
+    shown = 0
+    for chunk in pack_lines(lines):
+        size = len(chunk)
+        if (len(blocks) >= MAX_MESSAGE_BLOCKS - _RESERVED_BLOCKS
+                or used + size > MAX_MESSAGE_CHARS - _RESERVED_CHARS):
+            break
+        blocks.append(section(chunk))
+        used += size
+        shown += chunk.count("\n") + 1
+    if shown < len(lines):
+        hint = f"\u2026and {len(lines) - shown} more {noun}s not shown. {hint}"
+    blocks.append(context(hint))
+    return {"text": text, "blocks": blocks}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.messages import OPEN_ACTION, open_value
+from bot.deps import Deps
 from bot.jobs import open_period
+from summaries.imports import import_figures
 from summaries.periods import Month
 from tests.bot.conftest import Bot
 from tests.slackstandin import Reply, check_view, dm_channel, latest_view
@@ -66,3 +68,20 @@ EAST_VALUES: dict[str, str | None] = {
     "kpi:revenue": "2450000",
     "kpi:arrears_recovery": "97.5",
 }
+
+
+def text_of(view: dict[str, Any]) -> str:
+    """A view's or message's block texts (headers, sections, fields, context; not button labels)."""
+    out: list[str] = []
+    for block in view["blocks"]:
+        texts = [block.get("text"), *(block.get("fields") or [])]
+        if block["type"] == "context":
+            texts += block["elements"]
+        out += [t["text"] for t in texts if isinstance(t, dict) and "text" in t]
+    return "\n".join(out)
+
+
+def seed_figures(deps: Deps, csv: str) -> None:
+    """Import ``kpi,department,month,value`` rows as history, committed."""
+    with deps.unit_of_work() as session:
+        import_figures(session, deps.config, csv, filename="history.csv", by="U0OPS")

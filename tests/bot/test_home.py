@@ -12,10 +12,18 @@ import pytest
 from bot.blocks.messages import OPEN_ACTION, open_value
 from bot.deps import Deps
 from summaries.config_loader import Config, parse_config
-from summaries.imports import import_figures
 from summaries.records import get_or_create_period
 from tests.bot.conftest import Bot, sample_text
-from tests.bot.flows import EAST_VALUES, PERIOD, inputs, open_form, open_october, submit
+from tests.bot.flows import (
+    EAST_VALUES,
+    PERIOD,
+    inputs,
+    open_form,
+    open_october,
+    seed_figures,
+    submit,
+    text_of,
+)
 from tests.slackstandin import check_view, latest_view
 
 NAMES = {"key-accounts": "Key Account Division", "marketing": "Marketing Department",
@@ -35,17 +43,6 @@ def open_home(bot: Bot, user: str) -> dict[str, Any]:
     return view
 
 
-def text_of(view: dict[str, Any]) -> str:
-    """The view's block texts (headers, sections, fields, context; not button labels)."""
-    out: list[str] = []
-    for block in view["blocks"]:
-        texts = [block.get("text"), *(block.get("fields") or [])]
-        if block["type"] == "context":
-            texts += block["elements"]
-        out += [t["text"] for t in texts if isinstance(t, dict) and "text" in t]
-    return "\n".join(out)
-
-
 def buttons(view: dict[str, Any]) -> list[dict[str, Any]]:
     """The view's buttons, as accessories or in actions blocks."""
     found = []
@@ -54,12 +51,6 @@ def buttons(view: dict[str, Any]) -> list[dict[str, Any]]:
             if isinstance(element, dict) and element.get("type") == "button":
                 found.append(element)
     return found
-
-
-def seed_figures(deps: Deps, csv: str) -> None:
-    """Import ``kpi,department,month,value`` rows as history, committed."""
-    with deps.unit_of_work() as session:
-        import_figures(session, deps.config, csv, filename="history.csv", by="U0OPS")
 
 
 def test_manager_fills_in_from_home_and_then_sees_submitted_with_edit(bot: Bot) -> None:

@@ -1,0 +1,157 @@
+"""``/kpi`` answers as ephemeral Block Kit messages: one department in detail, or a line each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.common import STATUS_EMOJI, Block, context, escape, long_list, mrkdwn, section
+from summaries import config as schema
+from summaries.dates import format_month
+from summaries.digest_text import NO_VALUE, RowText, row_text, value_text
+from summaries.lookup import KpiAnswer, LookupRow, TrendAnswer
+from summaries.matching import Named
+
+Message = dict[str, Any]
+PACE_WORDS = {"green": "on pace", "amber": "slightly off pace", "red": "off pace"}
+
+
+def answer_message(answer: KpiAnswer, locale: str) -> Message:
+    """The comparison of one KPI for a month: in detail for one row, a line per row else."""
+    kpi, month = answer.kpi, format_month(answer.month, locale)
+    what = "year to date" if answer.mode == "ytd" else month
+    if len(answer.rows) == 1:
+        row = answer.rows[0]
+        title = f"*{escape(kpi.name)}* \u00b7 {escape(row.name)} \u00b7 {what}"
+        text = row_text(kpi, row.cell, locale)
+        blocks = [section(title), _fields(_ytd_fields(row, kpi, locale) if answer.mode == "ytd"
+                                          else _month_fields(text))]
+        notes = _notes(row, kpi, month if answer.mode == "ytd" else None)
+        if notes:
+            blocks.append(context(*notes))
+        return {"text": f"{kpi.name}, {row.name}, {what}: {text.actual}", "blocks": blocks}
+    title = f"*{escape(kpi.name)}* \u00b7 {what}"
+    line = _ytd_line if answer.mode == "ytd" else _month_line
+    lines = [line(row, kpi, locale) for row in answer.rows]
+    example = f"/kpi {kpi.key} <department>" + (" ytd" if answer.mode == "ytd" else "")
+    return long_list(f"{kpi.name}, {what}", title, lines,
+                     f"Name a department for its details: `{escape(example)}`", "department")
+
+
+def trend_message(answer: TrendAnswer, locale: str, *, chart: bool) -> Message:
+    """Twelve months of a KPI against target as a table; the chart follows by DM."""
+    kpi = answer.kpi
+    first, last = answer.months[0], answer.months[-1]
+    span = f"{format_month(first, locale)} \u2013 {format_month(last, locale)}"
+    rows = [("Month", "Actual", "Target", "Attainment", "Status")]
+    for cell in answer.cells:
+        text = row_text(kpi, cell, locale)
+        rows.append((cell.month, text.actual, value_text(cell.target, kpi, locale),
+                     text.attainment, text.status or NO_VALUE))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+                      for r in rows)
+    blocks: list[Block] = [
+        section(f"*{escape(kpi.name)}* \u00b7 {escape(answer.name)} \u00b7 {span}"),
+        section(f"```{escape(table)}```")]
+    if chart:
+        blocks.append(context("The chart is on its way to you in a direct message."))
+    return {"text": f"{kpi.name}, {answer.name}: last {len(answer.cells)} months",
+            "blocks": blocks}
+
+
+def chart_title(answer: TrendAnswer, locale: str) -> str:
+    """The chart title: KPI, department and months (plain text)."""
+    first, last = answer.months[0], answer.months[-1]
+    return (f"{answer.kpi.name} \u00b7 {answer.name} \u00b7 {format_month(first, locale)} "
+            f"\u2013 {format_month(last, locale)}")
+
+
+def choices_message(message: str, candidates: Sequence[Named], noun: str) -> Message:
+    """A problem with what was typed, and what would work (``noun``: KPI or department)."""
+    lines = [f"`{escape(c.key)}` {escape(c.name)}" for c in candidates]
+    if not lines:
+        return {"text": message, "blocks": [section(escape(message))]}
+    return long_list(message, escape(message), lines, "Type a key, or the start of a name.",
+                     noun)
+
+
+def list_message(organization: str, kpis: Sequence[schema.Kpi],
+                 departments: Sequence[schema.Department]) -> Message:
+    """``/kpi`` alone: the KPIs and departments the caller may look up, and how."""
+    usage = ("`/kpi <kpi>` \u00b7 `/kpi <kpi> <department>` \u00b7 "
+             "`/kpi <kpi> <department> YYYY-MM` \u00b7 `/kpi <kpi> ytd` \u00b7 "
+             "`/kpi <kpi> trend`. Name a KPI or department by its key or the start of its name.")
+    lines = [f"*KPIs you can look up* ({len(kpis)})"]
+    lines += [f"`{escape(k.key)}` {escape(k.name)}" + (f" ({escape(k.unit)})" if k.unit else "")
+              for k in kpis]
+    lines += ["", f"*Departments* ({len(departments)})"]
+    lines += [f"`{escape(d.key)}` {escape(d.name)}" for d in departments]
+    return long_list(f"KPIs at {organization}", f"*{escape(organization)}*: what you can look up",
+                     lines, usage, "line")
+
+
+def _fields(pairs: list[tuple[str, str]]) -> Block:
+    return {"type": "section", "fields": [mrkdwn(f"*{label}*\n{escape(value)}")
+                                          for label, value in pairs]}
+
+
+def _month_fields(text: RowText) -> list[tuple[str, str]]:
+    status = f"{text.status}" if text.status else NO_VALUE
+    return [("Actual", text.actual), ("Target", text.target), ("Attainment", text.attainment),
+            ("Status", status), ("Month over month", text.mom), ("Year over year", text.yoy),
+            ("YTD vs pace", text.ytd)]
+
+
+def _ytd_fields(row: LookupRow, kpi: schema.Kpi, locale: str) -> list[tuple[str, str]]:
+    cell = row.cell
+    text = row_text(kpi, cell, locale)
+    pace = PACE_WORDS.get(cell.pace_band or "", NO_VALUE)
+    return [("Year to date", value_text(cell.ytd, kpi, locale)),
+            ("Annual plan", value_text(cell.annual_plan, kpi, locale)),
+            ("Against plan", text.ytd if cell.ytd_share is not None else NO_VALUE),
+            ("Pace", pace)]
+
+
+def _notes(row: LookupRow, kpi: schema.Kpi, through: str | None) -> list[str]:
+    cell, notes = row.cell, []
+    mark = STATUS_EMOJI.get(cell.status or "")
+    if mark:
+        notes.append(f"{mark} {cell.status}")
+    if through:
+        notes.append(f"through {through}")
+    if cell.source == "imported":
+        notes.append("imported figure")
+    elif cell.source == "rollup" and cell.coverage is not None:
+        notes.append(f"rolled up from {cell.coverage[0]} of {cell.coverage[1]} departments")
+    if kpi.formula:
+        notes.append(f"calculated: {escape(kpi.formula)}")
+        if cell.missing_inputs:
+            notes.append(f"missing: {escape(', '.join(cell.missing_inputs))}")
+    return notes
+
+
+def _month_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
+    text = row_text(kpi, row.cell, locale)
+    parts = [f"{_mark(row)} *{escape(row.name)}*: {escape(text.actual)}"]
+    if text.target != NO_VALUE:
+        parts.append(f"target {escape(text.target)} ({escape(text.attainment)})")
+    parts += [f"MoM {escape(text.mom)}", f"YoY {escape(text.yoy)}"]
+    return " \u00b7 ".join(parts)
+
+
+def _ytd_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
+    cell = row.cell
+    parts = [f"{_mark(row)} *{escape(row.name)}*: YTD "
+             f"{escape(value_text(cell.ytd, kpi, locale))}"]
+    if cell.annual_plan is not None:
+        text = row_text(kpi, cell, locale)
+        parts.append(f"plan {escape(value_text(cell.annual_plan, kpi, locale))}: "
+                     f"{escape(text.ytd)}")
+    if cell.pace_band:
+        parts.append(PACE_WORDS[cell.pace_band])
+    return " \u00b7 ".join(parts)
+
+
+def _mark(row: LookupRow) -> str:
+    return STATUS_EMOJI.get(row.cell.status or "", ":white_circle:")

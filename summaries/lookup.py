@@ -1,0 +1,128 @@
+"""Answer a ``/kpi`` request from stored figures and targets: only the KPI asked about is read.
+
+The figures of one KPI (or of a derived KPI's inputs) for the departments in scope and the
+months the comparison looks back on: a lookup stays quick however large the history grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from summaries import config as schema
+from summaries.access import Viewer
+from summaries.config_loader import Config
+from summaries.digest import Trend, TrendSeries
+from summaries.engine import Cell, Engine
+from summaries.evaluation import descendants, first_month_needed, load_figures, load_targets
+from summaries.figurebook import formulas_of, stored_inputs
+from summaries.lookup_query import KpiQuery, Mode, visible_departments
+from summaries.models import Figure, Period
+from summaries.periods import Month, months_between
+from summaries.report import ORGANIZATION, organization_cell, organization_engine
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    """One department's (or the organization's, key ``*``) comparison for the month."""
+
+    key: str
+    name: str
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class KpiAnswer:
+    """A KPI for a month, for one department or every one the viewer may see."""
+
+    kpi: schema.Kpi
+    month: Month
+    mode: Mode  # month | ytd
+    rows: list[LookupRow]
+
+
+@dataclass(frozen=True)
+class TrendAnswer:
+    """A KPI month by month for one department or the organization, oldest first."""
+
+    kpi: schema.Kpi
+    key: str
+    name: str
+    cells: list[Cell]
+
+    @property
+    def months(self) -> list[Month]:
+        return [Month.parse(c.month) for c in self.cells]
+
+    def trend(self) -> Trend:
+        """The series the chart draws: actual against target."""
+        return Trend(self.months, [TrendSeries(self.kpi, [c.actual for c in self.cells],
+                                               [c.target for c in self.cells])])
+
+
+def latest_month(session: Session, until: Month) -> Month | None:
+    """The latest month up to ``until`` that has any stored figure."""
+    has_figures = select(Figure.id).where(Figure.period_id == Period.id).exists()
+    key = session.scalar(select(func.max(Period.key))
+                         .where(Period.key <= str(until), has_figures))
+    return Month.parse(key) if key else None
+
+
+def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQuery,
+                 month: Month) -> KpiAnswer | TrendAnswer:
+    """Compare the query's KPI for ``month`` (the query's own month wins)."""
+    kpi, department = query.kpi, query.department
+    assert kpi is not None, "the list needs no figures"
+    month = query.month or month
+    rows = _scope(config, viewer, kpi, department)
+    if query.mode == "trend":
+        key, name = rows[0]
+        first = month.shift(1 - TREND_MONTHS)
+        engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
+                         first_month_needed(config, first), month)
+        return TrendAnswer(kpi, key, name, [_cell(engine, config, key, kpi, m)
+                                            for m in months_between(first, month)])
+    engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
+                     first_month_needed(config, month), month)
+    return KpiAnswer(kpi, month, query.mode, [
+        LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows])
+
+
+def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
+           department: schema.Department | None) -> list[tuple[str, str]]:
+    """(key, name) of what to show: the department, else the organization (for leaders)
+    and every visible department that reports the KPI."""
+    if department is not None:
+        return [(department.key, department.name)]
+    rows = [(d.key, d.name) for d in visible_departments(config, viewer) if kpi.key in d.kpis]
+    if viewer.sees_everything:
+        rows.insert(0, (ORGANIZATION, config.organization.name))
+    return rows
+
+
+def _figure_departments(config: Config, viewer: Viewer,
+                        department: schema.Department | None) -> Collection[str] | None:
+    """The departments whose figures the answer reads (None: every one)."""
+    if department is not None:
+        return descendants(config, department.key)
+    return None if viewer.sees_everything else viewer.visible
+
+
+def _engine(session: Session, config: Config, kpi: schema.Kpi,
+            departments: Collection[str] | None, first: Month, last: Month) -> Engine:
+    keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
+    figures, sources = load_figures(session, first, last, departments, keys)
+    targets = load_targets(session, first, last, config.organization.fiscal_year_start,
+                           kpis=keys)
+    return organization_engine(config, figures, sources, targets)
+
+
+def _cell(engine: Engine, config: Config, key: str, kpi: schema.Kpi, month: Month) -> Cell:
+    if key == ORGANIZATION:
+        return organization_cell(engine, config, kpi, month)
+    return engine.cell(key, kpi, month)
