@@ -63,6 +63,7 @@ class DepartmentDigest:
     rows: list[KpiRow]
     flags: list[FlagSpec]
     imported: bool  # figures present although not submitted
+    section_keys: list[str] = field(default_factory=list)  # the keys of ``sections``, in step
 
 
 @dataclass(frozen=True)
@@ -137,18 +138,19 @@ def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = N
 def _department(config: Config, result: DepartmentResult) -> DepartmentDigest:
     submitted = result.submitted
     submission = result.submission
-    texts = ((s.title, result.answers.get(s.key, "").strip())
-             for s in config.sections_of(result.spec))
+    answered = [(s.key, s.title, text) for s in config.sections_of(result.spec)
+                if (text := result.answers.get(s.key, "").strip())]
     return DepartmentDigest(
         key=result.key,
         name=result.spec.name,
         manager=result.spec.manager,
         status=submission.status if submitted and submission is not None else "missing",
         submitted_at=submission.submitted_at if submitted and submission is not None else None,
-        sections=[(title, text) for title, text in texts if text],
+        sections=[(title, text) for _, title, text in answered],
         rows=[KpiRow(config.kpi_by_key[cell.kpi], cell) for cell in result.cells],
         flags=list(result.flags),
         imported=not submitted and any(c.source == "imported" for c in result.cells),
+        section_keys=[key for key, _, _ in answered],
     )
 
 
