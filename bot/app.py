@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners import actions, events, views
+from bot.listeners import actions, commands, events, views
 from bot.notices import tell
 from summaries.errors import DomainError
 
@@ -30,6 +30,7 @@ def create_app(deps: Deps) -> App:
     actions.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
+    commands.register(app, deps)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:

@@ -9,7 +9,6 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from bot.delivery import DeliveryReport
-    from bot.deps import Deps
     from summaries.periods import Month
 
 EXIT_OK, EXIT_UNDELIVERED, EXIT_BAD_INPUT = 0, 1, 2
@@ -37,21 +36,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
     """Run the step; exit 0 when every post went out, 1 with a summary when some did not."""
     from bot.cli import CommandError
-    from bot.jobs import run_step
-    from bot.ledger import record_manual
+    from bot.manual import NoOpenPeriod, default_period, run_by_hand
     from bot.serve import build_deps
     from summaries.errors import DomainError
+    from summaries.periods import Month
 
     deps = build_deps(settings)
     try:
-        month = _period(deps, args)
-        step = args.action
-        if step == "remind":
-            step = f"remind{args.round or _next_round(deps, month)}"
-        report = run_step(deps, step, month)
-        first_error = next(iter(report.failed.items()), None)
-        record_manual(deps, step, str(month), report.ok,
-                      None if first_error is None else f"{first_error[0]}: {first_error[1]}")
+        month = Month.parse(args.period) if args.period else default_period(deps, args.action)
+        report = run_by_hand(deps, args.action, month, getattr(args, "round", None))
+    except NoOpenPeriod as exc:
+        raise CommandError("no period is open; give --period YYYY-MM") from exc
     except (DomainError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -59,46 +54,12 @@ def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
     return _summarise(args.action, month, report)
 
 
-def _period(deps: Deps, args: argparse.Namespace) -> Month:
-    from zoneinfo import ZoneInfo
-
-    from sqlalchemy import select
-
-    from summaries.errors import DomainError
-    from summaries.models import Period
-    from summaries.periods import Month
-    if args.period:
-        return Month.parse(args.period)
-    zone = ZoneInfo(deps.config.organization.timezone)
-    this_month = Month.of(deps.clock().astimezone(zone).date())
-    if args.action == "open":
-        return this_month
-    with deps.unit_of_work() as session:
-        key = session.scalars(select(Period.key).where(Period.state == "open")
-                              .order_by(Period.key.desc())).first()
-    if key is not None:
-        return Month.parse(key)
-    if args.action == "close":
-        return this_month.previous()  # closing happens early in the next month
-    raise DomainError("no period is open; give --period YYYY-MM")
-
-
-def _next_round(deps: Deps, month: Month) -> int:
-    from sqlalchemy import select
-
-    from summaries.models import OutboxMessage
-    with deps.unit_of_work() as session:
-        kinds = session.scalars(select(OutboxMessage.key).where(
-            OutboxMessage.period_key == str(month), OutboxMessage.kind == "reminder"))
-        rounds = {int(key.split(":", 1)[0].removeprefix("reminder")) for key in kinds}
-    return max(rounds, default=0) + 1
-
-
 def _summarise(action: str, month: Month, report: DeliveryReport) -> int:
-    print(f"{action} {month}: {len(report.sent)} message(s) sent")
+    from bot.manual import summary
+
+    lines = summary(action, month, report)
+    print(lines[0])
     if report.ok:
         return EXIT_OK
-    first = next(iter(report.failed.items()))
-    print(f"{len(report.failed)} message(s) not delivered (first: {first[0]}: {first[1]}); "
-          "they stay in the outbox: run the command again to send them")
+    print(lines[1].replace("go out on the next run", "run the command again to send them"))
     return EXIT_UNDELIVERED

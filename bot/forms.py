@@ -49,7 +49,7 @@ def load_step(deps: Deps, period: str, department: str, user: str
     spec = authorize_department(deps.config, department, user)
     month = Month.parse(period)
     with deps.unit_of_work() as session:
-        row = ensure_fillable(session, deps.config, month, deps.clock())
+        row = ensure_fillable(session, deps.config, month, deps.clock(), department)
         return load_form(session, deps.config, month, spec), row
 
 
@@ -87,7 +87,7 @@ def store_form(deps: Deps, ref: FormRef, user: str,
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with deps.unit_of_work() as session:
-                ensure_fillable(session, deps.config, month, deps.clock())
+                ensure_fillable(session, deps.config, month, deps.clock(), ref.department)
                 merged = {**read_draft(session, period=ref.period, department=ref.department),
                           **values}
                 checked = check_values(deps.config, ref.department, merged,

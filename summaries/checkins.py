@@ -70,18 +70,29 @@ def form_fields(config: Config, department: schema.Department) -> list[str]:
 
 
 def ensure_fillable(session: Session, config: Config, month: Month,
-                    now: datetime) -> Period:
-    """The period if its summaries can be filled in now; else a DomainError saying why."""
+                    now: datetime, department: str | None = None) -> Period:
+    """The period if its summaries (``department``'s, when given) can be filled in now; else a
+    DomainError saying why. An admin's reopening lets one department past the late window."""
     period = session.scalars(select(Period).where(Period.key == str(month))).first()
     if period is None or period.state == "pending":
         raise DomainError(f"The check-in for {month} is not open yet.")
     if period.state == "closed":
         closed = period.closed_at or now
-        if now > closed + timedelta(days=config.schedule.late_until_days):
+        if now > closed + timedelta(days=config.schedule.late_until_days) and not (
+                department is not None and reopened(session, period, department, now)):
             raise DomainError(
                 f"The check-in for {month} is closed and no longer takes late "
                 "submissions. Ask an admin to reopen it.")
     return period
+
+
+def reopened(session: Session, period: Period, department: str, now: datetime) -> bool:
+    """Whether an admin has reopened ``department``'s summary of ``period`` until after now."""
+    until = session.scalar(
+        select(Submission.reopened_until).join(Department,
+                                               Submission.department_id == Department.id)
+        .where(Submission.period_id == period.id, Department.key == department))
+    return until is not None and until >= now
 
 
 def load_form(session: Session, config: Config, month: Month,

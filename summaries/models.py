@@ -96,6 +96,9 @@ class Submission(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     draft_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Reopened by an admin: the manager may edit until then, even after the late window.
+    reopened_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(USER))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     period: Mapped[Period] = relationship()

@@ -32,6 +32,7 @@ class SubmissionResult:
     status: str
     first_submission: bool
     changed_fields: tuple[str, ...]
+    after_close: bool = False  # the period was closed: a posted digest needs updating
 
 
 def authorize_department(config: Config, department_key: str, user_id: str) -> schema.Department:
@@ -106,9 +107,9 @@ def record_submission(
         raise ValidationFailed(errors)
     now = now or utcnow()
     period_row = get_or_create_period(session, str(Month.parse(period)))
-    late = _late_status(config, period_row, now)
     dept = _department_row(session, department)
     submission = _submission_row(session, period_row, dept)
+    late = _late_status(config, period_row, submission, now)
     first = submission.status == "draft"
     changed = _store_answers(session, submission, answers, user)
     kpi_ids = dict(session.execute(
@@ -124,14 +125,18 @@ def record_submission(
         submission.updated_by, submission.updated_at = user, now
     submission.draft, submission.draft_updated_at = None, None
     session.flush()
-    return SubmissionResult(submission.id, submission.status, first, tuple(changed))
+    return SubmissionResult(submission.id, submission.status, first, tuple(changed), late)
 
 
-def _late_status(config: Config, period: Period, now: datetime) -> bool:
+def _late_status(config: Config, period: Period, submission: Submission,
+                 now: datetime) -> bool:
+    """Whether a submission now is after the close; refused after the late window unless an
+    admin reopened it."""
     if period.state != "closed":
         return False
     closed = period.closed_at or now
-    if now > closed + timedelta(days=config.schedule.late_until_days):
+    reopened = submission.reopened_until is not None and submission.reopened_until >= now
+    if now > closed + timedelta(days=config.schedule.late_until_days) and not reopened:
         raise DomainError(f"{period.key} is closed and no longer takes late submissions.")
     return True
 
@@ -190,6 +195,37 @@ def save_draft(session: Session, config: Config, *, period: str, department: str
     draft.update(values)
     submission.draft, submission.draft_updated_at = draft, utcnow()
     session.flush()
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """An admin's reopening of one department's summary."""
+
+    department: schema.Department
+    until: datetime
+    status: str  # the submission's: draft (never submitted), submitted or late
+
+
+def reopen_submission(session: Session, config: Config, *, period: Month, department: str,
+                      by: str, now: datetime) -> Reopened:
+    """Let ``department``'s manager edit its summary of a closed ``period`` again, for
+    ``late_until_days`` from now. Admins only."""
+    if not config.is_admin(by):
+        raise PermissionDenied("Only admins can reopen a summary.")
+    spec = config.department_by_key.get(department)
+    if spec is None:
+        raise DomainError(f"There is no department {department!r}.")
+    row = session.scalars(select(Period).where(Period.key == str(period))).first()
+    if row is None or row.state == "pending":
+        raise DomainError(f"The check-in for {period} has not opened yet; nothing to reopen.")
+    if row.state == "open":
+        raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
+                          "can fill in and edit it until it closes. Nothing to reopen.")
+    submission = _submission_row(session, row, _department_row(session, department))
+    submission.reopened_until = now + timedelta(days=config.schedule.late_until_days)
+    submission.reopened_by = by
+    session.flush()
+    return Reopened(spec, submission.reopened_until, submission.status)
 
 
 def read_draft(session: Session, *, period: str, department: str) -> dict[str, Any]:

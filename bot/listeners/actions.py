@@ -56,6 +56,13 @@ def handle_open(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
                 session, f"open:{user}:{value}", utcnow(), timedelta(seconds=deps.double_click)):
             log.info("ignored a double click by %s on %s", user, value)
             return
+    open_form(deps, client, trigger, user, period, department)
+
+
+def open_form(deps: Deps, client: WebClient, trigger: str, user: str, period: str,
+              department: str) -> None:
+    """Open the check-in form on ``trigger``; a "Loading" view first if it is slow to build,
+    a notice instead if it cannot open (not the user's department, period closed)."""
     attempt = within(deps.executor, deps.ack_budget * OPEN_SHARE,
                      lambda: form_view(deps, period, department, user))
     if attempt.in_time:

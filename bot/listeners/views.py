@@ -85,7 +85,7 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
         confirm(deps, ref, user, result)
     except Exception:
         log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
-    if result.status == "late" and (result.first_submission or result.changed_fields):
+    if result.after_close and (result.first_submission or result.changed_fields):
         from bot.closing import refresh_digest  # the digest's modules load when needed
 
         try:

@@ -1,0 +1,25 @@
+"""Slash commands: ``/kpi`` looks figures up, ``/checkin`` runs the check-in (SPEC section 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.slash_checkin import CHECKIN_COMMAND, handle_checkin_command
+from bot.slash_kpi import KPI_COMMAND, handle_kpi_command
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the slash commands."""
+
+    @app.command(KPI_COMMAND)
+    def kpi(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()  # at once: the answer follows through the response URL
+        handle_kpi_command(deps, body, client)
+
+    @app.command(CHECKIN_COMMAND)
+    def checkin(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_checkin_command(deps, ack, body, client)
