@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -15,7 +15,13 @@ from bot.blocks.modal import checkin_view
 from bot.delivery import DeliveryReport, Outgoing, deliver, enqueue
 from bot.deps import Deps
 from bot.formstate import FormRef, check_values, split_steps
-from summaries.checkins import FormContext, ensure_fillable, form_fields, load_form
+from summaries.checkins import (
+    FormContext,
+    ensure_fillable,
+    form_fields,
+    load_form,
+    reopened_until,
+)
 from summaries.dates import format_month
 from summaries.errors import ValidationFailed
 from summaries.evaluation import evaluate_period
@@ -35,29 +41,33 @@ log = logging.getLogger(__name__)
 STORE_ATTEMPTS = 3
 
 
-def deadline(deps: Deps, month: Month, period: Period) -> str:
-    """When the summary is due: the close, or the end of late submissions once closed."""
+def deadline(deps: Deps, month: Month, period: Period,
+             reopened: datetime | None = None) -> str:
+    """When the summary is due: the close, or the end of late submissions once closed (or of
+    an admin's reopening, if later)."""
     if period.state == "closed" and period.closed_at is not None:
         until = period.closed_at + timedelta(days=deps.config.schedule.late_until_days)
-        return f"{slack_date(until, deps.locale)} (late)"
+        return f"{slack_date(max(until, reopened or until), deps.locale)} (late)"
     return slack_date(deps.moments(month).close_at, deps.locale)
 
 
 def load_step(deps: Deps, period: str, department: str, user: str
-              ) -> tuple[FormContext, Period]:
-    """The form of a department's month, after checking who asks and that it is open."""
+              ) -> tuple[FormContext, str]:
+    """The form of a department's month and when it is due, after checking who asks and that
+    it is open."""
     spec = authorize_department(deps.config, department, user)
     month = Month.parse(period)
     with deps.unit_of_work() as session:
         row = ensure_fillable(session, deps.config, month, deps.clock(), department)
-        return load_form(session, deps.config, month, spec), row
+        due = deadline(deps, month, row, reopened_until(session, row, department))
+        return load_form(session, deps.config, month, spec), due
 
 
 def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0, *,
               typed: dict[str, str | None] | None = None,
               notes: list[str] | None = None) -> dict[str, object]:
     """The modal for one step of the form, prefilled (``typed`` values win over stored ones)."""
-    form, row = load_step(deps, period, department, user)
+    form, due = load_step(deps, period, department, user)
     if typed:
         values = dict(form.values)
         for key, value in typed.items():
@@ -69,7 +79,7 @@ def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0
     steps = split_steps(form.fields)
     ref = FormRef(period, department, max(0, min(step, len(steps) - 1)), len(steps))
     return checkin_view(form, ref, steps, locale=deps.locale,
-                        deadline=deadline(deps, form.period, row), notes=notes)
+                        deadline=due, notes=notes)
 
 
 def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None]) -> None:
@@ -117,7 +127,8 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         report = evaluate_period(session, deps.config, month, departments=[ref.department])
         period = session.scalars(select(Period).where(Period.key == ref.period)).one()
         revisions = revision_count(session, period.id, ref.department)
-        until = deadline(deps, month, period)
+        until = deadline(deps, month, period,
+                         reopened_until(session, period, ref.department))
     department = report.department(ref.department)
     if department is None:
         return None

@@ -88,11 +88,16 @@ def ensure_fillable(session: Session, config: Config, month: Month,
 
 def reopened(session: Session, period: Period, department: str, now: datetime) -> bool:
     """Whether an admin has reopened ``department``'s summary of ``period`` until after now."""
-    until = session.scalar(
+    until = reopened_until(session, period, department)
+    return until is not None and until >= now
+
+
+def reopened_until(session: Session, period: Period, department: str) -> datetime | None:
+    """Until when an admin reopened ``department``'s summary of ``period`` (None: never)."""
+    return session.scalar(
         select(Submission.reopened_until).join(Department,
                                                Submission.department_id == Department.id)
         .where(Submission.period_id == period.id, Department.key == department))
-    return until is not None and until >= now
 
 
 def load_form(session: Session, config: Config, month: Month,

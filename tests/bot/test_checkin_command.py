@@ -137,6 +137,13 @@ def test_reopen_lets_a_manager_edit_after_the_late_window(bot: Bot) -> None:
     assert "<@U0EAST> has been told by DM" in text
     told = bot.slack.messages(dm_channel(MANAGER))[-1]
     assert "reopened the *October 2026* summary" in told["blocks"][0]["text"]["text"]
+    [button] = told["blocks"][1]["elements"]
+    assert bot.driver.block_action(MANAGER, button["action_id"], button["value"]).status == 200
+    bot.slack.wait_for("views.open")
+    form = latest_view(bot.slack, MANAGER)
+    assert form["callback_id"] == "checkin_submit"  # the form, not "closed"
+    until = int(datetime(2026, 12, 11, 2, 0, tzinfo=UTC).timestamp())
+    assert f"<!date^{until}^" in str(form["blocks"])  # due: the reopening's end
     submit_east(bot)
     with bot.deps.unit_of_work() as session:
         assert session.scalars(select(Submission.status)).one() == "late"
