@@ -14,7 +14,14 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.blocks.admin import help_message, picker_message, refusal, status_message, usage_line
+from bot.blocks.admin import (
+    help_message,
+    no_role_message,
+    picker_message,
+    refusal,
+    status_message,
+    usage_line,
+)
 from bot.blocks.kpis import slack_date
 from bot.deps import Deps
 from bot.listeners.actions import open_form
@@ -86,8 +93,6 @@ def handle_checkin_command(deps: Deps, ack: Ack, body: dict[str, Any],
     entry = SUBCOMMANDS.get(name)
     usage = usage_line(CHECKIN_COMMAND, who.role)
     if who.role is None:
-        from bot.slash_kpi import no_role_message
-
         ack(**no_role_message(deps.config))
         return
     if entry is None:

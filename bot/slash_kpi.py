@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
+from bot.blocks.admin import no_role_message
 from bot.blocks.common import escape
 from bot.blocks.lookup import (
     answer_message,
@@ -24,7 +25,6 @@ from bot.deps import Deps
 from bot.dm_files import DmFile, send_files
 from bot.notices import answer
 from summaries.access import Viewer, viewer
-from summaries.config_loader import Config
 from summaries.errors import PermissionDenied
 from summaries.lookup import KpiAnswer, TrendAnswer, answer_query, latest_month
 from summaries.lookup_query import (
@@ -38,16 +38,6 @@ from summaries.periods import Month
 
 log = logging.getLogger(__name__)
 KPI_COMMAND = "/kpi"
-
-
-def no_role_message(config: Config) -> dict[str, Any]:
-    """The polite refusal for someone the configuration names in no role."""
-    admins = " or ".join(f"<@{a}>" for a in config.organization.admins) or "an admin"
-    return {"text": "You have no role in the monthly check-in.",
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": (
-                f"Sorry, you have no role in {escape(config.organization.name)}'s monthly "
-                f"check-in, so there is nothing to look up. Ask {admins} to add you as a "
-                "manager or leader.")}}]}
 
 
 def handle_kpi_command(deps: Deps, body: dict[str, Any], client: WebClient) -> None:

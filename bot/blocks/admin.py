@@ -9,6 +9,7 @@ from bot.blocks.common import Block, context, escape, long_list, section
 from bot.blocks.messages import OPEN_ACTION, open_button
 from summaries.access import Viewer
 from summaries.checkins import DepartmentStatus
+from summaries.config_loader import Config
 
 Message = dict[str, Any]
 STATUS_MARKS = {"submitted": ":white_check_mark:", "late": ":ballot_box_with_check:",
@@ -93,3 +94,11 @@ def reopened_message(department: str, month_name: str, period: str, department_k
     return {"text": f"Your {month_name} summary of {department} was reopened",
             "blocks": [section(text), {"type": "actions", "block_id": "checkin",
                                        "elements": [open_button(period, department_key)]}]}
+
+
+def no_role_message(config: Config) -> dict[str, Any]:
+    """The polite refusal for someone the configuration names in no role."""
+    admins = " or ".join(f"<@{a}>" for a in config.organization.admins) or "an admin"
+    return {"text": "You have no role in the monthly check-in.", "blocks": [section(
+        f"Sorry, you have no role in {escape(config.organization.name)}'s monthly check-in, "
+        f"so there is nothing here for you. Ask {admins} to add you as a manager or leader.")]}
