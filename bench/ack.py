@@ -176,6 +176,26 @@ def figures(target: Target) -> dict[str, tuple[float, float]]:
     return {kind: (p(ts, 50), p(ts, 99)) for kind, ts in groups.items()}
 
 
+Percentiles = dict[str, tuple[float, float]]  # (p50, p99) in ms by row
+
+
+def ratio_table(label: str, rows: tuple[str, ...],
+                results: list[tuple[Percentiles, Percentiles]], width: int) -> dict[str, float]:
+    """Print medians over runs of ours and the bare app's p50 and p99 per row, with the median
+    p99 ratio and its range; return the ratios."""
+    print(f"{label:<{width}} {'ours p50':>8} {'ours p99':>8} {'bare p50':>8} {'bare p99':>8} "
+          f"{'p99 ours/bare':>13} {'(min-max)':>11}")
+    ratios: dict[str, float] = {}
+    for row in rows:
+        cells = [statistics.median(r[side][row][i] for r in results)
+                 for side in (0, 1) for i in (0, 1)]
+        per_run = [r[0][row][1] / r[1][row][1] for r in results]
+        ratios[row] = statistics.median(per_run)
+        print(f"{row:<{width}} " + " ".join(f"{c:8.1f}" for c in cells)
+              + f" {ratios[row]:13.2f} ({min(per_run):.2f}-{max(per_run):.2f})")
+    return ratios
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per app and run")
@@ -231,16 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                   f" ms; forms opened {forms_opened}/{clicks} clicks", flush=True)
     print(f"\nAcknowledgement latency in ms, send to HTTP response; median of {args.runs} runs of "
           f"{args.requests} requests per app (half clicks, half submissions).")
-    print(f"{'kind':<16} {'ours p50':>8} {'ours p99':>8} {'bare p50':>8} {'bare p99':>8} "
-          f"{'p99 ours/bare':>13} {'(min-max)':>11}")
-    ratios: dict[str, float] = {}
-    for kind in (*KINDS, "all"):
-        cells = [statistics.median(r[side][kind][i] for r in results)
-                 for side in (0, 1) for i in (0, 1)]
-        per_run = [r[0][kind][1] / r[1][kind][1] for r in results]
-        ratios[kind] = statistics.median(per_run)
-        print(f"{kind:<16} " + " ".join(f"{c:8.1f}" for c in cells)
-              + f" {ratios[kind]:13.2f} ({min(per_run):.2f}-{max(per_run):.2f})")
+    ratios = ratio_table("kind", (*KINDS, "all"), results, 16)
     ours_p99 = statistics.median(r[0]["all"][1] for r in results)
     print(f"\nNon-200 replies: ours {ours.non_200}, bare {bare.non_200} (must be 0). "
           f"Submissions our bot refused: {ours.refused}.")

@@ -69,14 +69,17 @@ def kpi_entries(count: int) -> list[dict[str, Any]]:
     return kpis
 
 
-def config_text(departments: int, kpis: list[dict[str, Any]]) -> str:
+def config_text(departments: int, kpis: list[dict[str, Any]],
+                admins: list[str] | None = None) -> str:
+    """Departments ``d0000``.. managed by ``U00000``..: every tenth a parent of the next nine."""
     keys = [k["key"] for k in kpis]
     depts = [{"key": f"d{i:04d}", "name": f"Department {i}", "manager": f"U{i:05d}",
               "parent": None if i % 10 == 0 else f"d{i - i % 10:04d}", "kpis": keys}
              for i in range(departments)]
     data = {
         "organization": {"name": "Benchmark Org", "currency": "EUR", "fiscal_year_start": 1,
-                         "leadership_channel": "C0LEADERS", "leaders": ["U0CEO"]},
+                         "leadership_channel": "C0LEADERS", "leaders": ["U0CEO"],
+                         **({"admins": admins} if admins else {})},
         "sections": [{"key": "market", "title": "Market"},
                      {"key": "sales", "title": "Sales", "required": True},
                      {"key": "problems", "title": "Problems", "raise": True},
@@ -88,8 +91,13 @@ def config_text(departments: int, kpis: list[dict[str, Any]]) -> str:
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=None)
 
 
-def populate(session: Session, config: Config, months: int, rng: random.Random) -> None:
-    """Store departments, KPIs, periods, figures, targets and submissions (bulk inserts)."""
+def populate(session: Session, config: Config, months: int, rng: random.Random, *,
+             target_months: int = 3, plan_years: int = 1) -> None:
+    """Store departments, KPIs, periods, figures, targets and submissions (bulk inserts).
+
+    Monthly targets cover the last ``target_months`` months, annual plans the last
+    ``plan_years`` years (the defaults: what the evaluated month needs).
+    """
     catalog = sync_config(session, config)
     dept_ids, kpi_ids = catalog.department_ids, catalog.kpi_ids
     stored = [k for k in config.kpis if not k.formula]
@@ -129,7 +137,7 @@ def populate(session: Session, config: Config, months: int, rng: random.Random) 
                              "kpi_id": kpi_ids[k.key], "value": value,
                              "source": "imported" if rng.random() < 0.1 else "submitted",
                              "recorded_by": "U0OPS", "recorded_at": NOW})
-        session.execute(insert(Figure), rows)
+        session.execute(insert(Base.metadata.tables["figures"]), rows)  # Core: fast on PG
     targets: list[dict[str, Any]] = []
 
     def target(kpi: str, dept: str | None, kind: str, value: float, **extra: Any) -> None:
@@ -141,20 +149,24 @@ def populate(session: Session, config: Config, months: int, rng: random.Random) 
     last = len(periods) - 1
     for d in config.departments:
         for kpi in sums:
-            for back in (2, 1, 0):  # the evaluated month and the streak window before it
+            for back in range(target_months - 1, -1, -1):  # default: the month and its streak
                 level = round(expected(d.key, kpi, last - back) * rng.uniform(0.9, 1.06))
                 stretch = Decimal(round(level * 1.1)) if rng.random() < 0.25 else None
                 target(kpi, d.key, "monthly", level, month=str(MONTH.shift(-back)),
                        stretch=stretch)
-            if rng.random() < 1 / 3:
-                plan = sum(expected(d.key, kpi, last - 9 + i) for i in range(12))
-                target(kpi, d.key, "annual", round(plan * rng.uniform(0.9, 1.06)), year=MONTH.year,
-                       phasing=PHASING if rng.random() < 0.5 else None)
+            for years_back in range(plan_years):
+                if rng.random() < 1 / 3:
+                    first = last - 9 - 12 * years_back  # January of that year
+                    plan = sum(expected(d.key, kpi, first + i) for i in range(12))
+                    target(kpi, d.key, "annual", round(plan * rng.uniform(0.9, 1.06)),
+                           year=MONTH.year - years_back,
+                           phasing=PHASING if rng.random() < 0.5 else None)
     for k in stored:
         if k.is_percent:  # a control limit on lower-is-better rates, a floor on the others
             kind = "max" if k.better == "lower" else "min"
             target(k.key, None, kind, 5.0 if kind == "max" else 90.0, month="2025-01")
-    session.execute(insert(Target), targets)
+    for start in range(0, len(targets), 20_000):  # Core: the ORM would split at every None
+        session.execute(insert(Base.metadata.tables["targets"]), targets[start:start + 20_000])
     answers, submissions = [], []
     for i, d in enumerate(config.departments, start=1):
         draw = rng.random()

@@ -1,7 +1,9 @@
 """``/kpi``: look a KPI up, privately, with what the caller may see (SPEC section 5).
 
-The command is acknowledged at once; the answer follows through the response URL, and a
-trend's chart is drawn after it and sent by direct message.
+A lookup takes milliseconds, so the answer usually travels in the acknowledgement itself (an
+ephemeral response); should the database be slow, the acknowledgement goes out empty before
+Slack's 3 seconds and the answer follows through the response URL. A trend's chart is drawn
+after the answer and sent by direct message.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.admin import no_role_message
@@ -21,6 +24,7 @@ from bot.blocks.lookup import (
     list_message,
     trend_message,
 )
+from bot.budget import within
 from bot.deps import Deps
 from bot.dm_files import DmFile, send_files
 from bot.notices import answer
@@ -40,31 +44,45 @@ log = logging.getLogger(__name__)
 KPI_COMMAND = "/kpi"
 
 
-def handle_kpi_command(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
-    """Answer one ``/kpi`` request (after its acknowledgement)."""
+def handle_kpi_command(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Answer one ``/kpi`` request: in the acknowledgement when the answer is ready within the
+    budget (the usual case), else acknowledge at once and answer through the response URL."""
+    attempt = within(deps.executor, deps.ack_budget, lambda: kpi_answer(deps, body))
+    if attempt.in_time:
+        try:
+            message, result = attempt.result()
+        except Exception:
+            ack()
+            raise  # the app's error handler says sorry through the response URL
+        ack(response_type="ephemeral", **message)
+    else:
+        ack()
+        message, result = attempt.result()
+        answer(client, deps.settings.slack_api_url, body, message)
+    if isinstance(result, TrendAnswer):
+        send_chart(deps, body, result)
+
+
+def kpi_answer(deps: Deps, body: dict[str, Any]
+               ) -> tuple[dict[str, Any], KpiAnswer | TrendAnswer | None]:
+    """The message answering a ``/kpi`` request, and the figures behind it (if any)."""
     who = viewer(deps.config, body["user_id"])
     if who.role is None:
-        answer(client, deps.settings.slack_api_url, body, no_role_message(deps.config))
-        return
-    result: KpiAnswer | TrendAnswer | None = None
+        return no_role_message(deps.config), None
     try:
         query = parse_query(deps.config, who, body.get("text") or "")
         if query.mode == "list":
-            message = list_message(deps.config.organization.name,
-                                   visible_kpis(deps.config, who),
-                                   visible_departments(deps.config, who))
-        else:
-            result = lookup(deps, who, query)
-            message = (trend_message(result, deps.locale, chart=True)
-                       if isinstance(result, TrendAnswer) else answer_message(result, deps.locale))
+            return list_message(deps.config.organization.name, visible_kpis(deps.config, who),
+                                visible_departments(deps.config, who)), None
+        result = lookup(deps, who, query)
     except LookupProblem as problem:
-        message = choices_message(str(problem), problem.candidates, problem.noun)
+        return choices_message(str(problem), problem.candidates, problem.noun), None
     except PermissionDenied as refusal:
-        message = {"text": str(refusal), "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": escape(str(refusal))}}]}
-    answer(client, deps.settings.slack_api_url, body, message)
+        return {"text": str(refusal), "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": escape(str(refusal))}}]}, None
     if isinstance(result, TrendAnswer):
-        send_chart(deps, body, result)
+        return trend_message(result, deps.locale, chart=True), result
+    return answer_message(result, deps.locale), result
 
 
 def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:

@@ -138,11 +138,13 @@ def descendants(config: Config, key: str) -> set[str]:
 
 def load_targets(session: Session, first: Month | None = None,
                  last: Month | None = None, fiscal_year_start: int = 1,
-                 kpis: Collection[str] | None = None) -> tuple[TargetRow, ...]:
+                 kpis: Collection[str] | None = None,
+                 departments: Collection[str] | None = None) -> tuple[TargetRow, ...]:
     """Stored target rows, keyed by KPI and department keys.
 
     With ``first`` and ``last``, only the monthly targets of those months and the annual plans
-    of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs.
+    of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs;
+    with ``departments``, only theirs and those set for every department.
     """
     query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
                     _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
@@ -151,6 +153,9 @@ def load_targets(session: Session, first: Month | None = None,
              .outerjoin(Department, Target.department_id == Department.id))
     if kpis is not None:
         query = query.where(Kpi.key.in_(list(kpis)))
+    if departments is not None:
+        query = query.where(or_(Target.department_id.is_(None),
+                                Department.key.in_(list(departments))))
     if first is not None and last is not None:
         years = range(first.fiscal_year(fiscal_year_start), last.fiscal_year(fiscal_year_start) + 1)
         query = query.where(or_(

@@ -14,6 +14,13 @@ from summaries.targets import accumulate
 FigureTable = Mapping[tuple[str, str], Mapping[str, Decimal]]
 # The source of figures that were not submitted ("imported"), by (department, KPI, month).
 SourceTable = Mapping[tuple[str, str, str], str]
+# A department tree: children by department, and the stored KPIs each one or its descendants
+# report.
+Structure = tuple[dict[str, list[str]], dict[str, set[str]]]
+# Trees of the configurations in use, by (id, root); the configuration is kept with its tree,
+# so an id is never mistaken for that of a newer object. A process has one or two.
+_STRUCTURES: dict[tuple[int, str | None], tuple[Config, Structure]] = {}
+_MAX_STRUCTURES = 8
 
 
 class FigureBook:
@@ -28,16 +35,20 @@ class FigureBook:
 
     def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
                  figures: FigureTable, sources: SourceTable | None = None,
-                 reports: Mapping[str, Iterable[str]] | None = None) -> None:
+                 reports: Mapping[str, Iterable[str]] | None = None, *,
+                 structure: Structure | None = None) -> None:
         self.kpis = {k.key: k for k in kpis}
         self._formulas = formulas_of(self.kpis.values())
         self._figures = figures
         self._sources = sources or {}
-        self.children: dict[str, list[str]] = {key: [] for key in parents}
-        for key, parent in parents.items():
-            if parent is not None and parent in self.children:
-                self.children[parent].append(key)
-        self._carries = self._carried(reports or {})
+        if structure is not None:  # shared with other books: never changed after this
+            self.children, self._carries = structure
+        else:
+            self.children = {key: [] for key in parents}
+            for key, parent in parents.items():
+                if parent is not None and parent in self.children:
+                    self.children[parent].append(key)
+            self._carries = self._carried(reports or {})
         self._rolled: dict[tuple[str, str, str], Decimal | None] = {}
         self._carrying_cache: dict[tuple[str, str], list[str]] = {}
 
@@ -45,12 +56,24 @@ class FigureBook:
     def for_config(cls, config: Config, figures: FigureTable,
                    sources: SourceTable | None = None,
                    root: str | None = None) -> FigureBook:
-        """The book of an organization's departments; ``root`` names a parent of the top ones."""
+        """The book of an organization's departments; ``root`` names a parent of the top ones.
+
+        The tree and what each department carries are worked out once per configuration:
+        a lookup builds a book for every request.
+        """
+        key = (id(config), root)
+        cached = _STRUCTURES.get(key)
+        if cached is not None and cached[0] is config:
+            return cls(config.kpis, {}, figures, sources, structure=cached[1])
         parents: dict[str, str | None] = {d.key: d.parent or root for d in config.departments}
         if root is not None:
             parents[root] = None
         reports = {d.key: [k.key for k in config.kpis_of(d)] for d in config.departments}
-        return cls(config.kpis, parents, figures, sources, reports)
+        book = cls(config.kpis, parents, figures, sources, reports)
+        if len(_STRUCTURES) >= _MAX_STRUCTURES:
+            _STRUCTURES.clear()
+        _STRUCTURES[key] = (config, (book.children, book._carries))
+        return book
 
     def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
         """The stored KPIs each department or one of its descendants reports."""

@@ -19,12 +19,13 @@ from summaries.digest import Trend, TrendSeries
 from summaries.engine import Cell, Engine
 from summaries.evaluation import descendants, first_month_needed, load_figures, load_targets
 from summaries.figurebook import formulas_of, stored_inputs
-from summaries.lookup_query import KpiQuery, Mode, visible_departments
+from summaries.lookup_query import KpiQuery, Mode
 from summaries.models import Figure, Period
 from summaries.periods import Month, months_between
 from summaries.report import ORGANIZATION, organization_cell, organization_engine
 
 TREND_MONTHS = 12
+MAX_ROWS = 60  # more lines than this do not fit one Slack message
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,17 @@ class LookupRow:
 
 @dataclass(frozen=True)
 class KpiAnswer:
-    """A KPI for a month, for one department or every one the viewer may see."""
+    """A KPI for a month: a department in detail (``detail``: the first row) and the
+    departments right below it; or, without a department, the top of what the viewer may
+    see (the organization, or their own departments) and one level below. ``more`` counts
+    the departments left out beyond :data:`MAX_ROWS`."""
 
     kpi: schema.Kpi
     month: Month
     mode: Mode  # month | ytd
     rows: list[LookupRow]
+    detail: bool = False
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,29 +86,40 @@ def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQue
     assert kpi is not None, "the list needs no figures"
     month = query.month or month
     rows = _scope(config, viewer, kpi, department)
+    more, rows = max(0, len(rows) - MAX_ROWS), rows[:MAX_ROWS]
+    first = month.shift(1 - TREND_MONTHS) if query.mode == "trend" else month
+    shown = {k for k, _ in rows if k != ORGANIZATION}
+    if any(k == ORGANIZATION for k, _ in rows):  # its target adds up the top departments'
+        shown |= {d.key for d in config.departments if d.parent is None}
+    engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
+                     shown, first, month)
     if query.mode == "trend":
         key, name = rows[0]
-        first = month.shift(1 - TREND_MONTHS)
-        engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
-                         first_month_needed(config, first), month)
         return TrendAnswer(kpi, key, name, [_cell(engine, config, key, kpi, m)
                                             for m in months_between(first, month)])
-    engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
-                     first_month_needed(config, month), month)
     return KpiAnswer(kpi, month, query.mode, [
-        LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows])
+        LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows],
+        detail=department is not None, more=more)
 
 
 def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
            department: schema.Department | None) -> list[tuple[str, str]]:
-    """(key, name) of what to show: the department, else the organization (for leaders)
-    and every visible department that reports the KPI."""
+    """(key, name) of what to show: the department and those right below it; else the
+    organization (for leaders) or the viewer's own departments, and those right below."""
     if department is not None:
-        return [(department.key, department.name)]
-    rows = [(d.key, d.name) for d in visible_departments(config, viewer) if kpi.key in d.kpis]
-    if viewer.sees_everything:
-        rows.insert(0, (ORGANIZATION, config.organization.name))
-    return rows
+        tops = [(department.key, department.name)]
+    elif viewer.sees_everything:
+        tops = [(ORGANIZATION, config.organization.name)]
+    else:
+        tops = [(key, config.department_by_key[key].name) for key in viewer.managed]
+    rows: list[tuple[str, str]] = []
+    for key, name in tops:
+        if key == ORGANIZATION or kpi.key in config.department_by_key[key].kpis:
+            rows.append((key, name))
+        below = [d for d in config.departments
+                 if (d.parent or ORGANIZATION) == key and kpi.key in d.kpis]
+        rows += [(d.key, d.name) for d in below]
+    return list(dict.fromkeys(rows))
 
 
 def _figure_departments(config: Config, viewer: Viewer,
@@ -114,11 +131,19 @@ def _figure_departments(config: Config, viewer: Viewer,
 
 
 def _engine(session: Session, config: Config, kpi: schema.Kpi,
-            departments: Collection[str] | None, first: Month, last: Month) -> Engine:
+            departments: Collection[str] | None, shown: Collection[str],
+            first: Month, last: Month) -> Engine:
+    """An engine over the figures and targets that cells of ``first`` to ``last`` read.
+
+    Figures go back as far as year-on-year and year-to-date look; monthly targets only as far
+    as a red streak does, and only those of the ``shown`` departments.
+    """
     keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
-    figures, sources = load_figures(session, first, last, departments, keys)
-    targets = load_targets(session, first, last, config.organization.fiscal_year_start,
-                           kpis=keys)
+    figures, sources = load_figures(session, first_month_needed(config, first), last,
+                                    departments, keys)
+    streak_start = first.shift(1 - config.rules.streak_months)
+    targets = load_targets(session, streak_start, last, config.organization.fiscal_year_start,
+                           kpis=keys, departments=shown)
     return organization_engine(config, figures, sources, targets)
 
 

@@ -126,7 +126,11 @@ class Figure(Base):
     """A KPI's value for one department and month, submitted or imported."""
 
     __tablename__ = "figures"
-    __table_args__ = (UniqueConstraint("period_id", "department_id", "kpi_id"),)
+    # The second index answers lookups of one KPI across every department (/kpi, trends) by
+    # itself: a KPI's figures sit together in it, where the table spreads them over a page each.
+    __table_args__ = (UniqueConstraint("period_id", "department_id", "kpi_id"),
+                      Index("ix_figures_kpi_period", "kpi_id", "period_id", "department_id",
+                            "value", "source"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))

@@ -160,9 +160,9 @@ def split_message(text: str, blocks: list[Block],
 
 
 def long_list(text: str, title: str, lines: Sequence[str], hint: str,
-              noun: str) -> dict[str, Any]:
+              noun: str, *, more: int = 0) -> dict[str, Any]:
     """A title, ``lines`` packed into sections, and a hint; lines beyond one message's limits
-    are counted instead of shown."""
+    (and ``more`` left out beforehand) are counted instead of shown."""
     blocks: list[Block] = [section(title)]
     used = block_chars(blocks[0]) + len(hint)
     shown = 0
@@ -174,7 +174,7 @@ def long_list(text: str, title: str, lines: Sequence[str], hint: str,
         blocks.append(section(chunk))
         used += size
         shown += chunk.count("\n") + 1
-    if shown < len(lines):
-        hint = f"\u2026and {len(lines) - shown} more {noun}s not shown. {hint}"
+    if shown < len(lines) or more:
+        hint = f"\u2026and {len(lines) - shown + more} more {noun}s not shown. {hint}"
     blocks.append(context(hint))
     return {"text": text, "blocks": blocks}

@@ -17,25 +17,34 @@ PACE_WORDS = {"green": "on pace", "amber": "slightly off pace", "red": "off pace
 
 
 def answer_message(answer: KpiAnswer, locale: str) -> Message:
-    """The comparison of one KPI for a month: in detail for one row, a line per row else."""
+    """The comparison of one KPI for a month: a department in detail, with a line for each
+    department below it; or a line per department of an overview."""
     kpi, month = answer.kpi, format_month(answer.month, locale)
     what = "year to date" if answer.mode == "ytd" else month
-    if len(answer.rows) == 1:
-        row = answer.rows[0]
-        title = f"*{escape(kpi.name)}* \u00b7 {escape(row.name)} \u00b7 {what}"
+    line = _ytd_line if answer.mode == "ytd" else _month_line
+    suffix = " ytd" if answer.mode == "ytd" else ""
+    if answer.detail:
+        row, below = answer.rows[0], answer.rows[1:]
+        title = f"*{escape(kpi.name)}* · {escape(row.name)} · {what}"
         text = row_text(kpi, row.cell, locale)
         blocks = [section(title), _fields(_ytd_fields(row, kpi, locale) if answer.mode == "ytd"
                                           else _month_fields(text))]
         notes = _notes(row, kpi, month if answer.mode == "ytd" else None)
         if notes:
             blocks.append(context(*notes))
-        return {"text": f"{kpi.name}, {row.name}, {what}: {text.actual}", "blocks": blocks}
-    title = f"*{escape(kpi.name)}* \u00b7 {what}"
-    line = _ytd_line if answer.mode == "ytd" else _month_line
+        fallback = f"{kpi.name}, {row.name}, {what}: {text.actual}"
+        if not below:
+            return {"text": fallback, "blocks": blocks}
+        listed = long_list(fallback, "*Below it*", [line(r, kpi, locale) for r in below],
+                           f"Details: `/kpi {escape(kpi.key)} <department>{suffix}`",
+                           "department", more=answer.more)
+        return {"text": fallback, "blocks": blocks + listed["blocks"]}
+    title = f"*{escape(kpi.name)}* · {what}"
     lines = [line(row, kpi, locale) for row in answer.rows]
-    example = f"/kpi {kpi.key} <department>" + (" ytd" if answer.mode == "ytd" else "")
+    example = f"/kpi {kpi.key} <department>{suffix}"
     return long_list(f"{kpi.name}, {what}", title, lines,
-                     f"Name a department for its details: `{escape(example)}`", "department")
+                     f"Name a department for its details and those below it: "
+                     f"`{escape(example)}`", "department", more=answer.more)
 
 
 def trend_message(answer: TrendAnswer, locale: str, *, chart: bool) -> Message:

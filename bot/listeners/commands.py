@@ -17,8 +17,7 @@ def register(app: App, deps: Deps) -> None:
 
     @app.command(KPI_COMMAND)
     def kpi(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()  # at once: the answer follows through the response URL
-        handle_kpi_command(deps, body, client)
+        handle_kpi_command(deps, ack, body, client)
 
     @app.command(CHECKIN_COMMAND)
     def checkin(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -15,6 +15,7 @@ def ask(bot: Bot, user: str, command: str, text: str = "") -> dict[str, Any]:
     assert reply.status == 200, reply.body
     if reply.json:
         message = reply.json
+        assert message.get("response_type", "ephemeral") == "ephemeral"
     else:
         assert reply.response_url is not None
         [call] = bot.slack.wait_for_response(reply.response_url)

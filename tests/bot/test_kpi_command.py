@@ -58,9 +58,17 @@ def test_a_month_ytd_and_a_leaders_overview(kbot: Bot) -> None:
     assert "61,680,000 CNY" in ytd  # the annual plan
     overview = text_of(ask(kbot, "U0CEO", "/kpi", "revenue"))
     for name in ("Northfield Telecom, City Branch", "Key Account Division",
-                 "Marketing Department", "East County Company", "West County Company"):
+                 "Marketing Department"):  # the organization and its top departments
         assert name in overview
+    assert "9,650,000 CNY" in overview  # the organization's total
+    assert "East County Company" not in overview  # below Marketing: one level at a time
     assert "Safety and Environment Office" not in overview  # it does not report revenue
+    marketing = text_of(ask(kbot, "U0CEO", "/kpi", "revenue marketing"))
+    assert "*Business income* · Marketing Department · October 2026" in marketing
+    assert "4,050,000 CNY" in marketing  # rolled up from its two companies
+    assert "rolled up from 2 of 2 departments" in marketing
+    assert "*East County Company*: 2,450,000 CNY" in marketing
+    assert "*West County Company*: 1,600,000 CNY" in marketing
 
 
 def test_trend_answers_a_table_and_sends_the_chart_by_dm(kbot: Bot) -> None:
@@ -147,3 +155,34 @@ def test_names_in_any_language(make_bot: Callable[..., Bot]) -> None:
     assert "2,450,000 CNY" in text
     # full-width letters fold to their plain forms
     assert "*业务收入* · 东城分公司" in text_of(ask(bot, "U0CEO", "/kpi", f"{WIDE_REVENUE} 东"))
+
+
+def test_the_answer_comes_in_the_acknowledgement_or_right_after_it(
+        make_bot: Callable[..., Bot]) -> None:
+    quick = make_bot()
+    seed_figures(quick.deps, history())
+    reply = quick.driver.command("U0EAST", "/kpi", "revenue east")
+    assert reply.json is not None
+    assert reply.json["response_type"] == "ephemeral"
+    assert "2,450,000 CNY" in text_of(reply.json)
+    slow = make_bot(ack_budget=0.0)  # the answer is never ready in time: it follows the ack
+    reply = slow.driver.command("U0EAST", "/kpi", "revenue east")
+    assert reply.status == 200
+    assert not reply.body
+    assert reply.response_url is not None
+    [answer] = slow.slack.wait_for_response(reply.response_url)
+    assert answer.params["response_type"] == "ephemeral"
+    assert "2,450,000 CNY" in text_of(answer.params)
+
+
+def test_a_long_overview_fits_one_message_and_counts_the_rest(
+        make_bot: Callable[..., Bot]) -> None:
+    from tests.bot.orgkit import many_departments_text
+
+    bot = make_bot(parse_config(many_departments_text(150)))
+    rows = ["kpi,department,month,value"]
+    rows += [f"revenue,dept-{n:05d},2026-10,{1000 + n}" for n in range(150)]
+    seed_figures(bot.deps, "\n".join(rows) + "\n")
+    text = text_of(ask(bot, "U0CEO", "/kpi", "revenue"))  # checked against Slack's limits
+    assert "*Department 0*: 1,000 CNY" in text
+    assert "more departments not shown" in text

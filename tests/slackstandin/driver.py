@@ -9,7 +9,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +36,8 @@ class Reply:
     json: dict[str, Any] | None
     headers: dict[str, str]
     elapsed: float
+    started: float = 0.0  # time.perf_counter() when the request was sent
+    response_url: str | None = None  # the response_url a slash command carried
 
 
 def latest_view(standin: SlackStandIn, user: str | None = None) -> dict[str, Any]:
@@ -112,7 +114,8 @@ class SlackDriver:
             parsed = json.loads(text) if text else None
         except json.JSONDecodeError:
             parsed = None
-        return Reply(status, text, parsed if isinstance(parsed, dict) else None, got, elapsed)
+        return Reply(status, text, parsed if isinstance(parsed, dict) else None, got, elapsed,
+                     started)
 
     def _user(self, user: str) -> dict[str, Any]:
         return {"id": user, "username": f"user-{user.lower()}", "team_id": self.team_id}
@@ -266,7 +269,9 @@ class SlackDriver:
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
     def command(self, user: str, command: str, text: str, *, channel: str = "C0TEST") -> Reply:
-        """A slash command invocation, form-encoded as Slack sends it."""
+        """A slash command invocation, form-encoded as Slack sends it (the reply names its
+        `response_url`, for `SlackStandIn.wait_for_response`)."""
+        response_url = self.standin.new_response_url()
         fields = {
             "token": VERIFICATION_TOKEN,
             "team_id": self.team_id,
@@ -279,10 +284,10 @@ class SlackDriver:
             "text": text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": self.standin.new_response_url(),
+            "response_url": response_url,
             "trigger_id": self.standin.issue_trigger(user),
         }
-        return self.post(urlencode(fields), FORM)
+        return replace(self.post(urlencode(fields), FORM), response_url=response_url)
 
     def url_verification(self, challenge: str) -> Reply:
         """The Events API URL verification handshake."""

@@ -7,7 +7,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -27,6 +27,8 @@ class Call:
     ok: bool
     error: str | None
     response: dict[str, Any]
+    # time.perf_counter(): when a response_url POST arrived (its body read), else when recorded
+    at: float = field(default_factory=time.perf_counter)
 
 
 class SlackStandIn(FaultControls):
@@ -45,6 +47,7 @@ class SlackStandIn(FaultControls):
         self.calls: list[Call] = []
         self.faults = Faults()
         self._response_urls: set[str] = set()
+        self._answers: dict[str, list[Call]] = {}  # POSTs to each response_url, by token
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.api = self._new_api()
@@ -120,6 +123,7 @@ class SlackStandIn(FaultControls):
             self.calls.clear()
             self.faults.reset()
             self._response_urls.clear()
+            self._answers.clear()
             self.api = self._new_api()
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
@@ -138,6 +142,20 @@ class SlackStandIn(FaultControls):
                         f"got {len(done)}; calls seen: {seen or 'none'}"
                     )
                 self._changed.wait(remaining)
+
+    def wait_for_response(self, url: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until `count` POSTs to the response_url `url` (or its token) are recorded;
+        return every one so far, in order."""
+        token = url.rsplit("/response/", 1)[-1]
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(answers := self._answers.get(token, [])) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} POST(s) to response_url {token} "
+                                         f"within {timeout}s, got {len(answers)}")
+                self._changed.wait(remaining)
+            return list(answers)
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -258,8 +276,10 @@ class SlackStandIn(FaultControls):
             return {"ok": False, "error": e.error, **e.extra}
 
     def handle_response_url(self, token: str, payload: Any) -> tuple[int, dict[str, Any]]:
-        """Answer a POST to a response_url."""
+        """Answer a POST to a response_url; the recorded params carry its `_token`."""
+        received = time.perf_counter()
         params = payload if isinstance(payload, dict) else {"_body": payload}
+        params = {**params, "_token": token}
         with self.lock:
             known = token in self._response_urls
         failure = self.faults.take_failure("response_url") if known else None
@@ -274,7 +294,11 @@ class SlackStandIn(FaultControls):
             status, body = 200, invalid_blocks(problems)
         else:
             status, body = 200, {"ok": True}
-        self._record(Call("response_url", params, bool(body["ok"]), body.get("error"), body))
+        call = Call("response_url", params, bool(body["ok"]), body.get("error"), body, received)
+        with self._changed:
+            if known:
+                self._answers.setdefault(token, []).append(call)
+            self._record(call)
         return status, body
 
     def handle_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
