@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries import config as schema
@@ -74,8 +74,10 @@ class TrendAnswer:
 def latest_month(session: Session, until: Month) -> Month | None:
     """The latest month up to ``until`` that has any stored figure."""
     has_figures = select(Figure.id).where(Figure.period_id == Period.id).exists()
-    key = session.scalar(select(func.max(Period.key))
-                         .where(Period.key <= str(until), has_figures))
+    # Newest first, stopping at the first with figures: one index probe per month tried,
+    # where max() over the semi-join makes PostgreSQL scan every figure.
+    key = session.scalar(select(Period.key).where(Period.key <= str(until), has_figures)
+                         .order_by(Period.key.desc()).limit(1))
     return Month.parse(key) if key else None
 
 
