@@ -116,6 +116,11 @@ def load(url: str, seed: int) -> tuple[Config, str, str]:
     with session_factory(engine).begin() as session:  # populate runs sync_config first
         populate(session, config, MONTHS, random.Random(seed), target_months=TARGET_MONTHS,
                  plan_years=PLAN_YEARS)
+    with make_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        # As a database in use would be: statistics gathered (and on PostgreSQL the new
+        # rows' visibility recorded, which index-only reads need).
+        connection.execute(sqlalchemy.text(
+            "VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
     took = time.perf_counter() - began
     with session_factory(engine)() as session:
         figures = session.scalar(select(func.count()).select_from(Figure))
