@@ -33,14 +33,23 @@ NAMES = {"key-accounts": "Key Account Division", "marketing": "Marketing Departm
 
 def open_home(bot: Bot, user: str) -> dict[str, Any]:
     """Send ``app_home_opened`` for ``user`` and return the view published (checked)."""
-    before = len(bot.slack.ok_calls("views.publish"))
+    before = len(published_for(bot, user))
     reply = bot.driver.app_home_opened(user)
     assert reply.status == 200, reply.body
-    bot.slack.wait_for("views.publish", before + 1)
+    # Other people's homes may be republished meanwhile (after a submission): wait for theirs.
+    count = len(bot.slack.ok_calls("views.publish"))
+    while len(published_for(bot, user)) <= before:
+        count += 1
+        bot.slack.wait_for("views.publish", count)
     view = bot.slack.home_view(user)
     assert view is not None
     assert check_view(view) == []
     return view
+
+
+def published_for(bot: Bot, user: str) -> list[Any]:
+    """The successful ``views.publish`` calls for ``user``'s home."""
+    return [c for c in bot.slack.ok_calls("views.publish") if c.params.get("user_id") == user]
 
 
 def buttons(view: dict[str, Any]) -> list[dict[str, Any]]:
