@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
+    from summaries.config_loader import Config
     from summaries.digest import Digest
+    from summaries.periods import Month
 
 EXIT_OK = 0
 FORMATS = ("md", "blocks", "html")
@@ -31,25 +33,32 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.set_defaults(handler=run_digest)
 
 
-def run_digest(args: argparse.Namespace, settings: Settings) -> int:
-    """Render the digest of ``--period`` and write it (and its chart) out."""
-    from bot.cli import CommandError, load_settings_config, open_database
+def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
+    """The month's digest, read without changing anything (no flags stored, nothing kept)."""
+    from bot.cli import open_database
     from summaries.db import session_factory
     from summaries.digest import load_digest
+
+    engine = open_database(settings)
+    try:
+        with session_factory(engine)() as session:
+            digest = load_digest(session, config, month, closed=None, keep_flags=False)
+            session.rollback()  # whatever the evaluation touched stays as it was
+    finally:
+        engine.dispose()
+    return digest
+
+
+def run_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Render the digest of ``--period`` and write it (and its chart) out."""
+    from bot.cli import CommandError, load_settings_config
     from summaries.periods import Month
 
     try:
         month = Month.parse(args.period)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    config = load_settings_config(settings)
-    engine = open_database(settings)
-    try:
-        with session_factory(engine)() as session:
-            digest = load_digest(session, config, month, closed=None, keep_flags=False)
-            session.rollback()  # a preview: whatever the evaluation touched stays as it was
-    finally:
-        engine.dispose()
+    digest = read_digest(settings, load_settings_config(settings), month)
     output = Path(args.output) if args.output else None
     chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
         else None

@@ -46,9 +46,8 @@ def default_period(timezone: str, now: datetime | None = None) -> Month:
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export ``--period`` to ``--output`` (and, for csv, the sections beside it)."""
-    from bot.cli import CommandError, load_settings_config, open_database
-    from summaries.db import session_factory
-    from summaries.digest import load_digest
+    from bot.cli import CommandError, load_settings_config
+    from bot.digest_command import read_digest
     from summaries.export import export_files, export_stem
     from summaries.periods import Month
 
@@ -58,13 +57,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     config = load_settings_config(settings)
     month = month or default_period(config.organization.timezone)
-    engine = open_database(settings)
-    try:
-        with session_factory(engine)() as session:
-            digest = load_digest(session, config, month, closed=None, keep_flags=False)
-            session.rollback()  # an export: whatever the evaluation touched stays as it was
-    finally:
-        engine.dispose()
+    digest = read_digest(settings, config, month)
     fmt = args.format or ("xlsx" if args.output and Path(args.output).suffix.lower() == ".xlsx"
                           else "csv")
     output = Path(args.output) if args.output else Path(f"{export_stem(digest)}.{fmt}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,8 +42,17 @@ def answer(client: WebClient, api_url: str, body: dict[str, Any],
         response = WebhookClient(follow_api_url(response_url, api_url), timeout=10).send(
             text=message["text"], blocks=message.get("blocks"), response_type="ephemeral",
             replace_original=False)
-        if response.status_code < 300 and '"ok":false' not in response.body.replace(" ", ""):
+        if response.status_code < 300 and not _refused(response.body):
             return
         log.warning("response_url answered %s %s", response.status_code, response.body[:200])
     if user:
         client.chat_postMessage(channel=user, **message)
+
+
+def _refused(body: str) -> bool:
+    """Whether a response URL's 2xx answer still says ``{"ok": false}`` (Slack answers "ok")."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("ok") is False

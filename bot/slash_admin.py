@@ -13,8 +13,7 @@ from bot.deps import Deps
 from bot.dm_files import DmFile, send_files
 from bot.manual import run_by_hand, summary
 from summaries.dates import format_month
-from summaries.errors import DomainError
-from summaries.matching import Named, find
+from summaries.matching import Named, find_one
 from summaries.periods import Month
 from summaries.services import reopen_submission
 
@@ -29,14 +28,9 @@ def run_step_by_hand(deps: Deps, action: str, month: Month) -> Message:
 
 def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Message:
     """Reopen the named department's summary of ``month`` and tell its manager by DM."""
-    departments = [Named(d.key, d.name) for d in deps.config.departments]
-    found = find(words, departments)
-    if len(found) != 1:
-        listed = ", ".join(f"{d.name} ({d.key})" for d in (found or departments)[:20])
-        raise DomainError(f"Which department? {'It could be' if found else 'Choose from'}: "
-                          f"{listed}.")
+    chosen = find_one(words, [Named(d.key, d.name) for d in deps.config.departments])
     with deps.unit_of_work() as session:
-        done = reopen_submission(session, deps.config, period=month, department=found[0].key,
+        done = reopen_submission(session, deps.config, period=month, department=chosen.key,
                                  by=admin, now=deps.clock())
     spec, name = done.department, format_month(month, deps.locale)
     until = slack_date(done.until, deps.locale)

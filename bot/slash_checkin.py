@@ -32,7 +32,7 @@ from summaries.access import Viewer, viewer
 from summaries.checkins import current_period, department_statuses
 from summaries.dates import format_month
 from summaries.errors import DomainError
-from summaries.matching import Named, find
+from summaries.matching import Named, find_one
 from summaries.models import Period
 from summaries.periods import Month
 
@@ -146,11 +146,7 @@ def _edit(request: Request) -> None:
     if request.words:
         choices = [Named(d.key, d.name) for d in deps.config.departments
                    if who.is_admin or d.key in who.managed]
-        found = find(" ".join(request.words), choices)
-        if len(found) != 1:
-            names = ", ".join(f"{c.name} ({c.key})" for c in (found or choices)[:20])
-            raise DomainError(f"Which department? {names}.")
-        keys = [found[0].key]
+        keys = [find_one(" ".join(request.words), choices).key]
     else:
         keys = list(who.managed)
     if not keys:

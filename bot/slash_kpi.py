@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.admin import no_role_message
-from bot.blocks.common import escape
+from bot.blocks.admin import no_role_message, refusal
 from bot.blocks.lookup import (
     answer_message,
     chart_title,
@@ -77,9 +76,8 @@ def kpi_answer(deps: Deps, body: dict[str, Any]
         result = lookup(deps, who, query)
     except LookupProblem as problem:
         return choices_message(str(problem), problem.candidates, problem.noun), None
-    except PermissionDenied as refusal:
-        return {"text": str(refusal), "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": escape(str(refusal))}}]}, None
+    except PermissionDenied as denied:
+        return refusal(str(denied)), None
     if isinstance(result, TrendAnswer):
         return trend_message(result, deps.locale, chart=True), result
     return answer_message(result, deps.locale), result

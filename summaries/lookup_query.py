@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from summaries import config as schema
@@ -50,7 +50,6 @@ class _Attempt:
 
     problem: LookupProblem | None = None
     rank: int = 0
-    tried: list[str] = field(default_factory=list)
 
     def keep(self, problem: LookupProblem, rank: int) -> None:
         if self.problem is None or rank > self.rank:

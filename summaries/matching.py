@@ -48,3 +48,15 @@ def find(word: str, items: Sequence[Named]) -> list[Named]:
         if found:
             return found
     return []
+
+
+def find_one(words: str, items: Sequence[Named], noun: str = "department") -> Named:
+    """The one item ``words`` names; else a DomainError listing the candidates (or, when
+    nothing matched, the first choices)."""
+    from summaries.errors import DomainError
+
+    found = find(words, items)
+    if len(found) == 1:
+        return found[0]
+    listed = ", ".join(f"{item.name} ({item.key})" for item in (found or items)[:20])
+    raise DomainError(f"Which {noun}? {'It could be' if found else 'Choose from'}: {listed}.")

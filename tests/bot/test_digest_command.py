@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from bot.cli import main
-from summaries.config_loader import load_config
 from summaries.db import make_engine
-from summaries.models import Flag, Period
-from summaries.services import record_submission
+from summaries.models import Period
+from tests.bot.clikit import seed_october, stored
 from tests.conftest import DATA
 from tests.slackstandin import check_message
 
@@ -29,28 +26,8 @@ revenue,west-county,2026-10,1100000
 @pytest.fixture
 def october(database: str, tmp_path: Path) -> str:
     """The CLI's database with imported figures and East County's October summary."""
-    figures = tmp_path / "figures.csv"
-    figures.write_text(FIGURES, encoding="utf-8")
-    assert main(["figures", "import", str(figures)]) == 0
-    engine = make_engine(database, poolclass=sa.pool.NullPool)
-    with Session(engine) as session:
-        record_submission(session, load_config(DATA / "checkin.yaml"), period="2026-10",
-                          department="east-county", user="U0EAST",
-                          answers={"sales": "Two deals | <!channel> closed."},
-                          figures={"revenue": Decimal(2200000)})
-        session.commit()
-    engine.dispose()
-    return database
-
-
-def stored(url: str) -> tuple[dict[str, str], int]:
-    """Each period's state, and how many flags are stored."""
-    engine = make_engine(url, poolclass=sa.pool.NullPool)
-    with Session(engine) as session:
-        states = dict(session.execute(sa.select(Period.key, Period.state)).tuples().all())
-        flags = session.scalar(sa.select(sa.func.count()).select_from(Flag)) or 0
-    engine.dispose()
-    return states, flags
+    return seed_october(database, tmp_path, FIGURES, DATA / "checkin.yaml",
+                        {"sales": "Two deals | <!channel> closed."})
 
 
 def close(url: str) -> None:

@@ -5,21 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from openpyxl import load_workbook
-from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.export_command import default_period
-from summaries.config_loader import load_config
-from summaries.db import make_engine
-from summaries.models import Flag, Period
 from summaries.periods import Month
-from summaries.services import record_submission
+from tests.bot.clikit import seed_october, stored
 from tests.bot.conftest import sample_text
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
@@ -41,28 +35,8 @@ def october(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> s
     config.write_text(sample_text(**{"name: East County Company": "name: '-East County Company'"}),
                       encoding="utf-8")
     monkeypatch.setenv("CHECKIN_CONFIG", str(config))
-    figures = tmp_path / "figures.csv"
-    figures.write_text(FIGURES, encoding="utf-8")
-    assert main(["figures", "import", str(figures)]) == 0
-    engine = make_engine(database, poolclass=sa.pool.NullPool)
-    with Session(engine) as session:
-        record_submission(session, load_config(config), period="2026-10",
-                          department="east-county", user="U0EAST",
-                          answers={"sales": HYPERLINK, "plan": "Two more deals."},
-                          figures={"revenue": Decimal(2200000)})
-        session.commit()
-    engine.dispose()
-    return database
-
-
-def stored(url: str) -> tuple[dict[str, str], int]:
-    """Each period's state, and how many flags are stored."""
-    engine = make_engine(url, poolclass=sa.pool.NullPool)
-    with Session(engine) as session:
-        states = dict(session.execute(sa.select(Period.key, Period.state)).tuples().all())
-        flags = session.scalar(sa.select(sa.func.count()).select_from(Flag)) or 0
-    engine.dispose()
-    return states, flags
+    return seed_october(database, tmp_path, FIGURES, config,
+                        {"sales": HYPERLINK, "plan": "Two more deals."})
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
