@@ -121,6 +121,9 @@ def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
         below = [d for d in config.departments
                  if (d.parent or ORGANIZATION) == key and kpi.key in d.kpis]
         rows += [(d.key, d.name) for d in below]
+    if not rows:  # the KPI is reported only further down: every visible department that does
+        rows = [(d.key, d.name) for d in config.departments
+                if viewer.may_see(d.key) and kpi.key in d.kpis]
     return list(dict.fromkeys(rows))
 
 

@@ -186,3 +186,17 @@ def test_a_long_overview_fits_one_message_and_counts_the_rest(
     text = text_of(ask(bot, "U0CEO", "/kpi", "revenue"))  # checked against Slack's limits
     assert "*Department 0*: 1,000 CNY" in text
     assert "more departments not shown" in text
+
+
+def test_a_kpi_reported_only_below_a_managers_department(
+        make_bot: Callable[..., Bot]) -> None:
+    # Marketing itself no longer reports arrears recovery; its two companies still do.
+    config = parse_config(sample_text(**{
+        "manager: U0MKT, kpis: [revenue, arrears_recovery]": "manager: U0MKT, kpis: [revenue]"}))
+    bot = make_bot(config)
+    seed_figures(bot.deps, history())
+    text = text_of(ask(bot, "U0MKT", "/kpi", "arrears"))
+    assert "*East County Company*: 97.5%" in text
+    assert "Marketing Department" not in text
+    trend = text_of(ask(bot, "U0MKT", "/kpi", "arrears trend"))
+    assert "East County Company" in trend
