@@ -49,12 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
         .set_defaults(handler=_db_upgrade)
 
     from bot.cycle_commands import add_parser as add_cycle_parser
+    from bot.demo import add_parser as add_demo_parser
     from bot.digest_command import add_parser as add_digest_parser
     from bot.export_command import add_parser as add_export_parser
 
     add_cycle_parser(commands)
     add_digest_parser(commands)
     add_export_parser(commands)
+    add_demo_parser(commands)
 
     serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
                                               "(or Socket Mode) and /healthz")

@@ -100,7 +100,7 @@ def test_db_upgrade_on_an_unreachable_database_fails_cleanly(
 
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "summaries" / "example"
 
 GOOD_TARGETS = """kpi,department,month,target,stretch
 revenue,key-accounts,2026-10,5200000,5600000

@@ -12,7 +12,7 @@ from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (DATA / "checkin.yaml").read_text(encoding="utf-8")
-EXAMPLE = (ROOT / "examples" / "checkin.yaml").read_text(encoding="utf-8")
+EXAMPLE = (ROOT / "summaries" / "example" / "checkin.yaml").read_text(encoding="utf-8")
 NAME = "checkin.yaml"
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from summaries.errors import InputError
 from summaries.models import Base, Figure, Period, Revision, Target
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
+EXAMPLES = Path(__file__).parents[2] / "summaries" / "example"
 TARGETS_HEADER = "kpi,department,month,target,stretch"
 TARGETS_OK = """\
 kpi,department,month,target,stretch

@@ -107,8 +107,8 @@ def test_sample_roles(config: Config) -> None:
 
 
 def test_example_file_loads() -> None:
-    config = load_config(ROOT / "examples" / "checkin.yaml")
-    assert config.source == str(ROOT / "examples" / "checkin.yaml")
+    config = load_config(ROOT / "summaries" / "example" / "checkin.yaml")
+    assert config.source == str(ROOT / "summaries" / "example" / "checkin.yaml")
     assert len(config.sections) == 11
     assert len(config.kpis) == 11
     assert [d.key for d in config.children_of("marketing")] == [
@@ -127,7 +127,7 @@ def test_example_file_loads() -> None:
 
 
 def test_example_file_targets() -> None:
-    config = load_config(ROOT / "examples" / "checkin.yaml")
+    config = load_config(ROOT / "summaries" / "example" / "checkin.yaml")
     kinds = [t.kind for t in config.targets]
     assert kinds.count("annual") == 3
     assert kinds.count("monthly") == 6

@@ -1,0 +1,75 @@
+"""``checkin demo``: the whole product on the example organization, with no Slack and no set-up.
+
+It writes a local SQLite file with 13 months of history, runs October 2026's cycle on its
+schedule against an offline Slack (prompts, forms filled in, reminders, confirmations, the
+close and its digest), and leaves the digest and every message in a folder to look at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from bot.settings import Settings
+
+FOLDER = "checkin-demo"
+DATABASE = "demo.db"
+# What the demo writes and may replace on a second run; any other file makes it stop.
+OWN = ("checkin.yaml", DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", f"{DATABASE}-journal",
+       "digest.md", "digest.html", "slack", "charts")
+# Asked in Slack by the first leader once the digest is out (the answers are kept as files).
+QUESTIONS = ("", "revenue", "churn key-accounts", "revenue trend")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``demo`` command."""
+    demo = commands.add_parser(
+        "demo", help="see what the bot does, without Slack: an example organization, 13 months "
+                     "of history and one full cycle, written to a folder")
+    demo.add_argument("--output", default=FOLDER,
+                      help=f"folder to write (default: {FOLDER}; a earlier demo's is replaced)")
+    demo.set_defaults(handler=run_demo)
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the demo in ``--output`` and say what is there and what to do next."""
+    folder = Path(args.output)
+    _prepare(folder)
+    example = _example_folder()
+    shutil.copyfile(example / "checkin.yaml", folder / "checkin.yaml")
+    demo_settings = Settings(
+        database_url=f"sqlite:///{folder / DATABASE}", config_path=str(folder / "checkin.yaml"),
+        log_level=settings.log_level, slack_bot_token="xoxb-offline",
+        slack_signing_secret="offline", retry_backoff=0.01,
+        # Nothing is rate-limited offline: the outbox may send as fast as it likes.
+        rate_post_per_minute=1e6, rate_channel_per_second=1e6, rate_tier2_per_minute=1e6,
+        rate_tier3_per_minute=1e6, rate_tier4_per_minute=1e6)
+    from bot.demo.story import tell
+
+    for line in tell(demo_settings, example, folder, QUESTIONS):
+        print(line)
+    return 0
+
+
+def _example_folder() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("summaries") / "example"))
+
+
+def _prepare(folder: Path) -> None:
+    """An empty folder, or one holding an earlier demo (whose files are removed)."""
+    from bot.cli import CommandError
+
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"{folder}: exists and is not a folder; name another with --output")
+    if folder.is_dir():
+        entries = {entry.name for entry in folder.iterdir()}
+        if entries and DATABASE not in entries:
+            raise CommandError(f"{folder}: the folder holds files that are not a demo's; "
+                               "name an empty or new folder with --output")
+        for name in sorted(entries & set(OWN)):
+            path = folder / name
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
