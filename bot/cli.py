@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_parser(commands)
 
     serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
-                                              "(or Socket Mode) and /healthz")
+                                              "(or Socket Mode), /healthz and /metrics")
     serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument("--socket-mode", action="store_true",
@@ -96,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from summaries.errors import InputError
 
     try:
+        _configure_logging(settings, serving=handler is _serve)
         return handler(args, settings)
     except InputError as exc:
         for problem in exc.problems:
@@ -121,13 +122,23 @@ def _config_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import logging
+def _configure_logging(settings: Settings, *, serving: bool) -> None:
+    """Redacted logs on standard error: ``serve`` at LOG_LEVEL; a one-shot command prints only
+    warnings unless LOG_LEVEL asks for more, so its output stays its own."""
+    import os
 
+    from bot.logs import configure_logging
+
+    level = settings.log_level if serving or os.environ.get("LOG_LEVEL") else "WARNING"
+    try:
+        configure_logging(settings, level)
+    except ValueError as exc:  # logging's own message would not name the variable
+        raise CommandError(f"LOG_LEVEL: not a logging level: {settings.log_level!r}") from exc
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.serve import run
 
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not settings.slack_signing_secret:
         raise CommandError("SLACK_SIGNING_SECRET is not set: the bot cannot verify Slack's "
                            "requests, so it will not start")

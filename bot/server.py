@@ -1,12 +1,14 @@
-"""The HTTP edge: ``POST /slack/events`` into Bolt, ``GET /healthz``, on waitress."""
+"""The HTTP edge on waitress: ``POST /slack/events`` into Bolt, ``/healthz``, ``/metrics``."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from slack_bolt import App
@@ -14,15 +16,17 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.deps import Deps
+from bot.metrics import CONTENT_TYPE, Metrics, request_kind
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def make_wsgi(app: App, deps: Deps) -> WsgiApp:
-    """One WSGI application: Slack's requests to Bolt, health checks answered here."""
+def make_wsgi(app: App, deps: Deps, metrics: Metrics | None = None) -> WsgiApp:
+    """One WSGI application: Slack's requests to Bolt, health checks and metrics answered here."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    metrics = metrics or Metrics(deps.engine)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -30,11 +34,49 @@ def make_wsgi(app: App, deps: Deps) -> WsgiApp:
             healthy, detail = check_health(deps)
             return _json(start_response, "200 OK" if healthy else "503 Service Unavailable",
                          {"status": "ok" if healthy else "unavailable", "database": detail})
+        if path == "/metrics" and method in ("GET", "HEAD"):
+            data = metrics.exposition()
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE),
+                                      ("Content-Length", str(len(data)))])
+            return [] if method == "HEAD" else [data]
         if path == EVENTS_PATH:
-            return slack(environ, start_response)
+            return _measured(slack, metrics, environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
+
+
+def _measured(slack: WsgiApp, metrics: Metrics, environ: dict[str, Any],
+              start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Pass a Slack request to Bolt, counting it by kind and status and timing its answer."""
+    started = time.perf_counter()
+    body = _read_body(environ)
+    kind, command = request_kind(body)
+    status = [500]
+
+    def recording(status_line: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+        status[0] = int(status_line.split(" ", 1)[0])
+        return start_response(status_line, headers, *rest)
+
+    try:
+        # Bolt answers with the acknowledgement and does the slow work afterwards, so the
+        # handler's return is when Slack gets its answer.
+        return slack(environ, recording)
+    finally:
+        metrics.observe(kind, command, status[0], time.perf_counter() - started)
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request body, put back as a fresh stream so Bolt reads the same bytes."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ.get("wsgi.input")
+    body = stream.read(length) if stream is not None and length > 0 else b""
+    environ["wsgi.input"] = BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return body
 
 
 def check_health(deps: Deps) -> tuple[bool, str]:

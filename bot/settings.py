@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_API_URL = "https://slack.com/api/"
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Settings:
     slack_api_url: str = DEFAULT_API_URL
     port: int = 3000
     log_level: str = "INFO"
+    # "text" for people reading a terminal, "json" (one object a line) for log collectors.
+    log_format: str = "text"
     # Slack's published limits, which the outbox paces itself to (calls per minute, except the
     # per-channel rate of chat.postMessage, per second). Scale them together for a stand-in.
     rate_post_per_minute: float = 300.0
@@ -46,6 +49,7 @@ class Settings:
             slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
             port=int(env.get("PORT") or cls.port),
             log_level=(env.get("LOG_LEVEL") or cls.log_level).upper(),
+            log_format=_choice(env, "LOG_FORMAT", LOG_FORMATS, cls.log_format),
             rate_post_per_minute=_positive(env, "CHECKIN_RATE_POST_PER_MINUTE",
                                            cls.rate_post_per_minute),
             rate_channel_per_second=_positive(env, "CHECKIN_RATE_CHANNEL_PER_SECOND",
@@ -64,6 +68,17 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
         )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` from ``env[name]`` (any case), or ``default`` when unset."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name}: must be one of {', '.join(choices)}, not {raw!r}")
+    return value
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:
