@@ -14,7 +14,7 @@ LOG_FORMATS = ("text", "json")
 class Settings:
     """Everything the process needs from its environment; secrets never appear in repr."""
 
-    database_url: str = "sqlite:///checkin.db"
+    database_url: str = field(default="sqlite:///checkin.db", repr=False)  # may hold a password
     config_path: str = "checkin.yaml"
     slack_api_url: str = DEFAULT_API_URL
     port: int = 3000

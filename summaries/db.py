@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_DATABASE_URL = "sqlite:///checkin.db"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 32 * 1024
+PG_CONNECT_TIMEOUT = 10  # seconds
 
 
 def make_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> Engine:
@@ -24,6 +25,9 @@ def make_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # A server that hangs rather than refusing must not hold a request, /healthz or /metrics
+    # for as long as the operating system's TCP timeout.
+    kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT})
     return create_engine(url, **kwargs)
 
 
