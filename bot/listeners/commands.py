@@ -11,6 +11,9 @@ from bot.deps import Deps
 from bot.slash_checkin import CHECKIN_COMMAND, handle_checkin_command
 from bot.slash_kpi import KPI_COMMAND, handle_kpi_command
 
+# Every slash command the app answers; the Slack app manifest must list exactly these.
+COMMANDS = (KPI_COMMAND, CHECKIN_COMMAND)
+
 
 def register(app: App, deps: Deps) -> None:
     """Listen for the slash commands."""

@@ -15,12 +15,15 @@ from summaries.received import first_time, forget_old
 log = logging.getLogger(__name__)
 # Share of first deliveries that also clear out deliveries older than a day.
 FORGET_SHARE = 0.01
+APP_HOME_OPENED = "app_home_opened"
+# Every event the app subscribes to; the Slack app manifest must list exactly these.
+EVENTS = (APP_HOME_OPENED,)
 
 
 def register(app: App, deps: Deps) -> None:
     """Listen for the events the app subscribes to."""
 
-    @app.event("app_home_opened")
+    @app.event(APP_HOME_OPENED)
     def home_opened(body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and first_delivery(deps, body):
             publish_home(deps, event["user"])
