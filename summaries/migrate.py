@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+
+# Replicas starting together each run `checkin db upgrade`; on PostgreSQL they queue on this
+# lock, so one migrates and the others find the schema current ("migrate" in ASCII).
+MIGRATION_LOCK_KEY = 0x6D696772617465
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -19,6 +23,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind ``engine`` up to ``revision``."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
