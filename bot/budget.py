@@ -24,8 +24,11 @@ class Attempt(Generic[T]):
 
 
 def within(executor: Executor, budget: float, work: Callable[[], T]) -> Attempt[T]:
-    """Start ``work`` and wait for it at most ``budget`` seconds."""
+    """Start ``work`` and wait for it at most ``budget`` seconds (none at all for 0: the work
+    counts as late even if a fast thread finishes it before we look)."""
     future = executor.submit(work)
+    if budget <= 0:
+        return Attempt(future, in_time=False)
     try:
         future.exception(timeout=budget)
     except FutureTimeout:

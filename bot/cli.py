@@ -105,6 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"checkin: {exc}", file=sys.stderr)
         return exc.status
+    except BrokenPipeError:  # `checkin … | head` stopped reading: end quietly
+        silence_stdout()
+        return EXIT_FAILED
+
+
+def silence_stdout() -> None:
+    """Send what is left of standard output nowhere (its reader is gone), so the interpreter's
+    final flush does not fail too."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def load_settings_config(settings: Settings) -> Config:

@@ -45,10 +45,14 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         # Nothing is rate-limited offline: the outbox may send as fast as it likes.
         rate_post_per_minute=1e6, rate_channel_per_second=1e6, rate_tier2_per_minute=1e6,
         rate_tier3_per_minute=1e6, rate_tier4_per_minute=1e6)
+    from bot.cli import silence_stdout
     from bot.demo.story import tell
 
     for line in tell(demo_settings, example, folder, QUESTIONS):
-        print(line)
+        try:
+            print(line, flush=True)
+        except BrokenPipeError:  # nobody reads any more (`| head`): finish the files anyway
+            silence_stdout()
     return 0
 
 

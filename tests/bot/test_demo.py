@@ -22,13 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+def checkin_command() -> list[str]:
+    script = Path(sys.executable).parent / "checkin"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The demo run once by the console script, in a new folder, with unrelated settings
     in the environment (which it must not use)."""
     where = tmp_path_factory.mktemp("demo")
-    script = Path(sys.executable).parent / "checkin"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    command = checkin_command()
     env = {**os.environ, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
            "CHECKIN_CONFIG": str(where / "missing.yaml"), "SLACK_BOT_TOKEN": ""}
     done = subprocess.run([*command, "demo"], cwd=where, env=env, capture_output=True,
@@ -169,3 +173,16 @@ def test_the_package_ships_the_example_the_demo_reads() -> None:
         if path.is_file() and path.name != "digest.png":  # the README's picture stays out
             relative = path.relative_to(ROOT / "summaries").as_posix()
             assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
+
+
+def test_a_reader_that_stops_early_leaves_a_whole_demo_and_no_traceback(tmp_path: Path
+                                                                          ) -> None:
+    with subprocess.Popen([*checkin_command(), "demo"], cwd=tmp_path, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("checkin demo:")
+        process.stdout.close()  # as `checkin demo | head -1` does
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert (tmp_path / "checkin-demo" / "slack" / "messages.json").is_file()
