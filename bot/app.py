@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -18,14 +19,25 @@ SORRY = ("Something went wrong on our side and it has been logged. Nothing you s
          "please try again in a minute.")
 
 
+class _ClientFromToken(logging.Filter):
+    """Drops Bolt's start-up warning that SLACK_BOT_TOKEN goes unused because a client was
+    given: the client is built from that very token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def create_app(deps: Deps) -> App:
     """The Slack app with every listener; refuses to exist without a signing secret."""
     if not deps.settings.slack_signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is not set: requests from Slack cannot be "
                          "verified, so the bot will not start")
+    slack_log = logging.getLogger("bot.slack")
+    if not any(isinstance(f, _ClientFromToken) for f in slack_log.filters):
+        slack_log.addFilter(_ClientFromToken())
     app = App(client=deps.client, signing_secret=deps.settings.slack_signing_secret,
               token_verification_enabled=False, request_verification_enabled=True,
-              process_before_response=False, logger=logging.getLogger("bot.slack"))
+              process_before_response=False, logger=slack_log)
 
     actions.register(app, deps)
     views.register(app, deps)

@@ -189,3 +189,20 @@ def test_an_unknown_log_level_is_named(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("LOG_LEVEL", "chatty")
     assert main(["config", "check", "--config", str(DATA / "checkin.yaml")]) == 2
     assert capsys.readouterr().err == "checkin: LOG_LEVEL: not a logging level: 'CHATTY'\n"
+
+
+def test_building_the_app_from_the_environment_warns_about_nothing(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from summaries.config_loader import load_config
+    from summaries.db import make_engine
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
+    settings = Settings(slack_signing_secret="secret", slack_bot_token="xoxb-from-the-environment")
+    deps = Deps(settings, load_config(DATA / "checkin.yaml"), make_engine("sqlite://"),
+                make_client(settings))
+    try:
+        with caplog.at_level(logging.WARNING):
+            create_app(deps)
+    finally:
+        deps.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
