@@ -103,7 +103,7 @@ def run_cycle(deps: Deps, clock: DemoClock, answers: dict[str, dict[str, str]],
     for step, at in steps:
         clock.now = at
         for name, period, ok in reconcile(deps, at):
-            log.add(at, f"{name} {period}: {_describe(deps, name)}"
+            log.add(at, f"{name} {period}: {_describe(name)}"
                         + ("" if ok else " (some messages not delivered)"))
         for n, department in enumerate(WAVES.get(step, ())):
             clock.now = at + timedelta(hours=1 + 2 * n)
@@ -113,12 +113,11 @@ def run_cycle(deps: Deps, clock: DemoClock, answers: dict[str, dict[str, str]],
             log.add(clock.now, f"{department} submitted its summary")
 
 
-def _describe(deps: Deps, step: str) -> str:
-    if step == "open":
-        return "a prompt to each department's manager"
+def _describe(step: str) -> str:
     if step.startswith("remind"):
         return "a reminder to each manager who has not submitted"
-    return "the digest posted to the leadership channel"
+    return {"open": "a prompt to each department's manager",
+            "close": "the digest posted to the leadership channel"}.get(step, step)
 
 
 def _fill_in(deps: Deps, department: str, sections: dict[str, str],
