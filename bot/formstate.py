@@ -41,9 +41,11 @@ class FormRef:
         """Read a reference back; ValueError when it is not one of ours."""
         try:
             data = json.loads(text)
-            return cls(str(data["p"]), str(data["d"]), int(data.get("s", 0)),
-                       int(data.get("n", 1)))
-        except (ValueError, KeyError, TypeError) as exc:
+            period, department = data["p"], data["d"]
+            if not isinstance(period, str) or not isinstance(department, str):
+                raise TypeError("period and department must be text")
+            return cls(period, department, int(data.get("s", 0)), int(data.get("n", 1)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a check-in form reference: {text[:80]!r}") from exc
 
     def at(self, step: int) -> FormRef:
@@ -57,6 +59,25 @@ def split_steps(fields: Sequence[str], per_step: int = INPUTS_PER_STEP) -> list[
     count = -(-len(fields) // per_step)
     size = -(-len(fields) // count)
     return [list(fields[i:i + size]) for i in range(0, len(fields), size)]
+
+
+def locate_step(ref: FormRef, all_fields: Sequence[str], shown: Sequence[str]) -> FormRef | None:
+    """The form reference the server trusts: the step is the one whose inputs the view holds,
+    whatever ``private_metadata`` claims; None when the view matches no step of today's form."""
+    steps = split_steps(all_fields)
+    for index, fields in enumerate(steps):
+        if list(fields) == list(shown):
+            return FormRef(ref.period, ref.department, index, len(steps))
+    return None
+
+
+def first_step_with(all_fields: Sequence[str], wanted: Iterable[str]) -> int:
+    """The index of the first step holding one of the ``wanted`` fields (0 if none does)."""
+    wanted = set(wanted)
+    for index, fields in enumerate(split_steps(all_fields)):
+        if wanted & set(fields):
+            return index
+    return 0
 
 
 def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:

@@ -20,6 +20,15 @@ REDACTED = "[redacted]"
 TOKEN = re.compile(r"\bxox(?:e\.xox)?[abeposr]-[0-9A-Za-z-]+|\bxapp-[0-9A-Za-z-]+")
 # The password of any URL with credentials: scheme://user:password@host.
 URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)([^\s@]+)(@)")
+# Capability URLs: whoever holds one may answer a user (response_url) or upload a file as the
+# bot (upload_url). The host and the kind stay readable; the rest goes.
+CAPABILITY_URL = re.compile(
+    r"(\bhttps?://[^\s/\"'<>]+/(?:commands|actions|response|upload|services)/)[^\s\"'<>,)]+")
+# A trigger id (opens a modal as the user) and Slack's legacy verification token, by their
+# key in JSON, Python reprs and form bodies; trigger ids also by their shape.
+KEYED = re.compile(r"((?:\\?[\"'])?\b(?:trigger_id|token)(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?)"
+                   r"(?!\[redacted\])[^\s\"'\\&,}]+")
+TRIGGER = re.compile(r"\b\d{3,}\.\d{3,}\.[0-9a-f]{16,}\b")
 # A configured secret shorter than this is not looked for, so a test value such as "x" does
 # not blank out every x in the logs.
 MIN_SECRET = 4
@@ -32,7 +41,8 @@ RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 
 
 class Redactor(logging.Filter):
-    """Replaces the configured secrets, any Slack token and URL passwords in each record."""
+    """Replaces the configured secrets, any Slack token, capability URLs and ids, and URL
+    passwords in each record."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -45,6 +55,9 @@ class Redactor(logging.Filter):
             if secret in text:
                 text = text.replace(secret, REDACTED)
         text = TOKEN.sub(REDACTED, text)
+        text = CAPABILITY_URL.sub(r"\1" + REDACTED, text)
+        text = KEYED.sub(r"\1" + REDACTED, text)
+        text = TRIGGER.sub(REDACTED, text)
         return URL_PASSWORD.sub(r"\1***\3", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -16,6 +16,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 
+from bot.probe import Probe
 from summaries.models import OutboxMessage, StepRun
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,11 @@ class DatabaseCollector(Collector):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.read = Probe(self._read)
 
     def collect(self) -> Iterator[Metric]:
         try:
-            families = self._read()
+            families = self.read()
         except Exception as exc:  # a scrape must answer even when the database does not
             log.warning("metrics: database unavailable: %s", type(exc).__name__)
             families = []

@@ -16,9 +16,20 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.deps import Deps
+from bot.gate import (
+    MAX_BODY_BYTES,
+    Refusal,
+    check_shape,
+    check_signature,
+    log_refusal,
+    read_limited,
+)
 from bot.metrics import CONTENT_TYPE, Metrics, request_kind
+from bot.probe import Probe, ProbeTimeout
 
 log = logging.getLogger(__name__)
+_STATUS = {400: "400 Bad Request", 401: "401 Unauthorized",
+           413: "413 Request Entity Too Large"}
 EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -27,11 +38,16 @@ def make_wsgi(app: App, deps: Deps, metrics: Metrics | None = None) -> WsgiApp:
     """One WSGI application: Slack's requests to Bolt, health checks and metrics answered here."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     metrics = metrics or Metrics(deps.engine)
+    health = Probe(lambda: check_health(deps))
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            healthy, detail = check_health(deps)
+            try:
+                healthy, detail = health()
+            except ProbeTimeout:
+                log.warning("health check: the database did not answer in time")
+                healthy, detail = False, "unavailable"
             return _json(start_response, "200 OK" if healthy else "503 Service Unavailable",
                          {"status": "ok" if healthy else "unavailable", "database": detail})
         if path == "/metrics" and method in ("GET", "HEAD"):
@@ -40,17 +56,34 @@ def make_wsgi(app: App, deps: Deps, metrics: Metrics | None = None) -> WsgiApp:
                                       ("Content-Length", str(len(data)))])
             return [] if method == "HEAD" else [data]
         if path == EVENTS_PATH:
-            return _measured(slack, metrics, environ, start_response)
+            return _measured(slack, deps, metrics, environ, start_response)
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
 
 
-def _measured(slack: WsgiApp, metrics: Metrics, environ: dict[str, Any],
+def _measured(slack: WsgiApp, deps: Deps, metrics: Metrics, environ: dict[str, Any],
               start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Pass a Slack request to Bolt, counting it by kind and status and timing its answer."""
+    """Pass a verified Slack request to Bolt, counting it by kind and status and timing its
+    answer; anything unverified, oversized or malformed is answered here and goes no further."""
     started = time.perf_counter()
-    body = _read_body(environ)
+    body = read_limited(environ)
+    refusal = body if isinstance(body, Refusal) else check_signature(
+        deps.settings.slack_signing_secret, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+        environ.get("HTTP_X_SLACK_SIGNATURE"))
+    if refusal is not None:
+        log_refusal(environ, refusal, len(body) if isinstance(body, bytes) else 0)
+        metrics.observe("refused", "", refusal.status, time.perf_counter() - started)
+        return _json(start_response, _STATUS[refusal.status], {"error": refusal.reason})
+    assert isinstance(body, bytes)
+    shape = check_shape(body, str(environ.get("CONTENT_TYPE") or ""))
+    if shape is not None:  # signed by Slack, but nothing a listener could act on
+        log_refusal(environ, shape, len(body))
+        metrics.observe("other", "", 200, time.perf_counter() - started)
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+    environ["wsgi.input"] = BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
     kind, command = request_kind(body)
     status = [500]
 
@@ -64,19 +97,6 @@ def _measured(slack: WsgiApp, metrics: Metrics, environ: dict[str, Any],
         return slack(environ, recording)
     finally:
         metrics.observe(kind, command, status[0], time.perf_counter() - started)
-
-
-def _read_body(environ: dict[str, Any]) -> bytes:
-    """The request body, put back as a fresh stream so Bolt reads the same bytes."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    body = stream.read(length) if stream is not None and length > 0 else b""
-    environ["wsgi.input"] = BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    return body
 
 
 def check_health(deps: Deps) -> tuple[bool, str]:
@@ -95,6 +115,19 @@ def _json(start_response: Callable[..., Any], status: str, body: dict[str, Any])
     start_response(status, [("Content-Type", "application/json"),
                             ("Content-Length", str(len(data)))])
     return [data]
+
+
+# What waitress holds for the whole process: more open connections than a burst of Slack's
+# requests needs, idle or half-sent ones dropped after a few seconds (Slack sends a request
+# whole at once), and bodies past the gate's limit never buffered. A buffering reverse proxy in
+# front (deploy/) takes the slow and half-open connections before they reach this.
+SERVER_LIMITS: dict[str, Any] = {
+    "connection_limit": 200,
+    "channel_timeout": 5,
+    "cleanup_interval": 1,
+    "max_request_body_size": 2 * MAX_BODY_BYTES,
+    "max_request_header_size": 64 * 1024,
+}
 
 
 @dataclass
@@ -124,7 +157,8 @@ def start_server(wsgi: WsgiApp, host: str = "127.0.0.1", port: int = 0,
     from waitress.server import create_server
 
     server = create_server(wsgi, host=host, port=port, threads=threads, ident="checkin",
-                           clear_untrusted_proxy_headers=True, asyncore_loop_timeout=0.2)
+                           clear_untrusted_proxy_headers=True, asyncore_loop_timeout=0.2,
+                           **SERVER_LIMITS)
     thread = threading.Thread(target=server.run, name="http", daemon=True)
     thread.start()
     return RunningServer(server, thread)
@@ -135,4 +169,4 @@ def serve_forever(wsgi: WsgiApp, host: str, port: int, threads: int = 16) -> Non
     from waitress import serve
 
     log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
-    serve(wsgi, host=host, port=port, threads=threads, ident="checkin")
+    serve(wsgi, host=host, port=port, threads=threads, ident="checkin", **SERVER_LIMITS)

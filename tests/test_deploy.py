@@ -116,7 +116,7 @@ def test_the_build_context_lets_every_copied_source_through() -> None:
 def test_compose_runs_the_bot_on_a_healthy_postgres_with_a_named_volume() -> None:
     compose = load(DEPLOY / "compose.yaml")
     services = compose["services"]
-    assert set(services) == {"bot", "postgres"}
+    assert set(services) == {"bot", "postgres", "proxy"}
     postgres = services["postgres"]
     assert postgres["image"].startswith("postgres:16")
     volume = postgres["volumes"][0].split(":")[0]
@@ -137,6 +137,27 @@ def test_compose_migrates_before_serving_and_mounts_the_config_read_only() -> No
     [mount] = [v for v in bot["volumes"] if v["target"] == "/config/checkin.yaml"]
     assert mount["read_only"] is True
     assert bot["environment"]["CHECKIN_CONFIG"] == "/config/checkin.yaml"
+
+
+def test_compose_publishes_only_a_buffering_proxy() -> None:
+    services = load(DEPLOY / "compose.yaml")["services"]
+    assert "ports" not in services["bot"]  # reachable only through the proxy
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["ports"] == ["8080:8080"]
+    [mount] = proxy["volumes"]
+    assert (DEPLOY / mount["source"]).is_file()
+    assert mount["read_only"] is True
+    conf = (DEPLOY / mount["source"]).read_text(encoding="utf-8")
+    settings = dict(re.findall(r"^\s*(\w+)\s+([^;{]+);", conf, re.M))
+    assert settings["client_max_body_size"] == "1m"  # the bot's own limit (bot.gate)
+    for timeout in ("client_header_timeout", "client_body_timeout"):
+        assert int(settings[timeout].rstrip("s")) <= 10
+    assert settings["proxy_request_buffering"] == "on"
+    assert "server bot:3000" in conf
+    assert set(re.findall(r"location (?:= )?(\S+) \{", conf)) == {"/slack/events", "/healthz", "/"}
+    assert "limit_req zone=" in conf
+    assert "limit_conn per_client" in conf
 
 
 # --- Kubernetes ----------------------------------------------------------------------------

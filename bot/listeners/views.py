@@ -12,14 +12,18 @@ from bot.blocks.modal import busy_view, input_fields, notice_view, restore_view
 from bot.budget import Attempt, within
 from bot.deps import Deps
 from bot.forms import confirm, form_view, keep_draft, store_form
-from bot.formstate import CALLBACK_ID, FormRef, check_values, read_state
+from bot.formstate import CALLBACK_ID, FormRef, check_values, locate_step, read_state
 from bot.home import refresh_home
+from summaries.checkins import form_fields
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.periods import Month
 from summaries.services import SubmissionResult, authorize_department
 
 log = logging.getLogger(__name__)
 TRY_AGAIN = ("We could not save this just now. Everything you typed is still here: "
              "press the button again in a moment.")
+OUT_OF_DATE = ("This form is out of date. Nothing was saved from it: please open the check-in "
+               "again from your direct messages.")
 SAVED = ("Saved. Your confirmation, with your figures against target, arrives in a "
          "direct message.")
 
@@ -43,13 +47,22 @@ def register(app: App, deps: Deps) -> None:
 def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     """Check the step, then keep it (and show the next step) or store the whole form."""
     view, user = body["view"], body["user"]["id"]
-    ref = FormRef.loads(view.get("private_metadata", ""))
     typed = read_state(view)
     fields = input_fields(view)
     try:
-        authorize_department(deps.config, ref.department, user)
+        claimed = FormRef.loads(view.get("private_metadata", ""))
+        spec = authorize_department(deps.config, claimed.department, user)
+        Month.parse(claimed.period)
     except PermissionDenied as exc:
         ack(response_action="update", view=notice_view("Monthly check-in", str(exc)))
+        return
+    except (ValueError, DomainError):
+        claimed = None
+    # The step is read from the inputs the view holds, never from what its metadata claims.
+    ref = claimed and locate_step(claimed, form_fields(deps.config, spec), fields)
+    if ref is None:
+        log.info("a check-in form that matches no step of today's form was submitted")
+        ack(response_action="update", view=notice_view("Monthly check-in", OUT_OF_DATE))
         return
     checked = check_values(deps.config, ref.department, typed, fields)
     if checked.errors:
@@ -108,9 +121,9 @@ def _refusal(view: dict[str, Any], typed: dict[str, str | None], fields: list[st
         here = {f: m for f, m in exc.errors.items() if f in fields}
         if here:
             return {"response_action": "errors", "errors": here}
-        problems = "; ".join(f"{f.partition(':')[2]}: {m}" for f, m in exc.errors.items())
+        problems = "; ".join(exc.errors.values())
         return {"response_action": "update",
-                "view": restore_view(view, typed, f"Please fix an earlier step: {problems}")}
+                "view": restore_view(view, typed, f"Please fix another step: {problems}")}
     if isinstance(exc, DomainError):
         message = str(exc)
     else:
