@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from summaries.checkins import KPI, SECTION
 from summaries.config_loader import Config
+from summaries.numbers import OutOfBounds, parse_decimal
 from summaries.services import validate_submission
 
 CALLBACK_ID = "checkin_submit"
 VALUE_ACTION = "value"
 # Inputs per modal step: well inside Slack's 100 blocks a view, and a screenful to fill in.
 INPUTS_PER_STEP = 40
+NOT_A_NUMBER = "must be a number, such as 1250 or 3.5 (no separators or units)"
 
 
 @dataclass(frozen=True)
@@ -93,18 +95,6 @@ def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:
     return values
 
 
-def parse_number(text: str) -> Decimal:
-    """A typed figure as a decimal; ValueError when it is not a plain number."""
-    cleaned = text.strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
-
-
 @dataclass(frozen=True)
 class Checked:
     """Typed values split into answers and figures, with the problems found per field."""
@@ -131,9 +121,11 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
             figures[key] = None
         else:
             try:
-                figures[key] = parse_number(raw)
+                figures[key] = parse_decimal(raw.strip())
+            except OutOfBounds as exc:
+                errors[field] = f"not a figure this form keeps: {exc}"
             except ValueError:
-                errors[field] = "must be a number, such as 1250 or 3.5 (no separators or units)"
+                errors[field] = NOT_A_NUMBER
     problems = validate_submission(config, department, answers, {
         k: v for k, v in figures.items() if f"{KPI}:{k}" not in errors})
     errors.update({f: m for f, m in problems.items() if f in wanted and f not in errors})

@@ -159,6 +159,12 @@ class Kpi(_Strict):
         return self
 
     @property
+    def input_decimals(self) -> int | None:
+        """The decimal places a typed or imported figure may have: ``decimals`` when the file
+        sets it (then ``12.345`` is refused for ``decimals: 0``), else any the column holds."""
+        return self.decimals if "decimals" in self.model_fields_set else None
+
+    @property
     def is_percent(self) -> bool:
         """Percent KPIs compare against targets in points, not relative gaps."""
         return self.unit.strip() == "%"

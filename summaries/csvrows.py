@@ -7,26 +7,19 @@ import io
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from summaries.config import Kpi
 from summaries.config_loader import Config
 from summaries.errors import InputError, Problem
+from summaries.numbers import decimals_problem, parse_decimal
 from summaries.periods import Month
 from summaries.records import format_value
 
 Source = Path | str | bytes
 """A file to read (``Path``), its raw bytes, or its text (``str``)."""
 
-INTEGER_DIGITS = 20  # Amount is NUMERIC(28, 8): twenty digits before the point ...
-DECIMAL_PLACES = 8  # ... and eight after it
-
-_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_GROUPED = re.compile(  # 2,400,000 / 1.234,5 / 1 000: thousands separated, any decimal mark
-    r"[+-]?[0-9]{1,3}([,. '_\u00a0\u202f])[0-9]{3}(?:\1[0-9]{3})*(?:(?!\1)[.,][0-9]+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
-_QUANTUM = Decimal(1).scaleb(-DECIMAL_PLACES)
 WHAT = {"monthly": "a monthly target", "annual": "an annual plan",
         "max": "a control limit (max)", "min": "a floor (min)"}
 
@@ -147,6 +140,12 @@ class Cells:
                               f"(its KPIs: {', '.join(dept.kpis) or 'none'})")
         return key
 
+    def precise(self, column: str, value: Decimal, kpi: Kpi) -> None:
+        """A figure has no more decimal places than its KPI keeps."""
+        problem = decimals_problem(value, kpi.input_decimals)
+        if problem:
+            self.fail(column, f"{problem} ({kpi.key} has decimals: {kpi.decimals})")
+
     def in_range(self, column: str, value: Decimal, kpi: Kpi, upper: bool = True) -> None:
         if kpi.min is not None and value < kpi.min:
             self.fail(column, f"below the KPI's minimum {plain(kpi.min)}")
@@ -245,36 +244,6 @@ def _check_header(table: Table, header: list[str], required: Sequence[str],
         if name not in header:
             table.fail(line, name, "missing column")
             table.missing.append(name)
-
-
-def parse_decimal(text: str) -> Decimal:
-    """A plain decimal (``-1234.5``); raise ValueError with a message an operator can act on."""
-    if _PLAIN.fullmatch(text):
-        value = Decimal(text)
-        if value and value.adjusted() >= INTEGER_DIGITS:
-            raise ValueError(f"too large: {text!r} (at most {INTEGER_DIGITS} digits before "
-                             "the point)")
-        if value != value.quantize(_QUANTUM):
-            raise ValueError(f"more than {DECIMAL_PLACES} decimal places: {text!r}")
-        return value + 0  # -0 is 0
-    grouped = _GROUPED.fullmatch(text)
-    if grouped:
-        plain = text.replace(grouped.group(1), "").replace(",", ".")
-        raise ValueError(f"thousands separators are not allowed: {text!r}; write {plain}")
-    if _DECIMAL_COMMA.fullmatch(text):
-        raise ValueError(f"use a point as the decimal mark: {text!r}; write "
-                         f"{text.replace(',', '.')}")
-    if text.endswith("%") and _PLAIN.fullmatch(text[:-1].strip()):
-        raise ValueError(f"no % sign: {text!r}; write {text[:-1].strip()}")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {text!r}")
-    raise ValueError(f"not a plain decimal: {text!r}; write digits with an optional point, "
-                     "without exponent or spaces")
-
 
 
 def plain(value: Decimal) -> str:

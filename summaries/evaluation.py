@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from summaries.config_loader import Config
-from summaries.dbtypes import read_amount
+from summaries.dbtypes import read_amount, read_stored
 from summaries.figurebook import FigureTable, SourceTable
 from summaries.flagstore import store_flags
 from summaries.models import Department, Figure, Kpi, Period, SectionAnswer, Submission, Target
@@ -113,7 +113,10 @@ def load_figures(session: Session, first: Month, last: Month,
     sources: dict[tuple[str, str, str], str] = {}
     for dept_id, kpi_id, period_id, value, source in _plain_rows(session, query):
         dept, kpi, period = depts[dept_id], kpi_keys[kpi_id], periods[period_id]
-        figures.setdefault((dept, kpi), {})[period] = read_amount(value)
+        amount = read_stored(value)
+        if amount is None:
+            continue
+        figures.setdefault((dept, kpi), {})[period] = amount
         if source != "submitted":
             sources[(dept, kpi, period)] = source
     return figures, sources

@@ -214,6 +214,7 @@ def _figure_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Fig
     month = cells.month("month", required=True)
     value = cells.number("value", required=True)
     if value is not None and kpi is not None:
+        cells.precise("value", value, kpi)
         cells.in_range("value", value, kpi)
     if not (cells.ok and kpi and dept and month and value is not None):
         return None

@@ -18,6 +18,7 @@ from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.evaluation import descendants, load_figures
 from summaries.figurebook import FigureBook, formulas_of, stored_inputs
 from summaries.models import Department, Kpi, Period, SectionAnswer, Submission
+from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
 from summaries.periods import Month, months_between
 from summaries.records import FigureValue, add_revision, get_or_create_period, set_figures
 
@@ -78,8 +79,13 @@ def validate_submission(config: Config, department: schema.Department,
 
 def check_figure(kpi: schema.Kpi, value: Decimal) -> str | None:
     """Why ``value`` is not acceptable for ``kpi``, or None."""
-    if not value.is_finite():
-        return "must be a number"
+    try:
+        check_bounds(value)
+    except OutOfBounds as exc:
+        return str(exc)
+    precision = decimals_problem(value, kpi.input_decimals)
+    if precision:
+        return precision
     if kpi.min is not None and value < kpi.min:
         return f"must be at least {kpi.min}{_unit(kpi)}"
     if kpi.max is not None and value > kpi.max:

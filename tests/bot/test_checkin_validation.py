@@ -28,6 +28,16 @@ def count(session_maker: sessionmaker[Session], model: type) -> int:
     ("section:sales", "", "Sales and payment collection is required"),
     ("section:sales", "   ", "Sales and payment collection is required"),
     ("section:market", "x" * 3001, "at most 3,000 characters"),
+    # One parser and one set of bounds for every way a figure comes in (as CSV imports).
+    ("kpi:revenue", "1e1000000", "must be a number"),
+    ("kpi:revenue", "1E5", "must be a number"),
+    ("kpi:revenue", "NaN", "not a finite number"),
+    ("kpi:revenue", "Infinity", "not a finite number"),
+    ("kpi:revenue", "1" + "0" * 2000, "too long for a number"),
+    ("kpi:revenue", "123456789012345678901", "too large"),
+    ("kpi:revenue", "12.345", "must be a whole number"),
+    ("kpi:arrears_recovery", "98.55", "at most 1 decimal place"),
+    ("kpi:arrears_recovery", "98.123456789", "more than 8 decimal places"),
 ])
 def test_bad_input_is_answered_under_its_field_and_nothing_is_stored(
         bot: Bot, session_maker: sessionmaker[Session], field: str, value: str,

@@ -55,6 +55,12 @@ from tests.summaries.importkit import (
      "value: more than 8 decimal places: '1.123456789'"),
     ("revenue,east-county,2026-09,100000000000000000000",
      "value: too large: '100000000000000000000' (at most 20 digits before the point)"),
+    ("revenue,east-county,2026-09,12.345",
+     "value: must be a whole number (revenue has decimals: 0)"),
+    ("arrears_recovery,east-county,2026-09,98.55",
+     "value: at most 1 decimal place (arrears_recovery has decimals: 1)"),
+    ("revenue,east-county,2026-09," + "1" * 2000,
+     "value: too long for a number: '" + "1" * 24 + "'\u2026 (2,000 characters)"),
     ("revenue,east-county,2026-09,", "value: required"),
     (",east-county,2026-09,1", "kpi: required"),
     ("revenue,,2026-09,1", "department: required"),
@@ -72,9 +78,10 @@ def test_figure_validation_messages(db: Session, config: Config, flushes: list[i
 
 
 def test_plain_decimals_are_accepted(db: Session, config: Config, catalog: Catalog) -> None:
-    text = ("kpi,department,month,value\nrevenue,east-county,2026-09,+2400000.50\n"
+    # Syntax only: KPIs that do not set ``decimals`` take any places the column holds.
+    text = ("kpi,department,month,value\ninspections,safety,2026-08,+2400000.50\n"
             "arrears_recovery,east-county,2026-09,.5\ninspections,safety,2026-09,-0\n"
-            "revenue,west-county,2026-09,1.12345678\n")
+            "inspections,safety,2026-07,1.12345678\n")
     report = import_figures(db, config, text, filename="figures.csv", by="U0OPS")
     assert [c.new for c in report.changes] == ["2400000.5", "0.5", "0", "1.12345678"]
 
