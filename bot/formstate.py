@@ -123,7 +123,7 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
             try:
                 figures[key] = parse_decimal(raw.strip())
             except OutOfBounds as exc:
-                errors[field] = f"not a figure this form keeps: {exc}"
+                errors[field] = f"must be a number this form can keep ({exc})"
             except ValueError:
                 errors[field] = NOT_A_NUMBER
     problems = validate_submission(config, department, answers, {

@@ -31,7 +31,7 @@ from bot.slash_admin import export_period, reopen_department, run_step_by_hand
 from summaries.access import Viewer, viewer
 from summaries.checkins import current_period, department_statuses
 from summaries.dates import format_month
-from summaries.errors import DomainError
+from summaries.errors import DomainError, echo
 from summaries.matching import Named, find_one
 from summaries.models import Period
 from summaries.periods import Month
@@ -80,7 +80,7 @@ class Request:
         try:
             return Month.parse(word)
         except ValueError:
-            raise DomainError(f"{word} is not a month; write it as YYYY-MM, e.g. 2026-10.") \
+            raise DomainError(f"{echo(word)} is not a month; write it as YYYY-MM, e.g. 2026-10.") \
                 from None
 
 

@@ -19,11 +19,20 @@ CHANNEL_ID_PATTERN = r"^[CGD][A-Z0-9]{2,}$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 # The error type of a whole-entry check that belongs to one field; ctx["field"] names it.
 FIELD_ERROR = "config_field"
-Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+# What Slack's surfaces hold decides these: a department's name goes into a 150-character
+# header after the month and into 75-character buttons and options; a key into block ids and
+# button values; a unit after every figure. Long enough for real names in any script.
+MAX_KEY = 64
+MAX_NAME = 80
+MAX_TITLE = 100
+MAX_HINT = 500
+MAX_UNIT = 20
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=MAX_KEY)]
 UserId = Annotated[str, Field(pattern=USER_ID_PATTERN)]
 ChannelId = Annotated[str, Field(pattern=CHANNEL_ID_PATTERN)]
 Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
-Text = Annotated[str, Field(min_length=1)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
 SUPPORTED_LOCALES = ("en", "de", "fr", "es", "zh", "ja")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
@@ -63,10 +72,10 @@ Percent = Annotated[Decimal, Field(ge=0)]
 
 
 class Organization(_Strict):
-    name: Text
+    name: Title
     timezone: str = "UTC"
     locale: Literal["en", "de", "fr", "es", "zh", "ja"] = "en"
-    currency: str = ""
+    currency: Annotated[str, Field(max_length=MAX_UNIT)] = ""
     fiscal_year_start: int = Field(1, ge=1, le=12)
     leadership_channel: ChannelId
     leaders: list[UserId] = []
@@ -124,16 +133,16 @@ class Schedule(_Strict):
 
 class Section(_Strict):
     key: Key
-    title: Text
-    hint: str | None = None
+    title: Title
+    hint: Annotated[str, Field(max_length=MAX_HINT)] | None = None
     required: bool = False
     raises: bool = Field(False, alias="raise")
 
 
 class Kpi(_Strict):
     key: Key
-    name: Text
-    unit: str = ""
+    name: Name
+    unit: Annotated[str, Field(max_length=MAX_UNIT)] = ""
     decimals: int = Field(0, ge=0, le=6)
     better: Literal["higher", "lower", "none"] = "higher"
     accumulate: Literal["sum", "mean", "last"] = "sum"
@@ -176,7 +185,7 @@ class Kpi(_Strict):
 
 class Department(_Strict):
     key: Key
-    name: Text
+    name: Name
     parent: Key | None = None
     manager: UserId
     sections: list[Key] | None = None

@@ -79,11 +79,20 @@ class Config:
         return marked or list(self.kpis[:3])
 
 
+# A large organization's file is tens of kilobytes; past this it is a mistake (or /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate the configuration file; raise InputError naming every problem."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as file:  # devices and pipes too: never past the limit
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise InputError([Problem(name, 1, "", f"larger than {MAX_CONFIG_BYTES // 1024:,} "
+                                      "KiB: not a configuration file this bot reads")])
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError([Problem(name, 1, "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:

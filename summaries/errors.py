@@ -42,3 +42,13 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+# What a person typed is quoted back at most this long: a reply must never grow with the input.
+ECHO_CHARS = 60
+
+
+def echo(typed: str, limit: int = ECHO_CHARS) -> str:
+    """``typed`` as a reply may quote it: cut to ``limit`` characters, with an ellipsis."""
+    typed = " ".join(typed.split())
+    return typed if len(typed) <= limit else typed[:limit - 1].rstrip() + "\u2026"

@@ -15,7 +15,7 @@ from typing import Literal
 from summaries import config as schema
 from summaries.access import Viewer
 from summaries.config_loader import Config
-from summaries.errors import DomainError, PermissionDenied
+from summaries.errors import DomainError, PermissionDenied, echo
 from summaries.matching import Named, find, fold
 from summaries.periods import Month
 
@@ -103,7 +103,7 @@ def _month(text: str) -> Month:
     except ValueError:
         month = None
     if month is None or not 1 <= month.month <= 12:
-        raise LookupProblem(f"{text} is not a month; write it as YYYY-MM, e.g. 2026-09.")
+        raise LookupProblem(f"{echo(text)} is not a month; write it as YYYY-MM, e.g. 2026-09.")
     return month
 
 
@@ -154,7 +154,8 @@ def _department(config: Config, viewer: Viewer, kpi: schema.Kpi, words: str
 def _unclear(what: str, words: str, found: list[Named], example: str,
              choices: list[Named]) -> LookupProblem:
     if found:
-        return LookupProblem(f"“{words}” could be more than one {what}; which one?", found, what)
-    return LookupProblem(f"No {what} you can look up is called “{words}”. "
+        return LookupProblem(f"“{echo(words)}” could be more than one {what}; which one?",
+                             found, what)
+    return LookupProblem(f"No {what} you can look up is called “{echo(words)}”. "
                          f"Try one of these, e.g. `{example} {choices[0].key}`:"
                          if choices else f"No {what} is called “{words}”.", choices, what)

@@ -14,8 +14,11 @@ from summaries.formatting import format_figure, format_ratio
 
 
 def figure(value: Decimal | None, kpi: schema.Kpi, locale: str) -> str:
-    """A value with its unit, or an em dash when there is none."""
-    return "\u2014" if value is None else format_figure(value, kpi.unit, kpi.decimals, locale)
+    """A value with its unit (escaped for mrkdwn: the unit is configured text), or an em dash
+    when there is none."""
+    if value is None:
+        return "\u2014"
+    return escape(format_figure(value, kpi.unit, kpi.decimals, locale))
 
 
 def status_mark(cell: Cell) -> str:

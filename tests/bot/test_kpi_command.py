@@ -200,3 +200,14 @@ def test_a_kpi_reported_only_below_a_managers_department(
     assert "Marketing Department" not in text
     trend = text_of(ask(bot, "U0MKT", "/kpi", "arrears trend"))
     assert "East County Company" in trend
+
+
+@pytest.mark.parametrize(("command", "typed"), [
+    ("/kpi", "revenue " + "y" * 3500), ("/kpi", "q" * 3500),
+    ("/kpi", "revenue east-county 2026" * 200),
+    ("/checkin", "edit " + "9" * 3500)])
+def test_what_was_typed_is_quoted_back_cut(kbot: Bot, command: str, typed: str) -> None:
+    message = ask(kbot, "U0EAST", command, typed)
+    text = text_of(message)
+    assert len(text) < 3000
+    assert typed[:3000] not in text
