@@ -115,8 +115,26 @@ def deliver(deps: Deps, keys: Collection[str] | None = None) -> DeliveryReport:
                 list(pool.map(send, queues))
         if not held or time.monotonic() > deadline:
             report.failed.update(held)
+            purge_delivered(deps)
             return report
         time.sleep(0.2)
+
+
+def purge_delivered(deps: Deps) -> int:
+    """Drop the payloads of rows delivered longer ago than the retention; how many were."""
+    now = deps.clock()
+    cutoff = now - timedelta(days=deps.settings.outbox_retention_days)
+    with deps.unit_of_work() as session:
+        purged = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.state == "sent", OutboxMessage.sent_at < cutoff,
+                   OutboxMessage.purged_at.is_(None))
+            .values(payload={}, purged_at=now)
+            .execution_options(synchronize_session=False))
+    count = int(getattr(purged, "rowcount", 0) or 0)
+    if count:
+        log.info("purged the payloads of %d delivered outbox rows", count)
+    return count
 
 
 def _send_queue(deps: Deps, rows: list[tuple[int, str]], *, report: DeliveryReport,

@@ -32,6 +32,8 @@ class Settings:
     slack_timeout: float = 15.0
     # The outbox's first wait after a 5xx or timeout; it doubles on each further attempt.
     retry_backoff: float = 0.5
+    # Days a delivered message's payload (chart bytes included) is kept in the outbox.
+    outbox_retention_days: float = 30.0
     # Recipients the outbox serves at once (each recipient's messages stay in order).
     delivery_workers: int = 4
     slack_bot_token: str = field(default="", repr=False)
@@ -62,6 +64,8 @@ class Settings:
                                             cls.rate_tier4_per_minute),
             slack_timeout=_positive(env, "CHECKIN_SLACK_TIMEOUT", cls.slack_timeout),
             retry_backoff=_positive(env, "CHECKIN_RETRY_BACKOFF", cls.retry_backoff),
+            outbox_retention_days=_positive(env, "CHECKIN_OUTBOX_RETENTION_DAYS",
+                                            cls.outbox_retention_days),
             delivery_workers=int(_positive(env, "CHECKIN_DELIVERY_WORKERS",
                                            cls.delivery_workers)),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),

@@ -230,6 +230,9 @@ class OutboxMessage(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When a delivered row's payload (a chart's bytes, a message's blocks) was dropped after
+    # the retention; the key, state and place in Slack stay, so nothing is ever sent twice.
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class StepRun(Base):

@@ -24,6 +24,15 @@ class Failure:
     error: str
     status: int
     times: int = 1
+    retry_after: str = "1"  # what a 429 says in its Retry-After header
+
+
+@dataclass
+class Omission:
+    """Apply the call, but leave `field` out of its (ok) answer, as a misbehaving proxy might."""
+
+    field: str
+    times: int = 1
 
 
 @dataclass
@@ -50,6 +59,7 @@ class Faults:
         self._failures: dict[str, list[Failure]] = {}
         self._random: dict[str, _RandomFailure] = {}
         self._delays: dict[str, list[Delay]] = {}
+        self._omissions: dict[str, list[Omission]] = {}
         self.latency = 0.0
         self.limits = RateLimits()
 
@@ -58,6 +68,7 @@ class Faults:
         with self._lock:
             self._failures.clear()
             self._delays.clear()
+            self._omissions.clear()
         self.limits.refill()
 
     def add_failure(self, method: str, failure: Failure) -> None:
@@ -95,7 +106,17 @@ class Faults:
         with self._lock:
             return _take(self._delays.get(method))
 
-Q = TypeVar("Q", "Failure", "Delay")
+    def add_omission(self, method: str, omission: Omission) -> None:
+        with self._lock:
+            self._omissions.setdefault(method, []).append(omission)
+
+    def take_omission(self, method: str) -> Omission | None:
+        """The next queued omission of `method`, if any (used up one call at a time)."""
+        with self._lock:
+            return _take(self._omissions.get(method))
+
+
+Q = TypeVar("Q", "Failure", "Delay", "Omission")
 
 
 def _take(queue: list[Q] | None) -> Q | None:
@@ -121,16 +142,21 @@ class FaultControls:
     faults: Faults
 
     def fail_next(
-        self, method: str, *, error: str = "internal_error", status: int = 500, times: int = 1
+        self, method: str, *, error: str = "internal_error", status: int = 500, times: int = 1,
+        retry_after: str = "1",
     ) -> None:
         """Make the next `times` calls of `method` answer HTTP `status` with `error`, no effect.
 
         `method` may also be `response_url` or `upload_url`. A 429 always says `ratelimited`
-        with `Retry-After: 1`.
+        with `Retry-After: <retry_after>` (any text, as a misbehaving server might send).
         """
         if status == 429:
             error = "ratelimited"
-        self.faults.add_failure(method, Failure(error, status, times))
+        self.faults.add_failure(method, Failure(error, status, times, retry_after))
+
+    def omit_next(self, method: str, field: str, *, times: int = 1) -> None:
+        """Make the next `times` calls of `method` take effect but answer without `field`."""
+        self.faults.add_omission(method, Omission(field, times))
 
     def fail_randomly(
         self,

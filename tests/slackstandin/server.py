@@ -235,6 +235,9 @@ class SlackStandIn(FaultControls):
         delay = self.faults.take_delay(method)
         wait(delay, after_effect=False)
         status, body, headers = self._answer(method, params, auth_header)
+        omission = self.faults.take_omission(method) if body.get("ok") else None
+        if omission is not None:
+            body = {k: v for k, v in body.items() if k != omission.field}
         params.pop("token", None)
         self._record(Call(method, params, bool(body["ok"]), body.get("error"), body))
         wait(delay, after_effect=True)
@@ -263,7 +266,7 @@ class SlackStandIn(FaultControls):
         if failure.status != 429:
             return {}
         self.faults.limits.count_limited()
-        return {"Retry-After": "1"}
+        return {"Retry-After": failure.retry_after}
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = self.api.handlers.get(method)
