@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -108,6 +109,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `checkin … | head` stopped reading: end quietly
         silence_stdout()
         return EXIT_FAILED
+    except Exception as exc:  # one line, never a traceback (LOG_LEVEL=DEBUG logs it)
+        logging.getLogger("bot.cli").debug("the command failed", exc_info=exc)
+        print(f"checkin: {failure_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def failure_line(exc: BaseException) -> str:
+    """What went wrong, in one line that holds no SQL, parameters or payload."""
+    cause = getattr(exc, "orig", None)  # a database error: the driver's own message
+    if type(exc).__module__.startswith("sqlalchemy"):
+        detail = _first_line(cause) if cause is not None else type(exc).__name__
+        return f"database error: {detail}"
+    if isinstance(exc, OSError):
+        return f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}"
+    return f"failed: {type(exc).__name__}: {_first_line(exc)[:200]}"
 
 
 def silence_stdout() -> None:

@@ -52,23 +52,34 @@ def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Render the digest of ``--period`` and write it (and its chart) out."""
     from bot.cli import CommandError, load_settings_config
+    from bot.outfiles import OutputProblem, check_output, write_outputs
     from summaries.periods import Month
 
     try:
         month = Month.parse(args.period)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    digest = read_digest(settings, load_settings_config(settings), month)
     output = Path(args.output) if args.output else None
-    chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
-        else None
-    text = _render(digest, args.format, chart)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        print(f"wrote {output}", file=sys.stderr)
+    try:
+        if output is not None:
+            check_output(output)
+            check_output(_chart_path(output))
+        digest = read_digest(settings, load_settings_config(settings), month)
+        chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
+            else None
+        text = _render(digest, args.format, chart)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_outputs([(output, text.encode("utf-8"))])
+            print(f"wrote {output}", file=sys.stderr)
+    except OutputProblem as problem:
+        raise CommandError(str(problem)) from None
     return EXIT_OK
+
+
+def _chart_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}-trend.png")
 
 
 def _render(digest: Digest, kind: str, chart: str | None) -> str:
@@ -91,9 +102,10 @@ def _write_chart(digest: Digest, output: Path) -> str | None:
     if digest.trend is None or not digest.trend.series:
         return None
     from bot.blocks.digest import chart_title
+    from bot.outfiles import write_outputs
     from summaries.charts import trend_png
 
-    path = output.with_name(f"{output.stem}-trend.png")
-    path.write_bytes(trend_png(digest.trend, digest.locale, chart_title(digest)))
+    path = _chart_path(output)
+    write_outputs([(path, trend_png(digest.trend, digest.locale, chart_title(digest)))])
     print(f"wrote the trend chart to {path}", file=sys.stderr)
     return path.name

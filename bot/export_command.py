@@ -48,6 +48,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export ``--period`` to ``--output`` (and, for csv, the sections beside it)."""
     from bot.cli import CommandError, load_settings_config
     from bot.digest_command import read_digest
+    from bot.outfiles import OutputProblem, write_outputs
     from summaries.export import export_files, export_stem
     from summaries.periods import Month
 
@@ -64,10 +65,10 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     files = export_files(digest, fmt, output.stem)
     # The first file is the one asked for; any other (csv's sections) goes beside it.
     paths = [output] + [output.with_name(name) for name, _ in files[1:]]
-    for path, (_, content) in zip(paths, files, strict=True):
-        try:
-            path.write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        write_outputs([(path, content) for path, (_, content) in zip(paths, files, strict=True)])
+    except OutputProblem as problem:
+        raise CommandError(str(problem)) from None
+    for path in paths:
         print(f"wrote {path}")
     return EXIT_OK

@@ -46,7 +46,7 @@ class Settings:
         env = os.environ if env is None else env
         api_url = env.get("SLACK_API_URL") or DEFAULT_API_URL
         return cls(
-            database_url=env.get("DATABASE_URL") or cls.database_url,
+            database_url=_database_url(env.get("DATABASE_URL") or cls.database_url),
             config_path=env.get("CHECKIN_CONFIG") or cls.config_path,
             slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
             port=int(env.get("PORT") or cls.port),
@@ -72,6 +72,16 @@ class Settings:
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
         )
+
+
+def _database_url(raw: str) -> str:
+    """DATABASE_URL checked without importing the database layer (``--help`` stays quick)."""
+    from summaries.db import database_url
+
+    try:
+        return database_url(raw)
+    except ValueError as exc:
+        raise ValueError(f"DATABASE_URL: {exc}") from None
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:

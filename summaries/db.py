@@ -15,15 +15,35 @@ SQLITE_CACHE_KIB = 32 * 1024
 PG_CONNECT_TIMEOUT = 10  # seconds
 
 
+# The databases the bot runs on, by the schemes people write them with.
+SCHEMES = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql+psycopg",
+           "postgres": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
+URL_HINT = "use sqlite:///FILE or postgresql://USER:PASSWORD@HOST:5432/DATABASE"
+
+
+def database_url(url: str) -> str:
+    """``url`` with its scheme made the driver's (``postgres://`` is PostgreSQL through psycopg);
+    ValueError naming the scheme, never the rest (it may hold a password), otherwise."""
+    scheme, separator, rest = url.strip().partition("://")
+    if not separator or not scheme:
+        raise ValueError(f"not a database URL; {URL_HINT}")
+    driver = SCHEMES.get(scheme.lower())
+    if driver is None:
+        raise ValueError(f"unsupported database {scheme.split('+')[0]!r}; {URL_HINT}")
+    if driver == "sqlite" and rest and not rest.startswith("/"):
+        raise ValueError(f"a SQLite URL has three slashes: sqlite:///FILE; {URL_HINT}")
+    return f"{driver}://{rest}"
+
+
 def make_engine(url: str = DEFAULT_DATABASE_URL, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = database_url(url)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    kwargs.setdefault("hide_parameters", True)  # an error message never carries a payload
     kwargs.setdefault("pool_pre_ping", True)
     # A server that hangs rather than refusing must not hold a request, /healthz or /metrics
     # for as long as the operating system's TCP timeout.

@@ -11,13 +11,10 @@ import argparse
 import shutil
 from pathlib import Path
 
+from bot.demo.folder import DATABASE
 from bot.settings import Settings
 
 FOLDER = "checkin-demo"
-DATABASE = "demo.db"
-# What the demo writes and may replace on a second run; any other file makes it stop.
-OWN = ("checkin.yaml", DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", f"{DATABASE}-journal",
-       "digest.md", "digest.html", "slack", "charts")
 # Asked in Slack by the first leader once the digest is out (the answers are kept as files).
 QUESTIONS = ("", "revenue", "churn key-accounts", "revenue trend")
 
@@ -28,14 +25,21 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "demo", help="see what the bot does, without Slack: an example organization, 13 months "
                      "of history and one full cycle, written to a folder")
     demo.add_argument("--output", default=FOLDER,
-                      help=f"folder to write (default: {FOLDER}; a earlier demo's is replaced)")
+                      help=f"folder to write (default: {FOLDER}; an earlier demo's unchanged "
+                           "files are replaced, nothing else is touched)")
     demo.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Build the demo in ``--output`` and say what is there and what to do next."""
+    from bot.cli import CommandError
+    from bot.demo.folder import FolderProblem, prepare, record
+
     folder = Path(args.output)
-    _prepare(folder)
+    try:
+        prepare(folder)
+    except FolderProblem as problem:
+        raise CommandError(str(problem)) from None
     example = _example_folder()
     shutil.copyfile(example / "checkin.yaml", folder / "checkin.yaml")
     demo_settings = Settings(
@@ -48,11 +52,14 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import silence_stdout
     from bot.demo.story import tell
 
-    for line in tell(demo_settings, example, folder, QUESTIONS):
-        try:
-            print(line, flush=True)
-        except BrokenPipeError:  # nobody reads any more (`| head`): finish the files anyway
-            silence_stdout()
+    try:
+        for line in tell(demo_settings, example, folder, QUESTIONS):
+            try:
+                print(line, flush=True)
+            except BrokenPipeError:  # nobody reads any more (`| head`): finish the files anyway
+                silence_stdout()
+    finally:
+        record(folder)  # even a run cut short leaves its files removable by the next one
     return 0
 
 
@@ -60,20 +67,3 @@ def _example_folder() -> Path:
     from importlib.resources import files
 
     return Path(str(files("summaries") / "example"))
-
-
-def _prepare(folder: Path) -> None:
-    """An empty folder, or one holding an earlier demo (whose files are removed)."""
-    from bot.cli import CommandError
-
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(f"{folder}: exists and is not a folder; name another with --output")
-    if folder.is_dir():
-        entries = {entry.name for entry in folder.iterdir()}
-        if entries and DATABASE not in entries:
-            raise CommandError(f"{folder}: the folder holds files that are not a demo's; "
-                               "name an empty or new folder with --output")
-        for name in sorted(entries & set(OWN)):
-            path = folder / name
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-    folder.mkdir(parents=True, exist_ok=True)

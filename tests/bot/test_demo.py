@@ -159,9 +159,14 @@ def test_a_second_demo_replaces_the_first_and_a_folder_of_other_files_is_refused
 
     folder = tmp_path / "again"
     assert main(["demo", "--output", str(folder)]) == 0
-    (folder / "slack" / "stale.json").write_text("{}")
+    # A file the demo did not write is never deleted (issue: the demo deleted user files).
+    (folder / "slack" / "mine.json").write_text("{}")
+    capsys.readouterr()
+    assert main(["demo", "--output", str(folder)]) == 2
+    assert "slack/mine.json" in capsys.readouterr().err
+    assert (folder / "slack" / "mine.json").read_text() == "{}"
+    (folder / "slack" / "mine.json").unlink()
     assert main(["demo", "--output", str(folder)]) == 0
-    assert not (folder / "slack" / "stale.json").exists()
     assert "7 of 8 summaries submitted" in capsys.readouterr().out
 
 
@@ -186,3 +191,32 @@ def test_a_reader_that_stops_early_leaves_a_whole_demo_and_no_traceback(tmp_path
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert (tmp_path / "checkin-demo" / "slack" / "messages.json").is_file()
+
+
+def test_an_edited_configuration_is_kept_and_named(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "demo"
+    assert main(["demo", "--output", str(folder)]) == 0
+    edited = (folder / "checkin.yaml").read_text() + "# my change\n"
+    (folder / "checkin.yaml").write_text(edited)
+    capsys.readouterr()
+    assert main(["demo", "--output", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "checkin.yaml changed since the demo wrote it, and is kept" in err
+    assert (folder / "checkin.yaml").read_text() == edited
+    assert (folder / "digest.md").exists()  # nothing was removed either
+
+
+def test_the_demo_never_follows_a_link_out_of_its_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("keep")
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "charts").symlink_to(outside, target_is_directory=True)
+    assert main(["demo", "--output", str(folder)]) == 2
+    assert (outside / "precious.txt").read_text() == "keep"
+    link = tmp_path / "link"
+    link.symlink_to(outside, target_is_directory=True)
+    assert main(["demo", "--output", str(link)]) == 2
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.txt"]

@@ -150,5 +150,5 @@ def test_an_unwritable_output_is_one_line_and_exit_2(
     capsys.readouterr()
     assert main(["export", "--period", "2026-10", "--output", str(output)]) == 2
     captured = capsys.readouterr()
-    assert captured.err == f"checkin: {output}: cannot write: No such file or directory\n"
+    assert captured.err == f"checkin: {output}: the folder {output.parent} does not exist\n"
     assert captured.out == ""

@@ -1,0 +1,55 @@
+"""Files the command line writes (exports, digests, charts): checked first, written whole.
+
+A link is never followed (an export must not overwrite whatever a link points at), a folder or
+a missing folder gets a one-line message, and each file is written to a temporary name beside
+it and then renamed, so a failure leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class OutputProblem(Exception):
+    """A file cannot be written where it was asked; the message names it and why."""
+
+
+def check_output(path: Path) -> None:
+    """Refuse a path that is a link or a folder, or whose folder does not exist."""
+    if path.is_symlink():
+        raise OutputProblem(f"{path}: is a symbolic link; name the file itself (links are not "
+                            "followed)")
+    if path.is_dir():
+        raise OutputProblem(f"{path}: is a folder; name a file to write")
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputProblem(f"{path}: the folder {parent} does not exist")
+
+
+def write_outputs(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each (path, content), after checking every path first."""
+    for path, _ in files:
+        check_output(path)
+    for path, content in files:
+        _write(path, content)
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".part")
+    except OSError as exc:
+        raise OutputProblem(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)  # a link put there meanwhile is replaced, not followed
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise OutputProblem(f"{path}: cannot write: {exc.strerror or exc}") from None
