@@ -55,29 +55,32 @@ def handle_kpi_command(deps: Deps, ack: Ack, body: dict[str, Any], client: WebCl
     the answer is ready, from the worker that made it (this thread is free after the ack)."""
     attempt = within(deps.executor, deps.ack_budget, lambda: kpi_reply(deps, body))
     if attempt.in_time:
-        try:
-            message = attempt.result()
-        except Exception:
-            ack()
-            raise  # the app's error handler says sorry through the response URL
-        ack(response_type="ephemeral", **message)
+        ack(response_type="ephemeral", **outcome(attempt.future))
     else:
         ack()
         attempt.future.add_done_callback(lambda done: answer_late(deps, client, body, done))
+
+
+def outcome(done: Future[dict[str, Any]]) -> dict[str, Any]:
+    """The finished work's message; when it failed, what went wrong (logged) or a sorry.
+
+    Failures are answered here, not raised to Bolt: a listener that raises after its ack has
+    Bolt take the ack back, and Slack gets no answer for 3 seconds.
+    """
+    try:
+        return done.result()
+    except DomainError as problem:
+        return refusal(str(problem))
+    except Exception:
+        log.exception("a /kpi request failed")
+        return refusal(SORRY)
 
 
 def answer_late(deps: Deps, client: WebClient, body: dict[str, Any],
                 done: Future[dict[str, Any]]) -> None:
     """Send an answer that missed the acknowledgement (or a sorry) through the response URL."""
     try:
-        message = done.result()
-    except DomainError as problem:  # as the app's error handler would have said it
-        message = refusal(str(problem))
-    except Exception:
-        log.exception("a /kpi request failed")
-        message = refusal(SORRY)
-    try:
-        answer(client, deps.settings.slack_api_url, body, message)
+        answer(client, deps.settings.slack_api_url, body, outcome(done))
     except Exception:
         log.exception("could not send a /kpi answer to %s", body.get("user_id"))
 
