@@ -17,8 +17,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.chartqueue import ChartQueue
 from bot.pacing import Pacer, Rates
 from bot.settings import Settings
+from bot.throttle import Throttle
 from summaries.config_loader import Config
 from summaries.db import session_factory, unit_of_work
 from summaries.dbtypes import utcnow
@@ -57,6 +59,9 @@ class Deps:
     pacer: Pacer = field(init=False)
     # The outbox's client: it paces and retries by itself, so the SDK's handlers stay out.
     poster: WebClient = field(init=False)
+    # Slash commands counted per person, and charts drawn off the request threads.
+    throttle: Throttle = field(init=False)
+    charts: ChartQueue = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
@@ -65,6 +70,8 @@ class Deps:
         self.pacer = Pacer(Rates.from_settings(self.settings))
         self.poster = WebClient(token=self.client.token, base_url=self.client.base_url,
                                 timeout=self.client.timeout, retry_handlers=[])
+        self.throttle = Throttle(self.settings.user_burst, self.settings.user_refill)
+        self.charts = ChartQueue(self.settings.chart_queue)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -82,6 +89,7 @@ class Deps:
         return self.config.organization.locale
 
     def close(self) -> None:
-        """Stop the worker pool and release database connections."""
+        """Stop the worker pool and the chart worker, and release database connections."""
         self.executor.shutdown(wait=True, cancel_futures=False)
+        self.charts.stop()
         self.engine.dispose()

@@ -36,6 +36,12 @@ class Settings:
     outbox_retention_days: float = 30.0
     # Recipients the outbox serves at once (each recipient's messages stay in order).
     delivery_workers: int = 4
+    # Slash commands one person may send at once, then one more every user_refill seconds;
+    # beyond that they are asked to wait (each process counts on its own).
+    user_burst: int = 5
+    user_refill: float = 3.0
+    # Charts waiting to be drawn (one at a time) before further ones are skipped.
+    chart_queue: int = 8
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -68,6 +74,9 @@ class Settings:
                                             cls.outbox_retention_days),
             delivery_workers=int(_positive(env, "CHECKIN_DELIVERY_WORKERS",
                                            cls.delivery_workers)),
+            user_burst=_count(env, "CHECKIN_USER_BURST", cls.user_burst),
+            user_refill=_positive(env, "CHECKIN_USER_REFILL_SECONDS", cls.user_refill),
+            chart_queue=_count(env, "CHECKIN_CHART_QUEUE", cls.chart_queue),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
@@ -107,3 +116,11 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     if not value > 0:
         raise ValueError(f"{name}: must be more than 0, not {raw}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of 1 or more from ``env[name]``, or ``default`` when unset."""
+    value = _positive(env, name, default)
+    if not float(value).is_integer():  # also refuses inf
+        raise ValueError(f"{name}: must be a whole number, not {env[name]}")
+    return int(value)

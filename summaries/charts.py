@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import warnings
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -23,6 +24,9 @@ TITLE_HEIGHT_INCHES = 0.7
 DPI = 100  # 1200 px wide: sharp in Slack's preview, small to upload
 COLUMNS = 3
 ACTUAL_COLOR, TARGET_COLOR = "#1f6fb2", "#8a8a8a"
+# matplotlib shares state between figures (fonts and their caches, the warnings filter we set)
+# and is not thread-safe: one chart at a time in a process (/kpi's worker, the digest's job).
+DRAWING = threading.Lock()
 
 
 def trend_png(trend: Trend, locale: str, title: str) -> bytes:
@@ -30,6 +34,11 @@ def trend_png(trend: Trend, locale: str, title: str) -> bytes:
 
     The image is 1200 px wide and 70 + 320 px per row of three panels tall.
     """
+    with DRAWING:
+        return _draw(trend, locale, title)
+
+
+def _draw(trend: Trend, locale: str, title: str) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
