@@ -33,16 +33,16 @@ from slack_sdk import WebClient
 
 from bot.app import create_app
 from bot.blocks.messages import OPEN_ACTION, open_value
+from bot.cycle.steps import open_period
 from bot.deps import Deps, make_client
-from bot.formstate import CALLBACK_ID
-from bot.jobs import open_period
+from bot.form.state import CALLBACK_ID
 from bot.server import EVENTS_PATH, make_wsgi, start_server
 from bot.settings import Settings
-from summaries.catalog import sync_config
-from summaries.config_loader import load_config
-from summaries.db import make_engine, session_factory, unit_of_work
-from summaries.models import Base
+from summaries.config.loader import load_config
 from summaries.periods import Month
+from summaries.store.catalog import sync_config
+from summaries.store.db import make_engine, session_factory, unit_of_work
+from summaries.store.tables import Base
 from tests.bot.conftest import Clock
 from tests.dbutil import fresh_postgres_database
 from tests.slackstandin import Reply, SlackDriver, SlackStandIn, dm_channel, latest_view

@@ -36,13 +36,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench.engine import MONTH, config_text, kpi_entries, populate, stats, timed
 from bot.blocks.digest import department_messages, header_messages
-from summaries.config_loader import Config, parse_config
-from summaries.db import make_engine, session_factory
-from summaries.digest import Digest, compile_digest, load_digest, load_trend
-from summaries.evaluation import load_inputs
-from summaries.models import Base, SectionAnswer, Submission
-from summaries.render import render_markdown
-from summaries.report import evaluate
+from summaries.checkins.evaluation import load_inputs
+from summaries.config.loader import Config, parse_config
+from summaries.digest.model import Digest, compile_digest, load_digest, load_trend
+from summaries.digest.render import render_markdown
+from summaries.engine.report import evaluate
+from summaries.store.db import make_engine, session_factory
+from summaries.store.models import SectionAnswer, Submission
+from summaries.store.tables import Base
 
 BUDGET_SECONDS = 2.0
 SENTENCE = ("Orders from the county hospitals & schools grew again; two <big> tenders are "

@@ -31,13 +31,14 @@ import yaml
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.catalog import sync_config
-from summaries.config_loader import Config, parse_config
-from summaries.db import make_engine, session_factory
-from summaries.evaluation import evaluate_period, load_inputs
-from summaries.models import Base, Figure, Period, SectionAnswer, Submission, Target
+from summaries.checkins.evaluation import evaluate_period, load_inputs
+from summaries.config.loader import Config, parse_config
+from summaries.engine.report import evaluate
 from summaries.periods import Month
-from summaries.report import evaluate
+from summaries.store.catalog import sync_config
+from summaries.store.db import make_engine, session_factory
+from summaries.store.models import Figure, Period, SectionAnswer, Submission, Target
+from summaries.store.tables import Base
 
 T = TypeVar("T")
 MONTH = Month(2026, 10)

@@ -24,14 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.*
 
 from bench.ack import database
+from bot.cycle.steps import open_period
 from bot.deps import Deps, make_client
-from bot.jobs import open_period
 from bot.settings import Settings
-from summaries.catalog import sync_config
-from summaries.config_loader import parse_config
-from summaries.db import make_engine, session_factory, unit_of_work
-from summaries.models import Base
+from summaries.config.loader import parse_config
 from summaries.periods import Month
+from summaries.store.catalog import sync_config
+from summaries.store.db import make_engine, session_factory, unit_of_work
+from summaries.store.tables import Base
 from tests.bot.conftest import TOKEN
 from tests.bot.orgkit import manager, many_departments_text
 from tests.slackstandin import SlackStandIn, dm_channel

@@ -48,12 +48,12 @@ from sqlalchemy.engine import make_url
 from bench.ack import database, p, ratio_table
 from bench.engine import MONTH, config_text, kpi_entries, populate
 from bot.server import EVENTS_PATH, serve_forever
-from summaries.config_loader import Config, parse_config
-from summaries.db import make_engine, session_factory
-from summaries.evaluation import descendants
-from summaries.migrate import upgrade
-from summaries.models import Figure, Period
-from summaries.models import Target as TargetRow
+from summaries.checkins.evaluation import descendants
+from summaries.config.loader import Config, parse_config
+from summaries.store.db import make_engine, session_factory
+from summaries.store.migrate import upgrade
+from summaries.store.models import Figure, Period
+from summaries.store.models import Target as TargetRow
 from tests.slackstandin import SlackDriver, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[1]

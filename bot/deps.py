@@ -18,13 +18,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.chartqueue import ChartQueue
-from bot.pacing import Pacer, Rates
+from bot.outbox.pacing import Pacer, Rates
 from bot.settings import Settings
 from bot.throttle import Throttle
-from summaries.config_loader import Config
-from summaries.db import session_factory, unit_of_work
-from summaries.dbtypes import utcnow
+from summaries.config.loader import Config
 from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments
+from summaries.store.db import session_factory, unit_of_work
+from summaries.store.types import utcnow
 
 # How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
 ACK_BUDGET_SECONDS = 2.0

@@ -10,8 +10,13 @@ from zoneinfo import ZoneInfo
 from bot.blocks.home import HomeScreen, home_view
 from bot.blocks.kpis import slack_date
 from bot.deps import Deps
-from bot.forms import deadline
-from summaries.checkins import current_period, department_statuses, ensure_fillable, kpi_history
+from bot.form.handlers import deadline
+from summaries.checkins.forms import (
+    current_period,
+    department_statuses,
+    ensure_fillable,
+    kpi_history,
+)
 from summaries.errors import DomainError
 from summaries.periods import Month, months_between
 

@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 
 from bot.probe import Probe
-from summaries.models import OutboxMessage, StepRun
+from summaries.store.infra import OutboxMessage, StepRun
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ JSON_KINDS = {"event_callback": "event", "url_verification": "url_verification"}
 # Only the commands the app registers get their own label value: the text people type after
 # a slash, or a misconfigured command, must not make new series.
 COMMANDS = ("/kpi", "/checkin")
-# Listed even at zero, so a dashboard's series do not come and go (see bot/delivery.py).
+# Listed even at zero, so a dashboard's series do not come and go (see bot/outbox/delivery.py).
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "doubt")
 
 

@@ -85,7 +85,7 @@ class Settings:
 
 def _database_url(raw: str) -> str:
     """DATABASE_URL checked without importing the database layer (``--help`` stays quick)."""
-    from summaries.db import database_url
+    from summaries.store.db import database_url
 
     try:
         return database_url(raw)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from summaries.config_loader import Config
-from summaries.evaluation import descendants
+from summaries.checkins.evaluation import descendants
+from summaries.config.loader import Config
 
 Role = Literal["admin", "leader", "manager"]
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays as public_holidays
 
 if TYPE_CHECKING:
-    from summaries.config import HolidayCalendar, OpenAt, Schedule
+    from summaries.config.schema import HolidayCalendar, OpenAt, Schedule
 
 _PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 # How far a search for the next business day may run before the calendar counts as broken.

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.catalog import Catalog, sync_config
-from summaries.config_loader import Config, load_config
-from summaries.db import make_engine, session_factory
-from summaries.models import Base
+from summaries.config.loader import Config, load_config
+from summaries.store.catalog import Catalog, sync_config
+from summaries.store.db import make_engine, session_factory
+from summaries.store.tables import Base
 from tests.dbutil import (
     fresh_database,
     fresh_postgres_database,

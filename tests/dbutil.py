@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from summaries.db import make_engine
+from summaries.store.db import make_engine
 
 PG_ENV = "TEST_DATABASE_URL"
 BACKEND_ENV = "TEST_BACKEND"  # sqlite or postgresql; default: postgresql when PG_ENV is set

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from summaries.config_loader import parse_config
+from summaries.config.loader import parse_config
 
 ROOT = Path(__file__).parent.parent
 DEPLOY = ROOT / "deploy"

@@ -8,8 +8,8 @@ from typing import Any
 from bot.blocks.common import Block, context, escape, long_list, section
 from bot.blocks.messages import OPEN_ACTION, open_button
 from summaries.access import Viewer
-from summaries.checkins import DepartmentStatus
-from summaries.config_loader import Config
+from summaries.checkins.forms import DepartmentStatus
+from summaries.config.loader import Config
 
 Message = dict[str, Any]
 STATUS_MARKS = {"submitted": ":white_check_mark:", "late": ":ballot_box_with_check:",

@@ -19,8 +19,8 @@ from bot.blocks.common import (
 )
 from bot.blocks.kpis import cell_line, flag_line, slack_date, status_mark
 from summaries.dates import format_month
-from summaries.digest import DepartmentDigest, Digest, KpiRow
-from summaries.digest_text import submitted_text, title_text
+from summaries.digest.model import DepartmentDigest, Digest, KpiRow
+from summaries.digest.text import submitted_text, title_text
 
 EVENT_TYPE = "checkin_digest"
 # Room kept in each part of a long header for the line that says where the rest is.

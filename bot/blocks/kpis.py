@@ -6,10 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.blocks.common import SEVERITY_EMOJI, STATUS_EMOJI, escape
-from summaries import config as schema
+from summaries.config import schema as schema
 from summaries.dates import format_moment
-from summaries.engine import Cell
-from summaries.flags import FlagSpec
+from summaries.engine.cells import Cell
+from summaries.engine.flags import FlagSpec
 from summaries.formatting import format_figure, format_ratio
 
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import STATUS_EMOJI, Block, context, escape, long_list, mrkdwn, section
-from summaries import config as schema
+from summaries.config import schema as schema
 from summaries.dates import format_month
-from summaries.digest_text import NO_VALUE, RowText, row_text, value_text
-from summaries.lookup import KpiAnswer, LookupRow, TrendAnswer
-from summaries.matching import Named
+from summaries.digest.text import NO_VALUE, RowText, row_text, value_text
+from summaries.lookup.answer import KpiAnswer, LookupRow, TrendAnswer
+from summaries.lookup.matching import Named
 
 Message = dict[str, Any]
 PACE_WORDS = {"green": "on pace", "amber": "slightly off pace", "red": "off pace"}

@@ -16,9 +16,9 @@ from bot.blocks.common import (
     split_message,
 )
 from bot.blocks.kpis import cell_line, flag_line
-from bot.text import render
-from summaries import config as schema
-from summaries.report import DepartmentResult
+from bot.blocks.text import render
+from summaries.config import schema as schema
+from summaries.engine.report import DepartmentResult
 
 OPEN_ACTION = "checkin_open"
 

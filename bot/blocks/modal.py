@@ -15,13 +15,13 @@ from bot.blocks.common import (
     escape,
     plain,
 )
-from bot.formstate import CALLBACK_ID, VALUE_ACTION, FormRef
-from summaries import config as schema
-from summaries.checkins import KPI, SECTION, FormContext, KpiHint, field_id
+from bot.form.state import CALLBACK_ID, VALUE_ACTION, FormRef
+from summaries.checkins.forms import KPI, SECTION, FormContext, KpiHint, field_id
+from summaries.checkins.submissions import MAX_SECTION_CHARS
+from summaries.config import schema as schema
 from summaries.dates import format_month
 from summaries.formatting import format_figure
 from summaries.periods import Month
-from summaries.services import MAX_SECTION_CHARS
 
 BACK_ACTION = "checkin_back"
 ORIGIN_NOTE = {

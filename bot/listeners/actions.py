@@ -14,12 +14,12 @@ from slack_sdk import WebClient
 from bot.blocks.messages import OPEN_ACTION, read_open_value
 from bot.blocks.modal import BACK_ACTION, busy_view, notice_view
 from bot.budget import within
+from bot.dedupe import first_time
 from bot.deps import Deps
-from bot.forms import form_view, keep_draft
-from bot.formstate import FormRef, read_state
-from summaries.dbtypes import utcnow
+from bot.form.handlers import form_view, keep_draft
+from bot.form.state import FormRef, read_state
 from summaries.errors import DomainError
-from summaries.received import first_time
+from summaries.store.types import utcnow
 
 log = logging.getLogger(__name__)
 # Share of the acknowledgement budget the form may take before a placeholder opens instead

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.dedupe import first_time, forget_old
 from bot.deps import Deps
 from bot.home import publish_home
-from summaries.received import first_time, forget_old
 
 log = logging.getLogger(__name__)
 # Share of first deliveries that also clear out deliveries older than a day.

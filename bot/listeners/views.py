@@ -11,13 +11,13 @@ from slack_sdk import WebClient
 from bot.blocks.modal import busy_view, input_fields, notice_view, restore_view
 from bot.budget import Attempt, within
 from bot.deps import Deps
-from bot.forms import confirm, form_view, keep_draft, store_form
-from bot.formstate import CALLBACK_ID, FormRef, check_values, locate_step, read_state
+from bot.form.handlers import confirm, form_view, keep_draft, store_form
+from bot.form.state import CALLBACK_ID, FormRef, check_values, locate_step, read_state
 from bot.home import refresh_home
-from summaries.checkins import form_fields
+from summaries.checkins.forms import form_fields
+from summaries.checkins.submissions import SubmissionResult, authorize_department
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.periods import Month
-from summaries.services import SubmissionResult, authorize_department
 
 log = logging.getLogger(__name__)
 TRY_AGAIN = ("We could not save this just now. Everything you typed is still here: "
@@ -99,7 +99,7 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
     except Exception:
         log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
     if result.after_close and (result.first_submission or result.changed_fields):
-        from bot.closing import refresh_digest  # the digest's modules load when needed
+        from bot.cycle.closing import refresh_digest  # the digest's modules load when needed
 
         try:
             refresh_digest(deps, ref.period, ref.department)

@@ -8,11 +8,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.cli import main
-from summaries.config_loader import load_config
-from summaries.db import make_engine
-from summaries.models import Flag, Period
-from summaries.services import record_submission
+from bot.cli.main import main
+from summaries.checkins.submissions import record_submission
+from summaries.config.loader import load_config
+from summaries.store.db import make_engine
+from summaries.store.models import Flag, Period
 
 
 def seed_october(database: str, tmp_path: Path, figures: str, config: Path,

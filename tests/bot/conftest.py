@@ -17,9 +17,9 @@ from bot.app import create_app
 from bot.deps import Deps, make_client
 from bot.server import RunningServer, make_wsgi, start_server
 from bot.settings import Settings
-from summaries.catalog import sync_config
-from summaries.config_loader import Config, parse_config
-from summaries.db import unit_of_work
+from summaries.config.loader import Config, parse_config
+from summaries.store.catalog import sync_config
+from summaries.store.db import unit_of_work
 from tests.dbutil import fresh_database
 from tests.slackstandin import SlackDriver, SlackStandIn
 
@@ -62,7 +62,7 @@ def sample_text(**replacements: str) -> str:
 def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, upgraded database in DATABASE_URL, and the sample config in CHECKIN_CONFIG
     (for tests of the command line)."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     with fresh_database(tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.messages import OPEN_ACTION, open_value
+from bot.cycle.steps import open_period
 from bot.deps import Deps
-from bot.jobs import open_period
-from summaries.imports import import_figures
+from summaries.imports.importers import import_figures
 from summaries.periods import Month
 from tests.bot.conftest import Bot
 from tests.slackstandin import Reply, check_view, dm_channel, latest_view

@@ -16,10 +16,10 @@ from bot.blocks.common import (
     split_message,
 )
 from bot.blocks.modal import checkin_view, kpi_input, restore_view
-from bot.formstate import FormRef, split_steps
+from bot.form.state import FormRef, split_steps
 from bot.notices import follow_api_url
-from summaries.checkins import FormContext, KpiHint
-from summaries.config_loader import Config
+from summaries.checkins.forms import FormContext, KpiHint
+from summaries.config.loader import Config
 from summaries.periods import Month
 from tests.slackstandin import check_message, check_view
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from bot.chartqueue import ChartQueue
-from summaries import charts
-from summaries.config_loader import parse_config
-from summaries.digest import Trend, TrendSeries
+from summaries.config.loader import parse_config
+from summaries.digest import charts
+from summaries.digest.model import Trend, TrendSeries
 from summaries.periods import Month
 from tests.bot.conftest import sample_text
 

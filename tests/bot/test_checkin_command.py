@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from summaries.config_loader import parse_config
-from summaries.models import StepRun, Submission
-from summaries.services import record_submission
+from summaries.checkins.submissions import record_submission
+from summaries.config.loader import parse_config
+from summaries.store.infra import StepRun
+from summaries.store.models import Submission
 from tests.bot.commandkit import ask, follow_up
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import PERIOD, open_october, text_of

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.config_loader import parse_config
-from summaries.models import (
+from summaries.config.loader import parse_config
+from summaries.store.models import (
     Department,
     Figure,
     Kpi,

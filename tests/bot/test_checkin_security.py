@@ -17,7 +17,7 @@ from tests.slackstandin import check_view, dm_channel
 
 
 def rows(session_maker: sessionmaker[Session], table: str) -> int:
-    from summaries.models import Base
+    from summaries.store.tables import Base
 
     with session_maker() as session:
         model = Base.metadata.tables[table]

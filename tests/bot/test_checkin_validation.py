@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.config_loader import parse_config
-from summaries.models import Figure, SectionAnswer, Submission
+from summaries.config.loader import parse_config
+from summaries.store.models import Figure, SectionAnswer, Submission
 from tests.bot.conftest import Bot
 from tests.bot.flows import EAST_VALUES, inputs, open_form, open_october, submit
 from tests.slackstandin import check_view, check_view_response

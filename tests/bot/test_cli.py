@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.cli import main
-from summaries.db import make_engine
-from summaries.migrate import current_revision, head_revision
+from bot.cli.main import main
+from summaries.store.db import make_engine
+from summaries.store.migrate import current_revision, head_revision
 from tests.conftest import DATA
 from tests.dbutil import fresh_database
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import Settings
 from tests.bot.clikit import seed_october
 from tests.conftest import DATA

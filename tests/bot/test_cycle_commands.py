@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.bot.conftest import FAST_SLACK
 from tests.conftest import DATA
 from tests.slackstandin import SlackStandIn, check_message, dm_channel

@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import serve
-from bot.cli import build_parser, main
+from bot.cli import serve
+from bot.cli.main import build_parser, main
+from bot.cycle.scheduler import LEADER_JOB, PLAN_JOB, RECONCILE_JOB, AdvisoryLock, CycleScheduler
 from bot.deps import Deps
-from bot.scheduler import LEADER_JOB, PLAN_JOB, RECONCILE_JOB, AdvisoryLock, CycleScheduler
-from summaries.config_loader import Config
-from summaries.db import make_engine
-from summaries.models import Base
+from summaries.config.loader import Config
+from summaries.store.db import make_engine
+from summaries.store.tables import Base
 from tests.bot.conftest import Bot, Clock
 from tests.bot.test_ledger import make_deps
 from tests.bot.test_scheduler import PERIOD, SHANGHAI, at, posts
@@ -186,7 +186,7 @@ def test_serve_starts_the_scheduler_and_stops_it_on_shutdown(
 
     own = make_engine(engine.url.render_as_string(hide_password=False))
     monkeypatch.setattr(serve, "build_deps", lambda settings: make_deps(own, config))
-    monkeypatch.setattr("bot.scheduler.CycleScheduler", Recorder)
+    monkeypatch.setattr("bot.cycle.scheduler.CycleScheduler", Recorder)
     monkeypatch.setattr("bot.server.serve_forever", serve_forever)
     with pytest.raises(KeyboardInterrupt):
         serve.run(serve.Settings(), host="127.0.0.1", port=0, socket_mode=False,

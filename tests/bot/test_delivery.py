@@ -15,13 +15,13 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import delivery
-from bot.delivery import Outgoing, deliver, enqueue
-from bot.jobs import open_period, prompt_key
-from bot.landed import outbox_metadata
-from summaries.config_loader import parse_config
-from summaries.models import OutboxMessage
+from bot.cycle.steps import open_period, prompt_key
+from bot.outbox import delivery
+from bot.outbox.delivery import Outgoing, deliver, enqueue
+from bot.outbox.landed import outbox_metadata
+from summaries.config.loader import parse_config
 from summaries.periods import Month
+from summaries.store.infra import OutboxMessage
 from tests.bot.conftest import TOKEN, Bot
 from tests.bot.orgkit import manager, many_departments_text
 from tests.slackstandin import dm_channel

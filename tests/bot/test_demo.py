@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.slackstandin import check_blocks, check_message
 from tests.slackstandin.state import check_metadata
 

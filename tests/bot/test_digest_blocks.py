@@ -16,8 +16,8 @@ from bot.blocks.digest import (
     department_messages,
     header_messages,
 )
-from summaries.config_loader import Config, parse_config
-from summaries.digest import Digest, compile_digest
+from summaries.config.loader import Config, parse_config
+from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
 from tests.slackstandin import check_message
 from tests.summaries.enginekit import OCT, Data

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.cli import main
-from summaries.db import make_engine
-from summaries.models import Period
+from bot.cli.main import main
+from summaries.store.db import make_engine
+from summaries.store.models import Period
 from tests.bot.clikit import seed_october, stored
 from tests.conftest import DATA
 from tests.slackstandin import check_message

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.closing import close_period
-from bot.jobs import remind_period
-from summaries.models import Period
+from bot.cycle.closing import close_period
+from bot.cycle.steps import remind_period
 from summaries.periods import Month
+from summaries.store.models import Period
 from tests.bot.conftest import Bot
 from tests.bot.flows import EAST_VALUES, PERIOD, open_form, open_october, submit
 from tests.slackstandin import check_message

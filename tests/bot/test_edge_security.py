@@ -23,8 +23,8 @@ from bot.logs import Redactor
 from bot.notices import usable_response_url
 from bot.server import make_wsgi, start_server
 from bot.settings import DEFAULT_API_URL
-from summaries.db import make_engine
-from summaries.models import ReceivedRequest
+from summaries.store.db import make_engine
+from summaries.store.infra import ReceivedRequest
 from tests.bot.conftest import SECRET, Bot
 from tests.bot.flows import open_form, open_october
 from tests.slackstandin.driver import FORM, VERIFICATION_TOKEN, sign

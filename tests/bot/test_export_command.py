@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli import main
-from bot.export_command import default_period
+from bot.cli.export import default_period
+from bot.cli.main import main
 from summaries.periods import Month
 from tests.bot.clikit import seed_october, stored
 from tests.bot.conftest import sample_text

@@ -11,15 +11,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.blocks.digest import department_messages, header_messages
-from summaries.catalog import Catalog
-from summaries.config_loader import Config
-from summaries.digest import load_digest
-from summaries.export import export_files
-from summaries.imports import import_figures, import_targets
+from summaries.checkins.submissions import record_submission
+from summaries.config.loader import Config
+from summaries.digest.export import export_files
+from summaries.digest.model import load_digest
+from summaries.digest.render import render_html, render_markdown
+from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
-from summaries.records import get_or_create_period
-from summaries.render import render_html, render_markdown
-from summaries.services import record_submission
+from summaries.store.catalog import Catalog
+from summaries.store.figures import get_or_create_period
 from tests.slackstandin import check_message
 
 OCT = Month(2026, 10)
@@ -92,7 +92,7 @@ def assert_renders(db: Session, config: Config):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("value", ["1e1000000", "1" + "0" * 25, "0.123456789", "NaN"])
 def test_nothing_beyond_the_column_can_be_stored(
         db: Session, config: Config, catalog: Catalog, value: str) -> None:
-    from summaries.models import Figure
+    from summaries.store.models import Figure
 
     get_or_create_period(db, str(OCT))
     figure = Figure(period_id=get_or_create_period(db, str(OCT)).id, department_id=1, kpi_id=1,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.bot.conftest import FAST_SLACK, TOKEN
 from tests.bot.orgkit import manager, many_departments_text
 from tests.slackstandin import SlackStandIn, dm_channel

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import bot.forms as forms_module
-from bot.formstate import split_steps
-from summaries.config_loader import parse_config
-from summaries.models import Submission
+import bot.form.handlers as forms_module
+from bot.form.state import split_steps
+from summaries.config.loader import parse_config
+from summaries.store.models import Submission
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import inputs, open_form, open_october
 
@@ -24,7 +24,7 @@ PLAN_REQUIRED = {"{key: plan, title: Plan for next month":
 def stepped_bot(make_bot: Callable[..., Bot], monkeypatch: pytest.MonkeyPatch) -> Bot:
     """The sample organization with a required section on a later step (three inputs a step)."""
     monkeypatch.setattr(forms_module, "split_steps", lambda fields: split_steps(fields, 3))
-    monkeypatch.setattr("bot.formstate.split_steps",
+    monkeypatch.setattr("bot.form.state.split_steps",
                         lambda fields, per_step=3: split_steps(fields, per_step))
     return make_bot(parse_config(sample_text(**PLAN_REQUIRED)))
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.formstate import FormRef, check_values, read_state, split_steps
-from summaries.config_loader import Config
+from bot.form.state import FormRef, check_values, read_state, split_steps
+from summaries.config.loader import Config
 
 
 @given(st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=60))

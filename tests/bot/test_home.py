@@ -11,8 +11,8 @@ import pytest
 
 from bot.blocks.messages import OPEN_ACTION, open_value
 from bot.deps import Deps
-from summaries.config_loader import Config, parse_config
-from summaries.records import get_or_create_period
+from summaries.config.loader import Config, parse_config
+from summaries.store.figures import get_or_create_period
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import (
     EAST_VALUES,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from summaries.config_loader import parse_config
+from summaries.config.loader import parse_config
 from tests.bot.commandkit import ask
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import seed_figures, text_of

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cycle.ledger import claim_step, finish_step, owner_id, record_manual
 from bot.deps import Deps, make_client
-from bot.ledger import claim_step, finish_step, owner_id, record_manual
 from bot.settings import Settings
-from summaries.config_loader import Config
-from summaries.db import make_engine
-from summaries.models import Base, StepRun
+from summaries.config.loader import Config
+from summaries.store.db import make_engine
+from summaries.store.infra import StepRun
+from summaries.store.tables import Base
 from tests.bot.conftest import Clock
 
 LEASE = timedelta(minutes=30)

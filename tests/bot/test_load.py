@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-import bot.slash_kpi
-import summaries.charts
+import bot.commands.kpi
+import summaries.digest.charts
 from tests.bot.conftest import Bot
 from tests.bot.flows import seed_figures, text_of
 from tests.bot.test_kpi_command import history
@@ -113,13 +113,13 @@ def test_slash_commands_share_one_allowance_a_person(kbot: Bot) -> None:
 def stalled_lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Lookups that wait until the test sets the event it gets."""
     release = threading.Event()
-    real = bot.slash_kpi.lookup
+    real = bot.commands.kpi.lookup
 
     def stalled(*args: Any) -> Any:
         assert release.wait(WAIT)
         return real(*args)
 
-    monkeypatch.setattr(bot.slash_kpi, "lookup", stalled)
+    monkeypatch.setattr(bot.commands.kpi, "lookup", stalled)
     yield release
     release.set()
 
@@ -144,7 +144,7 @@ def test_a_lookup_that_fails_says_sorry_and_never_loses_the_ack(
     def broken(*args: Any) -> Any:
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(bot.slash_kpi, "lookup", broken)
+    monkeypatch.setattr(bot.commands.kpi, "lookup", broken)
     failing = make_bot(ack_budget=budget)
     reply = failing.driver.command("U0CEO", "/kpi", "revenue east-county")
     assert reply.status == 200, reply.body
@@ -159,7 +159,7 @@ def test_a_chart_beyond_the_queue_is_skipped_and_the_table_still_comes(
         make_bot: Callable[..., Bot], monkeypatch: pytest.MonkeyPatch) -> None:
     started, release = threading.Event(), threading.Event()
     drawn_on: list[str] = []
-    real = summaries.charts.trend_png
+    real = summaries.digest.charts.trend_png
 
     def slow_drawing(*args: Any) -> bytes:
         drawn_on.append(threading.current_thread().name)
@@ -167,7 +167,7 @@ def test_a_chart_beyond_the_queue_is_skipped_and_the_table_still_comes(
         assert release.wait(WAIT)
         return real(*args)
 
-    monkeypatch.setattr(summaries.charts, "trend_png", slow_drawing)
+    monkeypatch.setattr(summaries.digest.charts, "trend_png", slow_drawing)
     busy = make_bot(chart_queue=1)
     seed_figures(busy.deps, history())
     first = answer_of(busy, busy.driver.command("U0MKT", "/kpi", "revenue east trend"))

@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
-from bot.cli import main
+from bot.cli.main import main
 from bot.deps import Deps, make_client
 from bot.logs import JsonFormatter, Redactor, configure_logging, secrets_of
 from bot.server import make_wsgi, start_server
 from bot.settings import Settings
-from summaries.catalog import sync_config
-from summaries.config_loader import parse_config
-from summaries.db import unit_of_work
+from summaries.config.loader import parse_config
+from summaries.store.catalog import sync_config
+from summaries.store.db import unit_of_work
 from tests.bot.conftest import FAST_SLACK, sample_text
 from tests.conftest import DATA
 from tests.slackstandin import SlackDriver, SlackStandIn
@@ -193,8 +193,8 @@ def test_an_unknown_log_level_is_named(monkeypatch: pytest.MonkeyPatch,
 
 def test_building_the_app_from_the_environment_warns_about_nothing(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    from summaries.config_loader import load_config
-    from summaries.db import make_engine
+    from summaries.config.loader import load_config
+    from summaries.store.db import make_engine
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
     settings = Settings(slack_signing_secret="secret", slack_bot_token="xoxb-from-the-environment")

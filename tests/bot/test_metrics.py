@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
-from bot.ledger import record_manual
+from bot.cycle.ledger import record_manual
 from bot.metrics import request_kind
 from bot.server import make_wsgi, start_server
-from summaries.models import OutboxMessage
+from summaries.store.infra import OutboxMessage
 from tests.bot.conftest import Bot
 from tests.bot.test_server import home_event
 from tests.slackstandin import SlackDriver

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.jobs import open_period
-from summaries.config_loader import parse_config
-from summaries.models import OutboxMessage
+from bot.cycle.steps import open_period
+from summaries.config.loader import parse_config
 from summaries.periods import Month
+from summaries.store.infra import OutboxMessage
 from tests.bot.conftest import Bot
 from tests.bot.orgkit import manager, many_departments_text
 from tests.slackstandin import dm_channel
@@ -75,7 +75,7 @@ def test_delivered_payloads_are_purged_after_the_retention_and_never_sent_again(
         bot: Bot, session_maker: sessionmaker[Session]) -> None:
     from datetime import timedelta
 
-    from bot.dm_files import DmFile, send_files
+    from bot.outbox.files import DmFile, send_files
 
     png = b"\x89PNG" + b"x" * 60_000
     chart = [DmFile("revenue.png", "Revenue", png)]

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot.pacing import MAX_SLOWDOWN, Pacer, Rates
+from bot.outbox.pacing import MAX_SLOWDOWN, Pacer, Rates
 from bot.settings import Settings
 
 

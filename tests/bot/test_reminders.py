@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.jobs import open_period, prompt_key, remind_period
-from summaries.config_loader import parse_config
+from bot.cycle.steps import open_period, prompt_key, remind_period
+from summaries.config.loader import parse_config
 from summaries.errors import DomainError
-from summaries.models import OutboxMessage, Period
 from summaries.periods import Month
+from summaries.store.infra import OutboxMessage
+from summaries.store.models import Period
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import EAST_VALUES, PERIOD, open_form, open_october, prompt_for, submit
 from tests.slackstandin import check_message, dm_channel

@@ -13,14 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import closing
-from bot.delivery import DeliveryReport
+from bot.cycle import closing
+from bot.cycle.ledger import record_manual
+from bot.cycle.scheduler import due_steps, reconcile
 from bot.deps import Deps, make_client
-from bot.ledger import record_manual
-from bot.scheduler import due_steps, reconcile
-from summaries.db import make_engine
-from summaries.models import Period, StepRun
+from bot.outbox.delivery import DeliveryReport
 from summaries.periods import Month
+from summaries.store.db import make_engine
+from summaries.store.infra import StepRun
+from summaries.store.models import Period
 from tests.bot.conftest import Bot
 from tests.bot.flows import EAST_VALUES, PERIOD, open_form, open_october, submit
 from tests.slackstandin import dm_channel

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.conftest import DATA
 from tests.slackstandin import SlackDriver, SlackStandIn, check_view
 

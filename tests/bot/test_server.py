@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.server import make_wsgi, start_server
-from summaries.models import ReceivedRequest, Submission
+from summaries.store.infra import ReceivedRequest
+from summaries.store.models import Submission
 from tests.bot.conftest import Bot
 from tests.bot.flows import EAST_VALUES, click_open, inputs, open_october, prompt_for, submit
 from tests.slackstandin import check_view, check_view_response

@@ -12,7 +12,7 @@ import pytest
 # then which heavy modules the process had to load.
 PROBE = r"""
 import argparse, contextlib, io, json, sys
-from bot.cli import build_parser, main
+from bot.cli.main import build_parser, main
 
 def commands(parser, path=()):
     for action in parser._actions:

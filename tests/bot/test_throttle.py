@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import Settings
 from bot.throttle import Throttle, too_fast
 from tests.bot.conftest import DATA

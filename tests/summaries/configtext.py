@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summaries.config_loader import parse_config
+from summaries.config.loader import parse_config
 from summaries.errors import InputError
 from tests.conftest import DATA
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog
+from summaries.store.catalog import Catalog
 
 
 @pytest.fixture

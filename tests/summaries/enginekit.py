@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from summaries.config_loader import Config, parse_config
-from summaries.engine import Cell
+from summaries.config.loader import Config, parse_config
+from summaries.engine.cells import Cell
+from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
+from summaries.engine.targets import TargetRow
 from summaries.periods import Month
-from summaries.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
-from summaries.targets import TargetRow
 
 ORG = """
 organization:

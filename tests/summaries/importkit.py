@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from summaries.errors import InputError
-from summaries.models import Base, Figure, Period, Revision, Target
+from summaries.store.models import Figure, Period, Revision, Target
+from summaries.store.tables import Base
 
 EXAMPLES = Path(__file__).parents[2] / "summaries" / "example"
 TARGETS_HEADER = "kpi,department,month,target,stretch"

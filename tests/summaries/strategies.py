@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from summaries.flags import FlagSpec
+from summaries.engine.flags import FlagSpec
 
 STATUSES = (None, "green", "amber", "red")
 # Stored figures are NUMERIC(28, 8): twenty digits before the point, eight after.

@@ -6,11 +6,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import sync_config
-from summaries.config_loader import Config
-from summaries.imports import import_targets
-from summaries.models import Department, Kpi, Target
-from summaries.targetstore import TargetValue, latest_row
+from summaries.config.loader import Config
+from summaries.imports.importers import import_targets
+from summaries.store.catalog import sync_config
+from summaries.store.models import Department, Kpi, Target
+from summaries.store.targets import TargetValue, latest_row
 
 
 def test_sync_is_idempotent(db: Session, config: Config) -> None:

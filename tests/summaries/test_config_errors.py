@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summaries.config_loader import load_config
+from summaries.config.loader import load_config
 from summaries.errors import InputError
 from tests.summaries.configtext import EXAMPLE, SAMPLE, edited, line_of, problems
 
@@ -311,7 +311,7 @@ def test_python_object_tag_is_refused_and_never_run(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("tagged", [
-    "!!python/object:summaries.config.Rules {tolerance: 5}",
+    "!!python/object:summaries.config.schema.Rules {tolerance: 5}",
     "!!python/name:os.system",
     "!!binary aGVsbG8=",
     "!!set {a: null}",

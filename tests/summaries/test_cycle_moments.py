@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from summaries.config import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
+from summaries.config.schema import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
 from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments, steps_due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

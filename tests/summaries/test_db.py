@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from summaries.db import make_engine, session_factory, unit_of_work
-from summaries.models import Base, Period
+from summaries.store.db import make_engine, session_factory, unit_of_work
+from summaries.store.models import Period
+from summaries.store.tables import Base
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -8,17 +8,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog
-from summaries.charts import trend_png
-from summaries.config_loader import Config
-from summaries.digest import Digest, load_digest, load_trend
-from summaries.imports import import_figures, import_targets
-from summaries.models import Flag
+from summaries.checkins.submissions import record_submission
+from summaries.config.loader import Config
+from summaries.digest.charts import trend_png
+from summaries.digest.model import Digest, load_digest, load_trend
+from summaries.digest.render import render_html, render_markdown
+from summaries.engine.targets import severity_rank
+from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
-from summaries.records import get_or_create_period
-from summaries.render import render_html, render_markdown
-from summaries.services import record_submission
-from summaries.targets import severity_rank
+from summaries.store.catalog import Catalog
+from summaries.store.figures import get_or_create_period
+from summaries.store.models import Flag
 
 D = Decimal
 OCT = Month(2026, 10)

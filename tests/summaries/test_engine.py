@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from summaries.engine.report import evaluate
 from summaries.formatting import format_ratio
 from summaries.periods import Month
-from summaries.report import evaluate
 from tests.summaries.enginekit import OCT, Data, cell, org
 
 D = Decimal

@@ -13,13 +13,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from summaries.config import Rules
-from summaries.config_loader import Config, parse_config
-from summaries.engine import Cell
-from summaries.flags import RULES, SEVERITIES
-from summaries.periods import Month, months_between
-from summaries.report import PeriodInputs, SubmissionState, evaluate
-from summaries.targets import (
+from summaries.config.loader import Config, parse_config
+from summaries.config.schema import Rules
+from summaries.engine.cells import Cell
+from summaries.engine.flags import RULES, SEVERITIES
+from summaries.engine.report import PeriodInputs, SubmissionState, evaluate
+from summaries.engine.targets import (
     Status,
     TargetRow,
     accumulate,
@@ -30,6 +29,7 @@ from summaries.targets import (
     ratio,
     worst,
 )
+from summaries.periods import Month, months_between
 from tests.summaries.strategies import (
     STATUSES,
     amounts,

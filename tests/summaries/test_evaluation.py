@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog
-from summaries.config_loader import Config
-from summaries.evaluation import evaluate_period, first_month_needed, needed_departments
-from summaries.models import Flag
+from summaries.checkins.evaluation import evaluate_period, first_month_needed, needed_departments
+from summaries.checkins.submissions import record_submission
+from summaries.config.loader import Config
 from summaries.periods import Month
-from summaries.records import get_or_create_period, set_figure
-from summaries.services import record_submission
+from summaries.store.catalog import Catalog
+from summaries.store.figures import get_or_create_period, set_figure
+from summaries.store.models import Flag
 
 D = Decimal
 OCT = "2026-10"

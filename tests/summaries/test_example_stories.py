@@ -6,14 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from summaries.catalog import sync_config
-from summaries.config_loader import Config, load_config
-from summaries.db import make_engine, session_factory, unit_of_work
-from summaries.evaluation import evaluate_period
+from summaries.checkins.evaluation import evaluate_period
+from summaries.config.loader import Config, load_config
+from summaries.engine.report import PeriodReport
 from summaries.formatting import format_ratio
-from summaries.imports import import_figures, import_targets
-from summaries.models import Base
-from summaries.report import PeriodReport
+from summaries.imports.importers import import_figures, import_targets
+from summaries.store.catalog import sync_config
+from summaries.store.db import make_engine, session_factory, unit_of_work
+from summaries.store.tables import Base
 from tests.summaries.enginekit import cell
 from tests.summaries.importkit import EXAMPLES
 

@@ -12,9 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from summaries.config_loader import Config, parse_config
-from summaries.digest import Digest, compile_digest
-from summaries.export import (
+from summaries.config.loader import Config, parse_config
+from summaries.digest.export import (
     KPI_COLUMNS,
     SECTION_COLUMNS,
     csv_cell,
@@ -22,6 +21,7 @@ from summaries.export import (
     export_stem,
     plain_decimal,
 )
+from summaries.digest.model import Digest, compile_digest
 from tests.summaries.enginekit import ORG, Data
 
 HYPERLINK = '=HYPERLINK("http://x","y")'

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summaries.flags import FlagSpec
+from summaries.engine.flags import FlagSpec
+from summaries.engine.report import PeriodReport
 from summaries.periods import Month
-from summaries.report import PeriodReport
 from tests.summaries.enginekit import Data, org
 
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog
-from summaries.config_loader import Config
+from summaries.config.loader import Config
 from summaries.errors import InputError
-from summaries.imports import import_figures, import_targets
-from summaries.models import Target
+from summaries.imports.importers import import_figures, import_targets
+from summaries.store.catalog import Catalog
+from summaries.store.models import Target
 from tests.summaries.importkit import (
     TARGETS_HEADER,
     assert_nothing_written,

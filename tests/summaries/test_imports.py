@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog, sync_config
-from summaries.config_loader import Config, load_config
+from summaries.config.loader import Config, load_config
 from summaries.errors import InputError
-from summaries.imports import ImportReport, import_figures, import_targets
-from summaries.models import Figure, Period, Revision, Target
-from summaries.records import get_or_create_period, set_figure
+from summaries.imports.importers import ImportReport, import_figures, import_targets
+from summaries.store.catalog import Catalog, sync_config
+from summaries.store.figures import get_or_create_period, set_figure
+from summaries.store.models import Figure, Period, Revision, Target
 from tests.summaries.importkit import (
     EXAMPLES,
     FIGURES_OK,

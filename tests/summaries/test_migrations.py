@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from summaries.db import make_engine
-from summaries.migrate import current_revision, upgrade
-from summaries.models import Base
+from summaries.store.db import make_engine
+from summaries.store.migrate import current_revision, upgrade
+from summaries.store.tables import Base
 from tests.dbutil import fresh_database
 
 

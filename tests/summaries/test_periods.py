@@ -8,7 +8,7 @@ from typing import Any
 import holidays
 import pytest
 
-from summaries.config import HolidayCalendar, OpenAt
+from summaries.config.schema import HolidayCalendar, OpenAt
 from summaries.periods import (
     BusinessCalendar,
     Month,

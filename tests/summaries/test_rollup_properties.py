@@ -8,14 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summaries.config import Kpi
-from summaries.config_loader import parse_config
-from summaries.figurebook import FigureBook
-from summaries.periods import Month
-from summaries.report import PeriodInputs, evaluate
-from summaries.targets import (
+from summaries.config.loader import parse_config
+from summaries.config.schema import Kpi
+from summaries.engine.figurebook import FigureBook
+from summaries.engine.report import PeriodInputs, evaluate
+from summaries.engine.targets import (
     ratio,
 )
+from summaries.periods import Month
 from tests.summaries.strategies import figure_table
 
 # --- 3. a derived ratio is a ratio of sums, for YTD and roll-ups --------------------------------

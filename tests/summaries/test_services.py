@@ -7,18 +7,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from summaries.catalog import Catalog
-from summaries.config_loader import Config
-from summaries.errors import DomainError, PermissionDenied, ValidationFailed
-from summaries.models import Figure, Period, Revision, SectionAnswer, Submission
-from summaries.periods import Month
-from summaries.records import get_or_create_period, set_figure
-from summaries.services import (
+from summaries.checkins.submissions import (
     SubmissionResult,
     read_kpi_series,
     record_submission,
     save_draft,
 )
+from summaries.config.loader import Config
+from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.periods import Month
+from summaries.store.catalog import Catalog
+from summaries.store.figures import get_or_create_period, set_figure
+from summaries.store.models import Figure, Period, Revision, SectionAnswer, Submission
 
 ANSWERS = {"sales": "Revenue up 4% on plan.\nCollections on track.", "problems": "Tower permits"}
 FIGURES = {"revenue": Decimal("5120000"), "customers": Decimal("412"),

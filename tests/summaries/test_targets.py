@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from summaries.formatting import format_ratio
-from summaries.targets import (
+from summaries.engine.targets import (
     TargetBook,
     TargetRow,
     accumulate,
@@ -20,6 +19,7 @@ from summaries.targets import (
     pace_share,
     worst,
 )
+from summaries.formatting import format_ratio
 
 D = Decimal
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summaries.targets import accumulate, attainment, band, breach, gap, pace_share, worst
+from summaries.engine.targets import accumulate, attainment, band, breach, gap, pace_share, worst
 from tests.summaries.strategies import STATUSES, amounts, assert_mirrored, tolerances, weights
 
 

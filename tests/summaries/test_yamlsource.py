@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from summaries.config.yamlsource import LineMap, format_path, load_yaml
 from summaries.errors import InputError
-from summaries.yamlsource import LineMap, format_path, load_yaml
 
 
 def data_of(text: str) -> object:

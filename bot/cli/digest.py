@@ -1,0 +1,111 @@
+"""``checkin digest``: render a month's digest (Markdown, Block Kit JSON or HTML) without posting.
+
+Nothing is written to the database: the period's state is read, not changed, and flags are
+not stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
+    from summaries.config.loader import Config
+    from summaries.digest.model import Digest
+    from summaries.periods import Month
+
+EXIT_OK = 0
+FORMATS = ("md", "blocks", "html")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``digest`` command."""
+    digest = commands.add_parser("digest", help="render a month's digest without posting it")
+    digest.add_argument("--period", required=True, help="YYYY-MM")
+    digest.add_argument("--format", choices=FORMATS, default="md",
+                        help="md (default), blocks (Block Kit JSON) or html")
+    digest.add_argument("--output", help="file to write (default: standard output); with md "
+                                         "or html the trend chart is written beside it")
+    digest.set_defaults(handler=run_digest)
+
+
+def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
+    """The month's digest, read without changing anything (no flags stored, nothing kept)."""
+    from bot.cli.main import open_database
+    from summaries.digest.model import load_digest
+    from summaries.store.db import session_factory
+
+    engine = open_database(settings)
+    try:
+        with session_factory(engine)() as session:
+            digest = load_digest(session, config, month, closed=None, keep_flags=False)
+            session.rollback()  # whatever the evaluation touched stays as it was
+    finally:
+        engine.dispose()
+    return digest
+
+
+def run_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Render the digest of ``--period`` and write it (and its chart) out."""
+    from bot.cli.main import CommandError, load_settings_config
+    from bot.cli.outfiles import OutputProblem, check_output, write_outputs
+    from summaries.periods import Month
+
+    try:
+        month = Month.parse(args.period)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    output = Path(args.output) if args.output else None
+    try:
+        if output is not None:
+            check_output(output)
+            check_output(_chart_path(output))
+        digest = read_digest(settings, load_settings_config(settings), month)
+        chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
+            else None
+        text = _render(digest, args.format, chart)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_outputs([(output, text.encode("utf-8"))])
+            print(f"wrote {output}", file=sys.stderr)
+    except OutputProblem as problem:
+        raise CommandError(str(problem)) from None
+    return EXIT_OK
+
+
+def _chart_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}-trend.png")
+
+
+def _render(digest: Digest, kind: str, chart: str | None) -> str:
+    if kind == "blocks":
+        import json
+
+        from bot.blocks.digest import department_messages, header_messages
+
+        replies = {d.key: department_messages(digest, d.key) for d in digest.departments}
+        return json.dumps({"header": header_messages(digest),
+                           "departments": {key: found for key, found in replies.items() if found}},
+                          ensure_ascii=False, indent=2) + "\n"
+    from summaries.digest.render import render_html, render_markdown
+
+    return (render_html if kind == "html" else render_markdown)(digest, chart=chart)
+
+
+def _write_chart(digest: Digest, output: Path) -> str | None:
+    """Write the trend chart as ``<stem>-trend.png`` beside ``output``; its name, or None."""
+    if digest.trend is None or not digest.trend.series:
+        return None
+    from bot.blocks.digest import chart_title
+    from bot.cli.outfiles import write_outputs
+    from summaries.digest.charts import trend_png
+
+    path = _chart_path(output)
+    write_outputs([(path, trend_png(digest.trend, digest.locale, chart_title(digest)))])
+    print(f"wrote the trend chart to {path}", file=sys.stderr)
+    return path.name

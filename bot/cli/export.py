@@ -1,0 +1,74 @@
+"""``checkin export``: a month's KPI rows and section texts as CSV or XLSX files.
+
+Nothing is written to the database: the period's state is read, not changed, and flags are
+not stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
+    from summaries.periods import Month
+
+EXIT_OK = 0
+FORMATS = ("csv", "xlsx")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``export`` command."""
+    export = commands.add_parser("export", help="export a month's KPI rows and section texts "
+                                                "as CSV or XLSX")
+    export.add_argument("--period", help="YYYY-MM (default: last month in the organization's "
+                                         "time zone)")
+    export.add_argument("--format", choices=FORMATS,
+                        help="csv or xlsx (default: xlsx for an .xlsx output, else csv)")
+    export.add_argument("--output", help="file to write (default: checkin-YYYY-MM.csv or .xlsx "
+                                         "here); with csv the section texts go beside it as "
+                                         "<stem>-sections.csv")
+    export.set_defaults(handler=run_export)
+
+
+def default_period(timezone: str, now: datetime | None = None) -> Month:
+    """Last month, as the calendar runs in ``timezone``."""
+    from zoneinfo import ZoneInfo
+
+    from summaries.periods import Month
+
+    today = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone)).date()
+    return Month.of(today).previous()
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Export ``--period`` to ``--output`` (and, for csv, the sections beside it)."""
+    from bot.cli.digest import read_digest
+    from bot.cli.main import CommandError, load_settings_config
+    from bot.cli.outfiles import OutputProblem, write_outputs
+    from summaries.digest.export import export_files, export_stem
+    from summaries.periods import Month
+
+    try:
+        month = Month.parse(args.period) if args.period else None
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    config = load_settings_config(settings)
+    month = month or default_period(config.organization.timezone)
+    digest = read_digest(settings, config, month)
+    fmt = args.format or ("xlsx" if args.output and Path(args.output).suffix.lower() == ".xlsx"
+                          else "csv")
+    output = Path(args.output) if args.output else Path(f"{export_stem(digest)}.{fmt}")
+    files = export_files(digest, fmt, output.stem)
+    # The first file is the one asked for; any other (csv's sections) goes beside it.
+    paths = [output] + [output.with_name(name) for name, _ in files[1:]]
+    try:
+        write_outputs([(path, content) for path, (_, content) in zip(paths, files, strict=True)])
+    except OutputProblem as problem:
+        raise CommandError(str(problem)) from None
+    for path in paths:
+        print(f"wrote {path}")
+    return EXIT_OK

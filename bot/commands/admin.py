@@ -1,0 +1,68 @@
+"""The slow or writing parts of ``/checkin`` for admins and leaders: run a cycle step, reopen
+a summary, export a month. Each returns the message to show the person who asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.admin import refusal, reopened_message
+from bot.blocks.common import escape
+from bot.blocks.kpis import slack_date
+from bot.cycle.manual import run_by_hand, summary
+from bot.deps import Deps
+from bot.outbox.delivery import Outgoing, deliver, enqueue
+from bot.outbox.files import DmFile, send_files
+from summaries.checkins.submissions import reopen_submission
+from summaries.dates import format_month
+from summaries.lookup.matching import Named, find_one
+from summaries.periods import Month
+
+Message = dict[str, Any]
+
+
+def run_step_by_hand(deps: Deps, action: str, month: Month) -> Message:
+    """Run ``open``, ``remind`` or ``close`` now and say what was sent."""
+    report = run_by_hand(deps, action, month)
+    return refusal(". ".join(summary(action, month, report)) + ".")
+
+
+def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Message:
+    """Reopen the named department's summary of ``month`` and tell its manager by DM."""
+    chosen = find_one(words, [Named(d.key, d.name) for d in deps.config.departments])
+    with deps.unit_of_work() as session:
+        done = reopen_submission(session, deps.config, period=month, department=chosen.key,
+                                 by=admin, now=deps.clock())
+    spec, name = done.department, format_month(month, deps.locale)
+    until = slack_date(done.until, deps.locale)
+    key = f"reopen:{month}:{spec.key}:{spec.manager}:{int(done.until.timestamp())}"
+    message = reopened_message(spec.name, name, str(month), spec.key, admin, until)
+    with deps.unit_of_work() as session:
+        keys = enqueue(session, [Outgoing(key, "reopen", spec.manager,
+                                          {**message, "channel": spec.manager},
+                                          period_key=str(month), department_key=spec.key)])
+    told = deliver(deps, keys).ok
+    return {"text": f"Reopened {spec.name}, {name}", "blocks": [{
+        "type": "section", "text": {"type": "mrkdwn", "text": (
+            f"Reopened the {name} summary of *{escape(spec.name)}* until {until}. "
+            + (f"<@{spec.manager}> has been told by DM." if told else
+               f"The DM to <@{spec.manager}> did not go out yet; it stays in the outbox."))}}]}
+
+
+def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str) -> Message:
+    """Build the month's export and send it to ``user`` by DM."""
+    from summaries.digest.export import export_files, export_stem
+    from summaries.digest.model import load_digest
+
+    with deps.unit_of_work() as session:
+        digest = load_digest(session, deps.config, month, closed=None, keep_flags=False)
+    stamp = deps.clock().strftime("%Y-%m-%d %H:%M:%S UTC")
+    files = [DmFile(name, f"{name} ({stamp})", content)
+             for name, content in export_files(digest, fmt, export_stem(digest))]
+    name = format_month(month, deps.locale)
+    report = send_files(deps, user, f"export:{month}:{fmt}:{user}:{request_id}", "export",
+                        files, period=str(month),
+                        comment=f"Check-in export for {name} ({fmt.upper()}).")
+    if not report.ok:
+        return refusal(f"The {name} export could not be sent yet ({len(report.failed)} file(s) "
+                       "waiting); it will be retried.")
+    return refusal(f"The {name} export is in your direct messages with the bot.")

@@ -1,0 +1,145 @@
+"""``/kpi``: look a KPI up, privately, with what the caller may see (SPEC section 5).
+
+A lookup takes milliseconds, so the answer usually travels in the acknowledgement itself (an
+ephemeral response); should the database be slow, the acknowledgement goes out empty before
+Slack's 3 seconds and the answer follows through the response URL. A trend's chart is drawn by
+the chart worker, off the threads that answer Slack, and sent by direct message; when too many
+charts are waiting, it is skipped and the answer says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.blocks.admin import no_role_message, refusal
+from bot.blocks.common import context
+from bot.blocks.lookup import (
+    answer_message,
+    chart_title,
+    choices_message,
+    list_message,
+    trend_message,
+)
+from bot.budget import within
+from bot.commands.checkin import SORRY
+from bot.deps import Deps
+from bot.notices import answer
+from bot.outbox.files import DmFile, send_files
+from summaries.access import Viewer, viewer
+from summaries.errors import DomainError, PermissionDenied
+from summaries.lookup.answer import KpiAnswer, TrendAnswer, answer_query, latest_month
+from summaries.lookup.query import (
+    KpiQuery,
+    LookupProblem,
+    parse_query,
+    visible_departments,
+    visible_kpis,
+)
+from summaries.periods import Month
+
+log = logging.getLogger(__name__)
+KPI_COMMAND = "/kpi"
+CHART_SKIPPED = ("I'm drawing too many charts just now, so this one is skipped; ask again in "
+                 "a minute for the picture.")
+
+
+def handle_kpi_command(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Answer one ``/kpi`` request: in the acknowledgement when the answer is ready within the
+    budget (the usual case), else acknowledge at once and answer through the response URL when
+    the answer is ready, from the worker that made it (this thread is free after the ack)."""
+    attempt = within(deps.executor, deps.ack_budget, lambda: kpi_reply(deps, body))
+    if attempt.in_time:
+        ack(response_type="ephemeral", **outcome(attempt.future))
+    else:
+        ack()
+        attempt.future.add_done_callback(lambda done: answer_late(deps, client, body, done))
+
+
+def outcome(done: Future[dict[str, Any]]) -> dict[str, Any]:
+    """The finished work's message; when it failed, what went wrong (logged) or a sorry.
+
+    Failures are answered here, not raised to Bolt: a listener that raises after its ack has
+    Bolt take the ack back, and Slack gets no answer for 3 seconds.
+    """
+    try:
+        return done.result()
+    except DomainError as problem:
+        return refusal(str(problem))
+    except Exception:
+        log.exception("a /kpi request failed")
+        return refusal(SORRY)
+
+
+def answer_late(deps: Deps, client: WebClient, body: dict[str, Any],
+                done: Future[dict[str, Any]]) -> None:
+    """Send an answer that missed the acknowledgement (or a sorry) through the response URL."""
+    try:
+        answer(client, deps.settings.slack_api_url, body, outcome(done))
+    except Exception:
+        log.exception("could not send a /kpi answer to %s", body.get("user_id"))
+
+
+def kpi_reply(deps: Deps, body: dict[str, Any]) -> dict[str, Any]:
+    """The message answering a ``/kpi`` request; a trend's chart is offered to the chart
+    worker, and when that is busy the table comes alone, saying the chart was skipped."""
+    message, result = kpi_answer(deps, body)
+    if isinstance(result, TrendAnswer) and not deps.charts.offer(
+            lambda: send_chart(deps, body, result)):
+        message = trend_message(result, deps.locale, chart=False)
+        message["blocks"].append(context(CHART_SKIPPED))
+    return message
+
+
+def kpi_answer(deps: Deps, body: dict[str, Any]
+               ) -> tuple[dict[str, Any], KpiAnswer | TrendAnswer | None]:
+    """The message answering a ``/kpi`` request, and the figures behind it (if any)."""
+    who = viewer(deps.config, body["user_id"])
+    if who.role is None:
+        return no_role_message(deps.config), None
+    try:
+        query = parse_query(deps.config, who, body.get("text") or "")
+        if query.mode == "list":
+            return list_message(deps.config.organization.name, visible_kpis(deps.config, who),
+                                visible_departments(deps.config, who)), None
+        result = lookup(deps, who, query)
+    except LookupProblem as problem:
+        return choices_message(str(problem), problem.candidates, problem.noun), None
+    except PermissionDenied as denied:
+        return refusal(str(denied)), None
+    if isinstance(result, TrendAnswer):
+        return trend_message(result, deps.locale, chart=True), result
+    return answer_message(result, deps.locale), result
+
+
+def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
+    """The figures the query asks for; without a month, the latest month with figures."""
+    zone = ZoneInfo(deps.config.organization.timezone)
+    this_month = Month.of(deps.clock().astimezone(zone).date())
+    with deps.unit_of_work() as session:
+        month = query.month or latest_month(session, this_month) or this_month.previous()
+        return answer_query(session, deps.config, who, query, month)
+
+
+def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer) -> None:
+    """Draw the trend and send it to the caller by DM (on the chart worker); a failure costs
+    only the picture."""
+    from summaries.digest.charts import trend_png  # matplotlib loads on the first chart
+
+    user = body["user_id"]
+    title = chart_title(result, deps.locale)
+    try:
+        png = trend_png(result.trend(), deps.locale, title)
+        last = result.months[-1]
+        filename = f"{result.kpi.key}-{result.key.strip('*') or 'all'}-{last}.png"
+        report = send_files(deps, user, f"kpi-chart:{user}:{body.get('trigger_id', '')}",
+                            "chart", [DmFile(filename, title, png)], period=str(last))
+        if not report.ok:
+            log.warning("a /kpi chart for %s was not delivered: %s", user, report.failed)
+    except Exception:
+        log.exception("drawing or sending a /kpi chart for %s failed", user)

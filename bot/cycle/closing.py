@@ -1,0 +1,131 @@
+"""Close a period and post the leadership digest; keep the posted digest current when late
+summaries arrive.
+
+The header goes first, because every other part of the digest is a reply in its thread:
+continuation messages when the header overflows, the trend chart, then one reply per department.
+Every part is an outbox row, so a re-run (by hand, or the scheduler's next pass) sends only what
+is still owed.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
+from bot.deps import Deps
+from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from summaries.digest.model import Digest, load_digest
+from summaries.periods import Month
+from summaries.store.figures import get_or_create_period, revision_count
+
+log = logging.getLogger(__name__)
+
+
+def header_key(period: str, channel: str) -> str:
+    return f"digest:{period}:header:{channel}"
+
+
+def reply_key(period: str, department: str, channel: str, part: int = 0) -> str:
+    suffix = f"#{part + 1}" if part else ""
+    return f"digest:{period}:{department}:{channel}{suffix}"
+
+
+def close_period(deps: Deps, month: Month) -> DeliveryReport:
+    """Close ``month`` and post its digest to the leadership channel (once, ever)."""
+    with deps.unit_of_work() as session:
+        period = get_or_create_period(session, str(month))
+        if period.state != "closed":
+            period.state, period.closed_at = "closed", deps.clock()
+    with deps.unit_of_work() as session:  # flags are stored as the period closes
+        digest = load_digest(session, deps.config, month, closed=True)
+    report = post_digest(deps, digest)
+    log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
+             len(report.failed))
+    return report
+
+
+def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
+    """Post the header, then everything that threads under it."""
+    period, channel = str(digest.period), deps.config.organization.leadership_channel
+    header, *more = header_messages(digest)
+    key = header_key(period, channel)
+    with deps.unit_of_work() as session:
+        enqueue(session, [_outgoing(key, "digest", channel, header, period)])
+    report = deliver(deps, [key])
+    with deps.unit_of_work() as session:
+        posted = sent_message(session, key)
+        if posted is None or not posted.slack_ts:
+            return report  # nothing can thread under a header that is not there yet
+        thread = {"channel": posted.slack_channel or channel, "thread_ts": posted.slack_ts}
+        parts = [_outgoing(f"digest:{period}:more{n}:{channel}", "digest", channel,
+                           {**payload, **thread}, period) for n, payload in enumerate(more, 1)]
+        parts += _chart(digest, channel, thread)
+        for department in digest.departments:
+            parts += [_outgoing(reply_key(period, department.key, channel, n), "digest", channel,
+                                {**payload, **thread}, period, department.key)
+                      for n, payload in enumerate(department_messages(digest, department.key))]
+        keys = enqueue(session, parts)
+    rest = deliver(deps, keys)
+    report.sent.extend(rest.sent)
+    report.failed.update(rest.failed)
+    return report
+
+
+def refresh_digest(deps: Deps, period: str, department: str) -> DeliveryReport:
+    """A late summary arrived: update the posted header in place and post or update the
+    department's reply. Nothing happens before the digest is posted (it will include it)."""
+    channel = deps.config.organization.leadership_channel
+    with deps.unit_of_work() as session:
+        header = sent_message(session, header_key(period, channel))
+        if header is None or not header.slack_ts:
+            return DeliveryReport()
+        place = {"channel": header.slack_channel or channel, "ts": header.slack_ts}
+        stored = get_or_create_period(session, period)
+        version = revision_count(session, stored.id, department)  # one update per change
+        replies = [sent_message(session, reply_key(period, department, channel, n))
+                   for n in range(_MAX_PARTS)]
+    with deps.unit_of_work() as session:  # read only: the stored flags stay the close's
+        digest = load_digest(session, deps.config, Month.parse(period), closed=True,
+                             keep_flags=False)
+    head = header_messages(digest)[0]
+    parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
+                       channel, {**head, **place}, period, department, "chat.update")]
+    for n, payload in enumerate(department_messages(digest, department)):
+        row = replies[n] if n < len(replies) else None
+        if row is not None and row.slack_ts:
+            parts.append(_outgoing(
+                f"digest-update:{period}:{department}:{version}:{n}", "digest_update", channel,
+                {**payload, "channel": row.slack_channel or channel, "ts": row.slack_ts},
+                period, department, "chat.update"))
+        else:
+            parts.append(_outgoing(
+                reply_key(period, department, channel, n), "digest", channel,
+                {**payload, "channel": place["channel"], "thread_ts": place["ts"]},
+                period, department))
+    with deps.unit_of_work() as session:
+        keys = enqueue(session, parts)
+    return deliver(deps, keys)
+
+
+_MAX_PARTS = 20  # a department's reply split into more messages than this is not expected
+
+
+def _chart(digest: Digest, channel: str, thread: dict[str, str]) -> list[Outgoing]:
+    if digest.trend is None or not digest.trend.series:
+        return []
+    from summaries.digest.charts import trend_png
+
+    title = chart_title(digest)
+    png = trend_png(digest.trend, digest.locale, title)
+    payload = {**thread, "filename": chart_filename(digest), "title": title,
+               "content_b64": base64.b64encode(png).decode("ascii")}
+    return [_outgoing(f"chart:{digest.period}:{channel}", "chart", channel, payload,
+                      str(digest.period), method="files.upload_v2")]
+
+
+def _outgoing(key: str, kind: str, channel: str, payload: dict[str, Any], period: str,
+              department: str | None = None, method: str = "chat.postMessage") -> Outgoing:
+    return Outgoing(key, kind, channel, {"channel": channel, **payload}, method=method,
+                    period_key=period, department_key=department)

@@ -1,0 +1,95 @@
+"""The step ledger: one row per (step, period), claimed with a lease so a step runs once.
+
+The unique constraint on (step, period) decides between two processes inserting at once; a
+conditional UPDATE decides between two processes taking over a failed or abandoned row.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.outbox.process import owner_id
+from summaries.store.infra import StepRun
+
+log = logging.getLogger(__name__)
+
+# Error texts are for people reading the ledger, not for storing whole tracebacks.
+MAX_ERROR = 2000
+def claim_step(deps: Deps, step: str, period: str, owner: str, lease: timedelta) -> bool:
+    """Claim ``step`` of ``period`` for ``owner``; False if it is done or another holds it."""
+    now = deps.clock()
+    running: dict[str, Any] = {"state": "running", "owner": owner, "lease_until": now + lease,
+                               "started_at": now, "finished_at": None, "error": None}
+    with deps.unit_of_work() as session:
+        if _insert(session, step, period, running):
+            return True
+        # A failed row waits for the next pass; a running row whose lease ran out lost its
+        # process. Only one of several takers matches the WHERE clause once the first commits.
+        takeable = or_(StepRun.state == "failed",
+                       and_(StepRun.state == "running", StepRun.lease_until < now))
+        return _update(session, step, period, takeable, running)
+
+
+def finish_step(deps: Deps, step: str, period: str, owner: str, report_ok: bool,
+                error: str | None) -> bool:
+    """Mark ``owner``'s claim done (or failed, for the next pass); False if it was taken over."""
+    values = {"state": "done" if report_ok else "failed", "finished_at": deps.clock(),
+              "error": _clip(error)}
+    with deps.unit_of_work() as session:
+        # After a lease ran out another process owns the row, and its result is the one to keep.
+        mine = and_(StepRun.owner == owner, StepRun.state == "running")
+        finished = _update(session, step, period, mine, values)
+    if not finished:
+        log.warning("step %s of %s was taken over before %s finished it", step, period, owner)
+    return finished
+
+
+def record_manual(deps: Deps, step: str, period: str, ok: bool, error: str | None) -> None:
+    """Record a step an admin ran by hand, so the scheduler does not repeat it.
+
+    The hand run itself always runs, whatever the ledger says (steps are idempotent); this only
+    records its outcome. A success marks the row done; a failure is recorded only where the
+    ledger has no row or a failed one, so it never undoes a finished or running step.
+    """
+    now = deps.clock()
+    values: dict[str, Any] = {"state": "done" if ok else "failed", "owner": f"manual:{owner_id()}",
+                              "lease_until": now, "finished_at": now, "error": _clip(error)}
+    replaceable: ColumnElement[bool] = true() if ok else StepRun.state == "failed"
+    with deps.unit_of_work() as session:
+        if _update(session, step, period, replaceable, values):
+            return
+        if not _insert(session, step, period, {**values, "started_at": now}) and ok:
+            _update(session, step, period, true(), values)  # inserted meanwhile by another
+
+
+def _insert(session: Session, step: str, period: str, values: dict[str, Any]) -> bool:
+    """Add the row; False if (step, period) is already in the ledger."""
+    try:
+        with session.begin_nested():
+            session.add(StepRun(step=step, period_key=period, **values))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _update(session: Session, step: str, period: str, condition: ColumnElement[bool],
+            values: dict[str, Any]) -> bool:
+    """Update the row where ``condition`` holds; whether it did."""
+    result = session.execute(
+        update(StepRun)
+        .where(StepRun.step == step, StepRun.period_key == period, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False))
+    return getattr(result, "rowcount", 0) == 1
+
+
+def _clip(error: str | None) -> str | None:
+    return error[:MAX_ERROR] if error else None
+

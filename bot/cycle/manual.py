@@ -1,0 +1,85 @@
+"""Cycle steps run by hand, from the command line or by an admin in Slack.
+
+A hand run always runs (steps are idempotent) and is recorded in the step ledger, so the
+scheduler does not repeat it.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.cycle.ledger import record_manual
+from bot.cycle.steps import run_step
+from bot.deps import Deps
+from bot.outbox.delivery import DeliveryReport
+from summaries.errors import DomainError
+from summaries.periods import Month
+from summaries.store.infra import OutboxMessage
+from summaries.store.models import Period
+
+ACTIONS = ("open", "remind", "close")
+
+
+class NoOpenPeriod(DomainError):
+    """A reminder was asked for without a period, and none is open."""
+
+    def __init__(self) -> None:
+        super().__init__("no period is open, so there is nobody to remind; name the period")
+
+
+def this_month(deps: Deps) -> Month:
+    """The current month in the organization's time zone."""
+    zone = ZoneInfo(deps.config.organization.timezone)
+    return Month.of(deps.clock().astimezone(zone).date())
+
+
+def default_period(deps: Deps, action: str) -> Month:
+    """The period a step applies to when none is named: this month for ``open``; the open
+    period for ``remind`` and ``close`` (``close`` falls back to last month)."""
+    if action == "open":
+        return this_month(deps)
+    with deps.unit_of_work() as session:
+        key = session.scalars(select(Period.key).where(Period.state == "open")
+                              .order_by(Period.key.desc())).first()
+    if key is not None:
+        return Month.parse(key)
+    if action == "close":
+        return this_month(deps).previous()  # closing happens early in the next month
+    raise NoOpenPeriod
+
+
+def next_round(deps: Deps, month: Month) -> int:
+    """The number of the next reminder of ``month`` (1 for the first)."""
+    with deps.unit_of_work() as session:
+        kinds = session.scalars(select(OutboxMessage.key).where(
+            OutboxMessage.period_key == str(month), OutboxMessage.kind == "reminder"))
+        rounds = {int(key.split(":", 1)[0].removeprefix("reminder")) for key in kinds}
+    return max(rounds, default=0) + 1
+
+
+def run_by_hand(deps: Deps, action: str, month: Month,
+                round_number: int | None = None) -> DeliveryReport:
+    """Run ``open``, ``remind`` (the next round unless given) or ``close`` for ``month`` now
+    and record it in the ledger."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown step {action!r}: expected open, remind or close")
+    step = action
+    if action == "remind":
+        step = f"remind{round_number or next_round(deps, month)}"
+    report = run_step(deps, step, month)
+    first_error = next(iter(report.failed.items()), None)
+    record_manual(deps, step, str(month), report.ok,
+                  None if first_error is None else f"{first_error[0]}: {first_error[1]}")
+    return report
+
+
+def summary(action: str, month: Month, report: DeliveryReport) -> list[str]:
+    """One line on what was sent, and one on what was not (if anything)."""
+    lines = [f"{action} {month}: {len(report.sent)} message(s) sent"]
+    if not report.ok:
+        first = next(iter(report.failed.items()))
+        lines.append(f"{len(report.failed)} message(s) not delivered (first: {first[0]}: "
+                     f"{first[1]}); they stay in the outbox and go out on the next run")
+    return lines

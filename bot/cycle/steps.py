@@ -1,0 +1,113 @@
+"""Cycle steps that talk to managers: open a period with its prompts, and remind."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.blocks.kpis import slack_date
+from bot.blocks.messages import prompt_message, reminder_message
+from bot.deps import Deps
+from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from summaries.checkins.forms import department_statuses, input_kpis
+from summaries.config import schema as schema
+from summaries.config.loader import Config
+from summaries.dates import format_moment, format_month
+from summaries.errors import DomainError
+from summaries.periods import Month
+from summaries.store.figures import get_or_create_period
+
+log = logging.getLogger(__name__)
+
+
+def prompt_key(period: str, department: schema.Department) -> str:
+    return f"prompt:{period}:{department.key}:{department.manager}"
+
+
+def open_period(deps: Deps, month: Month) -> DeliveryReport:
+    """Open ``month`` and send each department's manager their prompt (once, ever)."""
+    with deps.unit_of_work() as session:
+        period = get_or_create_period(session, str(month))
+        if period.state == "pending":
+            period.state, period.opened_at = "open", deps.clock()
+        keys = enqueue(session, [_prompt(deps, month, d) for d in deps.config.departments])
+    report = deliver(deps, keys)
+    log.info("opened %s: %d prompts sent, %d failed", month, len(report.sent),
+             len(report.failed))
+    return report
+
+
+def remind_period(deps: Deps, month: Month, number: int) -> DeliveryReport:
+    """Reminder ``number`` in the prompt's thread, to managers who have not submitted."""
+    with deps.unit_of_work() as session:
+        period = get_or_create_period(session, str(month))
+        if period.state != "open":
+            raise DomainError(f"{month} is {period.state}; reminders go out while it is open.")
+        waiting = [s.department for s in department_statuses(session, deps.config, month)
+                   if not s.submitted]
+        prompt_keys = enqueue(session, [_prompt(deps, month, d) for d in waiting])
+    # A reminder belongs in its prompt's thread, so any prompt still owed goes out first.
+    report = deliver(deps, prompt_keys)
+    reminders: list[Outgoing] = []
+    with deps.unit_of_work() as session:
+        for department in waiting:
+            prompt = sent_message(session, prompt_key(str(month), department))
+            if prompt is None or not prompt.slack_ts:
+                report.failed.setdefault(prompt_key(str(month), department),
+                                         "prompt not delivered; no thread to remind in")
+                continue
+            reminders.append(_reminder(deps, month, number, department, prompt.slack_channel
+                                       or department.manager, prompt.slack_ts))
+        keys = enqueue(session, reminders)
+    again = deliver(deps, keys)
+    report.sent.extend(again.sent)
+    report.failed.update(again.failed)
+    return report
+
+
+def _deadline(deps: Deps, month: Month) -> tuple[str, str]:
+    close = deps.moments(month).close_at
+    return slack_date(close, deps.locale), format_moment(close, deps.locale)
+
+
+def _prompt(deps: Deps, month: Month, department: schema.Department) -> Outgoing:
+    deadline, deadline_text = _deadline(deps, month)
+    payload: dict[str, Any] = prompt_message(
+        department, str(month), format_month(month, deps.locale),
+        sections_count=len(deps.config.sections_of(department)),
+        kpis_count=len(input_kpis(deps.config, department)),
+        deadline=deadline, deadline_text=deadline_text)
+    payload["channel"] = department.manager
+    return Outgoing(prompt_key(str(month), department), "prompt", department.manager, payload,
+                    period_key=str(month), department_key=department.key)
+
+
+def _reminder(deps: Deps, month: Month, number: int, department: schema.Department,
+              channel: str, thread_ts: str) -> Outgoing:
+    deadline, deadline_text = _deadline(deps, month)
+    payload: dict[str, Any] = reminder_message(
+        department, str(month), format_month(month, deps.locale), deadline=deadline,
+        deadline_text=deadline_text)
+    payload.update(channel=channel, thread_ts=thread_ts)
+    key = f"reminder{number}:{month}:{department.key}:{department.manager}"
+    return Outgoing(key, "reminder", department.manager, payload, period_key=str(month),
+                    department_key=department.key)
+
+
+def step_names(config: Config) -> list[str]:
+    """The steps of a cycle in order: ``open``, ``remind1``.. ``remindN``, ``close``."""
+    reminders = [f"remind{n}" for n in range(1, len(config.schedule.reminders) + 1)]
+    return ["open", *reminders, "close"]
+
+
+def run_step(deps: Deps, step: str, month: Month) -> DeliveryReport:
+    """Run one named step of ``month``'s cycle (see ``step_names``)."""
+    if step == "open":
+        return open_period(deps, month)
+    if step.startswith("remind") and step[6:].isdigit():
+        return remind_period(deps, month, int(step[6:]))
+    if step == "close":
+        from bot.cycle.closing import close_period
+
+        return close_period(deps, month)
+    raise ValueError(f"unknown step {step!r}: expected open, remind<N> or close")

@@ -1,0 +1,145 @@
+"""The check-in form's use cases for the listeners: build a step, keep a draft, store, confirm."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bot.blocks.kpis import slack_date
+from bot.blocks.messages import confirmation_message
+from bot.blocks.modal import checkin_view
+from bot.deps import Deps
+from bot.form.state import FormRef, check_values, split_steps
+from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
+from summaries.checkins.evaluation import evaluate_period
+from summaries.checkins.forms import (
+    FormContext,
+    ensure_fillable,
+    form_fields,
+    load_form,
+    reopened_until,
+)
+from summaries.checkins.submissions import (
+    SubmissionResult,
+    authorize_department,
+    read_draft,
+    record_submission,
+    save_draft,
+)
+from summaries.dates import format_month
+from summaries.errors import ValidationFailed
+from summaries.periods import Month
+from summaries.store.figures import revision_count
+from summaries.store.models import Period
+
+log = logging.getLogger(__name__)
+# Concurrent submits of one form meet at the database's unique keys; the loser tries again.
+STORE_ATTEMPTS = 3
+
+
+def deadline(deps: Deps, month: Month, period: Period,
+             reopened: datetime | None = None) -> str:
+    """When the summary is due: the close, or the end of late submissions once closed (or of
+    an admin's reopening, if later)."""
+    if period.state == "closed" and period.closed_at is not None:
+        until = period.closed_at + timedelta(days=deps.config.schedule.late_until_days)
+        return f"{slack_date(max(until, reopened or until), deps.locale)} (late)"
+    return slack_date(deps.moments(month).close_at, deps.locale)
+
+
+def load_step(deps: Deps, period: str, department: str, user: str
+              ) -> tuple[FormContext, str]:
+    """The form of a department's month and when it is due, after checking who asks and that
+    it is open."""
+    spec = authorize_department(deps.config, department, user)
+    month = Month.parse(period)
+    with deps.unit_of_work() as session:
+        row = ensure_fillable(session, deps.config, month, deps.clock(), department)
+        due = deadline(deps, month, row, reopened_until(session, row, department))
+        return load_form(session, deps.config, month, spec), due
+
+
+def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0, *,
+              typed: dict[str, str | None] | None = None,
+              notes: list[str] | None = None) -> dict[str, object]:
+    """The modal for one step of the form, prefilled (``typed`` values win over stored ones)."""
+    form, due = load_step(deps, period, department, user)
+    if typed:
+        values = dict(form.values)
+        for key, value in typed.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        form = replace(form, values=values)
+    steps = split_steps(form.fields)
+    ref = FormRef(period, department, max(0, min(step, len(steps) - 1)), len(steps))
+    return checkin_view(form, ref, steps, locale=deps.locale,
+                        deadline=due, notes=notes)
+
+
+def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None]) -> None:
+    """Fold what was typed on one step into the department's draft."""
+    with deps.unit_of_work() as session:
+        save_draft(session, deps.config, period=ref.period, department=ref.department,
+                   user=user, values=values, merge=True)
+
+
+def store_form(deps: Deps, ref: FormRef, user: str,
+               values: dict[str, str | None]) -> SubmissionResult:
+    """Record the whole form: earlier steps from the draft, this step from ``values``."""
+    spec = authorize_department(deps.config, ref.department, user)
+    month = Month.parse(ref.period)
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with deps.unit_of_work() as session:
+                ensure_fillable(session, deps.config, month, deps.clock(), ref.department)
+                merged = {**read_draft(session, period=ref.period, department=ref.department),
+                          **values}
+                checked = check_values(deps.config, ref.department, merged,
+                                       form_fields(deps.config, spec))
+                if checked.errors:
+                    raise ValidationFailed(checked.errors)
+                return record_submission(
+                    session, deps.config, period=ref.period, department=ref.department,
+                    user=user, answers=checked.answers, figures=checked.figures,
+                    now=deps.clock())
+        except (IntegrityError, OperationalError):
+            if attempt == STORE_ATTEMPTS:
+                raise
+            log.info("submit of %s %s met a concurrent one; trying again", ref.department,
+                     ref.period)
+    raise AssertionError("unreachable")
+
+
+def confirm(deps: Deps, ref: FormRef, user: str,
+            result: SubmissionResult) -> DeliveryReport | None:
+    """DM the manager their figures against target and their flags; nothing if nothing
+    changed (a double submit)."""
+    if not (result.first_submission or result.changed_fields):
+        return None
+    month = Month.parse(ref.period)
+    with deps.unit_of_work() as session:
+        report = evaluate_period(session, deps.config, month, departments=[ref.department])
+        period = session.scalars(select(Period).where(Period.key == ref.period)).one()
+        revisions = revision_count(session, period.id, ref.department)
+        until = deadline(deps, month, period,
+                         reopened_until(session, period, ref.department))
+    department = report.department(ref.department)
+    if department is None:
+        return None
+    messages = confirmation_message(
+        department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
+        first=result.first_submission, late=result.status == "late",
+        changed=len(result.changed_fields), editable_until=until, locale=deps.locale)
+    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
+                         "confirmation", user, {**payload, "channel": user},
+                         period_key=ref.period, department_key=ref.department)
+                for n, payload in enumerate(messages)]
+    with deps.unit_of_work() as session:
+        keys = enqueue(session, outgoing)
+    return deliver(deps, keys)

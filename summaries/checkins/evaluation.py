@@ -1,0 +1,226 @@
+"""Evaluate a stored month: read figures, targets and summaries, compare, keep the flags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Row,
+    Select,
+    and_,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from summaries.config.loader import Config
+from summaries.engine.figurebook import FigureTable, SourceTable
+from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
+from summaries.engine.targets import TargetRow
+from summaries.periods import Month
+from summaries.store.figures import get_or_create_period
+from summaries.store.flags import store_flags
+from summaries.store.models import (
+    Department,
+    Figure,
+    Kpi,
+    Period,
+    SectionAnswer,
+    Submission,
+    Target,
+)
+from summaries.store.types import read_amount, read_stored
+
+
+def evaluate_period(session: Session, config: Config, period: Month | str, *,
+                    departments: Collection[str] | None = None, closed: bool | None = None,
+                    keep_flags: bool = True, inputs: PeriodInputs | None = None
+                    ) -> PeriodReport:
+    """Compare the month for the organization (or for ``departments``) and store its flags.
+
+    ``closed`` defaults to the stored period's state; ``missing`` flags appear only once the
+    period is closed. With ``keep_flags`` off nothing is written. ``inputs`` already read with
+    :func:`load_inputs` (for the same scope) are used instead of reading them again.
+    """
+    month = period if isinstance(period, Month) else Month.parse(period)
+    row = session.scalars(select(Period).where(Period.key == str(month))).first()
+    if closed is None:
+        closed = row is not None and row.state == "closed"
+    scope = list(departments) if departments is not None else [
+        d.key for d in config.departments]
+    if inputs is None:
+        inputs = load_inputs(session, config, month, needed_departments(config, scope))
+    report = evaluate(config, month, inputs, closed=closed, departments=scope)
+    if keep_flags:
+        row = row or get_or_create_period(session, str(month))
+        store_flags(session, row.id, report.flags, scope)
+    return report
+
+
+def first_month_needed(config: Config, month: Month) -> Month:
+    """The earliest month an evaluation reads: a year back, or the start of a streak's year."""
+    start = config.organization.fiscal_year_start
+    streak_start = month.shift(-(config.rules.streak_months - 1))
+    fiscal_start = streak_start.shift(1 - streak_start.fiscal_index(start))
+    return min(month.shift(-12), fiscal_start)
+
+
+def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
+    """The departments whose figures an evaluation of ``scope`` reads.
+
+    Its siblings (for ranking) and everyone's descendants (for roll-ups) come along.
+    """
+    wanted = set(scope)
+    for key in scope:
+        spec = config.department_by_key.get(key)
+        if spec is not None:
+            wanted.update(d.key for d in config.departments if d.parent == spec.parent)
+    for key in list(wanted):
+        wanted |= descendants(config, key)
+    return wanted
+
+
+def load_inputs(session: Session, config: Config, month: Month,
+                departments: Collection[str] | None = None) -> PeriodInputs:
+    """Read what evaluating ``month`` needs: figures of the months looked back on, targets,
+    and this month's submissions and answers."""
+    earliest = first_month_needed(config, month)
+    if departments is not None and len(departments) == len(config.departments):
+        departments = None  # everyone: no filter to send
+    figures, sources = load_figures(session, earliest, month, departments)
+    targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
+    return PeriodInputs(figures, sources, targets, *_load_summaries(session, month))
+
+
+def load_figures(session: Session, first: Month, last: Month,
+                 departments: Collection[str] | None = None,
+                 kpis: Collection[str] | None = None) -> tuple[FigureTable, SourceTable]:
+    """Stored figures from ``first`` to ``last`` by (department, KPI), then month; and the
+    source of those not submitted (imported)."""
+    periods = _keys(session, Period, Period.key >= str(first), Period.key <= str(last))
+    if not periods:
+        return {}, {}
+    depts = _keys(session, Department, *(() if departments is None
+                                         else (Department.key.in_(list(departments)),)))
+    kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
+    # By ids, without joins: the keys come from the three small lookups above.
+    query = (select(Figure.department_id, Figure.kpi_id, Figure.period_id, _raw(Figure.value),
+                    Figure.source).where(Figure.period_id.in_(list(periods))))
+    if departments is not None:
+        query = query.where(Figure.department_id.in_(list(depts)))
+    if kpis is not None:
+        query = query.where(Figure.kpi_id.in_(list(kpi_keys)))
+    figures: dict[tuple[str, str], dict[str, Decimal]] = {}
+    sources: dict[tuple[str, str, str], str] = {}
+    for dept_id, kpi_id, period_id, value, source in _plain_rows(session, query):
+        dept, kpi, period = depts[dept_id], kpi_keys[kpi_id], periods[period_id]
+        amount = read_stored(value)
+        if amount is None:
+            continue
+        figures.setdefault((dept, kpi), {})[period] = amount
+        if source != "submitted":
+            sources[(dept, kpi, period)] = source
+    return figures, sources
+
+
+def _keys(session: Session, model: type[Department | Kpi | Period],
+          *where: ColumnElement[bool]) -> dict[int, str]:
+    """Keys by id of the rows of a small table (departments, KPIs, periods)."""
+    return dict(session.execute(select(model.id, model.key).where(*where)).tuples().all())
+
+
+def descendants(config: Config, key: str) -> set[str]:
+    """A department and every department below it."""
+    found, pending = {key}, [key]
+    while pending:
+        for child in config.children_of(pending.pop()):
+            if child.key not in found:
+                found.add(child.key)
+                pending.append(child.key)
+    return found
+
+
+def load_targets(session: Session, first: Month | None = None,
+                 last: Month | None = None, fiscal_year_start: int = 1,
+                 kpis: Collection[str] | None = None,
+                 departments: Collection[str] | None = None) -> tuple[TargetRow, ...]:
+    """Stored target rows, keyed by KPI and department keys.
+
+    With ``first`` and ``last``, only the monthly targets of those months and the annual plans
+    of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs;
+    with ``departments``, only theirs and those set for every department.
+    """
+    query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
+                    _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
+                    Target.recorded_at, Target.id)
+             .join(Kpi, Target.kpi_id == Kpi.id)
+             .outerjoin(Department, Target.department_id == Department.id))
+    if kpis is not None:
+        query = query.where(Kpi.key.in_(list(kpis)))
+    if departments is not None:
+        query = query.where(or_(Target.department_id.is_(None),
+                                Department.key.in_(list(departments))))
+    if first is not None and last is not None:
+        years = range(first.fiscal_year(fiscal_year_start), last.fiscal_year(fiscal_year_start) + 1)
+        query = query.where(or_(
+            Target.kind.in_(("max", "min")),
+            and_(Target.kind == "monthly", Target.month >= str(first), Target.month <= str(last)),
+            and_(Target.kind == "annual", Target.year.in_(list(years)))))
+    return tuple(
+        TargetRow(kind, kpi, dept, month, year, read_amount(value),
+                  read_amount(stretch) if stretch is not None else None,
+                  _phasing(phasing), recorded_at, order)
+        for kind, kpi, dept, month, year, value, stretch, phasing, recorded_at, order
+        in _plain_rows(session, query))
+
+
+def _plain_rows(session: Session, query: Select[Any]) -> Iterable[Row[Any]]:
+    """The rows of ``query`` on the session's connection: no ORM loading per row. Pending
+    changes are flushed first, as ``session.execute`` would (unless autoflush is off)."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(query).all()
+
+
+def _raw(column: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
+    """A column read as the driver gives it, to be converted once in the loop that reads it.
+
+    A month at scale reads hundreds of thousands of amounts; the column types' per-value
+    processing cost more than the query itself (see ``read_amount``).
+    """
+    return type_coerce(column, NullType())
+
+
+def _phasing(stored: Any) -> tuple[Decimal, ...] | None:
+    """Phasing weights from JSON text (SQLite) or the list the driver parsed (PostgreSQL)."""
+    if stored == "null":  # how SQLite keeps a JSON null
+        return None
+    if isinstance(stored, str | bytes):
+        stored = json.loads(stored)
+    return tuple(Decimal(w) for w in stored) if stored is not None else None
+
+
+def _load_summaries(session: Session, month: Month
+                    ) -> tuple[dict[str, SubmissionState], dict[str, dict[str, str]]]:
+    rows = session.execute(
+        select(Submission, Department.key)
+        .join(Period, Submission.period_id == Period.id)
+        .join(Department, Submission.department_id == Department.id)
+        .where(Period.key == str(month))
+    ).tuples().all()
+    states = {dept: SubmissionState(s.status, s.submitted_by, s.submitted_at, s.updated_at)
+              for s, dept in rows}
+    answers: dict[str, dict[str, str]] = {}
+    if rows:
+        keys = {s.id: dept for s, dept in rows}
+        for answer in session.scalars(select(SectionAnswer).where(
+                SectionAnswer.submission_id.in_(list(keys)))):
+            answers.setdefault(keys[answer.submission_id], {})[answer.section_key] = answer.text
+    return states, answers

@@ -1,0 +1,268 @@
+"""Use cases over the stored history. Services flush and never commit: callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from summaries.checkins.evaluation import descendants, load_figures
+from summaries.config import schema as schema
+from summaries.config.loader import Config
+from summaries.engine.figurebook import FigureBook, formulas_of, stored_inputs
+from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
+from summaries.periods import Month, months_between
+from summaries.store.figures import FigureValue, add_revision, get_or_create_period, set_figures
+from summaries.store.models import Department, Kpi, Period, SectionAnswer, Submission
+from summaries.store.types import utcnow
+
+MAX_SECTION_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """What recording a submission did."""
+
+    submission_id: int
+    status: str
+    first_submission: bool
+    changed_fields: tuple[str, ...]
+    after_close: bool = False  # the period was closed: a posted digest needs updating
+
+
+def authorize_department(config: Config, department_key: str, user_id: str) -> schema.Department:
+    """Return the department if ``user_id`` manages it or is an admin; else PermissionDenied."""
+    department = config.department_by_key.get(department_key)
+    if department is None:
+        raise DomainError(f"There is no department {department_key!r}.")
+    if user_id != department.manager and not config.is_admin(user_id):
+        raise PermissionDenied(
+            f"Only the manager of {department.name} or an admin can fill in its summary."
+        )
+    return department
+
+
+def validate_submission(config: Config, department: schema.Department,
+                        answers: Mapping[str, str],
+                        figures: Mapping[str, Decimal | None]) -> dict[str, str]:
+    """Check answers and figures against the department's template; map field to message."""
+    errors: dict[str, str] = {}
+    sections = {s.key: s for s in config.sections_of(department)}
+    for key, text in answers.items():
+        if key not in sections:
+            errors[f"section:{key}"] = "not a section of this department's summary"
+        elif len(text) > MAX_SECTION_CHARS:
+            errors[f"section:{key}"] = (
+                f"at most {MAX_SECTION_CHARS:,} characters; this has {len(text):,}")
+    for section in sections.values():
+        if section.required and not answers.get(section.key, "").strip():
+            errors[f"section:{section.key}"] = f"{section.title} is required"
+    kpis = {k.key: k for k in config.kpis_of(department)}
+    for key, value in figures.items():
+        kpi = kpis.get(key)
+        if kpi is None:
+            errors[f"kpi:{key}"] = "not a KPI of this department"
+        elif kpi.formula:
+            errors[f"kpi:{key}"] = f"{kpi.name} is calculated from other figures"
+        elif value is not None:
+            problem = check_figure(kpi, value)
+            if problem:
+                errors[f"kpi:{key}"] = problem
+    return errors
+
+
+def check_figure(kpi: schema.Kpi, value: Decimal) -> str | None:
+    """Why ``value`` is not acceptable for ``kpi``, or None."""
+    try:
+        check_bounds(value)
+    except OutOfBounds as exc:
+        return str(exc)
+    precision = decimals_problem(value, kpi.input_decimals)
+    if precision:
+        return precision
+    if kpi.min is not None and value < kpi.min:
+        return f"must be at least {kpi.min}{_unit(kpi)}"
+    if kpi.max is not None and value > kpi.max:
+        return f"must be at most {kpi.max}{_unit(kpi)}"
+    return None
+
+
+def _unit(kpi: schema.Kpi) -> str:
+    return "%" if kpi.is_percent else (f" {kpi.unit}" if kpi.unit else "")
+
+
+def record_submission(
+    session: Session, config: Config, *, period: str, department: str, user: str,
+    answers: Mapping[str, str], figures: Mapping[str, Decimal | None],
+    now: datetime | None = None,
+) -> SubmissionResult:
+    """Store a department's answers and figures together, keeping a revision of each change.
+
+    Keys absent from ``answers``/``figures`` are left as they are; an empty text or a None
+    figure clears the value. Recording the same values again changes nothing.
+    """
+    spec = authorize_department(config, department, user)
+    errors = validate_submission(config, spec, answers, figures)
+    if errors:
+        raise ValidationFailed(errors)
+    now = now or utcnow()
+    period_row = get_or_create_period(session, str(Month.parse(period)))
+    dept = _department_row(session, department)
+    submission = _submission_row(session, period_row, dept)
+    late = _late_status(config, period_row, submission, now)
+    first = submission.status == "draft"
+    changed = _store_answers(session, submission, answers, user)
+    kpi_ids = dict(session.execute(
+        select(Kpi.key, Kpi.id).where(Kpi.key.in_(list(figures)))).tuples().all())
+    stored = set_figures(session, [
+        FigureValue(period_row.id, dept.id, kpi_ids[key], key, value)
+        for key, value in figures.items()], by=user, source="submitted")
+    changed.extend(f"kpi:{figure.kpi_key}" for figure in stored)
+    if first:
+        submission.status = "late" if late else "submitted"
+        submission.submitted_by, submission.submitted_at = user, now
+    if changed or first:
+        submission.updated_by, submission.updated_at = user, now
+    submission.draft, submission.draft_updated_at = None, None
+    session.flush()
+    return SubmissionResult(submission.id, submission.status, first, tuple(changed), late)
+
+
+def _late_status(config: Config, period: Period, submission: Submission,
+                 now: datetime) -> bool:
+    """Whether a submission now is after the close; refused after the late window unless an
+    admin reopened it."""
+    if period.state != "closed":
+        return False
+    closed = period.closed_at or now
+    reopened = submission.reopened_until is not None and submission.reopened_until >= now
+    if now > closed + timedelta(days=config.schedule.late_until_days) and not reopened:
+        raise DomainError(f"{period.key} is closed and no longer takes late submissions.")
+    return True
+
+
+def _department_row(session: Session, key: str) -> Department:
+    row = session.scalars(select(Department).where(Department.key == key)).first()
+    if row is None:
+        raise DomainError(f"Department {key!r} is not in the database yet; restart the bot.")
+    return row
+
+
+def _submission_row(session: Session, period: Period, dept: Department) -> Submission:
+    row = session.scalars(select(Submission).where(
+        Submission.period_id == period.id, Submission.department_id == dept.id)
+        .with_for_update()).first()
+    if row is None:
+        row = Submission(period_id=period.id, department_id=dept.id, status="draft",
+                         created_at=utcnow())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _store_answers(session: Session, submission: Submission, answers: Mapping[str, str],
+                   user: str) -> list[str]:
+    existing = {a.section_key: a for a in submission.answers}
+    changed: list[str] = []
+    for key, raw in answers.items():
+        text = raw.strip()
+        row = existing.get(key)
+        old = row.text if row is not None else None
+        if (old or "") == text:
+            continue
+        if not text and row is not None:
+            submission.answers.remove(row)
+        elif row is None:
+            submission.answers.append(SectionAnswer(section_key=key, text=text))
+        else:
+            row.text = text
+        add_revision(session, submission.period_id, submission.department_id,
+                     f"section:{key}", old, text or None, user, "submitted")
+        changed.append(f"section:{key}")
+    return changed
+
+
+def save_draft(session: Session, config: Config, *, period: str, department: str, user: str,
+               values: Mapping[str, Any], merge: bool = False) -> None:
+    """Keep what a manager typed but did not submit; the next form starts from it.
+
+    With ``merge`` the values are folded into the draft already kept (one step of a long form).
+    """
+    authorize_department(config, department, user)
+    period_row = get_or_create_period(session, str(Month.parse(period)))
+    submission = _submission_row(session, period_row, _department_row(session, department))
+    draft = dict(submission.draft or {}) if merge else {}
+    draft.update(values)
+    submission.draft, submission.draft_updated_at = draft, utcnow()
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """An admin's reopening of one department's summary."""
+
+    department: schema.Department
+    until: datetime
+    status: str  # the submission's: draft (never submitted), submitted or late
+
+
+def reopen_submission(session: Session, config: Config, *, period: Month, department: str,
+                      by: str, now: datetime) -> Reopened:
+    """Let ``department``'s manager edit its summary of a closed ``period`` again, for
+    ``late_until_days`` from now. Admins only."""
+    if not config.is_admin(by):
+        raise PermissionDenied("Only admins can reopen a summary.")
+    spec = config.department_by_key.get(department)
+    if spec is None:
+        raise DomainError(f"There is no department {department!r}.")
+    row = session.scalars(select(Period).where(Period.key == str(period))).first()
+    if row is None or row.state == "pending":
+        raise DomainError(f"The check-in for {period} has not opened yet; nothing to reopen.")
+    if row.state == "open":
+        raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
+                          "can fill in and edit it until it closes. Nothing to reopen.")
+    submission = _submission_row(session, row, _department_row(session, department))
+    submission.reopened_until = now + timedelta(days=config.schedule.late_until_days)
+    submission.reopened_by = by
+    session.flush()
+    return Reopened(spec, submission.reopened_until, submission.status)
+
+
+def read_draft(session: Session, *, period: str, department: str) -> dict[str, Any]:
+    """The draft kept for a department's month, or an empty one."""
+    draft = session.scalars(
+        select(Submission.draft).join(Period, Submission.period_id == Period.id)
+        .join(Department, Submission.department_id == Department.id)
+        .where(Period.key == period, Department.key == department)).first()
+    return dict(draft or {})
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of a KPI series: the value (None when missing) and where it came from."""
+
+    month: str
+    value: Decimal | None
+    source: str | None
+
+
+def read_kpi_series(session: Session, config: Config, *, kpi: str, department: str,
+                    first: Month, last: Month) -> list[SeriesPoint]:
+    """A department's monthly values of one KPI from ``first`` to ``last``, gaps as None.
+
+    The values are those the engine shows: a parent's roll-up where it has no figure of its
+    own, and a derived KPI computed month by month from its inputs.
+    """
+    needed = stored_inputs(formulas_of(config.kpis), kpi)
+    figures, sources = load_figures(session, first, last, descendants(config, department),
+                                    needed)
+    book = FigureBook.for_config(config, figures, sources)
+    return [SeriesPoint(month, book.value(department, kpi, month),
+                        book.source(department, kpi, month))
+            for month in (str(m) for m in months_between(first, last))]

@@ -1,0 +1,196 @@
+"""Checks across the parts of a configuration: references, duplicates, cycles, calendars."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError
+
+from summaries.config.schema import (
+    Department,
+    HolidayCalendar,
+    Kpi,
+    Organization,
+    Section,
+    TargetSpec,
+)
+from summaries.formulas import dependency_cycle
+
+if TYPE_CHECKING:
+    from summaries.config.yamlsource import Path as NodePath
+
+
+class Reporter(Protocol):
+    def add(self, path: NodePath, message: str) -> None: ...
+
+
+def cross_check(
+    report: Reporter,
+    data: dict[str, Any],
+    organization: Organization | None,
+    sections: list[tuple[int, Section]],
+    kpis: list[tuple[int, Kpi]],
+    departments: list[tuple[int, Department]],
+    targets: list[tuple[int, TargetSpec]],
+) -> None:
+    """Report every reference, duplicate and cycle problem across the file's parts."""
+    # Keys of entries that failed their own validation still count as known, so one mistake
+    # does not cascade into "unknown" messages elsewhere.
+    section_keys = _raw_keys(data, "sections")
+    kpi_keys = _raw_keys(data, "kpis")
+    department_keys = _raw_keys(data, "departments")
+    for name in ("sections", "kpis", "departments"):
+        _check_duplicates(report, data, name)
+    _check_departments(report, departments, section_keys, kpi_keys, department_keys)
+    _check_formulas(report, kpis, kpi_keys)
+    _check_targets(report, targets, departments, kpi_keys, department_keys)
+    # From the raw data when the organization has another mistake: report everything at once.
+    raw_org = data.get("organization")
+    timezone = organization.timezone if organization is not None else (
+        raw_org.get("timezone") if isinstance(raw_org, dict) else None)
+    if isinstance(timezone, str):
+        _check_timezone(report, timezone)
+    _check_holidays(report, data)
+
+
+def _raw_keys(data: dict[str, Any], name: str) -> set[str]:
+    items = data.get(name)
+    if not isinstance(items, list):
+        return set()
+    return {item["key"] for item in items
+            if isinstance(item, dict) and isinstance(item.get("key"), str)}
+
+
+def _check_duplicates(report: Reporter, data: dict[str, Any], name: str) -> None:
+    items = data.get(name)
+    if not isinstance(items, list):
+        return
+    seen: Counter[str] = Counter()
+    for index, item in enumerate(items):
+        key = item.get("key") if isinstance(item, dict) else None
+        if isinstance(key, str):
+            seen[key] += 1
+            if seen[key] == 2:
+                report.add((name, index, "key"), f"duplicate key {key!r}")
+
+
+def _check_departments(
+    report: Reporter,
+    departments: list[tuple[int, Department]],
+    section_keys: set[str],
+    kpi_keys: set[str],
+    department_keys: set[str],
+) -> None:
+    parents: dict[str, str] = {}
+    index_of: dict[str, int] = {}
+    for index, dept in departments:
+        index_of[dept.key] = index
+        for i, key in enumerate(dept.kpis):
+            if key not in kpi_keys:
+                report.add(("departments", index, "kpis", i), f"unknown KPI {key!r}")
+            elif key in dept.kpis[:i]:
+                report.add(("departments", index, "kpis", i), f"KPI {key!r} listed twice")
+        for i, key in enumerate(dept.sections or []):
+            if key not in section_keys:
+                report.add(("departments", index, "sections", i), f"unknown section {key!r}")
+            elif key in (dept.sections or [])[:i]:
+                report.add(("departments", index, "sections", i),
+                           f"section {key!r} listed twice")
+        if dept.parent is None:
+            continue
+        if dept.parent == dept.key:
+            report.add(("departments", index, "parent"), "a department cannot be its own parent")
+        elif dept.parent not in department_keys:
+            report.add(("departments", index, "parent"), f"unknown department {dept.parent!r}")
+        else:
+            parents[dept.key] = dept.parent
+    reported: set[str] = set()
+    for start in parents:
+        chain = [start]
+        while (nxt := parents.get(chain[-1])) is not None and nxt not in chain:
+            chain.append(nxt)
+        if nxt is not None and nxt == start and start not in reported:
+            reported.update(chain)
+            report.add(("departments", index_of[start], "parent"),
+                       "parent cycle: " + " -> ".join([*chain, start]))
+
+
+def _check_targets(
+    report: Reporter,
+    targets: list[tuple[int, TargetSpec]],
+    departments: list[tuple[int, Department]],
+    kpi_keys: set[str],
+    department_keys: set[str],
+) -> None:
+    reported_by = {dept.key: set(dept.kpis) for _, dept in departments}
+    first_at: dict[tuple[object, ...], int] = {}
+    for index, spec in targets:
+        if spec.kpi not in kpi_keys:
+            report.add(("targets", index, "kpi"), f"unknown KPI {spec.kpi!r}")
+        elif spec.department is not None and spec.department not in department_keys:
+            report.add(("targets", index, "department"),
+                       f"unknown department {spec.department!r}")
+        elif spec.department in reported_by and spec.kpi not in reported_by[spec.department]:
+            report.add(("targets", index, "kpi"),
+                       f"{spec.department} does not report KPI {spec.kpi!r} (add it to the "
+                       "department's kpis)")
+        kinds = [spec.kind] if spec.kind != "limit" else [
+            kind for kind, value in (("max", spec.max), ("min", spec.min)) if value is not None]
+        for kind in kinds:
+            identity = (kind, spec.kpi, spec.department, spec.month, spec.year, spec.from_)
+            if identity in first_at:
+                report.add(("targets", index), f"duplicate of targets[{first_at[identity]}]")
+            else:
+                first_at[identity] = index
+
+
+def _check_formulas(report: Reporter, kpis: list[tuple[int, Kpi]], kpi_keys: set[str]) -> None:
+    graph: dict[str, frozenset[str]] = {}
+    index_of: dict[str, int] = {}
+    for index, kpi in kpis:
+        formula = kpi.parsed_formula
+        if formula is None:
+            continue
+        index_of[kpi.key] = index
+        graph[kpi.key] = formula.inputs
+        for name in sorted(formula.inputs - kpi_keys):
+            report.add(("kpis", index, "formula"), f"unknown KPI {name!r} in formula")
+        if kpi.key in formula.inputs:
+            report.add(("kpis", index, "formula"), "a formula cannot use its own KPI")
+    cycle = dependency_cycle({k: v - {k} for k, v in graph.items()})
+    if cycle:
+        report.add(("kpis", index_of[cycle[0]], "formula"),
+                   "formula cycle: " + " -> ".join(cycle))
+
+
+def _check_timezone(report: Reporter, name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        report.add(("organization", "timezone"), f"unknown time zone {name!r}")
+
+
+def _check_holidays(report: Reporter, data: dict[str, Any]) -> None:
+    # Read from the raw data, so a mistake elsewhere in the schedule does not hide this one.
+    raw = data.get("schedule")
+    raw = raw.get("holidays") if isinstance(raw, dict) else None
+    try:
+        calendar = HolidayCalendar.model_validate(raw or {})
+    except ValidationError:
+        return
+    if calendar.country is None:
+        if calendar.subdivision is not None:
+            report.add(("schedule", "holidays", "subdivision"), "a subdivision needs a country")
+        return
+    import holidays  # a large package, needed only when a country is set
+
+    supported: dict[str, list[str]] = holidays.list_supported_countries()
+    if calendar.country not in supported:
+        report.add(("schedule", "holidays", "country"),
+                   f"unknown holiday country {calendar.country!r} (use an ISO code such as CN)")
+    elif calendar.subdivision is not None and calendar.subdivision not in supported[
+            calendar.country]:
+        report.add(("schedule", "holidays", "subdivision"),
+                   f"unknown subdivision {calendar.subdivision!r} of {calendar.country}")

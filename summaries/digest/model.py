@@ -1,0 +1,202 @@
+"""The leadership digest of a month: what the header, the thread and the exports show.
+
+Pure data compiled from a :class:`~summaries.engine.report.PeriodReport`; Slack, Markdown and HTML
+renderings live elsewhere (``bot/blocks/digest.py``, ``summaries/digest/render``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from summaries.checkins.evaluation import evaluate_period, load_figures, load_inputs, load_targets
+from summaries.config.loader import Config
+from summaries.config.schema import Kpi
+from summaries.digest.text import RowText, row_text
+from summaries.engine.cells import Cell
+from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
+from summaries.engine.flags import FlagSpec
+from summaries.engine.report import (
+    ORGANIZATION,
+    DepartmentResult,
+    PeriodReport,
+    organization_engine,
+    organization_target,
+    organization_tops,
+)
+from summaries.engine.targets import TargetRow
+from summaries.periods import Month, months_between
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One KPI of a department (or of the organization) with its comparison."""
+
+    kpi: Kpi
+    cell: Cell
+    _texts: dict[str, RowText] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
+
+    def text(self, locale: str) -> RowText:
+        """Every column formatted for ``locale``; worked out once, however many media show it."""
+        found = self._texts.get(locale)
+        if found is None:
+            found = self._texts[locale] = row_text(self.kpi, self.cell, locale)
+        return found
+
+
+@dataclass(frozen=True)
+class DepartmentDigest:
+    """One department's part of the digest: its thread reply."""
+
+    key: str
+    name: str
+    manager: str
+    status: str  # "submitted" | "late" | "missing"
+    submitted_at: datetime | None
+    sections: list[tuple[str, str]]  # (title, text): non-empty answers in template order
+    rows: list[KpiRow]
+    flags: list[FlagSpec]
+    imported: bool  # figures present although not submitted
+    section_keys: list[str] = field(default_factory=list)  # the keys of ``sections``, in step
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """A headline KPI of the organization month by month, against its target."""
+
+    kpi: Kpi
+    actual: list[Decimal | None]
+    target: list[Decimal | None]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The headline KPIs over the last months, oldest first."""
+
+    months: list[Month]
+    series: list[TrendSeries]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The month for leadership.
+
+    ``departments`` holds every department in configuration order, those that did not submit
+    included; ``missing`` is the subset that did not. ``flags`` are every department's flags,
+    red, then amber, then info, except the ``missing`` ones, which ``missing`` lists.
+    """
+
+    period: Month
+    organization: str
+    locale: str
+    submitted: int
+    total: int
+    headline: list[KpiRow]
+    flags: list[tuple[str, FlagSpec]]  # (department name, flag)
+    departments: list[DepartmentDigest]
+    missing: list[DepartmentDigest]
+    trend: Trend | None
+    timezone: str = "UTC"  # the organization's, for days shown
+    _by_key: dict[str, DepartmentDigest] = field(default_factory=dict, init=False, repr=False,
+                                                 compare=False)
+
+    def department(self, key: str) -> DepartmentDigest | None:
+        """The department with ``key``, or None."""
+        if not self._by_key:  # built on first use: a reply per department must not scan all
+            self._by_key.update((d.key, d) for d in self.departments)
+        return self._by_key.get(key)
+
+
+def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None) -> Digest:
+    """Arrange an evaluated month for the digest's header, thread and exports."""
+    kpis = config.kpi_by_key
+    departments = [_department(config, result) for result in report.departments]
+    names = {d.key: d.name for d in departments}
+    flags = [(names.get(f.department, f.department), f) for f in report.flags
+             if f.rule != "missing"]
+    return Digest(
+        period=report.period,
+        organization=config.organization.name,
+        locale=config.organization.locale,
+        submitted=report.submitted_count,
+        total=len(report.departments),
+        headline=[KpiRow(kpis[cell.kpi], cell) for cell in report.headline],
+        flags=flags,
+        departments=departments,
+        missing=[d for d in departments if d.status == "missing"],
+        trend=trend,
+        timezone=config.organization.timezone,
+    )
+
+
+def _department(config: Config, result: DepartmentResult) -> DepartmentDigest:
+    submitted = result.submitted
+    submission = result.submission
+    answered = [(s.key, s.title, text) for s in config.sections_of(result.spec)
+                if (text := result.answers.get(s.key, "").strip())]
+    return DepartmentDigest(
+        key=result.key,
+        name=result.spec.name,
+        manager=result.spec.manager,
+        status=submission.status if submitted and submission is not None else "missing",
+        submitted_at=submission.submitted_at if submitted and submission is not None else None,
+        sections=[(title, text) for _, title, text in answered],
+        rows=[KpiRow(config.kpi_by_key[cell.kpi], cell) for cell in result.cells],
+        flags=list(result.flags),
+        imported=not submitted and any(c.source == "imported" for c in result.cells),
+        section_keys=[key for key, _, _ in answered],
+    )
+
+
+def load_trend(session: Session, config: Config, month: Month, months: int = TREND_MONTHS
+               ) -> Trend | None:
+    """The organization's headline KPIs over the ``months`` up to ``month``, against their
+    organization-level target; None without a headline KPI."""
+    kpis = config.headline_kpis()
+    if not kpis or months < 1:
+        return None
+    first = month.shift(1 - months)
+    formulas = formulas_of(config.kpis)
+    stored = {key for kpi in kpis for key in stored_inputs(formulas, kpi.key)}
+    figures, _ = load_figures(session, first, month, kpis=stored)
+    targets = load_targets(session, first, month, config.organization.fiscal_year_start,
+                           kpis=stored)
+    return build_trend(config, months_between(first, month), figures, targets)
+
+
+def build_trend(config: Config, months: list[Month], figures: FigureTable,
+                targets: tuple[TargetRow, ...]) -> Trend:
+    """The headline series from figures and targets already read (no department evaluated)."""
+    engine = organization_engine(config, figures, {}, targets)
+    series = []
+    for kpi in config.headline_kpis():
+        tops = organization_tops(engine, config, kpi)
+        series.append(TrendSeries(
+            kpi,
+            [engine.book.value(ORGANIZATION, kpi.key, str(m)) for m in months],
+            [organization_target(engine, tops, kpi, m) for m in months]))
+    return Trend(list(months), series)
+
+
+def load_digest(session: Session, config: Config, month: Month | str, *,
+                closed: bool | None = True, keep_flags: bool = True) -> Digest:
+    """Evaluate the month (storing its flags, as the close does), add the trend, compile.
+
+    ``closed=None`` takes the stored period's state; ``keep_flags=False`` writes nothing, for
+    a preview.
+    """
+    period = month if isinstance(month, Month) else Month.parse(month)
+    inputs = load_inputs(session, config, period)  # a year back at least: the trend's too
+    report = evaluate_period(session, config, period, closed=closed, keep_flags=keep_flags,
+                             inputs=inputs)
+    trend = None
+    if config.headline_kpis():
+        months = months_between(period.shift(1 - TREND_MONTHS), period)
+        trend = build_trend(config, months, inputs.figures, inputs.targets)
+    return compile_digest(config, report, trend)

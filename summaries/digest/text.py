@@ -1,0 +1,118 @@
+"""The digest's figures as display text in the organization's locale, for every medium.
+
+Plain text, not escaped: Slack, Markdown and HTML each escape it their own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from summaries.config.schema import Kpi
+from summaries.dates import format_day, format_month
+from summaries.engine.cells import Cell
+from summaries.formatting import format_change, format_figure, format_ratio
+
+if TYPE_CHECKING:
+    from summaries.digest.model import DepartmentDigest, Digest
+
+NO_VALUE = "\u2014"
+STATUS_LABELS = {"submitted": "submitted", "late": "late", "missing": "not submitted"}
+COLUMNS = ("KPI", "Actual", "Target", "Attainment", "MoM", "YoY", "YTD vs pace", "Status")
+
+
+@dataclass(frozen=True)
+class RowText:
+    """One KPI row's columns as text; ``status`` is green, amber, red or empty."""
+
+    name: str
+    actual: str
+    target: str
+    attainment: str
+    mom: str
+    yoy: str
+    ytd: str
+    status: str
+    imported: bool
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The cells of a table row, in :data:`COLUMNS` order; imported figures are marked."""
+        status = self.status or NO_VALUE
+        name = f"{self.name} (imported)" if self.imported else self.name
+        return (name, self.actual, self.target, self.attainment, self.mom, self.yoy,
+                self.ytd, status)
+
+
+def value_text(value: Decimal | None, kpi: Kpi, locale: str) -> str:
+    """A value with its unit, or an em dash."""
+    return NO_VALUE if value is None else format_figure(value, kpi.unit, kpi.decimals, locale)
+
+
+def row_text(kpi: Kpi, cell: Cell, locale: str) -> RowText:
+    """Every column of a KPI row, formatted; missing values are an em dash (see
+    :meth:`summaries.digest.model.KpiRow.text`, which keeps the result)."""
+    return RowText(
+        name=kpi.name,
+        actual=_actual(cell, kpi, locale),
+        target=_target(cell, kpi, locale),
+        attainment=NO_VALUE if cell.attainment is None else format_ratio(cell.attainment, locale),
+        mom=NO_VALUE if cell.mom is None else format_change(cell.mom, locale),
+        yoy=NO_VALUE if cell.yoy is None else format_change(cell.yoy, locale),
+        ytd=ytd_text(cell, kpi, locale),
+        status=cell.status or "",
+        imported=cell.source == "imported",
+    )
+
+
+def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:
+    text = value_text(cell.actual, kpi, locale)
+    if cell.actual is None and cell.coverage is not None:
+        have, of = cell.coverage
+        text += f" ({have} of {of} reported)"
+    return text
+
+
+def _target(cell: Cell, kpi: Kpi, locale: str) -> str:
+    parts = [value_text(cell.target, kpi, locale)] if cell.target is not None else []
+    if cell.limit_max is not None:
+        parts.append(f"limit {value_text(cell.limit_max, kpi, locale)}")
+    if cell.limit_min is not None:
+        parts.append(f"floor {value_text(cell.limit_min, kpi, locale)}")
+    return ", ".join(parts) or NO_VALUE
+
+
+def ytd_text(cell: Cell, kpi: Kpi, locale: str) -> str:
+    """``90.0% of plan, 83.3% due``; without a plan, the year-to-date figure."""
+    if cell.ytd_share is not None and cell.pace_share is not None:
+        return (f"{format_ratio(cell.ytd_share, locale)} of plan, "
+                f"{format_ratio(cell.pace_share, locale)} due")
+    return value_text(cell.ytd, kpi, locale)
+
+
+def title_text(digest: Digest) -> str:
+    """``October 2026 check-in digest · Northfield Telecom``."""
+    return f"{format_month(digest.period, digest.locale)} check-in digest \u00b7 " \
+           f"{digest.organization}"
+
+
+def submitted_text(digest: Digest) -> str:
+    """``3 of 5 departments submitted (1 late)``."""
+    late = sum(1 for d in digest.departments if d.status == "late")
+    text = f"{digest.submitted} of {digest.total} departments submitted"
+    return f"{text} ({late} late)" if late else text
+
+
+def status_text(department: DepartmentDigest, locale: str, timezone: str = "UTC") -> str:
+    """``submitted Nov 3``, ``late, submitted Nov 12`` or ``not submitted`` (days in the
+    organization's time zone)."""
+    zone = ZoneInfo(timezone)
+    label = STATUS_LABELS.get(department.status, department.status)
+    when = department.submitted_at
+    if department.status == "late" and when is not None:
+        return f"late, submitted {format_day(when.astimezone(zone), locale)}"
+    if when is not None and department.status == "submitted":
+        return f"submitted {format_day(when.astimezone(zone), locale)}"
+    return label

@@ -1,0 +1,205 @@
+"""Evaluate one month for every department and KPI (SPEC section 4), from figures and targets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from summaries.config.loader import Config
+from summaries.config.schema import Kpi
+from summaries.engine.figurebook import FigureBook
+from summaries.engine.targets import (
+    Status,
+    TargetBook,
+    attainment,
+    band,
+    breach,
+    change,
+    pace_share,
+    ratio,
+    worst,
+)
+from summaries.periods import Month
+
+
+@lru_cache(maxsize=256)
+def fiscal_months(month: Month, start: int) -> tuple[str, ...]:
+    """The months of ``month``'s fiscal year up to and including it, as ``YYYY-MM``."""
+    index = month.fiscal_index(start)
+    return tuple(str(month.shift(i - index)) for i in range(1, index + 1))
+
+
+@lru_cache(maxsize=256)
+def month_key(month: Month, offset: int = 0) -> str:
+    """``YYYY-MM`` of the month ``offset`` months from ``month``."""
+    return str(month.shift(offset))
+
+
+@dataclass(slots=True)
+class Cell:
+    """Everything the product shows for one department, KPI and month.
+
+    Ratios (attainment, mom, yoy, ytd_share, pace_share) are plain ratios: 1.495 is 149.5%.
+    """
+
+    department: str
+    kpi: str
+    month: str
+    actual: Decimal | None
+    source: str | None  # submitted | imported | rollup | derived
+    coverage: tuple[int, int] | None = None  # rolled up: children with a value, of carrying
+    missing_inputs: tuple[str, ...] = ()  # derived: inputs without a value
+    target: Decimal | None = None
+    stretch: Decimal | None = None
+    attainment: Decimal | None = None
+    stretch_attainment: Decimal | None = None
+    previous: Decimal | None = None
+    mom: Decimal | None = None
+    year_ago: Decimal | None = None
+    yoy: Decimal | None = None
+    ytd: Decimal | None = None
+    annual_plan: Decimal | None = None
+    ytd_share: Decimal | None = None
+    pace_share: Decimal | None = None
+    limit_max: Decimal | None = None
+    limit_min: Decimal | None = None
+    breach: str | None = None  # "max" or "min"
+    target_band: Status | None = None
+    pace_band: Status | None = None
+    status: Status | None = None
+    red_streak: int = 0  # red months in a row ending with this one (up to the rule's length)
+    rank: int | None = None  # among siblings by attainment, 1 = best
+    rank_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The year-to-date components of one department, KPI and month."""
+
+    ytd: Decimal | None
+    plan: Decimal | None
+    ytd_share: Decimal | None
+    pace_share: Decimal | None
+    band: Status | None
+
+
+@dataclass
+class Engine:
+    """Compute cells from a figure book and a target book under the configuration's rules."""
+
+    config: Config
+    book: FigureBook
+    targets: TargetBook
+    _tolerance: dict[str, Decimal] = field(default_factory=dict)
+
+    def tolerance(self, kpi: Kpi) -> Decimal:
+        """The KPI's own tolerance, else the rule's (percent, or points for % KPIs)."""
+        if kpi.key not in self._tolerance:
+            own = kpi.tolerance
+            self._tolerance[kpi.key] = own if own is not None else self.config.rules.tolerance
+        return self._tolerance[kpi.key]
+
+    def cell(self, dept: str, kpi: Kpi, month: Month) -> Cell:
+        """The full comparison for one department, KPI and month."""
+        key, period = kpi.key, month_key(month)
+        book = self.book
+        actual, source, coverage = book.shown(dept, key, period)
+        cell = Cell(dept, key, period, actual, source, coverage=coverage,
+                    missing_inputs=book.missing_inputs(dept, key, period)
+                    if actual is None and kpi.formula else ())
+        monthly = self.targets.monthly(key, dept, period)
+        if monthly is not None:
+            cell.target, cell.stretch = monthly.value, monthly.stretch
+            cell.attainment = attainment(actual, monthly.value)
+            cell.stretch_attainment = attainment(actual, monthly.stretch)
+        cell.previous = book.value(dept, key, month_key(month, -1))
+        cell.mom = change(actual, cell.previous)
+        cell.year_ago = book.value(dept, key, month_key(month, -12))
+        cell.yoy = change(actual, cell.year_ago)
+        pace = self.pace(dept, kpi, month)
+        cell.ytd, cell.annual_plan = pace.ytd, pace.plan
+        cell.ytd_share, cell.pace_share, cell.pace_band = pace.ytd_share, pace.pace_share, pace.band
+        cell.limit_max = self.targets.limit("max", key, dept, period)
+        cell.limit_min = self.targets.limit("min", key, dept, period)
+        cell.breach = breach(actual, cell.limit_max, cell.limit_min)
+        cell.target_band = band(actual, cell.target, kpi.better, self.tolerance(kpi),
+                                kpi.is_percent)
+        cell.status = self._status(actual, cell.target_band, pace.band, cell.limit_max,
+                                   cell.limit_min, cell.breach)
+        cell.red_streak = self._red_streak(dept, kpi, month, cell.status)
+        return cell
+
+    def pace(self, dept: str, kpi: Kpi, month: Month) -> Pace:
+        """YTD against the annual plan, and the pace band after the grace months."""
+        start = self.config.organization.fiscal_year_start
+        index = month.fiscal_index(start)
+        ytd = self.book.ytd(dept, kpi.key, fiscal_months(month, start))
+        plan = self.targets.annual(kpi.key, dept, month.fiscal_year(start))
+        if plan is None:
+            return Pace(ytd, None, None, None, None)
+        # A mean or last KPI's plan is a level due every month, not a total built up over the
+        # year: its whole plan is due from the first month (see the README's notes on pacing).
+        due = pace_share(index, plan.phasing) if kpi.accumulate == "sum" else Decimal(1)
+        share = ratio(ytd, plan.value)
+        pace_band = None
+        if index > self.config.rules.pacing_grace_months:
+            pace_band = band(share, due, kpi.better, self.tolerance(kpi))
+        return Pace(ytd, plan.value, share, due, pace_band)
+
+    @staticmethod
+    def _status(actual: Decimal | None, target_band: Status | None, pace_band: Status | None,
+                limit_max: Decimal | None, limit_min: Decimal | None,
+                breached: str | None) -> Status | None:
+        limit: Status | None = None
+        if actual is not None and (limit_max is not None or limit_min is not None):
+            limit = "red" if breached else "green"
+        return worst((target_band, pace_band, limit))
+
+    def status(self, dept: str, kpi: Kpi, month: Month) -> Status | None:
+        """Only the status of one department, KPI and month."""
+        key, period = kpi.key, month_key(month)
+        actual = self.book.value(dept, key, period)
+        monthly = self.targets.monthly(key, dept, period)
+        target_band = None
+        if monthly is not None:
+            target_band = band(actual, monthly.value, kpi.better, self.tolerance(kpi),
+                               kpi.is_percent)
+        limit_max = self.targets.limit("max", key, dept, period)
+        limit_min = self.targets.limit("min", key, dept, period)
+        pace_band = None
+        if self.targets.annual(key, dept, month.fiscal_year(
+                self.config.organization.fiscal_year_start)) is not None:
+            pace_band = self.pace(dept, kpi, month).band
+        return self._status(actual, target_band, pace_band, limit_max, limit_min,
+                            breach(actual, limit_max, limit_min))
+
+    def _red_streak(self, dept: str, kpi: Kpi, month: Month, status: Status | None) -> int:
+        wanted = self.config.rules.streak_months
+        count = 0
+        while count < wanted and (status if count == 0 else self.status(
+                dept, kpi, month.shift(-count))) == "red":
+            count += 1
+        return count
+
+
+def rank_siblings(cells: Iterable[Cell], parents: dict[str, str | None],
+                  kpis: dict[str, Kpi]) -> None:
+    """Rank departments that share a parent by attainment, per KPI (1 = best)."""
+    groups: dict[tuple[str | None, str], list[Cell]] = {}
+    for cell in cells:
+        spec = kpis.get(cell.kpi)
+        if cell.attainment is not None and spec is not None and spec.better != "none":
+            groups.setdefault((parents.get(cell.department), cell.kpi), []).append(cell)
+    for (_, kpi), group in groups.items():
+        if len(group) < 2:
+            continue
+        sign = 1 if kpis[kpi].better == "lower" else -1
+        ordered = sorted(group, key=lambda c: (sign * (c.attainment or 0), c.department))
+        previous: Decimal | None = None
+        rank = 0
+        for position, cell in enumerate(ordered, start=1):
+            if cell.attainment != previous:
+                rank, previous = position, cell.attainment
+            cell.rank, cell.rank_of = rank, len(ordered)

@@ -1,0 +1,181 @@
+"""A whole month for the organization: the structure the digest, confirmations and /kpi render."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from summaries.config.loader import Config
+from summaries.config.schema import Department, Kpi
+from summaries.engine.cells import Cell, Engine, rank_siblings
+from summaries.engine.figurebook import FigureBook, FigureTable
+from summaries.engine.flags import FlagSpec, derive_flags
+from summaries.engine.targets import (
+    Status,
+    TargetBook,
+    TargetRow,
+    attainment,
+    band,
+    ratio,
+    severity_rank,
+    worst,
+)
+from summaries.periods import Month
+
+SUBMITTED = ("submitted", "late")
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """Where a department's summary stands this month."""
+
+    status: str  # draft | submitted | late
+    submitted_by: str | None = None
+    submitted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """What the engine reads from storage for one month (and the months it looks back on)."""
+
+    figures: FigureTable
+    sources: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    targets: tuple[TargetRow, ...] = ()
+    submissions: Mapping[str, SubmissionState] = field(default_factory=dict)
+    answers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class DepartmentResult:
+    """One department's month: its summary, its KPI cells in template order, its flags."""
+
+    spec: Department
+    submission: SubmissionState | None
+    answers: Mapping[str, str]
+    cells: list[Cell]
+    flags: list[FlagSpec] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def submitted(self) -> bool:
+        return self.submission is not None and self.submission.status in SUBMITTED
+
+    @property
+    def status(self) -> Status | None:
+        """The worst status among the department's KPIs."""
+        return worst(c.status for c in self.cells)
+
+    def cell(self, kpi: str) -> Cell | None:
+        return next((c for c in self.cells if c.kpi == kpi), None)
+
+
+@dataclass
+class PeriodReport:
+    """Every department's result for a month, with the organization's headline figures."""
+
+    period: Month
+    closed: bool
+    departments: list[DepartmentResult]
+    headline: list[Cell]
+
+    def department(self, key: str) -> DepartmentResult | None:
+        return next((d for d in self.departments if d.key == key), None)
+
+    @property
+    def flags(self) -> list[FlagSpec]:
+        """All flags, red first, then amber, then info; in template order within each."""
+        every = [f for d in self.departments for f in d.flags]
+        return sorted(every, key=lambda f: severity_rank(f.severity))
+
+    @property
+    def submitted_count(self) -> int:
+        return sum(1 for d in self.departments if d.submitted)
+
+    @property
+    def not_submitted(self) -> list[DepartmentResult]:
+        return [d for d in self.departments if not d.submitted]
+
+
+ORGANIZATION = "*"  # the figure book's key for the whole organization
+
+
+def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: bool,
+             departments: Collection[str] | None = None) -> PeriodReport:
+    """Compare every KPI of every department (or of ``departments``) for ``period``."""
+    engine = organization_engine(config, inputs.figures, inputs.sources, inputs.targets)
+    wanted = set(departments) if departments is not None else None
+    results = []
+    for spec in config.departments:
+        if wanted is not None and spec.key not in wanted:
+            continue
+        cells = [engine.cell(spec.key, kpi, period) for kpi in config.kpis_of(spec)]
+        results.append(DepartmentResult(spec, inputs.submissions.get(spec.key),
+                                        inputs.answers.get(spec.key, {}), cells))
+    rank_siblings((c for r in results for c in r.cells),
+                  {d.key: d.parent for d in config.departments}, config.kpi_by_key)
+    for result in results:
+        result.flags = derive_flags(config, result, period=str(period), closed=closed)
+    headline = [organization_cell(engine, config, kpi, period) for kpi in config.headline_kpis()]
+    return PeriodReport(period, closed, results, headline)
+
+
+def organization_engine(config: Config, figures: FigureTable,
+                        sources: Mapping[tuple[str, str, str], str],
+                        targets: Collection[TargetRow]) -> Engine:
+    """An engine over every department, with the organization (``*``) as their common root."""
+    book = FigureBook.for_config(config, figures, sources, root=ORGANIZATION)
+    return Engine(config, book, TargetBook(targets))
+
+
+def organization_tops(engine: Engine, config: Config, kpi: Kpi) -> list[str]:
+    """The top-level departments whose plans add up to the organization's, for a total KPI.
+
+    Only totals (``sum`` KPIs that are not derived) add up to an organization-wide target or
+    plan; for any other KPI the list is empty.
+    """
+    if kpi.accumulate != "sum" or kpi.formula:
+        return []
+    return [d.key for d in config.departments
+            if d.parent is None and engine.book.carries(d.key, kpi.key)]
+
+
+def organization_target(engine: Engine, tops: list[str], kpi: Kpi,
+                        period: Month) -> Decimal | None:
+    """The sum of the ``tops``' monthly targets, when every one of them has one."""
+    monthly = [engine.targets.monthly(kpi.key, d, str(period)) for d in tops]
+    if not monthly or any(m is None for m in monthly):
+        return None
+    return sum((m.value for m in monthly if m is not None), Decimal(0))
+
+
+def organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
+    """The organization's figure for a headline KPI, against the sum of its departments' plans,
+    when every top-level department carrying the KPI has one."""
+    cell = engine.cell(ORGANIZATION, kpi, period)
+    tops = organization_tops(engine, config, kpi)
+    if not tops:
+        return cell
+    target = organization_target(engine, tops, kpi, period)
+    if target is not None:
+        cell.target = target
+        cell.attainment = attainment(cell.actual, cell.target)
+        cell.target_band = band(cell.actual, cell.target, kpi.better, engine.tolerance(kpi))
+    paces = [engine.pace(d, kpi, period) for d in tops]
+    if all(p.plan is not None and p.pace_share is not None for p in paces):
+        plan = sum((p.plan or Decimal(0) for p in paces), Decimal(0))
+        due = sum(((p.plan or Decimal(0)) * (p.pace_share or Decimal(0)) for p in paces),
+                  Decimal(0))
+        cell.annual_plan = plan
+        cell.ytd_share, cell.pace_share = ratio(cell.ytd, plan), ratio(due, plan)
+        index = period.fiscal_index(config.organization.fiscal_year_start)
+        if index > config.rules.pacing_grace_months:
+            cell.pace_band = band(cell.ytd_share, cell.pace_share, kpi.better,
+                                  engine.tolerance(kpi))
+    cell.status = worst((cell.status, cell.target_band, cell.pace_band))
+    return cell

@@ -1,0 +1,308 @@
+"""CSV imports of figures and targets: validate every row, then write all or nothing.
+
+``import_figures`` and ``import_targets`` read a long-format CSV file (SPEC sections 3 and 10)
+and collect every problem as ``FILE:LINE: column: message``, raising InputError before anything
+is written. Otherwise they write and report each change; with ``dry_run`` they only read (no
+flush, no autoflush) and report what would change. They flush and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from summaries.config.loader import Config
+from summaries.errors import InputError
+from summaries.imports.csvrows import (
+    WHAT,
+    Cells,
+    Source,
+    Table,
+    display_name,
+    plain,
+    read_table,
+    read_text,
+)
+from summaries.store.catalog import Catalog, load_catalog
+from summaries.store.figures import FigureValue, get_or_create_period, set_figures
+from summaries.store.models import Figure, Period, Target
+from summaries.store.targets import TargetValue, latest_row, record_target
+
+FIGURE_COLUMNS = ("kpi", "department", "month", "value")
+VALUE_COLUMNS = ("target", "annual", "max", "min")  # the one filled in decides a row's kind
+TARGET_COLUMNS = ("kpi", "department", "month", "year", "target", "stretch", "annual",
+                  "phasing", "max", "min", "from")
+_KIND = {"target": "monthly", "annual": "annual", "max": "max", "min": "min"}
+_BELONGS = {"month": ("monthly",), "stretch": ("monthly",), "year": ("annual",),
+            "phasing": ("annual",), "from": ("max", "min")}
+
+
+@dataclass(frozen=True)
+class ImportChange:
+    """One row that changes (or, in a dry run, would change) what is stored."""
+
+    line: int
+    subject: str  # e.g. "revenue east-county 2026-09" or "target revenue east-county 2026-10"
+    old: str | None  # None: nothing stored yet
+    new: str
+
+    @property
+    def description(self) -> str:
+        change = f"new {self.new}" if self.old is None else f"{self.old} -> {self.new}"
+        return f"{self.subject}: {change}"
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.description}"
+
+
+@dataclass
+class ImportReport:
+    """What an import changed (or would change), row by row, and the counts."""
+
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    changes: list[ImportChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return len(self.changes)
+
+    def summary(self) -> str:
+        verb = "would change" if self.dry_run else "changed"
+        return (f"{self.filename}: {self.rows} rows, {self.changed} {verb}, "
+                f"{self.unchanged} unchanged")
+
+
+@dataclass(frozen=True)
+class _FigureRow:
+    line: int
+    kpi: str
+    department: str
+    month: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class _TargetRow:
+    line: int
+    kpi: str
+    department: str | None  # None: every department (limits and floors)
+    kind: str
+    month: str | None  # the target's month, or a limit's first month in force
+    year: int | None
+    value: Decimal
+    stretch: Decimal | None
+    phasing: tuple[Decimal, ...] | None
+
+    def stored(self, catalog: Catalog) -> TargetValue:
+        dept = catalog.department_ids[self.department] if self.department else None
+        return TargetValue(self.kind, catalog.kpi_ids[self.kpi], dept, self.month, self.year,
+                           self.value, self.stretch, self.phasing)
+
+    def subject(self) -> str:
+        if self.kind == "monthly":
+            return f"target {self.kpi} {self.department} {self.month}"
+        if self.kind == "annual":
+            return f"annual {self.kpi} {self.department} {self.year}"
+        since = f" from {self.month}" if self.month else ""
+        return f"{self.kind} {self.kpi} {self.department or 'every department'}{since}"
+
+
+def import_figures(session: Session, config: Config, path_or_text: Source, *,
+                   filename: str | None = None, by: str | None = None,
+                   dry_run: bool = False) -> ImportReport:
+    """Import ``kpi,department,month,value`` rows as imported figures, keeping revisions.
+
+    ``path_or_text`` is a file (Path), its bytes, or its text (str). Problems and the report
+    name ``filename`` (default: the file's name); changes are recorded as made by ``by``
+    (default ``import:<filename>``). A value equal to the stored one is left alone, whatever
+    its source, so a submitted figure stays marked as submitted.
+    """
+    name = display_name(path_or_text, filename)
+    table = _read(path_or_text, name, FIGURE_COLUMNS, ())
+    seen: dict[Hashable, int] = {}
+    rows = [r for row in table.rows if (r := _figure_row(Cells(table, row), config, seen))]
+    report = ImportReport(name, dry_run, rows=len(table.rows))
+    todo: list[tuple[_FigureRow, int, int]] = []
+    with session.no_autoflush:
+        catalog = _catalog(session, table, rows)
+        stored = _stored_figures(session, {r.month for r in rows})
+        for row in rows:
+            dept_id, kpi_id = catalog.department_ids[row.department], catalog.kpi_ids[row.kpi]
+            old = stored.get((row.month, dept_id, kpi_id))
+            if old is not None and old == row.value:
+                report.unchanged += 1
+                continue
+            subject = f"{row.kpi} {row.department} {row.month}"
+            report.changes.append(ImportChange(row.line, subject, None if old is None
+                                               else plain(old), plain(row.value)))
+            todo.append((row, dept_id, kpi_id))
+    if not dry_run:
+        writer = (by or f"import:{name}")[:200]
+        periods = {month: get_or_create_period(session, month).id
+                   for month in sorted({row.month for row, _, _ in todo})}
+        set_figures(session, [FigureValue(periods[row.month], dept_id, kpi_id, row.kpi, row.value)
+                              for row, dept_id, kpi_id in todo], by=writer, source="imported")
+    return report
+
+
+def import_targets(session: Session, config: Config, path_or_text: Source, *,
+                   filename: str | None = None, by: str | None = None,
+                   dry_run: bool = False) -> ImportReport:
+    """Import monthly targets, annual plans, control limits and floors, in any mix.
+
+    A row is a monthly target (``month,target`` and an optional ``stretch``), an annual plan
+    (``year,annual`` and optional ``phasing``), a control limit (``max``) or a floor (``min``),
+    the last two with an optional ``from`` month and an empty department meaning every
+    department. Targets are dated rows with source ``csv``; a row equal to the latest stored
+    one for its kind, KPI, department and month or year is unchanged. ``by`` is accepted for
+    symmetry with import_figures: target rows do not record who set them.
+    """
+    name = display_name(path_or_text, filename)
+    table = _read(path_or_text, name, ("kpi", "department"), TARGET_COLUMNS[2:])
+    seen: dict[Hashable, int] = {}
+    rows = [r for row in table.rows if (r := _target_row(Cells(table, row), config, seen))]
+    report = ImportReport(name, dry_run, rows=len(table.rows))
+    todo: list[TargetValue] = []
+    with session.no_autoflush:
+        catalog = _catalog(session, table, rows)
+        for row in rows:
+            wanted = row.stored(catalog)
+            current = latest_row(session, wanted)
+            if current is not None and wanted.same_as(current):
+                report.unchanged += 1
+                continue
+            old = _stored_text(current) if current is not None else None
+            report.changes.append(ImportChange(row.line, row.subject(), old, _target_text(
+                wanted.value, wanted.stretch, wanted.phasing)))
+            todo.append(wanted)
+    if not dry_run:
+        for wanted in todo:
+            record_target(session, wanted, source="csv")
+    return report
+
+
+def _read(source: Source, name: str, required: Sequence[str],
+          optional: Sequence[str]) -> Table:
+    """The file's table; raise InputError at once if the header lacks a needed column."""
+    table = read_table(read_text(source, name), name, required, optional)
+    if optional and table.columns:
+        _check_target_header(table)
+    if table.missing:
+        raise InputError(table.problems)
+    return table
+
+
+def _check_target_header(table: Table) -> None:
+    columns, line = set(table.columns), table.header_line
+    if not columns & set(VALUE_COLUMNS):
+        table.fail(line, "", "no value column: the header needs one of target, annual, max "
+                             "or min")
+        table.missing.append("target")
+    for column, needed in (("target", "month"), ("annual", "year")):
+        if column in columns and needed not in columns:
+            table.fail(line, needed, f"missing column: {column} needs {needed}")
+            table.missing.append(needed)
+    for column, partners, what in (("stretch", {"target"}, "a target column"),
+                                   ("phasing", {"annual"}, "an annual column"),
+                                   ("from", {"max", "min"}, "a max or min column")):
+        if column in columns and not columns & partners:
+            table.fail(line, column, f"goes with {what}, which the header lacks")
+            table.missing.append(column)
+
+
+def _figure_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _FigureRow | None:
+    kpi = cells.kpi(config, importable=True)
+    dept = cells.department(config, kpi, "")
+    month = cells.month("month", required=True)
+    value = cells.number("value", required=True)
+    if value is not None and kpi is not None:
+        cells.precise("value", value, kpi)
+        cells.in_range("value", value, kpi)
+    if not (cells.ok and kpi and dept and month and value is not None):
+        return None
+    if not cells.unique(seen, (kpi.key, dept, month)):
+        return None
+    return _FigureRow(cells.row.line, kpi.key, dept, month, value)
+
+
+def _target_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _TargetRow | None:
+    kpi = cells.kpi(config, importable=False)
+    filled = [c for c in VALUE_COLUMNS if cells.row.get(c)]
+    kind = _KIND[filled[0]] if filled else ""
+    dept = cells.department(config, kpi, kind)
+    if len(filled) != 1:
+        for extra in filled[1:]:
+            cells.fail(extra, f"this row already has {filled[0]}: put each kind of target on "
+                              "its own row")
+        if not filled:
+            cells.fail("", "no value: fill in one of target, annual, max or min")
+        return None
+    for column, kinds in _BELONGS.items():
+        if cells.row.get(column) and kind not in kinds:
+            hint = "; use from for the first month in force" if column == "month" and kind in (
+                "max", "min") else ""
+            cells.fail(column, f"goes with {' or '.join(WHAT[k] for k in kinds)}, not with "
+                               f"{WHAT[kind]}{hint}")
+    value = cells.number(filled[0], required=True)
+    if value is not None and kpi is not None:
+        # an annual plan of a summed KPI is twelve months' worth: only a floor of 0 applies
+        summed = kind == "annual" and kpi.accumulate == "sum" and not kpi.formula
+        if not summed or (kpi.min is not None and kpi.min >= 0):
+            cells.in_range(filled[0], value, kpi, upper=not summed)
+    stretch = cells.number("stretch") if kind == "monthly" else None
+    if stretch is not None and kpi is not None:
+        cells.in_range("stretch", stretch, kpi)
+    month = (cells.month("month", required=True) if kind == "monthly"
+             else cells.month("from") if kind in ("max", "min") else None)
+    year = cells.year("year", required=True) if kind == "annual" else None
+    phasing = cells.weights("phasing") if kind == "annual" else None
+    if not cells.ok or kpi is None or value is None:
+        return None
+    if not cells.unique(seen, (kind, kpi.key, dept, month, year)):
+        return None
+    return _TargetRow(cells.row.line, kpi.key, dept, kind, month, year, value, stretch, phasing)
+
+
+def _catalog(session: Session, table: Table, rows: Sequence[_FigureRow | _TargetRow]
+             ) -> Catalog:
+    """Stored ids of the rows' KPIs and departments; raise InputError for any problem."""
+    catalog = load_catalog(session)
+    for row in rows:
+        for column, key, ids in (("kpi", row.kpi, catalog.kpi_ids),
+                                 ("department", row.department, catalog.department_ids)):
+            if key is not None and key not in ids:
+                table.fail(row.line, column, f"{key!r} is not in the database yet: sync the "
+                                             "configuration first (start the bot once)")
+    if table.problems:
+        raise InputError(table.problems)
+    return catalog
+
+
+def _stored_figures(session: Session, months: set[str]) -> dict[tuple[str, int, int], Decimal]:
+    """Stored values by (month, department id, KPI id) for the given months."""
+    if not months:
+        return {}
+    query = (select(Period.key, Figure.department_id, Figure.kpi_id, Figure.value)
+             .join(Period, Figure.period_id == Period.id).where(Period.key.in_(sorted(months))))
+    return {(p, d, k): v for p, d, k, v in session.execute(query).tuples()}
+
+
+def _stored_text(row: Target) -> str:
+    return _target_text(row.value, row.stretch, row.phasing)
+
+
+def _target_text(value: Decimal, stretch: Decimal | None,
+                 phasing: Sequence[Decimal | str] | None) -> str:
+    text = plain(value)
+    if stretch is not None:
+        text += f" stretch {plain(stretch)}"
+    if phasing is not None:
+        text += " phasing " + ";".join(plain(Decimal(w)) for w in phasing)
+    return text

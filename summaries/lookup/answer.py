@@ -1,0 +1,163 @@
+"""Answer a ``/kpi`` request from stored figures and targets: only the KPI asked about is read.
+
+The figures of one KPI (or of a derived KPI's inputs) for the departments in scope and the
+months the comparison looks back on: a lookup stays quick however large the history grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from summaries.access import Viewer
+from summaries.checkins.evaluation import (
+    descendants,
+    first_month_needed,
+    load_figures,
+    load_targets,
+)
+from summaries.config import schema as schema
+from summaries.config.loader import Config
+from summaries.digest.model import Trend, TrendSeries
+from summaries.engine.cells import Cell, Engine
+from summaries.engine.figurebook import formulas_of, stored_inputs
+from summaries.engine.report import ORGANIZATION, organization_cell, organization_engine
+from summaries.lookup.query import KpiQuery, Mode
+from summaries.periods import Month, months_between
+from summaries.store.models import Figure, Period
+
+TREND_MONTHS = 12
+MAX_ROWS = 60  # more lines than this do not fit one Slack message
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    """One department's (or the organization's, key ``*``) comparison for the month."""
+
+    key: str
+    name: str
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class KpiAnswer:
+    """A KPI for a month: a department in detail (``detail``: the first row) and the
+    departments right below it; or, without a department, the top of what the viewer may
+    see (the organization, or their own departments) and one level below. ``more`` counts
+    the departments left out beyond :data:`MAX_ROWS`."""
+
+    kpi: schema.Kpi
+    month: Month
+    mode: Mode  # month | ytd
+    rows: list[LookupRow]
+    detail: bool = False
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class TrendAnswer:
+    """A KPI month by month for one department or the organization, oldest first."""
+
+    kpi: schema.Kpi
+    key: str
+    name: str
+    cells: list[Cell]
+
+    @property
+    def months(self) -> list[Month]:
+        return [Month.parse(c.month) for c in self.cells]
+
+    def trend(self) -> Trend:
+        """The series the chart draws: actual against target."""
+        return Trend(self.months, [TrendSeries(self.kpi, [c.actual for c in self.cells],
+                                               [c.target for c in self.cells])])
+
+
+def latest_month(session: Session, until: Month) -> Month | None:
+    """The latest month up to ``until`` that has any stored figure."""
+    has_figures = select(Figure.id).where(Figure.period_id == Period.id).exists()
+    # Newest first, stopping at the first with figures: one index probe per month tried,
+    # where max() over the semi-join makes PostgreSQL scan every figure.
+    key = session.scalar(select(Period.key).where(Period.key <= str(until), has_figures)
+                         .order_by(Period.key.desc()).limit(1))
+    return Month.parse(key) if key else None
+
+
+def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQuery,
+                 month: Month) -> KpiAnswer | TrendAnswer:
+    """Compare the query's KPI for ``month`` (the query's own month wins)."""
+    kpi, department = query.kpi, query.department
+    assert kpi is not None, "the list needs no figures"
+    month = query.month or month
+    rows = _scope(config, viewer, kpi, department)
+    more, rows = max(0, len(rows) - MAX_ROWS), rows[:MAX_ROWS]
+    first = month.shift(1 - TREND_MONTHS) if query.mode == "trend" else month
+    shown = {k for k, _ in rows if k != ORGANIZATION}
+    if any(k == ORGANIZATION for k, _ in rows):  # its target adds up the top departments'
+        shown |= {d.key for d in config.departments if d.parent is None}
+    engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
+                     shown, first, month)
+    if query.mode == "trend":
+        key, name = rows[0]
+        return TrendAnswer(kpi, key, name, [_cell(engine, config, key, kpi, m)
+                                            for m in months_between(first, month)])
+    return KpiAnswer(kpi, month, query.mode, [
+        LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows],
+        detail=department is not None, more=more)
+
+
+def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
+           department: schema.Department | None) -> list[tuple[str, str]]:
+    """(key, name) of what to show: the department and those right below it; else the
+    organization (for leaders) or the viewer's own departments, and those right below."""
+    if department is not None:
+        tops = [(department.key, department.name)]
+    elif viewer.sees_everything:
+        tops = [(ORGANIZATION, config.organization.name)]
+    else:
+        tops = [(key, config.department_by_key[key].name) for key in viewer.managed]
+    rows: list[tuple[str, str]] = []
+    for key, name in tops:
+        if key == ORGANIZATION or kpi.key in config.department_by_key[key].kpis:
+            rows.append((key, name))
+        below = [d for d in config.departments
+                 if (d.parent or ORGANIZATION) == key and kpi.key in d.kpis]
+        rows += [(d.key, d.name) for d in below]
+    if not rows:  # the KPI is reported only further down: every visible department that does
+        rows = [(d.key, d.name) for d in config.departments
+                if viewer.may_see(d.key) and kpi.key in d.kpis]
+    return list(dict.fromkeys(rows))
+
+
+def _figure_departments(config: Config, viewer: Viewer,
+                        department: schema.Department | None) -> Collection[str] | None:
+    """The departments whose figures the answer reads (None: every one)."""
+    if department is not None:
+        return descendants(config, department.key)
+    return None if viewer.sees_everything else viewer.visible
+
+
+def _engine(session: Session, config: Config, kpi: schema.Kpi,
+            departments: Collection[str] | None, shown: Collection[str],
+            first: Month, last: Month) -> Engine:
+    """An engine over the figures and targets that cells of ``first`` to ``last`` read.
+
+    Figures go back as far as year-on-year and year-to-date look; monthly targets only as far
+    as a red streak does, and only those of the ``shown`` departments.
+    """
+    keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
+    figures, sources = load_figures(session, first_month_needed(config, first), last,
+                                    departments, keys)
+    streak_start = first.shift(1 - config.rules.streak_months)
+    targets = load_targets(session, streak_start, last, config.organization.fiscal_year_start,
+                           kpis=keys, departments=shown)
+    return organization_engine(config, figures, sources, targets)
+
+
+def _cell(engine: Engine, config: Config, key: str, kpi: schema.Kpi, month: Month) -> Cell:
+    if key == ORGANIZATION:
+        return organization_cell(engine, config, kpi, month)
+    return engine.cell(key, kpi, month)

@@ -1,0 +1,118 @@
+"""Write figures and section texts one value at a time, keeping a revision of every change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from summaries.store.models import Department, Figure, Period, Revision
+from summaries.store.types import utcnow
+
+
+def get_or_create_period(session: Session, key: str) -> Period:
+    """The stored period ``YYYY-MM``, created (pending) on first use."""
+    found = select(Period).where(Period.key == key)
+    period = session.scalars(found).first()
+    if period is not None:
+        return period
+    try:
+        with session.begin_nested():  # another process may create it at the same moment
+            period = Period(key=key, state="pending", created_at=utcnow())
+            session.add(period)
+    except IntegrityError:
+        return session.scalars(found).one()
+    return period
+
+
+def revision_count(session: Session, period_id: int, department_key: str) -> int:
+    """How many changes a department's summary for a period has had (a version number)."""
+    return session.scalar(
+        select(func.count(Revision.id))
+        .join(Department, Revision.department_id == Department.id)
+        .where(Revision.period_id == period_id, Department.key == department_key)) or 0
+
+
+def format_value(value: Decimal | None) -> str | None:
+    """A figure as revision text: plain decimal notation, no exponent."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def add_revision(session: Session, period_id: int, department_id: int, field: str,
+                 old: str | None, new: str | None, by: str, source: str) -> None:
+    """Keep who changed what, when, from which old value to which new one."""
+    session.add(Revision(period_id=period_id, department_id=department_id, field=field,
+                         old_value=old, new_value=new, changed_by=by, source=source,
+                         changed_at=utcnow()))
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """One figure to store: where it belongs and its value (None clears it)."""
+
+    period_id: int
+    department_id: int
+    kpi_id: int
+    kpi_key: str
+    value: Decimal | None
+
+
+def set_figures(session: Session, figures: Sequence[FigureValue], *, by: str,
+                source: str) -> list[FigureValue]:
+    """Store (or clear) many figures with one read of what is stored; return those changed.
+
+    Every changed value gets a revision; an equal value with another source only takes the
+    new source (an imported figure confirmed by a submission), without a revision.
+    """
+    if not figures:
+        return []
+    rows = session.scalars(select(Figure).where(
+        Figure.period_id.in_({f.period_id for f in figures}),
+        Figure.department_id.in_({f.department_id for f in figures}))).all()
+    stored = {(r.period_id, r.department_id, r.kpi_id): r for r in rows}
+    changed = []
+    for figure in figures:
+        key = (figure.period_id, figure.department_id, figure.kpi_id)
+        row = stored.get(key)
+        if _apply(session, figure, row, stored, by=by, source=source):
+            changed.append(figure)
+    session.flush()
+    return changed
+
+
+def _apply(session: Session, figure: FigureValue, row: Figure | None,
+           stored: dict[tuple[int, int, int], Figure], *, by: str, source: str) -> bool:
+    old = row.value if row is not None else None
+    value = figure.value
+    if old == value and (row is None or row.source == source):
+        return False
+    key = (figure.period_id, figure.department_id, figure.kpi_id)
+    if value is None:
+        assert row is not None
+        session.delete(row)
+        del stored[key]
+    elif row is None:
+        stored[key] = Figure(period_id=figure.period_id, department_id=figure.department_id,
+                             kpi_id=figure.kpi_id, value=value, source=source, recorded_by=by,
+                             recorded_at=utcnow())
+        session.add(stored[key])
+    else:
+        row.value, row.source, row.recorded_by, row.recorded_at = value, source, by, utcnow()
+    if old != value:
+        add_revision(session, figure.period_id, figure.department_id, f"kpi:{figure.kpi_key}",
+                     format_value(old), format_value(value), by, source)
+    return True
+
+
+def set_figure(session: Session, period_id: int, department_id: int, kpi_id: int, kpi_key: str,
+               value: Decimal | None, *, by: str, source: str) -> bool:
+    """Store (or clear, with None) one figure; add a revision and return True if it changed."""
+    figure = FigureValue(period_id, department_id, kpi_id, kpi_key, value)
+    return bool(set_figures(session, [figure], by=by, source=source))

@@ -1,0 +1,58 @@
+"""Keep the stored flags of a period equal to what the engine found, without duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from summaries.engine.flags import FlagSpec
+from summaries.store.models import Department, Flag
+from summaries.store.types import utcnow
+
+
+@dataclass(frozen=True)
+class FlagChanges:
+    """How many flags a store added, updated (new severity or sentence) and removed."""
+
+    added: int
+    updated: int
+    removed: int
+
+
+def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
+                departments: Collection[str]) -> FlagChanges:
+    """Make the period's stored flags for ``departments`` exactly ``flags``.
+
+    A flag is kept once per department, KPI, rule and subject: evaluating again updates its
+    severity and sentence, and a flag whose cause went away is removed.
+    """
+    ids: Mapping[str, int] = dict(session.execute(
+        select(Department.key, Department.id).where(Department.key.in_(list(departments)))
+    ).tuples().all())
+    by_id = {v: k for k, v in ids.items()}
+    stored = {(by_id[row.department_id], row.kpi_key, row.rule, row.subject): row
+              for row in session.scalars(select(Flag).where(
+                  Flag.period_id == period_id, Flag.department_id.in_(list(ids.values()))))}
+    wanted = {f.identity: f for f in flags if f.department in ids}
+    new: list[dict[str, object]] = []
+    updated = 0
+    now = utcnow()
+    for identity, flag in wanted.items():
+        row = stored.pop(identity, None)
+        if row is None:
+            new.append({"period_id": period_id, "department_id": ids[flag.department],
+                        "kpi_key": flag.kpi, "rule": flag.rule, "subject": flag.subject,
+                        "severity": flag.severity, "message": flag.message,
+                        "created_at": now, "updated_at": now})
+        elif (row.severity, row.message) != (flag.severity, flag.message):
+            row.severity, row.message, row.updated_at = flag.severity, flag.message, now
+            updated += 1
+    for row in stored.values():
+        session.delete(row)
+    session.flush()
+    if new:  # in one statement: a month's first evaluation adds thousands of flags at once
+        session.execute(insert(Flag), new)
+    return FlagChanges(len(new), updated, len(stored))

@@ -1,0 +1,183 @@
+"""Typed SQLAlchemy 2 models: the stored history of check-ins, figures, targets and flags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from summaries.store.base import KEY, USER, Base
+from summaries.store.types import Amount, UtcDateTime, utcnow
+
+
+class Department(Base):
+    """A department as configured; kept (inactive) when it leaves the configuration."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_key: Mapped[str | None] = mapped_column(String(KEY))
+    manager_id: Mapped[str] = mapped_column(String(USER))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Kpi(Base):
+    """A KPI as configured; kept (inactive) when it leaves the configuration."""
+
+    __tablename__ = "kpis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    decimals: Mapped[int] = mapped_column(Integer, default=0)
+    better: Mapped[str] = mapped_column(String(8), default="higher")
+    accumulate: Mapped[str] = mapped_column(String(8), default="sum")
+    formula: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Period(Base):
+    """A month (``YYYY-MM``) and where its cycle stands: pending, open or closed."""
+
+    __tablename__ = "periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(7), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Submission(Base):
+    """One department's summary for one period: a draft until submitted (or late)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("period_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    submitted_by: Mapped[str | None] = mapped_column(String(USER))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(USER))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    draft_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Reopened by an admin: the manager may edit until then, even after the late window.
+    reopened_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(USER))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    period: Mapped[Period] = relationship()
+    department: Mapped[Department] = relationship()
+    answers: Mapped[list[SectionAnswer]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+
+class SectionAnswer(Base):
+    """The text of one section of a submitted summary."""
+
+    __tablename__ = "section_answers"
+    __table_args__ = (UniqueConstraint("submission_id", "section_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(KEY))
+    text: Mapped[str] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="answers")
+
+
+class Figure(Base):
+    """A KPI's value for one department and month, submitted or imported."""
+
+    __tablename__ = "figures"
+    # The second index answers lookups of one KPI across every department (/kpi, trends) by
+    # itself: a KPI's figures sit together in it, where the table spreads them over a page each.
+    __table_args__ = (UniqueConstraint("period_id", "department_id", "kpi_id"),
+                      Index("ix_figures_kpi_period", "kpi_id", "period_id", "department_id",
+                            "value", "source"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    source: Mapped[str] = mapped_column(String(16), default="submitted")
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Revision(Base):
+    """One changed value: who, when, old and new (``field`` is ``section:<key>``/``kpi:<key>``)."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (Index("ix_revisions_period_department", "period_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="submitted")
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Target(Base):
+    """A dated target: monthly target, annual plan, control limit (max) or floor (min).
+
+    Rows are never updated: a later row for the same kind, KPI, department and month or year
+    replaces an earlier one from its own month on, and history keeps both.
+    ``department_id`` NULL means every department; ``month`` is the target's month for a
+    monthly target and the first month in force for a limit or floor.
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (Index("ix_targets_lookup", "kpi_id", "kind", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    month: Mapped[str | None] = mapped_column(String(7))
+    year: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    stretch: Mapped[Decimal | None] = mapped_column(Amount)
+    phasing: Mapped[list[str] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(16), default="config")
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Flag(Base):
+    """A problem the engine found, once per period, department, KPI, rule and subject."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("period_id", "department_id", "kpi_key", "rule", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    kpi_key: Mapped[str] = mapped_column(String(KEY), default="")
+    rule: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    severity: Mapped[str] = mapped_column(String(8))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

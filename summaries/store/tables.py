@@ -1,0 +1,9 @@
+"""Every table the database holds, for migrations and for creating a schema from scratch."""
+
+from __future__ import annotations
+
+from summaries.store import infra, models
+from summaries.store.base import Base
+
+metadata = Base.metadata
+__all__ = ["Base", "infra", "metadata", "models"]
