@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.blocks.admin import refusal
@@ -18,23 +19,31 @@ COMMANDS = (KPI_COMMAND, CHECKIN_COMMAND)
 
 
 def register(app: App, deps: Deps) -> None:
-    """Listen for the slash commands."""
+    """Listen for the slash commands, each person within their limit."""
+    limit = [per_person_limit(deps)]
 
-    @app.command(KPI_COMMAND)
+    @app.command(KPI_COMMAND, middleware=limit)
     def kpi(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        if admitted(deps, ack, body):
-            handle_kpi_command(deps, ack, body, client)
+        handle_kpi_command(deps, ack, body, client)
 
-    @app.command(CHECKIN_COMMAND)
+    @app.command(CHECKIN_COMMAND, middleware=limit)
     def checkin(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        if admitted(deps, ack, body):
-            handle_checkin_command(deps, ack, body, client)
+        handle_checkin_command(deps, ack, body, client)
 
 
-def admitted(deps: Deps, ack: Ack, body: dict[str, Any]) -> bool:
-    """Whether the person is within their limit; if not, the acknowledgement asks them to wait
-    (before any database or chart work)."""
-    wait = deps.throttle.take(body["user_id"])
-    if wait:
-        ack(response_type="ephemeral", **refusal(too_fast(wait)))
-    return not wait
+def per_person_limit(deps: Deps) -> Callable[..., BoltResponse | None]:
+    """Listener middleware: a person beyond their limit is asked to wait, in the ack itself.
+
+    Bolt runs listener middleware on the request's own thread, so this answer needs none of
+    Bolt's few listener threads, and no database or chart work is done for it.
+    """
+
+    def within_limit(ack: Ack, body: dict[str, Any],
+                     next_: Callable[[], None]) -> BoltResponse | None:
+        wait = deps.throttle.take(body["user_id"])
+        if not wait:
+            next_()
+            return None
+        return ack(response_type="ephemeral", **refusal(too_fast(wait)))
+
+    return within_limit
