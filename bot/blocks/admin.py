@@ -50,7 +50,7 @@ def help_message(command: str, who: Viewer, organization: str) -> Message:
 
 def refusal(text: str) -> Message:
     """A one-line answer (plain text, escaped here)."""
-    return {"text": text, "blocks": [section(escape(text))]}
+    return {"text": escape(text), "blocks": [section(escape(text))]}
 
 
 def status_message(month_name: str, state_line: str, statuses: Sequence[DepartmentStatus],
@@ -91,7 +91,7 @@ def reopened_message(department: str, month_name: str, period: str, department_k
     """The DM to a manager whose summary an admin reopened."""
     text = (f"<@{admin}> reopened the *{escape(month_name)}* summary of "
             f"*{escape(department)}*. You can fill it in or edit it until {until}.")
-    return {"text": f"Your {month_name} summary of {department} was reopened",
+    return {"text": escape(f"Your {month_name} summary of {department} was reopened"),
             "blocks": [section(text), {"type": "actions", "block_id": "checkin",
                                        "elements": [open_button(period, department_key)]}]}
 

@@ -177,4 +177,4 @@ def long_list(text: str, title: str, lines: Sequence[str], hint: str,
     if shown < len(lines) or more:
         hint = f"\u2026and {len(lines) - shown + more} more {noun}s not shown. {hint}"
     blocks.append(context(hint))
-    return {"text": text, "blocks": blocks}
+    return {"text": escape(text), "blocks": blocks}  # ``text`` is plain: names, typed words

@@ -34,11 +34,11 @@ def answer_message(answer: KpiAnswer, locale: str) -> Message:
             blocks.append(context(*notes))
         fallback = f"{kpi.name}, {row.name}, {what}: {text.actual}"
         if not below:
-            return {"text": fallback, "blocks": blocks}
+            return {"text": escape(fallback), "blocks": blocks}
         listed = long_list(fallback, "*Below it*", [line(r, kpi, locale) for r in below],
                            f"Details: `/kpi {escape(kpi.key)} <department>{suffix}`",
                            "department", more=answer.more)
-        return {"text": fallback, "blocks": blocks + listed["blocks"]}
+        return {"text": escape(fallback), "blocks": blocks + listed["blocks"]}
     title = f"*{escape(kpi.name)}* · {what}"
     lines = [line(row, kpi, locale) for row in answer.rows]
     example = f"/kpi {kpi.key} <department>{suffix}"
@@ -65,7 +65,7 @@ def trend_message(answer: TrendAnswer, locale: str, *, chart: bool) -> Message:
         section(f"```{escape(table)}```")]
     if chart:
         blocks.append(context("The chart is on its way to you in a direct message."))
-    return {"text": f"{kpi.name}, {answer.name}: last {len(answer.cells)} months",
+    return {"text": escape(f"{kpi.name}, {answer.name}: last {len(answer.cells)} months"),
             "blocks": blocks}
 
 
@@ -80,7 +80,7 @@ def choices_message(message: str, candidates: Sequence[Named], noun: str) -> Mes
     """A problem with what was typed, and what would work (``noun``: KPI or department)."""
     lines = [f"`{escape(c.key)}` {escape(c.name)}" for c in candidates]
     if not lines:
-        return {"text": message, "blocks": [section(escape(message))]}
+        return {"text": escape(message), "blocks": [section(escape(message))]}
     return long_list(message, escape(message), lines, "Type a key, or the start of a name.",
                      noun)
 

@@ -118,7 +118,7 @@ def notice_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only tells the person something, with a Close button."""
     return {"type": "modal", "title": plain(title, MAX_VIEW_TITLE), "close": plain("Close"),
             "blocks": [{"type": "section", "text": {"type": "mrkdwn",
-                                                    "text": clip(text, 3000)}}]}
+                                                    "text": clip(escape(text), 3000)}}]}
 
 
 def busy_view(text: str = "Working on it\u2026") -> dict[str, Any]:

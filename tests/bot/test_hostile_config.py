@@ -72,10 +72,15 @@ def test_every_surface_fits_and_escapes_a_hostile_configuration(
     assert remind_period(bot.deps, OCTOBER, 1).ok
     for user in ("U0EAST", "U0CEO"):
         assert bot.driver.app_home_opened(user).status == 200
-    for text in ("", "revenue", "revenue trend", "revenue ytd", "churn"):
-        assert bot.driver.command("U0CEO", "/kpi", text).status == 200
-    for text in ("status", "help"):
-        assert bot.driver.command("U0CEO", "/checkin", text).status == 200
+    replies: list[dict[str, Any]] = []
+    asks = [("U0CEO", "/kpi", t) for t in ("", "revenue", "revenue trend", "revenue ytd",
+                                           "churn", "revenue nowhere <!here>", "rev")]
+    asks += [("U0CEO", "/checkin", t) for t in ("status", "help", "reopen")]
+    asks += [("U0EAST", "/kpi", "revenue safety"), ("U0EAST", "/checkin", "open")]
+    for user, command, text in asks:
+        reply = bot.driver.command(user, command, text)
+        assert reply.status == 200
+        replies += [reply.json] if reply.json else []
     bot.clock.now = CLOSE_MOMENT
     report = close_period(bot.deps, OCTOBER)
     assert report.ok, report.failed
@@ -89,8 +94,10 @@ def test_every_surface_fits_and_escapes_a_hostile_configuration(
         assert check_message(message) == [], message
     for shown in views:
         assert check_view(shown) == [], shown
-    surfaces = messages + views + [c.params for c in bot.slack.calls
-                                   if c.method == "response_url"]
+    for reply in replies:
+        assert check_message(reply) == [], reply
+    surfaces = messages + views + replies + [c.params for c in bot.slack.calls
+                                             if c.method == "response_url"]
     for surface in surfaces:
         for text in [*mrkdwn_texts(surface), str(surface.get("text") or "")]:
             assert "<!here" not in text, text
