@@ -1,9 +1,8 @@
 """CSV imports of figures and targets: validate every row, then write all or nothing.
 
-``import_figures`` and ``import_targets`` read a long-format CSV file (SPEC sections 3 and 10)
-and collect every problem as ``FILE:LINE: column: message``, raising InputError before anything
-is written. Otherwise they write and report each change; with ``dry_run`` they only read (no
-flush, no autoflush) and report what would change. They flush and never commit.
+Both read a long-format CSV file (SPEC sections 3 and 10), collect every problem as
+``FILE:LINE: column: message`` and raise InputError before writing anything; else they write and
+report each change (``dry_run``: read only). They flush and never commit.
 """
 
 from __future__ import annotations
@@ -17,16 +16,8 @@ from sqlalchemy.orm import Session
 
 from summaries.config.loader import Config
 from summaries.errors import InputError
-from summaries.imports.csvrows import (
-    WHAT,
-    Cells,
-    Source,
-    Table,
-    display_name,
-    plain,
-    read_table,
-    read_text,
-)
+from summaries.imports import csvrows
+from summaries.imports.csvrows import WHAT, Cells, Source, Table
 from summaries.store.catalog import Catalog, load_catalog
 from summaries.store.figures import FigureValue, get_or_create_period, set_figures
 from summaries.store.models import Figure, Period, Target
@@ -124,7 +115,7 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
     (default ``import:<filename>``). A value equal to the stored one is left alone, whatever
     its source, so a submitted figure stays marked as submitted.
     """
-    name = display_name(path_or_text, filename)
+    name = csvrows.display_name(path_or_text, filename)
     table = _read(path_or_text, name, FIGURE_COLUMNS, ())
     seen: dict[Hashable, int] = {}
     rows = [r for row in table.rows if (r := _figure_row(Cells(table, row), config, seen))]
@@ -141,7 +132,7 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
                 continue
             subject = f"{row.kpi} {row.department} {row.month}"
             report.changes.append(ImportChange(row.line, subject, None if old is None
-                                               else plain(old), plain(row.value)))
+                                               else csvrows.plain(old), csvrows.plain(row.value)))
             todo.append((row, dept_id, kpi_id))
     if not dry_run:
         writer = (by or f"import:{name}")[:200]
@@ -164,7 +155,7 @@ def import_targets(session: Session, config: Config, path_or_text: Source, *,
     one for its kind, KPI, department and month or year is unchanged. ``by`` is accepted for
     symmetry with import_figures: target rows do not record who set them.
     """
-    name = display_name(path_or_text, filename)
+    name = csvrows.display_name(path_or_text, filename)
     table = _read(path_or_text, name, ("kpi", "department"), TARGET_COLUMNS[2:])
     seen: dict[Hashable, int] = {}
     rows = [r for row in table.rows if (r := _target_row(Cells(table, row), config, seen))]
@@ -191,7 +182,7 @@ def import_targets(session: Session, config: Config, path_or_text: Source, *,
 def _read(source: Source, name: str, required: Sequence[str],
           optional: Sequence[str]) -> Table:
     """The file's table; raise InputError at once if the header lacks a needed column."""
-    table = read_table(read_text(source, name), name, required, optional)
+    table = csvrows.read_table(csvrows.read_text(source, name), name, required, optional)
     if optional and table.columns:
         _check_target_header(table)
     if table.missing:
@@ -300,9 +291,9 @@ def _stored_text(row: Target) -> str:
 
 def _target_text(value: Decimal, stretch: Decimal | None,
                  phasing: Sequence[Decimal | str] | None) -> str:
-    text = plain(value)
+    text = csvrows.plain(value)
     if stretch is not None:
-        text += f" stretch {plain(stretch)}"
+        text += f" stretch {csvrows.plain(stretch)}"
     if phasing is not None:
-        text += " phasing " + ";".join(plain(Decimal(w)) for w in phasing)
+        text += " phasing " + ";".join(csvrows.plain(Decimal(w)) for w in phasing)
     return text
