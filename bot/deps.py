@@ -14,6 +14,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,10 +33,31 @@ from summaries.store.types import utcnow
 ACK_BUDGET_SECONDS = 2.0
 
 
+# The client answers people while they wait (a modal to open, a reply): a 429 asking for longer
+# than this is not waited out; the call fails at once and the person is told.
+MAX_CLIENT_RETRY_AFTER = 3.0
+
+
+class ShortRateLimitRetry(RateLimitErrorRetryHandler):
+    """Slack SDK's 429 retry, but only for a Retry-After that is a number and short."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        value = next((v for k, v in response.headers.items() if k.lower() == "retry-after"),
+                     None)
+        raw = value[0] if isinstance(value, list) and value else value
+        # The SDK reads the header with int() and sleeps that long: whole seconds only.
+        text = str(raw).strip() if raw is not None else "1"
+        return text.isascii() and text.isdigit() and int(text) <= MAX_CLIENT_RETRY_AFTER
+
+
 def make_client(settings: Settings, *, retries: bool = True) -> WebClient:
-    """A Web API client on ``SLACK_API_URL`` that waits out 429s and retries 5xx briefly."""
+    """A Web API client on ``SLACK_API_URL`` that waits out short 429s and retries 5xx
+    briefly."""
     handlers = [ConnectionErrorRetryHandler(max_retry_count=1),
-                RateLimitErrorRetryHandler(max_retry_count=2),
+                ShortRateLimitRetry(max_retry_count=2),
                 ServerErrorRetryHandler(max_retry_count=2)] if retries else []
     return WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url,
                      timeout=max(1, round(settings.slack_timeout)), retry_handlers=handlers)

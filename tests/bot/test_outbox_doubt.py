@@ -101,3 +101,22 @@ def test_delivered_payloads_are_purged_after_the_retention_and_never_sent_again(
     uploads = len(bot.slack.calls_to("files.completeUploadExternal"))
     assert send_files(bot.deps, "U0CEO", "kpi-chart:U0CEO:1", "chart", chart).ok
     assert len(bot.slack.calls_to("files.completeUploadExternal")) == uploads
+
+
+@pytest.mark.parametrize(("retry_after", "retried"), [
+    ("1", True), ("3", True), ("4", False), ("3600", False), ("inf", False), ("1.5", False),
+    ("nonsense", False), ("", False)])
+def test_the_request_clients_429_retry_waits_only_a_short_whole_retry_after(
+        retry_after: str, retried: bool) -> None:
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.response import HttpResponse
+    from slack_sdk.http_retry.state import RetryState
+
+    from bot.deps import ShortRateLimitRetry
+
+    handler = ShortRateLimitRetry(max_retry_count=2)
+    request = HttpRequest(method="POST", url="https://slack.com/api/views.open", headers={})
+    response = HttpResponse(status_code=429, headers={"Retry-After": [retry_after]})
+    assert handler.can_retry(state=RetryState(), request=request,
+                             response=response) is retried
+
