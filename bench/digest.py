@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.engine import MONTH, config_text, kpi_entries, populate, stats, timed
 from bot.blocks.digest import department_messages, header_messages
 from summaries.checkins.evaluation import load_inputs
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.digest.model import Digest, compile_digest, load_digest, load_trend
 from summaries.digest.render import render_markdown
 from summaries.engine.report import evaluate

@@ -32,7 +32,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.checkins.evaluation import evaluate_period, load_inputs
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.engine.report import evaluate
 from summaries.periods import Month
 from summaries.store.catalog import sync_config

@@ -48,8 +48,8 @@ from sqlalchemy.engine import make_url
 from bench.ack import database, p, ratio_table
 from bench.engine import MONTH, config_text, kpi_entries, populate
 from bot.server import EVENTS_PATH, serve_forever
-from summaries.checkins.evaluation import descendants
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.store.db import make_engine, session_factory
 from summaries.store.migrate import upgrade
 from summaries.store.models import Figure, Period
@@ -152,7 +152,7 @@ def asks(config: Config, rng: random.Random, count: int) -> list[Ask]:
     departments = [d.key for d in config.departments]
     mine: dict[str, list[str]] = {}
     for d in config.departments:  # a manager sees their departments and everything below
-        mine[d.manager] = sorted({*mine.get(d.manager, []), *descendants(config, d.key)})
+        mine[d.manager] = sorted({*mine.get(d.manager, []), *config.descendants(d.key)})
     managers = sorted(mine)
     forms, weights = list(FORMS), list(FORMS.values())
     result = []

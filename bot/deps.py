@@ -24,7 +24,7 @@ from bot.chartqueue import ChartQueue
 from bot.outbox.pacing import Pacer, Rates
 from bot.settings import Settings
 from bot.throttle import Throttle
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments
 from summaries.store.db import session_factory, unit_of_work
 from summaries.store.types import utcnow

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from summaries.checkins.evaluation import descendants
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 
 Role = Literal["admin", "leader", "manager"]
 
@@ -47,6 +46,6 @@ def viewer(config: Config, user: str) -> Viewer:
         return Viewer(user, None, (), frozenset())
     visible: set[str] = set()
     for key in managed:
-        visible |= descendants(config, key)
+        visible |= config.descendants(key)
     return Viewer(user, "manager", managed, frozenset(visible))
 

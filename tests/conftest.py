@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.config.loader import Config, load_config
+from summaries.config.loader import load_config
+from summaries.config.schema import Config
 from summaries.store.catalog import Catalog, sync_config
 from summaries.store.db import make_engine, session_factory
 from summaries.store.tables import Base

@@ -9,7 +9,7 @@ from bot.blocks.common import Block, context, escape, long_list, section
 from bot.blocks.messages import OPEN_ACTION, open_button
 from summaries.access import Viewer
 from summaries.checkins.forms import DepartmentStatus
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 
 Message = dict[str, Any]
 STATUS_MARKS = {"submitted": ":white_check_mark:", "late": ":ballot_box_with_check:",

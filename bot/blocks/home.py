@@ -22,7 +22,7 @@ from bot.blocks.common import (
 from bot.blocks.kpis import compact_cell
 from bot.blocks.messages import open_button
 from summaries.checkins.forms import DepartmentStatus
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.dates import format_day, format_month
 from summaries.engine.cells import Cell
 from summaries.periods import Month

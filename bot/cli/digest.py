@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
-    from summaries.config.loader import Config
+    from summaries.config.schema import Config
     from summaries.digest.model import Digest
     from summaries.periods import Month
 

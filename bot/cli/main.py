@@ -14,7 +14,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from summaries.config.loader import Config
+    from summaries.config.schema import Config
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

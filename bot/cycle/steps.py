@@ -11,7 +11,7 @@ from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
 from summaries.checkins.forms import department_statuses, input_kpis
 from summaries.config import schema as schema
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.dates import format_moment, format_month
 from summaries.errors import DomainError
 from summaries.periods import Month

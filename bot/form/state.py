@@ -10,7 +10,7 @@ from typing import Any
 
 from summaries.checkins.forms import KPI, SECTION
 from summaries.checkins.submissions import validate_submission
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.numbers import OutOfBounds, parse_decimal
 
 CALLBACK_ID = "checkin_submit"

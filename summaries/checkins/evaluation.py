@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.engine.figurebook import FigureTable, SourceTable
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
@@ -83,7 +83,7 @@ def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
         if spec is not None:
             wanted.update(d.key for d in config.departments if d.parent == spec.parent)
     for key in list(wanted):
-        wanted |= descendants(config, key)
+        wanted |= config.descendants(key)
     return wanted
 
 
@@ -134,17 +134,6 @@ def _keys(session: Session, model: type[Department | Kpi | Period],
           *where: ColumnElement[bool]) -> dict[int, str]:
     """Keys by id of the rows of a small table (departments, KPIs, periods)."""
     return dict(session.execute(select(model.id, model.key).where(*where)).tuples().all())
-
-
-def descendants(config: Config, key: str) -> set[str]:
-    """A department and every department below it."""
-    found, pending = {key}, [key]
-    while pending:
-        for child in config.children_of(pending.pop()):
-            if child.key not in found:
-                found.add(child.key)
-                pending.append(child.key)
-    return found
 
 
 def load_targets(session: Session, first: Month | None = None,

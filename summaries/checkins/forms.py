@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.checkins.evaluation import (
-    descendants,
     first_month_needed,
     load_figures,
     load_targets,
 )
 from summaries.config import schema as schema
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.engine.cells import Cell, Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
@@ -154,7 +153,7 @@ def _hints(session: Session, config: Config, month: Month, department: schema.De
     previous = month.shift(-1)
     keys = [k.key for k in kpis]
     figures, sources = load_figures(session, previous, previous,
-                                    descendants(config, department.key), keys)
+                                    config.descendants(department.key), keys)
     book = FigureBook.for_config(config, figures, sources)
     targets = TargetBook(load_targets(session, month, month,
                                       config.organization.fiscal_year_start))
@@ -209,7 +208,7 @@ def kpi_history(session: Session, config: Config, departments: Collection[str],
     first = last.shift(1 - months)
     wanted: set[str] = set()
     for key in departments:
-        wanted |= descendants(config, key)
+        wanted |= config.descendants(key)
     figures, sources = load_figures(session, first_month_needed(config, first), last, wanted)
     book = FigureBook.for_config(config, figures, sources)
     targets = TargetBook(load_targets(session, first_month_needed(config, first), last,

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.checkins.evaluation import descendants, load_figures
+from summaries.checkins.evaluation import load_figures
 from summaries.config import schema as schema
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.engine.figurebook import FigureBook, formulas_of, stored_inputs
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
@@ -260,7 +260,7 @@ def read_kpi_series(session: Session, config: Config, *, kpi: str, department: s
     own, and a derived KPI computed month by month from its inputs.
     """
     needed = stored_inputs(formulas_of(config.kpis), kpi)
-    figures, sources = load_figures(session, first, last, descendants(config, department),
+    figures, sources = load_figures(session, first, last, config.descendants(department),
                                     needed)
     book = FigureBook.for_config(config, figures, sources)
     return [SeriesPoint(month, book.value(department, kpi, month),

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from summaries.config.checks import cross_check
-from summaries.config.schema import (
+from summaries.config.fields import (
     CHANNEL_ID_PATTERN,
     FIELD_ERROR,
     KEY_PATTERN,
     MONTH_PATTERN,
     USER_ID_PATTERN,
+)
+from summaries.config.schema import (
+    Config,
     Department,
     Kpi,
     Organization,
@@ -30,53 +32,6 @@ from summaries.errors import InputError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 _TOP_LEVEL = ("organization", "schedule", "sections", "kpis", "departments", "targets", "rules")
-
-
-@dataclass(frozen=True)
-class Config:
-    """A validated configuration, with lookups by key."""
-
-    source: str
-    organization: Organization
-    schedule: Schedule
-    sections: tuple[Section, ...]
-    kpis: tuple[Kpi, ...]
-    departments: tuple[Department, ...]
-    targets: tuple[TargetSpec, ...]
-    rules: Rules
-    kpi_by_key: dict[str, Kpi] = field(init=False, repr=False)
-    department_by_key: dict[str, Department] = field(init=False, repr=False)
-    section_by_key: dict[str, Section] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kpi_by_key", {k.key: k for k in self.kpis})
-        object.__setattr__(self, "department_by_key", {d.key: d for d in self.departments})
-        object.__setattr__(self, "section_by_key", {s.key: s for s in self.sections})
-
-    def sections_of(self, department: Department) -> list[Section]:
-        """The template sections a department fills in, in template order."""
-        if department.sections is None:
-            return list(self.sections)
-        wanted = set(department.sections)
-        return [s for s in self.sections if s.key in wanted]
-
-    def kpis_of(self, department: Department) -> list[Kpi]:
-        """The KPIs a department reports or derives, in the department's order."""
-        return [self.kpi_by_key[k] for k in department.kpis]
-
-    def children_of(self, key: str) -> list[Department]:
-        return [d for d in self.departments if d.parent == key]
-
-    def is_admin(self, user_id: str) -> bool:
-        return user_id in self.organization.admins
-
-    def is_leader(self, user_id: str) -> bool:
-        return user_id in self.organization.leaders or self.is_admin(user_id)
-
-    def headline_kpis(self) -> list[Kpi]:
-        """KPIs marked ``headline``; without any, the first three."""
-        marked = [k for k in self.kpis if k.headline]
-        return marked or list(self.kpis[:3])
 
 
 # A large organization's file is tens of kilobytes; past this it is a mistake (or /dev/zero).

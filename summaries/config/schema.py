@@ -1,74 +1,35 @@
-"""The configuration schema (SPEC section 3): organization, schedule, template, KPIs, targets."""
+"""The configuration (SPEC section 3): its entries' schema and the one frozen ``Config``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
+from summaries.config.fields import (
+    MAX_HINT,
+    MAX_UNIT,
+    ChannelId,
+    Key,
+    Month,
+    Name,
+    Percent,
+    Title,
+    UserId,
+    field_error,
+    parse_percent,
+    parse_time,
+)
 from summaries.formulas import Formula, parse_formula
-
-KEY_PATTERN = r"^[a-z0-9_-]+$"
-USER_ID_PATTERN = r"^[UW][A-Z0-9]{2,}$"
-CHANNEL_ID_PATTERN = r"^[CGD][A-Z0-9]{2,}$"
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-# The error type of a whole-entry check that belongs to one field; ctx["field"] names it.
-FIELD_ERROR = "config_field"
-# What Slack's surfaces hold decides these: a department's name goes into a 150-character
-# header after the month and into 75-character buttons and options; a key into block ids and
-# button values; a unit after every figure. Long enough for real names in any script.
-MAX_KEY = 64
-MAX_NAME = 80
-MAX_TITLE = 100
-MAX_HINT = 500
-MAX_UNIT = 20
-Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=MAX_KEY)]
-UserId = Annotated[str, Field(pattern=USER_ID_PATTERN)]
-ChannelId = Annotated[str, Field(pattern=CHANNEL_ID_PATTERN)]
-Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
-SUPPORTED_LOCALES = ("en", "de", "fr", "es", "zh", "ja")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _field_error(field: str, message: str) -> PydanticCustomError:
-    """A problem found by a whole-entry check that belongs to one of the entry's fields."""
-    return PydanticCustomError(FIELD_ERROR, message, {"field": field})
-
-
-def _parse_time(value: object) -> object:
-    """Accept ``"09:00"`` (or ``9:00``); refuse numbers, which would read as seconds."""
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str) and _TIME.match(value.strip()):
-        hours, minutes = value.strip().split(":")
-        return dt.time(int(hours), int(minutes))
-    shown = repr(value) if isinstance(value, str) else str(value)
-    raise ValueError(f"must be a time as HH:MM, e.g. \"09:00\", not {shown}")
-
-
-def _parse_percent(value: object) -> object:
-    """Accept ``5%`` or ``5`` (both five percent, or five points for % KPIs)."""
-    if isinstance(value, str):
-        text = value.strip().removesuffix("%").strip()
-        try:
-            return Decimal(text)
-        except ArithmeticError:
-            raise ValueError(f"must be a percentage such as 5%, not {value!r}") from None
-    return value
-
-
-Percent = Annotated[Decimal, Field(ge=0)]
 
 
 class Organization(_Strict):
@@ -86,7 +47,7 @@ class OpenAt(_Strict):
     day: Literal["last_business_day", "last"] | int = "last_business_day"
     time: dt.time = dt.time(9, 0)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
     @field_validator("day", mode="before")
     @classmethod
@@ -106,14 +67,14 @@ class ReminderAt(_Strict):
     business_days_after_open: int = Field(ge=1, le=20)
     time: dt.time = dt.time(10, 0)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
 
 class CloseAt(_Strict):
     business_day_of_next_month: int = Field(3, ge=1, le=20)
     time: dt.time = dt.time(18, 0)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
 
 class HolidayCalendar(_Strict):
@@ -152,7 +113,7 @@ class Kpi(_Strict):
     formula: str | None = None
     headline: bool = False
 
-    _tolerance = field_validator("tolerance", mode="before")(_parse_percent)
+    _tolerance = field_validator("tolerance", mode="before")(parse_percent)
 
     @field_validator("formula")
     @classmethod
@@ -164,7 +125,7 @@ class Kpi(_Strict):
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Kpi:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise _field_error("max", "min is greater than max")
+            raise field_error("max", "min is greater than max")
         return self
 
     @property
@@ -225,26 +186,26 @@ class TargetSpec(_Strict):
                              "an annual plan takes year")
         # The keys that belong to one kind first, so the message names the stray key.
         if self.stretch is not None and self.target is None:
-            raise _field_error("stretch", "stretch goes with a monthly target")
+            raise field_error("stretch", "stretch goes with a monthly target")
         if self.phasing is not None and self.annual is None:
-            raise _field_error("phasing", "phasing goes with an annual plan")
+            raise field_error("phasing", "phasing goes with an annual plan")
         kinds = [self.target is not None, self.annual is not None,
                  self.max is not None or self.min is not None]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of: target (with month), annual (with year), "
                              "max or min")
         if self.target is not None and self.month is None:
-            raise _field_error("month", "a monthly target needs month: YYYY-MM")
+            raise field_error("month", "a monthly target needs month: YYYY-MM")
         if self.annual is not None and self.year is None:
-            raise _field_error("year", "an annual plan needs year")
+            raise field_error("year", "an annual plan needs year")
         if self.department is None and self.kind != "limit":
             # Only control limits and floors apply to every department (SPEC sections 3, 10).
             kind = "a monthly target" if self.kind == "monthly" else "an annual plan"
-            raise _field_error("department", f"{kind} needs a department")
+            raise field_error("department", f"{kind} needs a department")
         if self.from_ is not None and self.max is None and self.min is None:
-            raise _field_error("from", "from goes with a control limit (max) or floor (min)")
+            raise field_error("from", "from goes with a control limit (max) or floor (min)")
         if self.kind == "limit" and (self.month is not None or self.year is not None):
-            raise _field_error("month" if self.month is not None else "year",
+            raise field_error("month" if self.month is not None else "year",
                                "a control limit or floor takes from: YYYY-MM, not month or year")
         return self
 
@@ -263,5 +224,62 @@ class Rules(_Strict):
     pacing_grace_months: int = Field(2, ge=0, le=11)
 
     _percents = field_validator("tolerance", "mom_change", "yoy_change", mode="before")(
-        _parse_percent
+        parse_percent
     )
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration, with lookups by key."""
+
+    source: str
+    organization: Organization
+    schedule: Schedule
+    sections: tuple[Section, ...]
+    kpis: tuple[Kpi, ...]
+    departments: tuple[Department, ...]
+    targets: tuple[TargetSpec, ...]
+    rules: Rules
+    kpi_by_key: dict[str, Kpi] = field(init=False, repr=False)
+    department_by_key: dict[str, Department] = field(init=False, repr=False)
+    section_by_key: dict[str, Section] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kpi_by_key", {k.key: k for k in self.kpis})
+        object.__setattr__(self, "department_by_key", {d.key: d for d in self.departments})
+        object.__setattr__(self, "section_by_key", {s.key: s for s in self.sections})
+
+    def sections_of(self, department: Department) -> list[Section]:
+        """The template sections a department fills in, in template order."""
+        if department.sections is None:
+            return list(self.sections)
+        wanted = set(department.sections)
+        return [s for s in self.sections if s.key in wanted]
+
+    def kpis_of(self, department: Department) -> list[Kpi]:
+        """The KPIs a department reports or derives, in the department's order."""
+        return [self.kpi_by_key[k] for k in department.kpis]
+
+    def children_of(self, key: str) -> list[Department]:
+        return [d for d in self.departments if d.parent == key]
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.organization.admins
+
+    def is_leader(self, user_id: str) -> bool:
+        return user_id in self.organization.leaders or self.is_admin(user_id)
+
+    def headline_kpis(self) -> list[Kpi]:
+        """KPIs marked ``headline``; without any, the first three."""
+        marked = [k for k in self.kpis if k.headline]
+        return marked or list(self.kpis[:3])
+
+    def descendants(self, key: str) -> set[str]:
+        """A department and every department below it."""
+        found, pending = {key}, [key]
+        while pending:
+            for child in self.children_of(pending.pop()):
+                if child.key not in found:
+                    found.add(child.key)
+                    pending.append(child.key)
+        return found

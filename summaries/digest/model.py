@@ -13,8 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from summaries.checkins.evaluation import evaluate_period, load_figures, load_inputs, load_targets
-from summaries.config.loader import Config
-from summaries.config.schema import Kpi
+from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
 from summaries.engine.cells import Cell
 from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from summaries.config.loader import Config
-from summaries.config.schema import Kpi
+from summaries.config.schema import Config, Kpi
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import (
     Status,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from summaries.config.loader import Config
-from summaries.config.schema import Kpi
+from summaries.config.schema import Config, Kpi
 from summaries.engine.targets import accumulate
 from summaries.formulas import Formula
 

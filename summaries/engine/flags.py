@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from summaries.config.loader import Config
-from summaries.config.schema import Kpi
+from summaries.config.schema import Config, Kpi
 from summaries.engine.cells import Cell
 from summaries.engine.targets import gap
 from summaries.formatting import format_figure, format_number, format_ratio

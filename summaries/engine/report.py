@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from summaries.config.loader import Config
-from summaries.config.schema import Department, Kpi
+from summaries.config.schema import Config, Department, Kpi
 from summaries.engine.cells import Cell, Engine, rank_siblings
 from summaries.engine.figurebook import FigureBook, FigureTable
 from summaries.engine.flags import FlagSpec, derive_flags

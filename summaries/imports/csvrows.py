@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from summaries.config.loader import Config
-from summaries.config.schema import Kpi
+from summaries.config.schema import Config, Kpi
 from summaries.errors import InputError, Problem
 from summaries.numbers import decimals_problem, parse_decimal
 from summaries.periods import Month

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.errors import InputError
 from summaries.imports import csvrows
 from summaries.imports.csvrows import WHAT, Cells, Source, Table

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from summaries.access import Viewer
 from summaries.checkins.evaluation import (
-    descendants,
     first_month_needed,
     load_figures,
     load_targets,
 )
 from summaries.config import schema as schema
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.digest.model import Trend, TrendSeries
 from summaries.engine.cells import Cell, Engine
 from summaries.engine.figurebook import formulas_of, stored_inputs
@@ -136,7 +135,7 @@ def _figure_departments(config: Config, viewer: Viewer,
                         department: schema.Department | None) -> Collection[str] | None:
     """The departments whose figures the answer reads (None: every one)."""
     if department is not None:
-        return descendants(config, department.key)
+        return config.descendants(department.key)
     return None if viewer.sees_everything else viewer.visible
 
 

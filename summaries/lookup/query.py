@@ -14,7 +14,7 @@ from typing import Literal
 
 from summaries.access import Viewer
 from summaries.config import schema as schema
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, echo
 from summaries.lookup.matching import Named, find, fold
 from summaries.periods import Month

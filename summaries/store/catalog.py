@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.config.loader import Config
-from summaries.config.schema import TargetSpec
+from summaries.config.schema import Config, TargetSpec
 from summaries.store.models import Department, Kpi
 from summaries.store.targets import TargetValue, record_target
 

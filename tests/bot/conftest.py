@@ -17,7 +17,8 @@ from bot.app import create_app
 from bot.deps import Deps, make_client
 from bot.server import RunningServer, make_wsgi, start_server
 from bot.settings import Settings
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.store.catalog import sync_config
 from summaries.store.db import unit_of_work
 from tests.dbutil import fresh_database

@@ -19,7 +19,7 @@ from bot.blocks.modal import checkin_view, kpi_input, restore_view
 from bot.form.state import FormRef, split_steps
 from bot.notices import follow_api_url
 from summaries.checkins.forms import FormContext, KpiHint
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.periods import Month
 from tests.slackstandin import check_message, check_view
 

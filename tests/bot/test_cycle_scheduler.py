@@ -15,7 +15,7 @@ from bot.cli import serve
 from bot.cli.main import build_parser, main
 from bot.cycle.scheduler import LEADER_JOB, PLAN_JOB, RECONCILE_JOB, AdvisoryLock, CycleScheduler
 from bot.deps import Deps
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.store.db import make_engine
 from summaries.store.tables import Base
 from tests.bot.conftest import Bot, Clock

@@ -16,7 +16,8 @@ from bot.blocks.digest import (
     department_messages,
     header_messages,
 )
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
 from tests.slackstandin import check_message

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.digest import department_messages, header_messages
 from summaries.checkins.submissions import record_submission
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.digest.export import export_files
 from summaries.digest.model import load_digest
 from summaries.digest.render import render_html, render_markdown

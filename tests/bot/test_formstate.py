@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.form.state import FormRef, check_values, read_state, split_steps
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 
 
 @given(st.integers(min_value=0, max_value=400), st.integers(min_value=1, max_value=60))

@@ -11,7 +11,8 @@ import pytest
 
 from bot.blocks.messages import OPEN_ACTION, open_value
 from bot.deps import Deps
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.store.figures import get_or_create_period
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import (

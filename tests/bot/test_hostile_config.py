@@ -11,8 +11,9 @@ import yaml
 
 from bot.cycle.closing import close_period
 from bot.cycle.steps import remind_period
-from summaries.config.loader import Config, parse_config
-from summaries.config.schema import MAX_HINT, MAX_NAME, MAX_TITLE, MAX_UNIT
+from summaries.config.fields import MAX_HINT, MAX_NAME, MAX_TITLE, MAX_UNIT
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from tests.bot.conftest import Bot, sample_text
 from tests.bot.flows import open_form, open_october, submit
 from tests.bot.test_digest_cycle import CLOSE_MOMENT, OCTOBER

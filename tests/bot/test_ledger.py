@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cycle.ledger import claim_step, finish_step, owner_id, record_manual
 from bot.deps import Deps, make_client
 from bot.settings import Settings
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.store.db import make_engine
 from summaries.store.infra import StepRun
 from summaries.store.tables import Base

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.engine.cells import Cell
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow

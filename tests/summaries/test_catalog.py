@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.imports.importers import import_targets
 from summaries.store.catalog import sync_config
 from summaries.store.models import Department, Kpi, Target

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from summaries.config.loader import Config, load_config, parse_config
-from summaries.config.schema import Kpi, Rules, Section, TargetSpec
+from summaries.config.loader import load_config, parse_config
+from summaries.config.schema import Config, Kpi, Rules, Section, TargetSpec
 from tests.summaries.configtext import ROOT, SAMPLE, edited
 
 # --- the sample (SPEC section 3) and the example file load -----------------------------------

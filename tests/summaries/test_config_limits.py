@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from summaries.config.fields import MAX_HINT, MAX_KEY, MAX_NAME, MAX_TITLE, MAX_UNIT
 from summaries.config.loader import MAX_CONFIG_BYTES, load_config, parse_config
-from summaries.config.schema import MAX_HINT, MAX_KEY, MAX_NAME, MAX_TITLE, MAX_UNIT
 from summaries.errors import InputError, echo
 from tests.bot.conftest import sample_text
 

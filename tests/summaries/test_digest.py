@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.checkins.submissions import record_submission
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.digest.charts import trend_png
 from summaries.digest.model import Digest, load_digest, load_trend
 from summaries.digest.render import render_html, render_markdown

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from summaries.config.loader import Config, parse_config
-from summaries.config.schema import Rules
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config, Rules
 from summaries.engine.cells import Cell
 from summaries.engine.flags import RULES, SEVERITIES
 from summaries.engine.report import PeriodInputs, SubmissionState, evaluate

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from summaries.checkins.evaluation import evaluate_period, first_month_needed, needed_departments
 from summaries.checkins.submissions import record_submission
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.periods import Month
 from summaries.store.catalog import Catalog
 from summaries.store.figures import get_or_create_period, set_figure

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from summaries.checkins.evaluation import evaluate_period
-from summaries.config.loader import Config, load_config
+from summaries.config.loader import load_config
+from summaries.config.schema import Config
 from summaries.engine.report import PeriodReport
 from summaries.formatting import format_ratio
 from summaries.imports.importers import import_figures, import_targets

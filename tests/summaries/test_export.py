@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from summaries.config.loader import Config, parse_config
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
 from summaries.digest.export import (
     KPI_COLUMNS,
     SECTION_COLUMNS,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.errors import InputError
 from summaries.imports.importers import import_figures, import_targets
 from summaries.store.catalog import Catalog

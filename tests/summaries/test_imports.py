@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.config.loader import Config, load_config
+from summaries.config.loader import load_config
+from summaries.config.schema import Config
 from summaries.errors import InputError
 from summaries.imports.importers import ImportReport, import_figures, import_targets
 from summaries.store.catalog import Catalog, sync_config

@@ -13,7 +13,7 @@ from summaries.checkins.submissions import (
     record_submission,
     save_draft,
 )
-from summaries.config.loader import Config
+from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.periods import Month
 from summaries.store.catalog import Catalog
