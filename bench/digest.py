@@ -39,7 +39,8 @@ from bot.blocks.digest import department_messages, header_messages
 from summaries.checkins.evaluation import load_inputs
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
-from summaries.digest.model import Digest, compile_digest, load_digest, load_trend
+from summaries.digest.load import load_digest, load_trend
+from summaries.digest.model import Digest, compile_digest
 from summaries.digest.render import render_markdown
 from summaries.engine.report import evaluate
 from summaries.store.db import make_engine, session_factory

@@ -251,7 +251,7 @@ def run_size(factory: sessionmaker[Session], size: int, args: argparse.Namespace
     assert report is not None
     with factory() as session:  # once: it writes the flags
         begin = time.perf_counter()
-        evaluate_period(session, config, MONTH, closed=True, keep_flags=True)
+        evaluate_period(session, config, MONTH, closed=True)
         session.commit()
         whole = time.perf_counter() - begin
     cells = size * len(config.kpis)

@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.throttle import Throttle
 from summaries.config.schema import Config
 from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments
-from summaries.store.db import session_factory, unit_of_work
+from summaries.store.db import read_only, session_factory, unit_of_work
 from summaries.store.types import utcnow
 
 # How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
@@ -101,6 +101,12 @@ class Deps:
     def unit_of_work(self) -> Iterator[Session]:
         """A session committed at the end of the block, rolled back if it raises."""
         with unit_of_work(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def read_only(self) -> Iterator[Session]:
+        """A session that only reads: a write raises, nothing is committed."""
+        with read_only(self.sessions) as session:
             yield session
 
     def moments(self, month: Month) -> CycleMoments:

@@ -11,12 +11,8 @@ from bot.blocks.home import HomeScreen, home_view
 from bot.blocks.kpis import slack_date
 from bot.deps import Deps
 from bot.form.handlers import deadline
-from summaries.checkins.forms import (
-    current_period,
-    department_statuses,
-    ensure_fillable,
-    kpi_history,
-)
+from summaries.checkins.cycle import current_period
+from summaries.checkins.forms import department_statuses, ensure_fillable, kpi_history
 from summaries.errors import DomainError
 from summaries.periods import Month, months_between
 

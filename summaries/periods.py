@@ -1,4 +1,5 @@
-"""Months as periods (``YYYY-MM``), fiscal years, business days and check-in cycle moments."""
+"""Months as periods (``YYYY-MM``), fiscal years, business days, and the check-in cycle's
+moments and time rules (when a month opens, closes and takes late submissions)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -15,6 +17,25 @@ import holidays as public_holidays
 if TYPE_CHECKING:
     from summaries.config.schema import HolidayCalendar, OpenAt, Schedule
 
+
+
+class PeriodState(StrEnum):
+    """A period is pending until its cycle opens it, then open, then closed."""
+
+    PENDING = "pending"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class SubmissionStatus(StrEnum):
+    """A department's summary of a month: a draft until submitted, late if after the close."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+
+
+SUBMITTED_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.LATE})
 _PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 # How far a search for the next business day may run before the calendar counts as broken.
 _MAX_SEARCH_DAYS = 400
@@ -223,3 +244,37 @@ def steps_due(moments: CycleMoments, now: datetime) -> list[tuple[str, datetime]
     steps += [("remind", moment) for moment in moments.reminders]
     steps.append(("close", moments.close_at))
     return sorted((step for step in steps if step[1] <= now), key=lambda step: step[1])
+
+
+def this_month(now: datetime, timezone: str) -> Month:
+    """The month ``now`` falls in, as the calendar runs in the organization's ``timezone``."""
+    return Month.of(now.astimezone(ZoneInfo(timezone)).date())
+
+
+def late_until(closed_at: datetime, late_days: int) -> datetime:
+    """The end of a closed period's late submissions: ``late_days`` after it closed."""
+    return closed_at + timedelta(days=late_days)
+
+
+def accepts_submissions(state: str, closed_at: datetime | None, now: datetime, late_days: int,
+                        reopened_until: datetime | None = None) -> bool:
+    """Whether a summary of a period in ``state`` can be submitted ``now``: while it is open,
+    within the late window once closed, or until an admin's reopening ends."""
+    if state == PeriodState.OPEN:
+        return True
+    if state != PeriodState.CLOSED:
+        return False
+    if reopened_until is not None and reopened_until >= now:
+        return True
+    return now <= late_until(closed_at or now, late_days)
+
+
+def submission_deadline(state: str, closed_at: datetime | None, close_at: datetime,
+                        late_days: int, reopened_until: datetime | None = None
+                        ) -> tuple[datetime, bool]:
+    """When a summary is due and whether that is the late deadline: the scheduled close, or
+    once closed the end of late submissions (or of an admin's reopening, if later)."""
+    if state == PeriodState.CLOSED and closed_at is not None:
+        until = late_until(closed_at, late_days)
+        return max(until, reopened_until or until), True
+    return close_at, False

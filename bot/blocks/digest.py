@@ -72,8 +72,9 @@ def header_messages(digest: Digest) -> list[dict[str, Any]]:
 
 def _header_pieces(digest: Digest) -> list[_Piece]:
     locale = digest.locale
-    pieces = [_Piece("intro", header(title_text(digest)), True),
-              _Piece("intro", section(f"*{submitted_text(digest)}*"))]
+    title = title_text(digest.period, locale, digest.organization)
+    submitted = submitted_text(digest.submitted, digest.total, digest.late)
+    pieces = [_Piece("intro", header(title), True), _Piece("intro", section(f"*{submitted}*"))]
     if digest.headline:
         pieces += _list("headline", _TITLES["headline"],
                         [cell_line(row.cell, row.kpi, locale) for row in digest.headline])

@@ -36,14 +36,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
     """The month's digest, read without changing anything (no flags stored, nothing kept)."""
     from bot.cli.main import open_database
-    from summaries.digest.model import load_digest
-    from summaries.store.db import session_factory
+    from summaries.digest.load import load_digest
+    from summaries.store.db import read_only, session_factory
 
     engine = open_database(settings)
     try:
-        with session_factory(engine)() as session:
-            digest = load_digest(session, config, month, closed=None, keep_flags=False)
-            session.rollback()  # whatever the evaluation touched stays as it was
+        with read_only(session_factory(engine)) as session:
+            digest = load_digest(session, config, month, closed=None)
     finally:
         engine.dispose()
     return digest

@@ -36,12 +36,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def default_period(timezone: str, now: datetime | None = None) -> Month:
     """Last month, as the calendar runs in ``timezone``."""
-    from zoneinfo import ZoneInfo
+    from datetime import UTC
 
-    from summaries.periods import Month
+    from summaries.periods import this_month
 
-    today = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone)).date()
-    return Month.of(today).previous()
+    return this_month(now or datetime.now(UTC), timezone).previous()
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:

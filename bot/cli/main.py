@@ -202,7 +202,7 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
 
     from summaries.imports.importers import import_figures, import_targets
     from summaries.store.catalog import sync_config
-    from summaries.store.db import session_factory
+    from summaries.store.db import dry_run, session_factory, unit_of_work
 
     config = load_settings_config(settings)
     path = Path(args.file)
@@ -210,17 +210,13 @@ def _import_csv(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{args.file}: file not found")
     importer = import_figures if args.noun == "figures" else import_targets
     engine = open_database(settings)
-    session = session_factory(engine)()
+    work = dry_run if args.dry_run else unit_of_work  # a dry run keeps nothing
     try:
-        sync_config(session, config)
-        report = importer(session, config, path, filename=args.file,
-                          by=f"import:{path.name}", dry_run=args.dry_run)
-        if args.dry_run:
-            session.rollback()  # a dry run leaves the database exactly as it was
-        else:
-            session.commit()
+        with work(session_factory(engine)) as session:
+            sync_config(session, config)
+            report = importer(session, config, path, filename=args.file,
+                              by=f"import:{path.name}", dry_run=args.dry_run)
     finally:
-        session.close()
         engine.dispose()
     if args.dry_run or args.verbose:
         for change in report.changes:

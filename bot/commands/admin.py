@@ -51,10 +51,10 @@ def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Messa
 def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str) -> Message:
     """Build the month's export and send it to ``user`` by DM."""
     from summaries.digest.export import export_files, export_stem
-    from summaries.digest.model import load_digest
+    from summaries.digest.load import load_digest
 
-    with deps.unit_of_work() as session:
-        digest = load_digest(session, deps.config, month, closed=None, keep_flags=False)
+    with deps.read_only() as session:
+        digest = load_digest(session, deps.config, month, closed=None)
     stamp = deps.clock().strftime("%Y-%m-%d %H:%M:%S UTC")
     files = [DmFile(name, f"{name} ({stamp})", content)
              for name, content in export_files(digest, fmt, export_stem(digest))]

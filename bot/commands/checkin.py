@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.blocks.admin import (
     help_message,
@@ -29,12 +28,12 @@ from bot.deps import Deps
 from bot.listeners.actions import open_form
 from bot.notices import answer
 from summaries.access import Viewer, viewer
-from summaries.checkins.forms import current_period, department_statuses
+from summaries.checkins.cycle import PeriodInfo, current_period, latest_opened, period_info
+from summaries.checkins.forms import department_statuses
 from summaries.dates import format_month
 from summaries.errors import DomainError, echo
 from summaries.lookup.matching import Named, find_one
 from summaries.periods import Month
-from summaries.store.models import Period
 
 log = logging.getLogger(__name__)
 CHECKIN_COMMAND = "/checkin"
@@ -129,7 +128,7 @@ def _status(request: Request) -> None:
     _no_more_words(request)
     with deps.unit_of_work() as session:
         month = month or _working_month(deps, session)
-        row = session.scalars(select(Period).where(Period.key == str(month))).first()
+        row = period_info(session, month)
         shown = None if who.sees_everything else set(who.managed)
         statuses = department_statuses(session, deps.config, month, shown)
         state = _state_line(deps, month, row)
@@ -227,13 +226,13 @@ def _working_month(deps: Deps, session: Any, *, closed_first: bool = False) -> M
     """The month a subcommand means when none is named: the one managers are working on (or,
     for exports and reopening, the latest that has been opened), else last month."""
     period = None if closed_first else current_period(session, deps.config, deps.clock())
-    if period is None:
-        period = session.scalars(select(Period).where(Period.state != "pending")
-                                 .order_by(Period.key.desc())).first()
-    return Month.parse(period.key) if period is not None else this_month(deps).previous()
+    month = period.month if period is not None else latest_opened(session)
+    if month is not None:
+        return month
+    return this_month(deps.clock(), deps.config.organization.timezone).previous()
 
 
-def _state_line(deps: Deps, month: Month, row: Period | None) -> str:
+def _state_line(deps: Deps, month: Month, row: PeriodInfo | None) -> str:
     moments = deps.moments(month)
     if row is None or row.state == "pending":
         return f"opens {_when(deps, moments.open_at)}"

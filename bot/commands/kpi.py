@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -41,7 +40,7 @@ from summaries.lookup.query import (
     visible_departments,
     visible_kpis,
 )
-from summaries.periods import Month
+from summaries.periods import this_month
 
 log = logging.getLogger(__name__)
 KPI_COMMAND = "/kpi"
@@ -119,10 +118,9 @@ def kpi_answer(deps: Deps, body: dict[str, Any]
 
 def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
     """The figures the query asks for; without a month, the latest month with figures."""
-    zone = ZoneInfo(deps.config.organization.timezone)
-    this_month = Month.of(deps.clock().astimezone(zone).date())
+    current = this_month(deps.clock(), deps.config.organization.timezone)
     with deps.unit_of_work() as session:
-        month = query.month or latest_month(session, this_month) or this_month.previous()
+        month = query.month or latest_month(session, current) or current.previous()
         return answer_query(session, deps.config, who, query, month)
 
 

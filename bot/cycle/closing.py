@@ -16,9 +16,11 @@ from typing import Any
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
-from summaries.digest.model import Digest, load_digest
+from summaries.checkins.cycle import close_month, revisions
+from summaries.checkins.evaluation import refresh_flags
+from summaries.digest.load import load_digest, load_month
+from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
-from summaries.store.figures import get_or_create_period, revision_count
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +37,11 @@ def reply_key(period: str, department: str, channel: str, part: int = 0) -> str:
 def close_period(deps: Deps, month: Month) -> DeliveryReport:
     """Close ``month`` and post its digest to the leadership channel (once, ever)."""
     with deps.unit_of_work() as session:
-        period = get_or_create_period(session, str(month))
-        if period.state != "closed":
-            period.state, period.closed_at = "closed", deps.clock()
+        close_month(session, month, deps.clock())
     with deps.unit_of_work() as session:  # flags are stored as the period closes
-        digest = load_digest(session, deps.config, month, closed=True)
+        evaluated, trend = load_month(session, deps.config, month, closed=True)
+        refresh_flags(session, evaluated)
+    digest = compile_digest(deps.config, evaluated, trend)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
              len(report.failed))
@@ -82,13 +84,11 @@ def refresh_digest(deps: Deps, period: str, department: str) -> DeliveryReport:
         if header is None or not header.slack_ts:
             return DeliveryReport()
         place = {"channel": header.slack_channel or channel, "ts": header.slack_ts}
-        stored = get_or_create_period(session, period)
-        version = revision_count(session, stored.id, department)  # one update per change
+        version = revisions(session, Month.parse(period), department)  # one update per change
         replies = [sent_message(session, reply_key(period, department, channel, n))
                    for n in range(_MAX_PARTS)]
-    with deps.unit_of_work() as session:  # read only: the stored flags stay the close's
-        digest = load_digest(session, deps.config, Month.parse(period), closed=True,
-                             keep_flags=False)
+    with deps.read_only() as session:  # the stored flags stay the close's
+        digest = load_digest(session, deps.config, Month.parse(period), closed=True)
     head = header_messages(digest)[0]
     parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
                        channel, {**head, **place}, period, department, "chat.update")]

@@ -6,18 +6,16 @@ scheduler does not repeat it.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 
 from bot.cycle.ledger import record_manual
 from bot.cycle.steps import run_step
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport
+from summaries.checkins.cycle import latest_open
 from summaries.errors import DomainError
-from summaries.periods import Month
+from summaries.periods import Month, this_month
 from summaries.store.infra import OutboxMessage
-from summaries.store.models import Period
 
 ACTIONS = ("open", "remind", "close")
 
@@ -29,24 +27,18 @@ class NoOpenPeriod(DomainError):
         super().__init__("no period is open, so there is nobody to remind; name the period")
 
 
-def this_month(deps: Deps) -> Month:
-    """The current month in the organization's time zone."""
-    zone = ZoneInfo(deps.config.organization.timezone)
-    return Month.of(deps.clock().astimezone(zone).date())
-
-
 def default_period(deps: Deps, action: str) -> Month:
     """The period a step applies to when none is named: this month for ``open``; the open
     period for ``remind`` and ``close`` (``close`` falls back to last month)."""
     if action == "open":
-        return this_month(deps)
+        return this_month(deps.clock(), deps.config.organization.timezone)
     with deps.unit_of_work() as session:
-        key = session.scalars(select(Period.key).where(Period.state == "open")
-                              .order_by(Period.key.desc())).first()
-    if key is not None:
-        return Month.parse(key)
+        month = latest_open(session)
+    if month is not None:
+        return month
     if action == "close":
-        return this_month(deps).previous()  # closing happens early in the next month
+        # closing happens early in the next month
+        return this_month(deps.clock(), deps.config.organization.timezone).previous()
     raise NoOpenPeriod
 
 

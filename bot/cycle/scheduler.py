@@ -19,15 +19,15 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, text
 
 from bot.cycle import steps as jobs
 from bot.cycle.ledger import claim_step, finish_step
 from bot.deps import Deps
 from bot.outbox.delivery import deliver
 from bot.outbox.process import owner_id
-from summaries.periods import Month, steps_due
-from summaries.store.models import Period
+from summaries.checkins.cycle import period_state
+from summaries.periods import Month, steps_due, this_month
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ RECONCILE_JOB, LEADER_JOB, PLAN_JOB = "checkin:reconcile", "checkin:leader", "ch
 
 def live_months(deps: Deps, now: datetime) -> list[Month]:
     """The periods whose cycle may still be running: last month and this month (local time)."""
-    this = Month.of(now.astimezone(ZoneInfo(deps.config.organization.timezone)).date())
+    this = this_month(now, deps.config.organization.timezone)
     return [this.previous(), this]
 
 
@@ -111,9 +111,8 @@ def _run_claimed(deps: Deps, step: str, month: Month, owner: str) -> bool | None
 
 
 def _period_state(deps: Deps, month: Month) -> str:
-    with deps.unit_of_work() as session:
-        state = session.scalars(select(Period.state).where(Period.key == str(month))).first()
-    return state or "pending"
+    with deps.read_only() as session:
+        return period_state(session, month)
 
 
 class LeaderLock(Protocol):

@@ -9,13 +9,13 @@ from bot.blocks.kpis import slack_date
 from bot.blocks.messages import prompt_message, reminder_message
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from summaries.checkins.cycle import open_month, period_state
 from summaries.checkins.forms import department_statuses, input_kpis
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.dates import format_moment, format_month
 from summaries.errors import DomainError
-from summaries.periods import Month
-from summaries.store.figures import get_or_create_period
+from summaries.periods import Month, PeriodState
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,7 @@ def prompt_key(period: str, department: schema.Department) -> str:
 def open_period(deps: Deps, month: Month) -> DeliveryReport:
     """Open ``month`` and send each department's manager their prompt (once, ever)."""
     with deps.unit_of_work() as session:
-        period = get_or_create_period(session, str(month))
-        if period.state == "pending":
-            period.state, period.opened_at = "open", deps.clock()
+        open_month(session, month, deps.clock())
         keys = enqueue(session, [_prompt(deps, month, d) for d in deps.config.departments])
     report = deliver(deps, keys)
     log.info("opened %s: %d prompts sent, %d failed", month, len(report.sent),
@@ -40,9 +38,9 @@ def open_period(deps: Deps, month: Month) -> DeliveryReport:
 def remind_period(deps: Deps, month: Month, number: int) -> DeliveryReport:
     """Reminder ``number`` in the prompt's thread, to managers who have not submitted."""
     with deps.unit_of_work() as session:
-        period = get_or_create_period(session, str(month))
-        if period.state != "open":
-            raise DomainError(f"{month} is {period.state}; reminders go out while it is open.")
+        state = period_state(session, month)
+        if state != PeriodState.OPEN:
+            raise DomainError(f"{month} is {state}; reminders go out while it is open.")
         waiting = [s.department for s in department_statuses(session, deps.config, month)
                    if not s.submitted]
         prompt_keys = enqueue(session, [_prompt(deps, month, d) for d in waiting])

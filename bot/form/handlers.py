@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.blocks.kpis import slack_date
@@ -15,14 +14,9 @@ from bot.blocks.modal import checkin_view
 from bot.deps import Deps
 from bot.form.state import FormRef, check_values, split_steps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
-from summaries.checkins.evaluation import evaluate_period
-from summaries.checkins.forms import (
-    FormContext,
-    ensure_fillable,
-    form_fields,
-    load_form,
-    reopened_until,
-)
+from summaries.checkins.cycle import PeriodInfo, confirmation_data, fillable_period
+from summaries.checkins.evaluation import refresh_flags
+from summaries.checkins.forms import FormContext, form_fields, load_form
 from summaries.checkins.submissions import (
     SubmissionResult,
     authorize_department,
@@ -33,22 +27,19 @@ from summaries.checkins.submissions import (
 from summaries.dates import format_month
 from summaries.errors import ValidationFailed
 from summaries.periods import Month
-from summaries.store.figures import revision_count
-from summaries.store.models import Period
 
 log = logging.getLogger(__name__)
 # Concurrent submits of one form meet at the database's unique keys; the loser tries again.
 STORE_ATTEMPTS = 3
 
 
-def deadline(deps: Deps, month: Month, period: Period,
+def deadline(deps: Deps, month: Month, period: PeriodInfo,
              reopened: datetime | None = None) -> str:
     """When the summary is due: the close, or the end of late submissions once closed (or of
     an admin's reopening, if later)."""
-    if period.state == "closed" and period.closed_at is not None:
-        until = period.closed_at + timedelta(days=deps.config.schedule.late_until_days)
-        return f"{slack_date(max(until, reopened or until), deps.locale)} (late)"
-    return slack_date(deps.moments(month).close_at, deps.locale)
+    due, late = period.deadline(deps.moments(month).close_at,
+                                deps.config.schedule.late_until_days, reopened)
+    return f"{slack_date(due, deps.locale)} (late)" if late else slack_date(due, deps.locale)
 
 
 def load_step(deps: Deps, period: str, department: str, user: str
@@ -58,8 +49,8 @@ def load_step(deps: Deps, period: str, department: str, user: str
     spec = authorize_department(deps.config, department, user)
     month = Month.parse(period)
     with deps.unit_of_work() as session:
-        row = ensure_fillable(session, deps.config, month, deps.clock(), department)
-        due = deadline(deps, month, row, reopened_until(session, row, department))
+        row, reopened = fillable_period(session, deps.config, month, deps.clock(), department)
+        due = deadline(deps, month, row, reopened)
         return load_form(session, deps.config, month, spec), due
 
 
@@ -97,7 +88,7 @@ def store_form(deps: Deps, ref: FormRef, user: str,
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with deps.unit_of_work() as session:
-                ensure_fillable(session, deps.config, month, deps.clock(), ref.department)
+                fillable_period(session, deps.config, month, deps.clock(), ref.department)
                 merged = {**read_draft(session, period=ref.period, department=ref.department),
                           **values}
                 checked = check_values(deps.config, ref.department, merged,
@@ -124,12 +115,11 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         return None
     month = Month.parse(ref.period)
     with deps.unit_of_work() as session:
-        report = evaluate_period(session, deps.config, month, departments=[ref.department])
-        period = session.scalars(select(Period).where(Period.key == ref.period)).one()
-        revisions = revision_count(session, period.id, ref.department)
-        until = deadline(deps, month, period,
-                         reopened_until(session, period, ref.department))
-    department = report.department(ref.department)
+        shown = confirmation_data(session, deps.config, month, ref.department)
+        refresh_flags(session, shown.report)  # the flags the manager is told of are kept
+    revisions = shown.revisions
+    until = deadline(deps, month, shown.period, shown.reopened_until)
+    department = shown.report.department(ref.department)
     if department is None:
         return None
     messages = confirmation_message(

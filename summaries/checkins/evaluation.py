@@ -24,7 +24,7 @@ from summaries.config.schema import Config
 from summaries.engine.figurebook import FigureTable, SourceTable
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
-from summaries.periods import Month
+from summaries.periods import Month, SubmissionStatus
 from summaries.store.figures import get_or_create_period
 from summaries.store.flags import store_flags
 from summaries.store.models import (
@@ -41,13 +41,12 @@ from summaries.store.types import read_amount, read_stored
 
 def evaluate_period(session: Session, config: Config, period: Month | str, *,
                     departments: Collection[str] | None = None, closed: bool | None = None,
-                    keep_flags: bool = True, inputs: PeriodInputs | None = None
-                    ) -> PeriodReport:
-    """Compare the month for the organization (or for ``departments``) and store its flags.
+                    inputs: PeriodInputs | None = None) -> PeriodReport:
+    """Compare the month for the organization (or for ``departments``); reads only.
 
     ``closed`` defaults to the stored period's state; ``missing`` flags appear only once the
-    period is closed. With ``keep_flags`` off nothing is written. ``inputs`` already read with
-    :func:`load_inputs` (for the same scope) are used instead of reading them again.
+    period is closed. ``inputs`` already read with :func:`load_inputs` (for the same scope) are
+    used instead of reading them again. :func:`refresh_flags` stores the report's flags.
     """
     month = period if isinstance(period, Month) else Month.parse(period)
     row = session.scalars(select(Period).where(Period.key == str(month))).first()
@@ -57,11 +56,14 @@ def evaluate_period(session: Session, config: Config, period: Month | str, *,
         d.key for d in config.departments]
     if inputs is None:
         inputs = load_inputs(session, config, month, needed_departments(config, scope))
-    report = evaluate(config, month, inputs, closed=closed, departments=scope)
-    if keep_flags:
-        row = row or get_or_create_period(session, str(month))
-        store_flags(session, row.id, report.flags, scope)
-    return report
+    return evaluate(config, month, inputs, closed=closed, departments=scope)
+
+
+def refresh_flags(session: Session, report: PeriodReport) -> None:
+    """The one writer of flags: store ``report``'s flags for the departments it evaluated
+    (their earlier flags that no longer hold are resolved)."""
+    period = get_or_create_period(session, str(report.period))
+    store_flags(session, period.id, report.flags, [d.key for d in report.departments])
 
 
 def first_month_needed(config: Config, month: Month) -> Month:
@@ -204,7 +206,8 @@ def _load_summaries(session: Session, month: Month
         .join(Department, Submission.department_id == Department.id)
         .where(Period.key == str(month))
     ).tuples().all()
-    states = {dept: SubmissionState(s.status, s.submitted_by, s.submitted_at, s.updated_at)
+    states = {dept: SubmissionState(SubmissionStatus(s.status), s.submitted_by, s.submitted_at,
+                                    s.updated_at)
               for s, dept in rows}
     answers: dict[str, dict[str, str]] = {}
     if rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from summaries.engine.cells import Cell, Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
 from summaries.errors import DomainError
-from summaries.periods import Month, months_between
+from summaries.periods import Month, PeriodState, accepts_submissions, months_between
 from summaries.store.figures import format_value
 from summaries.store.models import Department, Figure, Kpi, Period, Submission
 
@@ -78,22 +78,16 @@ def ensure_fillable(session: Session, config: Config, month: Month,
     """The period if its summaries (``department``'s, when given) can be filled in now; else a
     DomainError saying why. An admin's reopening lets one department past the late window."""
     period = session.scalars(select(Period).where(Period.key == str(month))).first()
-    if period is None or period.state == "pending":
+    if period is None or period.state == PeriodState.PENDING:
         raise DomainError(f"The check-in for {month} is not open yet.")
-    if period.state == "closed":
-        closed = period.closed_at or now
-        if now > closed + timedelta(days=config.schedule.late_until_days) and not (
-                department is not None and reopened(session, period, department, now)):
+    if period.state == PeriodState.CLOSED:
+        until = reopened_until(session, period, department) if department is not None else None
+        if not accepts_submissions(period.state, period.closed_at, now,
+                                   config.schedule.late_until_days, until):
             raise DomainError(
                 f"The check-in for {month} is closed and no longer takes late "
                 "submissions. Ask an admin to reopen it.")
     return period
-
-
-def reopened(session: Session, period: Period, department: str, now: datetime) -> bool:
-    """Whether an admin has reopened ``department``'s summary of ``period`` until after now."""
-    until = reopened_until(session, period, department)
-    return until is not None and until >= now
 
 
 def reopened_until(session: Session, period: Period, department: str) -> datetime | None:
@@ -221,18 +215,3 @@ def kpi_history(session: Session, config: Config, departments: Collection[str],
             for month in months_between(first, last):
                 cells[(key, kpi.key, str(month))] = engine.cell(key, kpi, month)
     return cells
-
-
-def current_period(session: Session, config: Config, now: datetime) -> Period | None:
-    """The period managers are working on: the latest open one, else one still taking late
-    submissions."""
-    latest = session.scalars(select(Period).where(Period.state != "pending")
-                             .order_by(Period.key.desc()).limit(3)).all()
-    for period in latest:
-        if period.state == "open":
-            return period
-    for period in latest:
-        closed = period.closed_at or now
-        if now <= closed + timedelta(days=config.schedule.late_until_days):
-            return period
-    return None

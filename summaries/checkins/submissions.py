@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ from summaries.config.schema import Config
 from summaries.engine.figurebook import FigureBook, formulas_of, stored_inputs
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
-from summaries.periods import Month, months_between
+from summaries.periods import Month, PeriodState, accepts_submissions, late_until, months_between
 from summaries.store.figures import FigureValue, add_revision, get_or_create_period, set_figures
 from summaries.store.models import Department, Kpi, Period, SectionAnswer, Submission
 from summaries.store.types import utcnow
@@ -138,11 +138,10 @@ def _late_status(config: Config, period: Period, submission: Submission,
                  now: datetime) -> bool:
     """Whether a submission now is after the close; refused after the late window unless an
     admin reopened it."""
-    if period.state != "closed":
+    if period.state != PeriodState.CLOSED:
         return False
-    closed = period.closed_at or now
-    reopened = submission.reopened_until is not None and submission.reopened_until >= now
-    if now > closed + timedelta(days=config.schedule.late_until_days) and not reopened:
+    if not accepts_submissions(period.state, period.closed_at, now,
+                               config.schedule.late_until_days, submission.reopened_until):
         raise DomainError(f"{period.key} is closed and no longer takes late submissions.")
     return True
 
@@ -228,7 +227,7 @@ def reopen_submission(session: Session, config: Config, *, period: Month, depart
         raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
                           "can fill in and edit it until it closes. Nothing to reopen.")
     submission = _submission_row(session, row, _department_row(session, department))
-    submission.reopened_until = now + timedelta(days=config.schedule.late_until_days)
+    submission.reopened_until = late_until(now, config.schedule.late_until_days)
     submission.reopened_by = by
     session.flush()
     return Reopened(spec, submission.reopened_until, submission.status)

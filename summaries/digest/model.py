@@ -10,13 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
-from summaries.checkins.evaluation import evaluate_period, load_figures, load_inputs, load_targets
 from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
 from summaries.engine.cells import Cell
-from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
+from summaries.engine.figurebook import FigureTable
 from summaries.engine.flags import FlagSpec
 from summaries.engine.report import (
     ORGANIZATION,
@@ -27,7 +24,7 @@ from summaries.engine.report import (
     organization_tops,
 )
 from summaries.engine.targets import TargetRow
-from summaries.periods import Month, months_between
+from summaries.periods import Month
 
 TREND_MONTHS = 12
 
@@ -111,6 +108,11 @@ class Digest:
             self._by_key.update((d.key, d) for d in self.departments)
         return self._by_key.get(key)
 
+    @property
+    def late(self) -> int:
+        """How many departments submitted after the close."""
+        return sum(1 for d in self.departments if d.status == "late")
+
 
 def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None) -> Digest:
     """Arrange an evaluated month for the digest's header, thread and exports."""
@@ -153,22 +155,6 @@ def _department(config: Config, result: DepartmentResult) -> DepartmentDigest:
     )
 
 
-def load_trend(session: Session, config: Config, month: Month, months: int = TREND_MONTHS
-               ) -> Trend | None:
-    """The organization's headline KPIs over the ``months`` up to ``month``, against their
-    organization-level target; None without a headline KPI."""
-    kpis = config.headline_kpis()
-    if not kpis or months < 1:
-        return None
-    first = month.shift(1 - months)
-    formulas = formulas_of(config.kpis)
-    stored = {key for kpi in kpis for key in stored_inputs(formulas, kpi.key)}
-    figures, _ = load_figures(session, first, month, kpis=stored)
-    targets = load_targets(session, first, month, config.organization.fiscal_year_start,
-                           kpis=stored)
-    return build_trend(config, months_between(first, month), figures, targets)
-
-
 def build_trend(config: Config, months: list[Month], figures: FigureTable,
                 targets: tuple[TargetRow, ...]) -> Trend:
     """The headline series from figures and targets already read (no department evaluated)."""
@@ -181,21 +167,3 @@ def build_trend(config: Config, months: list[Month], figures: FigureTable,
             [engine.book.value(ORGANIZATION, kpi.key, str(m)) for m in months],
             [organization_target(engine, tops, kpi, m) for m in months]))
     return Trend(list(months), series)
-
-
-def load_digest(session: Session, config: Config, month: Month | str, *,
-                closed: bool | None = True, keep_flags: bool = True) -> Digest:
-    """Evaluate the month (storing its flags, as the close does), add the trend, compile.
-
-    ``closed=None`` takes the stored period's state; ``keep_flags=False`` writes nothing, for
-    a preview.
-    """
-    period = month if isinstance(month, Month) else Month.parse(month)
-    inputs = load_inputs(session, config, period)  # a year back at least: the trend's too
-    report = evaluate_period(session, config, period, closed=closed, keep_flags=keep_flags,
-                             inputs=inputs)
-    trend = None
-    if config.headline_kpis():
-        months = months_between(period.shift(1 - TREND_MONTHS), period)
-        trend = build_trend(config, months, inputs.figures, inputs.targets)
-    return compile_digest(config, report, trend)

@@ -6,17 +6,15 @@ Plain text, not escaped: Slack, Markdown and HTML each escape it their own way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from summaries.config.schema import Kpi
 from summaries.dates import format_day, format_month
 from summaries.engine.cells import Cell
 from summaries.formatting import format_change, format_figure, format_ratio
-
-if TYPE_CHECKING:
-    from summaries.digest.model import DepartmentDigest, Digest
+from summaries.periods import Month
 
 NO_VALUE = "\u2014"
 STATUS_LABELS = {"submitted": "submitted", "late": "late", "missing": "not submitted"}
@@ -92,27 +90,24 @@ def ytd_text(cell: Cell, kpi: Kpi, locale: str) -> str:
     return value_text(cell.ytd, kpi, locale)
 
 
-def title_text(digest: Digest) -> str:
+def title_text(period: Month, locale: str, organization: str) -> str:
     """``October 2026 check-in digest · Northfield Telecom``."""
-    return f"{format_month(digest.period, digest.locale)} check-in digest \u00b7 " \
-           f"{digest.organization}"
+    return f"{format_month(period, locale)} check-in digest \u00b7 {organization}"
 
 
-def submitted_text(digest: Digest) -> str:
+def submitted_text(submitted: int, total: int, late: int) -> str:
     """``3 of 5 departments submitted (1 late)``."""
-    late = sum(1 for d in digest.departments if d.status == "late")
-    text = f"{digest.submitted} of {digest.total} departments submitted"
+    text = f"{submitted} of {total} departments submitted"
     return f"{text} ({late} late)" if late else text
 
 
-def status_text(department: DepartmentDigest, locale: str, timezone: str = "UTC") -> str:
+def status_text(status: str, when: datetime | None, locale: str, timezone: str = "UTC") -> str:
     """``submitted Nov 3``, ``late, submitted Nov 12`` or ``not submitted`` (days in the
     organization's time zone)."""
     zone = ZoneInfo(timezone)
-    label = STATUS_LABELS.get(department.status, department.status)
-    when = department.submitted_at
-    if department.status == "late" and when is not None:
+    label = STATUS_LABELS.get(status, status)
+    if status == "late" and when is not None:
         return f"late, submitted {format_day(when.astimezone(zone), locale)}"
-    if when is not None and department.status == "submitted":
+    if when is not None and status == "submitted":
         return f"submitted {format_day(when.astimezone(zone), locale)}"
     return label

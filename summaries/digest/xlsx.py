@@ -12,7 +12,8 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 
 from summaries.config.schema import Kpi
-from summaries.digest.export import (
+from summaries.digest.model import Digest
+from summaries.digest.rows import (
     FIGURE_COLUMNS,
     KPI_COLUMNS,
     RATIO_COLUMNS,
@@ -23,7 +24,6 @@ from summaries.digest.export import (
     plain_decimal,
     section_rows,
 )
-from summaries.digest.model import Digest
 from summaries.formatting import format_number, format_ratio
 
 RATIO_FORMAT = "0.0%"

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from summaries.config.schema import Config, Kpi
+from summaries.config.schema import Config, Department, Kpi
 from summaries.engine.cells import Cell
 from summaries.engine.targets import gap
 from summaries.formatting import format_figure, format_number, format_ratio
-
-if TYPE_CHECKING:
-    from summaries.engine.report import DepartmentResult
+from summaries.periods import SUBMITTED_STATES, SubmissionStatus
 
 RULES = ("missing", "late", "below_target", "off_pace", "threshold", "mom_change",
          "yoy_change", "streak", "raised", "no_value")
@@ -41,40 +38,42 @@ class FlagSpec:
         return self.department, self.kpi, self.rule, self.subject
 
 
-def derive_flags(config: Config, result: DepartmentResult, *, period: str,
+def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
+                 answers: Mapping[str, str], status: str | None, *, period: str,
                  closed: bool) -> list[FlagSpec]:
-    """Every flag one department earns this month, in template order."""
-    spec = result.spec
+    """Every flag one department earns this month, in template order: from its KPI cells,
+    its written ``answers`` and its submission ``status`` (None before a draft exists)."""
+    submitted = status in SUBMITTED_STATES
     flags: list[FlagSpec] = []
-    if closed and not result.submitted:
+    if closed and not submitted:
         flags.append(FlagSpec(spec.key, "", "missing", "red",
                               f"{spec.name} has not submitted its summary for {period}."))
-    if result.submission is not None and result.submission.status == "late":
+    if status == SubmissionStatus.LATE:
         flags.append(FlagSpec(spec.key, "", "late", "amber",
                               f"{spec.name} submitted its summary for {period} after the close."))
     phrases = _Phrases(config)
-    for cell in result.cells:
+    for cell in cells:
         kpi = config.kpi_by_key[cell.kpi]
         flags.extend(FlagSpec(spec.key, kpi.key, rule, severity, message)
-                     for rule, severity, message in phrases.cell_flags(kpi, cell,
-                                                                      result.submitted))
-    flags.extend(_raised(config, result))
+                     for rule, severity, message in phrases.cell_flags(kpi, cell, submitted))
+    flags.extend(_raised(config, spec, answers))
     return flags
 
 
-def _raised(config: Config, result: DepartmentResult) -> Iterator[FlagSpec]:
+def _raised(config: Config, spec: Department, answers: Mapping[str, str]
+            ) -> Iterator[FlagSpec]:
     """A flag for each non-empty line of a section marked ``raise: true``."""
-    for section in config.sections_of(result.spec):
+    for section in config.sections_of(spec):
         if not section.raises:
             continue
         seen: set[str] = set()
-        for line in result.answers.get(section.key, "").splitlines():
+        for line in answers.get(section.key, "").splitlines():
             text = line.strip().lstrip("-*•").strip()
             if not text or text in seen:
                 continue
             seen.add(text)
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-            yield FlagSpec(result.spec.key, "", "raised", "amber", f"{section.title}: {text}",
+            yield FlagSpec(spec.key, "", "raised", "amber", f"{section.title}: {text}",
                            subject=f"{section.key}:{digest}")
 
 

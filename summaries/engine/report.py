@@ -21,16 +21,14 @@ from summaries.engine.targets import (
     severity_rank,
     worst,
 )
-from summaries.periods import Month
-
-SUBMITTED = ("submitted", "late")
+from summaries.periods import SUBMITTED_STATES, Month, SubmissionStatus
 
 
 @dataclass(frozen=True)
 class SubmissionState:
     """Where a department's summary stands this month."""
 
-    status: str  # draft | submitted | late
+    status: SubmissionStatus
     submitted_by: str | None = None
     submitted_at: datetime | None = None
     updated_at: datetime | None = None
@@ -63,7 +61,7 @@ class DepartmentResult:
 
     @property
     def submitted(self) -> bool:
-        return self.submission is not None and self.submission.status in SUBMITTED
+        return self.submission is not None and self.submission.status in SUBMITTED_STATES
 
     @property
     def status(self) -> Status | None:
@@ -96,10 +94,6 @@ class PeriodReport:
     def submitted_count(self) -> int:
         return sum(1 for d in self.departments if d.submitted)
 
-    @property
-    def not_submitted(self) -> list[DepartmentResult]:
-        return [d for d in self.departments if not d.submitted]
-
 
 ORGANIZATION = "*"  # the figure book's key for the whole organization
 
@@ -119,7 +113,9 @@ def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: boo
     rank_siblings((c for r in results for c in r.cells),
                   {d.key: d.parent for d in config.departments}, config.kpi_by_key)
     for result in results:
-        result.flags = derive_flags(config, result, period=str(period), closed=closed)
+        status = result.submission.status if result.submission is not None else None
+        result.flags = derive_flags(config, result.spec, result.cells, result.answers, status,
+                                    period=str(period), closed=closed)
     headline = [organization_cell(engine, config, kpi, period) for kpi in config.headline_kpis()]
     return PeriodReport(period, closed, results, headline)
 

@@ -1,4 +1,5 @@
-"""Engine, sessions and the unit of work that owns the transaction."""
+"""Engine, sessions and the units of work that own the transaction: one that commits, one
+that only reads, and one that tries writes and keeps none (a dry run)."""
 
 from __future__ import annotations
 
@@ -81,4 +82,38 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+class WriteRefused(RuntimeError):
+    """Something tried to write in a read-only unit of work."""
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    changed = [type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted)]
+    raise WriteRefused(f"a read-only unit of work tried to write: {', '.join(changed)}")
+
+
+@contextmanager
+def read_only(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Open a session that only reads: a flush with anything to write raises
+    :class:`WriteRefused`, and the transaction ends without a commit."""
+    session = factory()
+    event.listen(session, "before_flush", _refuse_writes)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@contextmanager
+def dry_run(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Open a session whose writes are flushed (so checks run and counts are right) and then
+    thrown away: the transaction always ends in a rollback."""
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
         session.close()

@@ -14,7 +14,7 @@ from bot.blocks.digest import department_messages, header_messages
 from summaries.checkins.submissions import record_submission
 from summaries.config.schema import Config
 from summaries.digest.export import export_files
-from summaries.digest.model import load_digest
+from summaries.digest.load import load_digest
 from summaries.digest.render import render_html, render_markdown
 from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
@@ -75,7 +75,7 @@ def test_a_value_beyond_the_column_reads_as_no_value(
 
 
 def assert_renders(db: Session, config: Config):  # type: ignore[no-untyped-def]
-    digest = load_digest(db, config, OCT, closed=None, keep_flags=False)
+    digest = load_digest(db, config, OCT, closed=None)
     assert render_markdown(digest)
     assert render_html(digest)
     for fmt in ("csv", "xlsx"):

@@ -10,7 +10,7 @@ from summaries.config.schema import Config
 from summaries.engine.cells import Cell
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
-from summaries.periods import Month
+from summaries.periods import Month, SubmissionStatus
 
 ORG = """
 organization:
@@ -93,7 +93,7 @@ class Data:
         return self
 
     def submitted(self, dept: str, status: str = "submitted", **answers: str) -> Data:
-        self.submissions[dept] = SubmissionState(status, "U0X", T0)
+        self.submissions[dept] = SubmissionState(SubmissionStatus(status), "U0X", T0)
         self.answers[dept] = answers
         return self
 

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from summaries.checkins.evaluation import refresh_flags
 from summaries.checkins.submissions import record_submission
 from summaries.config.schema import Config
 from summaries.digest.charts import trend_png
-from summaries.digest.model import Digest, load_digest, load_trend
+from summaries.digest.load import load_digest, load_month, load_trend
+from summaries.digest.model import Digest, compile_digest
 from summaries.digest.render import render_html, render_markdown
 from summaries.engine.targets import severity_rank
 from summaries.imports.importers import import_figures, import_targets
@@ -69,7 +71,10 @@ def october(db: Session, config: Config, catalog: Catalog) -> Session:
 
 
 def compiled(db: Session, config: Config) -> Digest:
-    return load_digest(db, config, OCT)
+    """The digest as the close makes it: evaluated, its flags stored, compiled."""
+    report, trend = load_month(db, config, OCT)
+    refresh_flags(db, report)
+    return compile_digest(config, report, trend)
 
 
 def test_counts_missing_and_imported_departments(october: Session, config: Config) -> None:
@@ -118,7 +123,7 @@ def test_flags_come_red_first_without_the_missing_ones_which_the_list_carries(
 
 
 def test_a_preview_stores_no_flags(october: Session, config: Config) -> None:
-    digest = load_digest(october, config, OCT, closed=None, keep_flags=False)
+    digest = load_digest(october, config, OCT, closed=None)
     assert len(digest.missing) == 2  # the stored period is closed
     assert october.scalars(select(Flag)).first() is None
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.checkins.evaluation import evaluate_period, first_month_needed, needed_departments
+from summaries.checkins.evaluation import (
+    evaluate_period,
+    first_month_needed,
+    needed_departments,
+    refresh_flags,
+)
 from summaries.checkins.submissions import record_submission
 from summaries.config.schema import Config
+from summaries.engine.report import PeriodReport
 from summaries.periods import Month
 from summaries.store.catalog import Catalog
 from summaries.store.figures import get_or_create_period, set_figure
@@ -19,6 +26,14 @@ from summaries.store.models import Flag
 D = Decimal
 OCT = "2026-10"
 
+
+
+def evaluated_and_stored(db: Session, config: Config, period: str | Month,
+                         **kwargs: Any) -> PeriodReport:
+    """Evaluate, then store the flags, as the close does."""
+    report = evaluate_period(db, config, period, **kwargs)
+    refresh_flags(db, report)
+    return report
 
 def stored_flags(db: Session) -> list[tuple[str, str, str]]:
     rows = db.scalars(select(Flag).order_by(Flag.id)).all()
@@ -36,17 +51,17 @@ def submit(db: Session, config: Config, department: str, user: str,
 def test_flags_are_stored_once_and_updated_in_place(db: Session, config: Config) -> None:
     submit(db, config, "key-accounts", "U0KA", churn_rate="3.40")
     submit(db, config, "east-county", "U0EAST", revenue="2200000", arrears_recovery="97.5")
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     first = stored_flags(db)
     assert ("churn_rate", "threshold", "red") in first
     assert ("arrears_recovery", "threshold", "red") in first
     assert ("revenue", "below_target", "red") in first
     ids = {r.rule + r.kpi_key: r.id for r in db.scalars(select(Flag))}
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     assert stored_flags(db) == first  # evaluating again never duplicates
 
     submit(db, config, "east-county", "U0EAST", revenue="2300000")  # within 5%: amber
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     below = db.scalars(select(Flag).where(Flag.rule == "below_target")).one()
     assert (below.id, below.severity) == (ids["below_targetrevenue"], "amber")
     assert "2,300,000 CNY" in below.message
@@ -55,10 +70,10 @@ def test_flags_are_stored_once_and_updated_in_place(db: Session, config: Config)
 @pytest.mark.usefixtures("catalog")
 def test_a_flag_whose_cause_went_away_is_removed(db: Session, config: Config) -> None:
     submit(db, config, "key-accounts", "U0KA", churn_rate="3.40")
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     assert ("churn_rate", "threshold", "red") in stored_flags(db)
     submit(db, config, "key-accounts", "U0KA", churn_rate="1.09")
-    report = evaluate_period(db, config, OCT)
+    report = evaluated_and_stored(db, config, OCT)
     assert ("churn_rate", "threshold", "red") not in stored_flags(db)
     result = report.department("key-accounts")
     assert result is not None
@@ -71,15 +86,15 @@ def test_a_flag_whose_cause_went_away_is_removed(db: Session, config: Config) ->
 def test_missing_flags_come_with_the_close_and_go_with_a_late_figure(
         db: Session, config: Config) -> None:
     period = get_or_create_period(db, OCT)
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     assert [f for f in stored_flags(db) if f[1] == "missing"] == []
     period.state = "closed"
     db.flush()
-    report = evaluate_period(db, config, OCT)
+    report = evaluated_and_stored(db, config, OCT)
     missing = [d.key for d in report.departments if not d.submitted]
     assert len([f for f in stored_flags(db) if f[1] == "missing"]) == len(missing) == 5
     submit(db, config, "safety", "U0SAFE", inspections="2")
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     rules = [f[1] for f in stored_flags(db)]
     assert rules.count("missing") == 4
     assert "late" in rules
@@ -90,10 +105,10 @@ def test_an_evaluation_of_some_departments_keeps_the_others_flags(
         db: Session, config: Config) -> None:
     submit(db, config, "key-accounts", "U0KA", churn_rate="3.40")
     submit(db, config, "east-county", "U0EAST", arrears_recovery="97.5")
-    evaluate_period(db, config, OCT)
+    evaluated_and_stored(db, config, OCT)
     before = stored_flags(db)
     submit(db, config, "east-county", "U0EAST", arrears_recovery="99")
-    report = evaluate_period(db, config, OCT, departments=["east-county"])
+    report = evaluated_and_stored(db, config, OCT, departments=["east-county"])
     assert [d.key for d in report.departments] == ["east-county"]
     after = stored_flags(db)
     assert ("churn_rate", "threshold", "red") in after
@@ -108,13 +123,13 @@ def test_imported_history_feeds_ytd_and_is_marked(db: Session, config: Config,
         period = get_or_create_period(db, f"2026-{month:02d}")
         set_figure(db, period.id, dept, kpi, "revenue", D("5013000"), by="import",
                    source="imported")
-    report = evaluate_period(db, config, OCT, keep_flags=False)
+    report = evaluate_period(db, config, OCT)
     result = report.department("key-accounts")
     assert result is not None
     revenue = result.cell("revenue")
     assert revenue is not None
     assert (revenue.source, revenue.ytd, revenue.pace_band) == ("imported", D(50130000), "amber")
-    assert db.scalars(select(Flag)).first() is None  # keep_flags off writes nothing
+    assert db.scalars(select(Flag)).first() is None  # evaluating writes nothing
 
 
 def test_an_evaluation_reads_a_year_back_or_to_the_start_of_a_streaks_year(

@@ -14,15 +14,9 @@ from openpyxl import load_workbook
 
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
-from summaries.digest.export import (
-    KPI_COLUMNS,
-    SECTION_COLUMNS,
-    csv_cell,
-    export_files,
-    export_stem,
-    plain_decimal,
-)
+from summaries.digest.export import export_files, export_stem
 from summaries.digest.model import Digest, compile_digest
+from summaries.digest.rows import KPI_COLUMNS, SECTION_COLUMNS, csv_cell, plain_decimal
 from tests.summaries.enginekit import ORG, Data
 
 HYPERLINK = '=HYPERLINK("http://x","y")'

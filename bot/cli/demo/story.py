@@ -23,7 +23,8 @@ from bot.deps import Deps
 from bot.settings import Settings
 from summaries.config.loader import load_config
 from summaries.dates import format_month
-from summaries.digest.model import Digest, load_digest
+from summaries.digest.load import load_digest
+from summaries.digest.model import Digest
 from summaries.store.db import make_engine
 from summaries.store.migrate import upgrade
 
@@ -53,7 +54,7 @@ def tell(settings: Settings, example: Path, folder: Path,
         yield from (f"  {when.astimezone(zone):%a %Y-%m-%d %H:%M}  {line}"
                     for when, line in log.events)
         with deps.unit_of_work() as session:  # read only: the close stored the flags
-            digest = load_digest(session, config, PERIOD, closed=True, keep_flags=False)
+            digest = load_digest(session, config, PERIOD, closed=True)
         yield f"\n{_outcome(digest)}"
         leader = (org.leaders or org.admins)[0]
         answers = [(f"/kpi {text}".strip(), ask_kpi(deps, leader, text)) for text in questions]

@@ -82,11 +82,12 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
     shown = [d for d in digest.departments if d.status != "missing" or d.imported]
     return {
         "digest": digest,
-        "title": title_text(digest),
-        "submitted": submitted_text(digest),
+        "title": title_text(digest.period, locale, digest.organization),
+        "submitted": submitted_text(digest.submitted, digest.total, digest.late),
         "columns": COLUMNS,
         "headline": [row.text(locale) for row in digest.headline],
-        "departments": [DepartmentView(d, status_text(d, locale, digest.timezone),
+        "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,
+                                                      digest.timezone),
                                        [row.text(locale) for row in d.rows])
                         for d in shown],
         "trend": _trend(digest.trend, locale),
