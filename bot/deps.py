@@ -25,7 +25,8 @@ from bot.outbox.pacing import Pacer, Rates
 from bot.settings import Settings
 from bot.throttle import Throttle
 from summaries.config.schema import Config
-from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments
+from summaries.periods import Month
+from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments
 from summaries.store.db import read_only, session_factory, unit_of_work
 from summaries.store.types import utcnow
 

@@ -24,7 +24,7 @@ from bot.blocks.messages import open_button
 from summaries.checkins.forms import DepartmentStatus
 from summaries.config.schema import Config
 from summaries.dates import format_day, format_month
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.periods import Month
 
 STATUS_TEXT = {

@@ -8,7 +8,7 @@ from decimal import Decimal
 from bot.blocks.common import SEVERITY_EMOJI, STATUS_EMOJI, escape
 from summaries.config import schema as schema
 from summaries.dates import format_moment
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
 from summaries.formatting import format_figure, format_ratio
 

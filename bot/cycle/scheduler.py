@@ -27,7 +27,8 @@ from bot.deps import Deps
 from bot.outbox.delivery import deliver
 from bot.outbox.process import owner_id
 from summaries.checkins.cycle import period_state
-from summaries.periods import Month, steps_due, this_month
+from summaries.periods import Month, this_month
+from summaries.schedule import steps_due
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from summaries.checkins.evaluation import (
 )
 from summaries.config import schema as schema
 from summaries.config.schema import Config
-from summaries.engine.cells import Cell, Engine
+from summaries.engine.cell import Cell
+from summaries.engine.cells import Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
 from summaries.errors import DomainError

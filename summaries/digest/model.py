@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.engine.figurebook import FigureTable
 from summaries.engine.flags import FlagSpec
 from summaries.engine.report import (

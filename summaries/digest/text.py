@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from summaries.config.schema import Kpi
 from summaries.dates import format_day, format_month
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.formatting import format_change, format_figure, format_ratio
 from summaries.periods import Month
 

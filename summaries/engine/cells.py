@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from summaries.config.schema import Config, Kpi
+from summaries.engine.cell import Cell
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import (
     Status,
@@ -34,43 +35,6 @@ def fiscal_months(month: Month, start: int) -> tuple[str, ...]:
 def month_key(month: Month, offset: int = 0) -> str:
     """``YYYY-MM`` of the month ``offset`` months from ``month``."""
     return str(month.shift(offset))
-
-
-@dataclass(slots=True)
-class Cell:
-    """Everything the product shows for one department, KPI and month.
-
-    Ratios (attainment, mom, yoy, ytd_share, pace_share) are plain ratios: 1.495 is 149.5%.
-    """
-
-    department: str
-    kpi: str
-    month: str
-    actual: Decimal | None
-    source: str | None  # submitted | imported | rollup | derived
-    coverage: tuple[int, int] | None = None  # rolled up: children with a value, of carrying
-    missing_inputs: tuple[str, ...] = ()  # derived: inputs without a value
-    target: Decimal | None = None
-    stretch: Decimal | None = None
-    attainment: Decimal | None = None
-    stretch_attainment: Decimal | None = None
-    previous: Decimal | None = None
-    mom: Decimal | None = None
-    year_ago: Decimal | None = None
-    yoy: Decimal | None = None
-    ytd: Decimal | None = None
-    annual_plan: Decimal | None = None
-    ytd_share: Decimal | None = None
-    pace_share: Decimal | None = None
-    limit_max: Decimal | None = None
-    limit_min: Decimal | None = None
-    breach: str | None = None  # "max" or "min"
-    target_band: Status | None = None
-    pace_band: Status | None = None
-    status: Status | None = None
-    red_streak: int = 0  # red months in a row ending with this one (up to the rule's length)
-    rank: int | None = None  # among siblings by attainment, 1 = best
-    rank_of: int | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from summaries.config.schema import Config, Department, Kpi
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.engine.targets import gap
 from summaries.formatting import format_figure, format_number, format_ratio
 from summaries.periods import SUBMITTED_STATES, SubmissionStatus

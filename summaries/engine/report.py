@@ -8,7 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from summaries.config.schema import Config, Department, Kpi
-from summaries.engine.cells import Cell, Engine, rank_siblings
+from summaries.engine.cell import Cell
+from summaries.engine.cells import Engine, rank_siblings
 from summaries.engine.figurebook import FigureBook, FigureTable
 from summaries.engine.flags import FlagSpec, derive_flags
 from summaries.engine.targets import (

@@ -21,7 +21,8 @@ from summaries.checkins.evaluation import (
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.digest.model import Trend, TrendSeries
-from summaries.engine.cells import Cell, Engine
+from summaries.engine.cell import Cell
+from summaries.engine.cells import Engine
 from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import ORGANIZATION, organization_cell, organization_engine
 from summaries.lookup.query import KpiQuery, Mode

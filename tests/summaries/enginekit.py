@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
 from summaries.periods import Month, SubmissionStatus

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from summaries.config.schema import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
-from summaries.periods import BusinessCalendar, CycleMoments, Month, cycle_moments, steps_due
+from summaries.periods import Month
+from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments, steps_due
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config, Rules
-from summaries.engine.cells import Cell
+from summaries.engine.cell import Cell
 from summaries.engine.flags import RULES, SEVERITIES
 from summaries.engine.report import PeriodInputs, SubmissionState, evaluate
 from summaries.engine.targets import (

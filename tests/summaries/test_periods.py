@@ -9,12 +9,8 @@ import holidays
 import pytest
 
 from summaries.config.schema import HolidayCalendar, OpenAt
-from summaries.periods import (
-    BusinessCalendar,
-    Month,
-    months_between,
-    open_day,
-)
+from summaries.periods import Month, months_between
+from summaries.schedule import BusinessCalendar, open_day
 
 CN = BusinessCalendar("CN", None, [date(2026, 10, 8)])  # the spec's sample calendar
 PLAIN = BusinessCalendar(None, None, [])
