@@ -32,10 +32,10 @@ from slack_bolt.version import __version__ as bolt_version
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.blocks.messages import OPEN_ACTION, open_value
+from bot.bootstrap import build_deps
 from bot.cycle.steps import open_period
-from bot.deps import Deps, make_client
-from bot.form.state import CALLBACK_ID
+from bot.deps import Deps
+from bot.ids import CALLBACK_ID, OPEN_ACTION, open_value
 from bot.server import EVENTS_PATH, make_wsgi, start_server
 from bot.settings import Settings
 from summaries.config.loader import load_config
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         tiny: dict[str, Any] = {"double_click": 0.001}
         if "double_click" not in {f.name for f in fields(Deps)}:
             tiny = {}
-        deps = Deps(settings, config, engine, make_client(settings), clock=clock, **tiny)
+        deps = build_deps(settings, config, engine, clock=clock, **tiny)
         stack.callback(deps.executor.shutdown)
         server = start_server(make_wsgi(create_app(deps), deps))
         stack.callback(server.stop)

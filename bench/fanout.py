@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.*
 
 from bench.ack import database
+from bot.bootstrap import build_deps
 from bot.cycle.steps import open_period
-from bot.deps import Deps, make_client
 from bot.settings import Settings
 from summaries.config.loader import parse_config
 from summaries.periods import Month
@@ -54,7 +54,7 @@ def one_run(managers: int, per_minute: float, url: str) -> tuple[float, int, int
             sync_config(session, config)
         settings = Settings(database_url=url, slack_api_url=standin.api_url,
                             slack_bot_token=TOKEN, rate_post_per_minute=per_minute)
-        deps = Deps(settings, config, engine, make_client(settings))
+        deps = build_deps(settings, config, engine)
         stack.callback(deps.executor.shutdown)
         started = time.perf_counter()
         report = open_period(deps, MONTH)

@@ -10,14 +10,22 @@ from zoneinfo import ZoneInfo
 from bot.blocks.home import HomeScreen, home_view
 from bot.blocks.kpis import slack_date
 from bot.deps import Deps
-from bot.form.handlers import deadline
-from summaries.checkins.cycle import current_period
+from summaries.checkins.cycle import PeriodInfo, current_period
 from summaries.checkins.forms import department_statuses, ensure_fillable, kpi_history
 from summaries.errors import DomainError
 from summaries.periods import Month, months_between
 
 HISTORY_MONTHS = 3
 log = logging.getLogger(__name__)
+
+
+def deadline(deps: Deps, month: Month, period: PeriodInfo,
+             reopened: datetime | None = None) -> str:
+    """When the summary is due: the close, or the end of late submissions once closed (or of
+    an admin's reopening, if later)."""
+    due, late = period.deadline(deps.moments(month).close_at,
+                                deps.config.schedule.late_until_days, reopened)
+    return f"{slack_date(due, deps.locale)} (late)" if late else slack_date(due, deps.locale)
 
 
 def home_screen(deps: Deps, user: str) -> HomeScreen:

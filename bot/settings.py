@@ -9,6 +9,18 @@ from dataclasses import dataclass, field
 DEFAULT_API_URL = "https://slack.com/api/"
 LOG_FORMATS = ("text", "json")
 
+# Exit statuses of the command line: done, failed, or refused as given.
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class StartupError(Exception):
+    """The process cannot start as configured; the message says what to do, ``status`` is the
+    exit status a command ends with."""
+
+    def __init__(self, message: str, status: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 @dataclass(frozen=True)
 class Settings:

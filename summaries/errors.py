@@ -52,3 +52,9 @@ def echo(typed: str, limit: int = ECHO_CHARS) -> str:
     """``typed`` as a reply may quote it: cut to ``limit`` characters, with an ellipsis."""
     typed = " ".join(typed.split())
     return typed if len(typed) <= limit else typed[:limit - 1].rstrip() + "\u2026"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type's name when it has none)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

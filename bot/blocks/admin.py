@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import Block, context, escape, long_list, section
-from bot.blocks.messages import OPEN_ACTION, open_button
+from bot.blocks.messages import open_button
+from bot.ids import OPEN_ACTION, OPEN_BLOCK
 from summaries.access import Viewer
 from summaries.checkins.forms import DepartmentStatus
 from summaries.config.schema import Config
@@ -92,7 +93,7 @@ def reopened_message(department: str, month_name: str, period: str, department_k
     text = (f"<@{admin}> reopened the *{escape(month_name)}* summary of "
             f"*{escape(department)}*. You can fill it in or edit it until {until}.")
     return {"text": escape(f"Your {month_name} summary of {department} was reopened"),
-            "blocks": [section(text), {"type": "actions", "block_id": "checkin",
+            "blocks": [section(text), {"type": "actions", "block_id": OPEN_BLOCK,
                                        "elements": [open_button(period, department_key)]}]}
 
 

@@ -18,11 +18,11 @@ from bot.blocks.common import (
     sections,
 )
 from bot.blocks.kpis import cell_line, flag_line, slack_date, status_mark
+from bot.ids import EVENT_TYPE
 from summaries.dates import format_month
 from summaries.digest.model import DepartmentDigest, Digest, KpiRow
 from summaries.digest.text import submitted_text, title_text
 
-EVENT_TYPE = "checkin_digest"
 # Room kept in each part of a long header for the line that says where the rest is.
 _SPARE_BLOCKS, _SPARE_CHARS = 1, 400
 _TITLES = {"intro": "Check-in digest", "headline": "Headline KPIs against plan",

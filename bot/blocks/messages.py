@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bot.blocks.common import (
@@ -17,24 +16,9 @@ from bot.blocks.common import (
 )
 from bot.blocks.kpis import cell_line, flag_line
 from bot.blocks.text import render
+from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, open_value
 from summaries.config import schema as schema
 from summaries.engine.report import DepartmentResult
-
-OPEN_ACTION = "checkin_open"
-
-
-def open_value(period: str, department: str) -> str:
-    """The ``checkin_open`` button's value; the server re-checks who may use it."""
-    return json.dumps({"p": period, "d": department}, separators=(",", ":"))
-
-
-def read_open_value(value: str) -> tuple[str, str]:
-    """Period and department from a ``checkin_open`` value; ValueError when malformed."""
-    try:
-        data = json.loads(value)
-        return str(data["p"]), str(data["d"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError("not a check-in button") from exc
 
 
 def open_button(period: str, department: str, label: str = "Fill in summary") -> dict[str, Any]:
@@ -53,7 +37,7 @@ def prompt_message(department: schema.Department, period: str, month: str, *,
         "blocks": [
             header(f"{month} check-in \u00b7 {department.name}"),
             section(text),
-            {"type": "actions", "block_id": "checkin", "elements": [
+            {"type": "actions", "block_id": OPEN_BLOCK, "elements": [
                 open_button(period, department.key)]},
         ],
     }
@@ -86,7 +70,7 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
         blocks.extend(sections(flag_line(f) for f in result.flags))
     else:
         blocks.append(context("No problems flagged."))
-    blocks.append({"type": "actions", "block_id": "edit", "elements": [
+    blocks.append({"type": "actions", "block_id": EDIT_BLOCK, "elements": [
         open_button(period, result.spec.key, "Edit summary")]})
     return split_message(render("confirmation_fallback", department=result.spec.name,
                                 month=month, first=first, late=late), blocks)

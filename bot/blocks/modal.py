@@ -15,7 +15,7 @@ from bot.blocks.common import (
     escape,
     plain,
 )
-from bot.form.state import CALLBACK_ID, VALUE_ACTION, FormRef
+from bot.ids import BACK_ACTION, CALLBACK_ID, NAV_BLOCK, VALUE_ACTION, FormRef
 from summaries.checkins.forms import KPI, SECTION, FormContext, KpiHint, field_id
 from summaries.checkins.submissions import MAX_SECTION_CHARS
 from summaries.config import schema as schema
@@ -23,7 +23,6 @@ from summaries.dates import format_month
 from summaries.formatting import format_figure
 from summaries.periods import Month
 
-BACK_ACTION = "checkin_back"
 ORIGIN_NOTE = {
     "draft": "Starting from your saved draft.",
     "submission": "Editing your submitted summary; every change is kept as a revision.",
@@ -55,7 +54,7 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
             blocks.append(kpi_input(kpi, value, form.hints.get(kpi.key), form.period, locale))
     footer = "Closing this window keeps what you typed as a draft."
     if ref.step > 0:
-        blocks.append({"type": "actions", "block_id": "nav", "elements": [
+        blocks.append({"type": "actions", "block_id": NAV_BLOCK, "elements": [
             button("Back", BACK_ACTION, ref.at(ref.step - 1).dumps())]})
     blocks.append(context(footer))
     return {

@@ -1,1 +1,1 @@
-"""bot.cli.main."""
+"""The ``checkin`` command line: ``main`` and its parser, one module per command."""

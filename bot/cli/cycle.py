@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from bot.cli.base import EXIT_FAILED, EXIT_OK
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from bot.outbox.delivery import DeliveryReport
     from summaries.periods import Month
 
-EXIT_OK, EXIT_UNDELIVERED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_UNDELIVERED = EXIT_FAILED  # some posts did not go out
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,13 +36,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
     """Run the step; exit 0 when every post went out, 1 with a summary when some did not."""
-    from bot.cli.main import CommandError
-    from bot.cli.serve import build_deps
+    from bot.bootstrap import start
+    from bot.cli.base import CommandError
     from bot.cycle.manual import NoOpenPeriod, default_period, run_by_hand
     from summaries.errors import DomainError
     from summaries.periods import Month
 
-    deps = build_deps(settings)
+    deps = start(settings)
     try:
         month = Month.parse(args.period) if args.period else default_period(deps, args.action)
         report = run_by_hand(deps, args.action, month, getattr(args, "round", None))

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.base import EXIT_OK
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
@@ -18,7 +19,6 @@ if TYPE_CHECKING:  # the parser is built for every command, so heavy modules loa
     from summaries.digest.model import Digest
     from summaries.periods import Month
 
-EXIT_OK = 0
 FORMATS = ("md", "blocks", "html")
 
 
@@ -35,7 +35,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
     """The month's digest, read without changing anything (no flags stored, nothing kept)."""
-    from bot.cli.main import open_database
+    from bot.bootstrap import open_database
     from summaries.digest.load import load_digest
     from summaries.store.db import read_only, session_factory
 
@@ -50,7 +50,8 @@ def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
 
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Render the digest of ``--period`` and write it (and its chart) out."""
-    from bot.cli.main import CommandError, load_settings_config
+    from bot.bootstrap import load_configuration
+    from bot.cli.base import CommandError
     from bot.cli.outfiles import OutputProblem, check_output, write_outputs
     from summaries.periods import Month
 
@@ -63,7 +64,7 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
         if output is not None:
             check_output(output)
             check_output(_chart_path(output))
-        digest = read_digest(settings, load_settings_config(settings), month)
+        digest = read_digest(settings, load_configuration(settings), month)
         chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
             else None
         text = _render(digest, args.format, chart)

@@ -11,12 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.base import EXIT_OK
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from summaries.periods import Month
 
-EXIT_OK = 0
 FORMATS = ("csv", "xlsx")
 
 
@@ -45,8 +45,9 @@ def default_period(timezone: str, now: datetime | None = None) -> Month:
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export ``--period`` to ``--output`` (and, for csv, the sections beside it)."""
+    from bot.bootstrap import load_configuration
+    from bot.cli.base import CommandError
     from bot.cli.digest import read_digest
-    from bot.cli.main import CommandError, load_settings_config
     from bot.cli.outfiles import OutputProblem, write_outputs
     from summaries.digest.export import export_files, export_stem
     from summaries.periods import Month
@@ -55,7 +56,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         month = Month.parse(args.period) if args.period else None
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    config = load_settings_config(settings)
+    config = load_configuration(settings)
     month = month or default_period(config.organization.timezone)
     digest = read_digest(settings, config, month)
     fmt = args.format or ("xlsx" if args.output and Path(args.output).suffix.lower() == ".xlsx"

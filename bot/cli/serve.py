@@ -2,41 +2,50 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 
-from bot.deps import Deps, make_client
+from bot.cli.base import EXIT_OK, CommandError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def build_deps(settings: Settings) -> Deps:
-    """Load the configuration, open the (current) database and sync the configuration into it."""
-    from bot.cli.main import load_settings_config, open_database
-    from summaries.store.catalog import sync_config
-    from summaries.store.db import session_factory, unit_of_work
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``serve`` command."""
+    serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
+                                              "(or Socket Mode), /healthz and /metrics")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="receive Slack requests over Socket Mode ($SLACK_APP_TOKEN)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="do not run the cycle's steps on schedule (another process does)")
+    serve.set_defaults(handler=run_serve, serving=True)
 
-    config = load_settings_config(settings)
-    engine = open_database(settings)
-    from sqlalchemy.exc import IntegrityError
 
-    try:
-        with unit_of_work(session_factory(engine)) as session:
-            sync_config(session, config)
-    except IntegrityError:  # another process (a replica, a second command) synced it first
-        with unit_of_work(session_factory(engine)) as session:
-            sync_config(session, config)
-    return Deps(settings, config, engine, make_client(settings))
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.slack_signing_secret:
+        raise CommandError("SLACK_SIGNING_SECRET is not set: the bot cannot verify Slack's "
+                           "requests, so it will not start")
+    if not settings.slack_bot_token:
+        raise CommandError("SLACK_BOT_TOKEN is not set")
+    if args.socket_mode and not settings.slack_app_token:
+        raise CommandError("--socket-mode needs SLACK_APP_TOKEN (an app-level xapp- token)")
+    run(settings, host=args.host, port=args.port or settings.port, socket_mode=args.socket_mode,
+        scheduler=not args.no_scheduler)
+    return EXIT_OK
 
 
 def run(settings: Settings, *, host: str, port: int, socket_mode: bool,
         scheduler: bool = True) -> None:
     """Serve until interrupted; run the cycle's scheduler too unless ``scheduler`` is False."""
     from bot.app import create_app
+    from bot.bootstrap import start
     from bot.cycle.scheduler import CycleScheduler
     from bot.server import make_wsgi, serve_forever, start_server
 
-    deps = build_deps(settings)
+    deps = start(settings)
     app = create_app(deps)
     wsgi = make_wsgi(app, deps)
     cycle = CycleScheduler(deps) if scheduler else None

@@ -25,7 +25,8 @@ from bot.blocks.kpis import slack_date
 from bot.commands.admin import export_period, reopen_department, run_step_by_hand
 from bot.cycle.manual import ACTIONS, NoOpenPeriod, default_period, this_month
 from bot.deps import Deps
-from bot.listeners.actions import open_form
+from bot.form.opening import open_form
+from bot.ids import CHECKIN_COMMAND
 from bot.notices import answer
 from summaries.access import Viewer, viewer
 from summaries.checkins.cycle import PeriodInfo, current_period, latest_opened, period_info
@@ -36,7 +37,6 @@ from summaries.lookup.matching import Named, find_one
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
-CHECKIN_COMMAND = "/checkin"
 _MONTH = re.compile(r"\d{4}-\d{1,2}")
 FORMATS = ("xlsx", "csv")
 SORRY = ("That did not work because of a problem on our side; it has been logged. Please try "

@@ -43,7 +43,6 @@ from summaries.lookup.query import (
 from summaries.periods import this_month
 
 log = logging.getLogger(__name__)
-KPI_COMMAND = "/kpi"
 CHART_SKIPPED = ("I'm drawing too many charts just now, so this one is skipped; ask again in "
                  "a minute for the picture.")
 

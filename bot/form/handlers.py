@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.blocks.kpis import slack_date
 from bot.blocks.messages import confirmation_message
 from bot.blocks.modal import checkin_view
 from bot.deps import Deps
-from bot.form.state import FormRef, check_values, split_steps
+from bot.form.state import check_values, split_steps
+from bot.home import deadline
+from bot.ids import FormRef
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
-from summaries.checkins.cycle import PeriodInfo, confirmation_data, fillable_period
+from summaries.checkins.cycle import confirmation_data, fillable_period
 from summaries.checkins.evaluation import refresh_flags
 from summaries.checkins.forms import FormContext, form_fields, load_form
 from summaries.checkins.submissions import (
@@ -31,15 +31,6 @@ from summaries.periods import Month
 log = logging.getLogger(__name__)
 # Concurrent submits of one form meet at the database's unique keys; the loser tries again.
 STORE_ATTEMPTS = 3
-
-
-def deadline(deps: Deps, month: Month, period: PeriodInfo,
-             reopened: datetime | None = None) -> str:
-    """When the summary is due: the close, or the end of late submissions once closed (or of
-    an admin's reopening, if later)."""
-    due, late = period.deadline(deps.moments(month).close_at,
-                                deps.config.schedule.late_until_days, reopened)
-    return f"{slack_date(due, deps.locale)} (late)" if late else slack_date(due, deps.locale)
 
 
 def load_step(deps: Deps, period: str, department: str, user: str

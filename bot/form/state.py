@@ -2,56 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.ids import VALUE_ACTION, FormRef
 from summaries.checkins.forms import KPI, SECTION
 from summaries.checkins.submissions import validate_submission
 from summaries.config.schema import Config
 from summaries.numbers import OutOfBounds, parse_decimal
 
-CALLBACK_ID = "checkin_submit"
-VALUE_ACTION = "value"
 # Inputs per modal step: well inside Slack's 100 blocks a view, and a screenful to fill in.
 INPUTS_PER_STEP = 40
 NOT_A_NUMBER = "must be a number, such as 1250 or 3.5 (no separators or units)"
-
-
-@dataclass(frozen=True)
-class FormRef:
-    """Which form a view is: period, department and step, carried in ``private_metadata``."""
-
-    period: str
-    department: str
-    step: int = 0
-    steps: int = 1
-
-    @property
-    def last_step(self) -> bool:
-        return self.step >= self.steps - 1
-
-    def dumps(self) -> str:
-        """The compact JSON kept in the view's ``private_metadata``."""
-        return json.dumps({"p": self.period, "d": self.department, "s": self.step,
-                           "n": self.steps}, separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> FormRef:
-        """Read a reference back; ValueError when it is not one of ours."""
-        try:
-            data = json.loads(text)
-            period, department = data["p"], data["d"]
-            if not isinstance(period, str) or not isinstance(department, str):
-                raise TypeError("period and department must be text")
-            return cls(period, department, int(data.get("s", 0)), int(data.get("n", 1)))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"not a check-in form reference: {text[:80]!r}") from exc
-
-    def at(self, step: int) -> FormRef:
-        return FormRef(self.period, self.department, step, self.steps)
 
 
 def split_steps(fields: Sequence[str], per_step: int = INPUTS_PER_STEP) -> list[list[str]]:

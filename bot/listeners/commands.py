@@ -9,9 +9,10 @@ from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.blocks.admin import refusal
-from bot.commands.checkin import CHECKIN_COMMAND, handle_checkin_command
-from bot.commands.kpi import KPI_COMMAND, handle_kpi_command
+from bot.commands.checkin import handle_checkin_command
+from bot.commands.kpi import handle_kpi_command
 from bot.deps import Deps
+from bot.ids import CHECKIN_COMMAND, KPI_COMMAND
 from bot.throttle import too_fast
 
 # Every slash command the app answers; the Slack app manifest must list exactly these.

@@ -23,9 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.outbox.landed import outbox_metadata
 from bot.outbox.process import owner_gone, owner_id
+from bot.outbox.sender import Sender
 from bot.outbox.sending import Outcome, send_row
 from summaries.store.infra import OutboxMessage
 from summaries.store.types import utcnow
@@ -91,7 +91,7 @@ def enqueue(session: Session, messages: Iterable[Outgoing]) -> list[str]:
     return list(wanted)
 
 
-def deliver(deps: Deps, keys: Collection[str] | None = None) -> DeliveryReport:
+def deliver(deps: Sender, keys: Collection[str] | None = None) -> DeliveryReport:
     """Send the outbox rows still to go (only ``keys`` when given), one claim at a time.
 
     Each recipient's rows go in order (a thread stays in order); different recipients are
@@ -120,7 +120,7 @@ def deliver(deps: Deps, keys: Collection[str] | None = None) -> DeliveryReport:
         time.sleep(0.2)
 
 
-def purge_delivered(deps: Deps) -> int:
+def purge_delivered(deps: Sender) -> int:
     """Drop the payloads of rows delivered longer ago than the retention; how many were."""
     now = deps.clock()
     cutoff = now - timedelta(days=deps.settings.outbox_retention_days)
@@ -137,7 +137,7 @@ def purge_delivered(deps: Deps) -> int:
     return count
 
 
-def _send_queue(deps: Deps, rows: list[tuple[int, str]], *, report: DeliveryReport,
+def _send_queue(deps: Sender, rows: list[tuple[int, str]], *, report: DeliveryReport,
                 held: dict[str, str], lock: threading.Lock) -> None:
     """Send one recipient's rows in order."""
     for row_id, key in rows:
@@ -159,7 +159,7 @@ def _by_recipient(rows: list[tuple[int, str, str]]) -> list[list[tuple[int, str]
     return list(queues.values())
 
 
-def _undelivered(deps: Deps, keys: Collection[str] | None) -> list[tuple[int, str, str]]:
+def _undelivered(deps: Sender, keys: Collection[str] | None) -> list[tuple[int, str, str]]:
     with deps.unit_of_work() as session:
         query = select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.recipient).where(
             OutboxMessage.state.in_((*RETRYABLE_STATES, "sending")))
@@ -169,7 +169,7 @@ def _undelivered(deps: Deps, keys: Collection[str] | None) -> list[tuple[int, st
                 for r in session.execute(query.order_by(OutboxMessage.id))]
 
 
-def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:
+def _claim(deps: Sender, row_id: int) -> tuple[OutboxMessage, bool] | None:
     """Claim the row; also say whether an earlier attempt may have reached Slack."""
     now = deps.clock()
     with deps.unit_of_work() as session:
@@ -194,7 +194,7 @@ def _claim(deps: Deps, row_id: int) -> tuple[OutboxMessage, bool] | None:
         return row, was in ("sending", "doubt")
 
 
-def _send(deps: Deps, row: OutboxMessage, in_doubt: bool) -> Outcome:
+def _send(deps: Sender, row: OutboxMessage, in_doubt: bool) -> Outcome:
     def renew() -> None:
         with deps.unit_of_work() as session:
             session.execute(update(OutboxMessage)
@@ -209,7 +209,7 @@ def _send(deps: Deps, row: OutboxMessage, in_doubt: bool) -> Outcome:
         return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:500], doubt=in_doubt)
 
 
-def _finish(deps: Deps, row: OutboxMessage, outcome: Outcome, report: DeliveryReport) -> None:
+def _finish(deps: Sender, row: OutboxMessage, outcome: Outcome, report: DeliveryReport) -> None:
     values: dict[str, Any]
     if outcome.sent:
         values = {"state": "sent", "sent_at": deps.clock(), "last_error": None,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
 from bot.outbox.landed import conversation_id
+from bot.outbox.sender import Sender
 from bot.outbox.sending import UPLOAD
 
 
@@ -20,7 +20,7 @@ class DmFile:
     content: bytes
 
 
-def send_files(deps: Deps, user: str, key: str, kind: str, files: list[DmFile], *,
+def send_files(deps: Sender, user: str, key: str, kind: str, files: list[DmFile], *,
                period: str | None = None, department: str | None = None,
                comment: str | None = None) -> DeliveryReport:
     """Upload ``files`` into the DM with ``user``; ``key`` makes the outbox rows unique, so the

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from bot.deps import Deps
+from bot.ids import OUTBOX_EVENT
+from bot.outbox.sender import Sender
 
-OUTBOX_EVENT = "checkin_outbox"
 PAGE_SIZE = 200
 MAX_PAGES = 10  # a post in doubt is recent: it is among the last 2,000 messages
 
@@ -23,7 +23,7 @@ def outbox_metadata(key: str) -> dict[str, Any]:
     return {"event_type": OUTBOX_EVENT, "event_payload": {"key": key}}
 
 
-def find_landed(deps: Deps, method: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+def find_landed(deps: Sender, method: str, payload: dict[str, Any]) -> tuple[str, str] | None:
     """The (channel, ts) of the post if Slack has it, else None; raises if Slack can't tell."""
     channel = conversation_id(deps, str(payload.get("channel") or ""))
     thread = payload.get("thread_ts")
@@ -33,7 +33,7 @@ def find_landed(deps: Deps, method: str, payload: dict[str, Any]) -> tuple[str, 
     return None
 
 
-def conversation_id(deps: Deps, channel: str) -> str:
+def conversation_id(deps: Sender, channel: str) -> str:
     """A conversation id for reading history: a user id becomes the bot's DM with them."""
     if not channel or channel[0] not in "UW":
         return channel
@@ -42,7 +42,7 @@ def conversation_id(deps: Deps, channel: str) -> str:
     return str(response["channel"]["id"])
 
 
-def _messages(deps: Deps, channel: str, thread: str | None) -> Iterator[dict[str, Any]]:
+def _messages(deps: Sender, channel: str, thread: str | None) -> Iterator[dict[str, Any]]:
     cursor: str | None = None
     for _ in range(MAX_PAGES):
         if thread:

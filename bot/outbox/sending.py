@@ -17,8 +17,8 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.deps import Deps
 from bot.outbox.landed import find_landed
+from bot.outbox.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Outcome:
     doubt: bool = False
 
 
-def send_row(deps: Deps, method: str, payload: dict[str, Any], *, in_doubt: bool,
+def send_row(deps: Sender, method: str, payload: dict[str, Any], *, in_doubt: bool,
              renew: Callable[[], None]) -> Outcome:
     """Deliver one post, looking it up first when an earlier attempt may have landed."""
     channel = str(payload.get("channel") or "")
@@ -107,7 +107,7 @@ def send_row(deps: Deps, method: str, payload: dict[str, Any], *, in_doubt: bool
         time.sleep(delay)
 
 
-def _look_up(deps: Deps, method: str, payload: dict[str, Any], unanswered: float | None,
+def _look_up(deps: Sender, method: str, payload: dict[str, Any], unanswered: float | None,
              renew: Callable[[], None], *, twice: bool) -> tuple[str, str] | None:
     """Where the post in doubt landed, or None once Slack can no longer be applying it.
 
@@ -134,7 +134,7 @@ def _sleep_until(moment: float, renew: Callable[[], None]) -> None:
         time.sleep(remaining)
 
 
-def _call(deps: Deps, method: str, payload: dict[str, Any]) -> Any:
+def _call(deps: Sender, method: str, payload: dict[str, Any]) -> Any:
     if method != UPLOAD:
         return deps.poster.api_call(method, json=payload)
     deps.pacer.wait("files.completeUploadExternal")

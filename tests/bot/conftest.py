@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
-from bot.deps import Deps, make_client
+from bot.bootstrap import build_deps
+from bot.deps import Deps
 from bot.server import RunningServer, make_wsgi, start_server
 from bot.settings import Settings
 from summaries.config.loader import parse_config
@@ -110,8 +111,8 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
                                "slack_api_url": standin.api_url, "slack_bot_token": TOKEN,
                                "slack_signing_secret": SECRET})
         clock = Clock()
-        deps = Deps(settings, config, engine, make_client(settings), clock=clock,
-                    ack_budget=ack_budget, double_click=double_click)
+        deps = build_deps(settings, config, engine, clock=clock, ack_budget=ack_budget,
+                          double_click=double_click)
         server = start_server(make_wsgi(create_app(deps), deps))
         bot = Bot(deps, server, standin,
                   SlackDriver(f"{server.url}/slack/events", SECRET, standin), clock)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.messages import OPEN_ACTION, open_value
 from bot.cycle.steps import open_period
 from bot.deps import Deps
+from bot.ids import OPEN_ACTION, open_value
 from summaries.imports.importers import import_figures
 from summaries.periods import Month
 from tests.bot.conftest import Bot

@@ -16,7 +16,8 @@ from bot.blocks.common import (
     split_message,
 )
 from bot.blocks.modal import checkin_view, kpi_input, restore_view
-from bot.form.state import FormRef, split_steps
+from bot.form.state import split_steps
+from bot.ids import FormRef
 from bot.notices import follow_api_url
 from summaries.checkins.forms import FormContext, KpiHint
 from summaries.config.schema import Config

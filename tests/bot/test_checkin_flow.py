@@ -188,7 +188,7 @@ def test_an_unexpected_failure_is_logged_and_the_user_told_privately(
     def broken(*_args: object, **_kwargs: object) -> dict[str, object]:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("bot.listeners.actions.form_view", broken)
+    monkeypatch.setattr("bot.form.opening.form_view", broken)
     reply = click_open(bot, "U0EAST", "east-county")
     assert reply.status == 200
     told = bot.slack.wait_for("response_url")[0]

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import bootstrap
 from bot.cli import serve
 from bot.cli.main import build_parser, main
 from bot.cycle.scheduler import LEADER_JOB, PLAN_JOB, RECONCILE_JOB, AdvisoryLock, CycleScheduler
@@ -185,7 +186,7 @@ def test_serve_starts_the_scheduler_and_stops_it_on_shutdown(
         raise KeyboardInterrupt
 
     own = make_engine(engine.url.render_as_string(hide_password=False))
-    monkeypatch.setattr(serve, "build_deps", lambda settings: make_deps(own, config))
+    monkeypatch.setattr(bootstrap, "start", lambda settings: make_deps(own, config))
     monkeypatch.setattr("bot.cycle.scheduler.CycleScheduler", Recorder)
     monkeypatch.setattr("bot.server.serve_forever", serve_forever)
     with pytest.raises(KeyboardInterrupt):

@@ -10,12 +10,7 @@ import pytest
 import yaml
 
 from bot.blocks.common import MAX_MESSAGE_CHARS, block_chars, escape
-from bot.blocks.digest import (
-    chart_filename,
-    chart_title,
-    department_messages,
-    header_messages,
-)
+from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.digest.model import Digest, compile_digest

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.form.state import FormRef, check_values, read_state, split_steps
+from bot.form.state import check_values, read_state, split_steps
+from bot.ids import FormRef
 from summaries.config.schema import Config
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.messages import OPEN_ACTION, open_value
 from bot.deps import Deps
+from bot.ids import OPEN_ACTION, open_value
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.store.figures import get_or_create_period

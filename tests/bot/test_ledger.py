@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import build_deps, make_client
 from bot.cycle.ledger import claim_step, finish_step, owner_id, record_manual
-from bot.deps import Deps, make_client
+from bot.deps import Deps
 from bot.settings import Settings
 from summaries.config.schema import Config
 from summaries.store.db import make_engine
@@ -31,8 +32,8 @@ def make_deps(engine: sa.Engine, config: Config, clock: Clock | None = None) -> 
     """Dependencies on ``engine`` with a settable clock; no Slack is called here."""
     settings = Settings(database_url=str(engine.url), slack_api_url="http://127.0.0.1:9/api/",
                         slack_bot_token="xoxb-test", slack_signing_secret="secret")
-    return Deps(settings, config, engine, make_client(settings, retries=False),
-                clock=clock or Clock(), workers=1)
+    return build_deps(settings, config, engine, make_client(settings, retries=False),
+                      clock=clock or Clock(), workers=1)
 
 
 @pytest.fixture

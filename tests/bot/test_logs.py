@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.bootstrap import build_deps
 from bot.cli.main import main
-from bot.deps import Deps, make_client
 from bot.logs import JsonFormatter, Redactor, configure_logging, secrets_of
 from bot.server import make_wsgi, start_server
 from bot.settings import Settings
@@ -142,7 +142,7 @@ def test_debug_output_of_a_real_slash_command_holds_no_secret(
                                "slack_signing_secret": SIGNING_SECRET,
                                "slack_app_token": APP_TOKEN})
         configure_logging(settings, "DEBUG")
-        deps = Deps(settings, config, engine, make_client(settings))
+        deps = build_deps(settings, config, engine)
         server = start_server(make_wsgi(create_app(deps), deps))
         try:
             driver = SlackDriver(f"{server.url}/slack/events", SIGNING_SECRET, slack)
@@ -198,8 +198,7 @@ def test_building_the_app_from_the_environment_warns_about_nothing(
 
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
     settings = Settings(slack_signing_secret="secret", slack_bot_token="xoxb-from-the-environment")
-    deps = Deps(settings, load_config(DATA / "checkin.yaml"), make_engine("sqlite://"),
-                make_client(settings))
+    deps = build_deps(settings, load_config(DATA / "checkin.yaml"), make_engine("sqlite://"))
     try:
         with caplog.at_level(logging.WARNING):
             create_app(deps)

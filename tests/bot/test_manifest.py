@@ -12,7 +12,7 @@ import yaml
 from slack_sdk import WebClient
 from slack_sdk.web.base_client import BaseClient
 
-from bot.blocks.messages import OPEN_ACTION
+from bot.ids import OPEN_ACTION
 from bot.listeners.commands import COMMANDS
 from bot.listeners.events import EVENTS
 from bot.server import EVENTS_PATH

@@ -112,7 +112,7 @@ def test_the_request_clients_429_retry_waits_only_a_short_whole_retry_after(
     from slack_sdk.http_retry.response import HttpResponse
     from slack_sdk.http_retry.state import RetryState
 
-    from bot.deps import ShortRateLimitRetry
+    from bot.bootstrap import ShortRateLimitRetry
 
     handler = ShortRateLimitRetry(max_retry_count=2)
     request = HttpRequest(method="POST", url="https://slack.com/api/views.open", headers={})

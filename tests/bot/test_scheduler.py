@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import build_deps
 from bot.cycle import closing
 from bot.cycle.ledger import record_manual
 from bot.cycle.scheduler import due_steps, reconcile
-from bot.deps import Deps, make_client
+from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport
 from summaries.periods import Month
 from summaries.store.db import make_engine
@@ -209,8 +210,7 @@ def test_two_processes_reconciling_at_once_run_each_step_once(
         bot: Bot, engine: sa.Engine, session_maker: sessionmaker[Session]) -> None:
     url = engine.url.render_as_string(hide_password=False)
     other_engine = make_engine(url)
-    other = Deps(bot.deps.settings, bot.deps.config, other_engine,
-                 make_client(bot.deps.settings), clock=bot.clock)
+    other = build_deps(bot.deps.settings, bot.deps.config, other_engine, clock=bot.clock)
     at(bot, 2026, 10, 30, 9, 30)
     results: list[list[tuple[str, str, bool]]] = []
     barrier = threading.Barrier(2)

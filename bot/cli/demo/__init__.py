@@ -32,8 +32,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Build the demo in ``--output`` and say what is there and what to do next."""
+    from bot.cli.base import CommandError
     from bot.cli.demo.folder import FolderProblem, prepare, record
-    from bot.cli.main import CommandError
 
     folder = Path(args.output)
     try:
@@ -49,8 +49,8 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         # Nothing is rate-limited offline: the outbox may send as fast as it likes.
         rate_post_per_minute=1e6, rate_channel_per_second=1e6, rate_tier2_per_minute=1e6,
         rate_tier3_per_minute=1e6, rate_tier4_per_minute=1e6)
+    from bot.cli.base import silence_stdout
     from bot.cli.demo.story import tell
-    from bot.cli.main import silence_stdout
 
     try:
         for line in tell(demo_settings, example, folder, QUESTIONS):

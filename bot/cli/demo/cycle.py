@@ -16,7 +16,7 @@ import yaml
 from bot.cycle.scheduler import reconcile
 from bot.deps import Deps
 from bot.form.handlers import confirm, store_form
-from bot.form.state import FormRef
+from bot.ids import FormRef
 from summaries.checkins.forms import KPI, SECTION, field_id
 from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.bootstrap import build_deps
 from bot.cli.demo.cycle import (
     PERIOD,
     CycleLog,
@@ -19,7 +20,6 @@ from bot.cli.demo.cycle import (
 )
 from bot.cli.demo.offline import OfflineSlack
 from bot.cli.demo.output import Written, write_outputs
-from bot.deps import Deps
 from bot.settings import Settings
 from summaries.config.loader import load_config
 from summaries.dates import format_month
@@ -37,8 +37,8 @@ def tell(settings: Settings, example: Path, folder: Path,
     upgrade(engine)
     clock = DemoClock(datetime.combine(PERIOD.first_day(), time(), UTC))  # moved by the cycle
     slack = OfflineSlack(clock)
-    deps = Deps(settings, config, engine, slack, clock=clock)
-    deps.poster = slack  # the outbox's client too: everything goes to the offline workspace
+    # Both clients are the offline workspace: everything goes there, the outbox's posts too.
+    deps = build_deps(settings, config, engine, slack, poster=slack, clock=clock)
     try:
         org = config.organization
         yield (f"checkin demo: {org.name}, {format_month(PERIOD, org.locale)}, "
