@@ -43,9 +43,9 @@ from summaries.periods import Month
 from summaries.store.catalog import sync_config
 from summaries.store.db import make_engine, session_factory, unit_of_work
 from summaries.store.tables import Base
-from tests.bot.conftest import Clock
-from tests.dbutil import fresh_postgres_database
 from tests.slackstandin import Reply, SlackDriver, SlackStandIn, dm_channel, latest_view
+from tests.support.botkit import Clock
+from tests.support.db import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = Month(2026, 10)

@@ -32,9 +32,9 @@ from summaries.periods import Month
 from summaries.store.catalog import sync_config
 from summaries.store.db import make_engine, session_factory, unit_of_work
 from summaries.store.tables import Base
-from tests.bot.conftest import TOKEN
-from tests.bot.orgkit import manager, many_departments_text
 from tests.slackstandin import SlackStandIn, dm_channel
+from tests.support.botkit import TOKEN
+from tests.support.orgkit import manager, many_departments_text
 
 MONTH = Month(2026, 10)
 BURST = 10  # Slack allows short bursts; jitter on loopback needs a few

@@ -247,7 +247,7 @@ def serve(stack: ExitStack, standin: SlackStandIn, url: str, config_yaml: str,
         env = {**os.environ, "DATABASE_URL": url, "SLACK_API_URL": standin.api_url,
                "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "LOG_LEVEL": "WARNING",
                # A handful of people asking a thousand times: far past the per-person limit,
-               # which this bench does not measure (tests/bot/test_load.py checks it).
+               # which this bench does not measure (tests/bot/e2e/test_load.py checks it).
                "CHECKIN_USER_BURST": str(10**9)}
         process = subprocess.Popen(command, env=env, cwd=ROOT)
         stack.callback(_stop, process)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.config.loader import load_config
@@ -15,14 +16,16 @@ from summaries.config.schema import Config
 from summaries.store.catalog import Catalog, sync_config
 from summaries.store.db import make_engine, session_factory
 from summaries.store.tables import Base
-from tests.dbutil import (
+from tests.slackstandin import SlackStandIn
+from tests.support.botkit import TOKEN
+from tests.support.db import (
     fresh_database,
     fresh_postgres_database,
     postgres_base_url,
     suite_uses_postgres,
 )
+from tests.support.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -87,3 +90,15 @@ def catalog(db: Session, config: Config) -> Catalog:
     result = sync_config(db, config)
     db.commit()
     return result
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token=TOKEN) as slack:
+        yield slack
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> WebClient:
+    """A Web API client on the stand-in, as the bot builds one."""
+    return WebClient(token=TOKEN, base_url=standin.api_url)

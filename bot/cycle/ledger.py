@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, true, update
+from sqlalchemy import ColumnElement, and_, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,12 @@ def record_manual(deps: Deps, step: str, period: str, ok: bool, error: str | Non
             return
         if not _insert(session, step, period, {**values, "started_at": now}) and ok:
             _update(session, step, period, true(), values)  # inserted meanwhile by another
+
+
+def steps_run(deps: Deps, period: str) -> list[str]:
+    """The names of ``period``'s steps the ledger has (running, done or failed)."""
+    with deps.read_only() as session:
+        return list(session.scalars(select(StepRun.step).where(StepRun.period_key == period)))
 
 
 def _insert(session: Session, step: str, period: str, values: dict[str, Any]) -> bool:

@@ -6,16 +6,13 @@ scheduler does not repeat it.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.cycle.ledger import record_manual
-from bot.cycle.steps import run_step
+from bot.cycle.ledger import record_manual, steps_run
+from bot.cycle.steps import Step, run_step
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport
 from summaries.checkins.cycle import latest_open
 from summaries.errors import DomainError
 from summaries.periods import Month, this_month
-from summaries.store.infra import OutboxMessage
 
 ACTIONS = ("open", "remind", "close")
 
@@ -43,11 +40,10 @@ def default_period(deps: Deps, action: str) -> Month:
 
 
 def next_round(deps: Deps, month: Month) -> int:
-    """The number of the next reminder of ``month`` (1 for the first)."""
-    with deps.unit_of_work() as session:
-        kinds = session.scalars(select(OutboxMessage.key).where(
-            OutboxMessage.period_key == str(month), OutboxMessage.kind == "reminder"))
-        rounds = {int(key.split(":", 1)[0].removeprefix("reminder")) for key in kinds}
+    """The number of the next reminder of ``month`` (1 for the first): one after the last
+    round the step ledger has, run on schedule or by hand."""
+    rounds = [Step(name).round for name in steps_run(deps, str(month))
+              if name.startswith("remind")]
     return max(rounds, default=0) + 1
 
 
@@ -57,9 +53,8 @@ def run_by_hand(deps: Deps, action: str, month: Month,
     and record it in the ledger."""
     if action not in ACTIONS:
         raise ValueError(f"unknown step {action!r}: expected open, remind or close")
-    step = action
-    if action == "remind":
-        step = f"remind{round_number or next_round(deps, month)}"
+    step = Step(action) if action != "remind" else Step.reminder(
+        round_number or next_round(deps, month))
     report = run_step(deps, step, month)
     first_error = next(iter(report.failed.items()), None)
     record_manual(deps, step, str(month), report.ok,

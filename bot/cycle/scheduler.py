@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 
 from bot.cycle import steps as jobs
 from bot.cycle.ledger import claim_step, finish_step
+from bot.cycle.steps import Step
 from bot.deps import Deps
 from bot.outbox.delivery import deliver
 from bot.outbox.process import owner_id
@@ -46,9 +47,9 @@ def live_months(deps: Deps, now: datetime) -> list[Month]:
     return [this.previous(), this]
 
 
-def due_steps(deps: Deps, now: datetime) -> list[tuple[str, Month]]:
-    """The named steps whose moment has passed, in time order, stale reminders left out."""
-    found: list[tuple[datetime, str, Month]] = []
+def due_steps(deps: Deps, now: datetime) -> list[tuple[Step, Month]]:
+    """The steps whose moment has passed, in time order, stale reminders left out."""
+    found: list[tuple[datetime, Step, Month]] = []
     for month in live_months(deps, now):
         try:
             moments = deps.moments(month)
@@ -58,13 +59,13 @@ def due_steps(deps: Deps, now: datetime) -> list[tuple[str, Month]]:
         if now >= moments.late_until:
             continue  # the period is finished
         rounds = 0
-        for step, moment in steps_due(moments, now):
-            if step == "remind":
+        for kind, moment in steps_due(moments, now):
+            step = Step(kind) if kind != "remind" else Step.reminder(rounds + 1)
+            if step.kind == "remind":
                 # steps_due keeps the reminders' sorted order, which is their numbering.
                 rounds += 1
                 if now >= moments.close_at:
                     continue  # a reminder after the deadline is noise
-                step = f"remind{rounds}"
             found.append((moment, step, month))
     return [(step, month) for _, step, month in sorted(found, key=lambda item: item[0])]
 
@@ -89,13 +90,13 @@ def reconcile(deps: Deps, now: datetime | None = None) -> list[tuple[str, str, b
     return ran
 
 
-def _run_claimed(deps: Deps, step: str, month: Month, owner: str) -> bool | None:
+def _run_claimed(deps: Deps, step: Step, month: Month, owner: str) -> bool | None:
     """Claim and run one step; None when it is not to run (skipped, done, or held elsewhere)."""
     state = _period_state(deps, month)
-    if step.startswith("remind") and state != "open":
+    if step.kind == "remind" and state != "open":
         log.info("%s of %s skipped: the period is %s", step, month, state)
         return None
-    if step == "open" and state == "closed":
+    if step.kind == "open" and state == "closed":
         return None  # closed by hand before its time: prompts now would be noise
     if not claim_step(deps, step, str(month), owner, STEP_LEASE):
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from bot.blocks.kpis import slack_date
 from bot.blocks.messages import prompt_message, reminder_message
@@ -92,20 +92,40 @@ def _reminder(deps: Deps, month: Month, number: int, department: schema.Departme
                     department_key=department.key)
 
 
-def step_names(config: Config) -> list[str]:
+class Step(str):
+    """A step of a month's cycle by its name, as the ledger and the scheduler's jobs know it:
+    ``open``, ``remind1``.. ``remindN`` or ``close``; anything else is a ValueError."""
+
+    kind: Literal["open", "remind", "close"]
+    round: int  # the reminder's number; 0 for open and close
+
+    def __new__(cls, name: str) -> Step:
+        step = super().__new__(cls, name)
+        if name in ("open", "close"):
+            step.kind, step.round = "open" if name == "open" else "close", 0
+        elif name.startswith("remind") and name[6:].isdigit() and int(name[6:]) >= 1:
+            step.kind, step.round = "remind", int(name[6:])
+        else:
+            raise ValueError(f"unknown step {name!r}: expected open, remind<N> or close")
+        return step
+
+    @classmethod
+    def reminder(cls, number: int) -> Step:
+        return cls(f"remind{number}")
+
+
+def step_names(config: Config) -> list[Step]:
     """The steps of a cycle in order: ``open``, ``remind1``.. ``remindN``, ``close``."""
-    reminders = [f"remind{n}" for n in range(1, len(config.schedule.reminders) + 1)]
-    return ["open", *reminders, "close"]
+    reminders = [Step.reminder(n) for n in range(1, len(config.schedule.reminders) + 1)]
+    return [Step("open"), *reminders, Step("close")]
 
 
-def run_step(deps: Deps, step: str, month: Month) -> DeliveryReport:
-    """Run one named step of ``month``'s cycle (see ``step_names``)."""
-    if step == "open":
+def run_step(deps: Deps, step: Step, month: Month) -> DeliveryReport:
+    """Run one step of ``month``'s cycle."""
+    if step.kind == "open":
         return open_period(deps, month)
-    if step.startswith("remind") and step[6:].isdigit():
-        return remind_period(deps, month, int(step[6:]))
-    if step == "close":
-        from bot.cycle.closing import close_period
+    if step.kind == "remind":
+        return remind_period(deps, month, step.round)
+    from bot.cycle.closing import close_period
 
-        return close_period(deps, month)
-    raise ValueError(f"unknown step {step!r}: expected open, remind<N> or close")
+    return close_period(deps, month)

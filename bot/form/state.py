@@ -94,8 +94,3 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
         k: v for k, v in figures.items() if f"{KPI}:{k}" not in errors})
     errors.update({f: m for f, m in problems.items() if f in wanted and f not in errors})
     return Checked(answers, figures, errors)
-
-
-def draft_values(values: Mapping[str, str | None]) -> dict[str, str | None]:
-    """Typed values as a draft keeps them: text as typed, empty fields as None."""
-    return {k: (v if v else None) for k, v in values.items()}

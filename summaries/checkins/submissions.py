@@ -11,13 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from summaries.checkins.evaluation import load_figures
 from summaries.config import schema as schema
 from summaries.config.schema import Config
-from summaries.engine.figurebook import FigureBook, formulas_of, stored_inputs
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
-from summaries.periods import Month, PeriodState, accepts_submissions, late_until, months_between
+from summaries.periods import Month, PeriodState, accepts_submissions, late_until
 from summaries.store.figures import FigureValue, add_revision, get_or_create_period, set_figures
 from summaries.store.models import Department, Kpi, Period, SectionAnswer, Submission
 from summaries.store.types import utcnow
@@ -240,28 +238,3 @@ def read_draft(session: Session, *, period: str, department: str) -> dict[str, A
         .join(Department, Submission.department_id == Department.id)
         .where(Period.key == period, Department.key == department)).first()
     return dict(draft or {})
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One month of a KPI series: the value (None when missing) and where it came from."""
-
-    month: str
-    value: Decimal | None
-    source: str | None
-
-
-def read_kpi_series(session: Session, config: Config, *, kpi: str, department: str,
-                    first: Month, last: Month) -> list[SeriesPoint]:
-    """A department's monthly values of one KPI from ``first`` to ``last``, gaps as None.
-
-    The values are those the engine shows: a parent's roll-up where it has no figure of its
-    own, and a derived KPI computed month by month from its inputs.
-    """
-    needed = stored_inputs(formulas_of(config.kpis), kpi)
-    figures, sources = load_figures(session, first, last, config.descendants(department),
-                                    needed)
-    book = FigureBook.for_config(config, figures, sources)
-    return [SeriesPoint(month, book.value(department, kpi, month),
-                        book.source(department, kpi, month))
-            for month in (str(m) for m in months_between(first, last))]

@@ -3,61 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.bootstrap import build_deps
-from bot.deps import Deps
-from bot.server import RunningServer, make_wsgi, start_server
+from bot.server import make_wsgi, start_server
 from bot.settings import Settings
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.store.catalog import sync_config
 from summaries.store.db import unit_of_work
-from tests.dbutil import fresh_database
 from tests.slackstandin import SlackDriver, SlackStandIn
-
-DATA = Path(__file__).parent.parent / "data"
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test"
-
-
-@dataclass
-class Clock:
-    """A settable clock for the bot (UTC)."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 10, 30, 2, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Bot:
-    """A running bot: its dependencies, its URL, a driver and the stand-in it talks to."""
-
-    deps: Deps
-    server: RunningServer
-    slack: SlackStandIn
-    driver: SlackDriver
-    clock: Clock
-
-
-def sample_text(**replacements: str) -> str:
-    """The sample configuration's YAML, with text replaced."""
-    text = (DATA / "checkin.yaml").read_text()
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+from tests.support.botkit import FAST_SLACK, SECRET, TOKEN, Bot, Clock, sample_text
+from tests.support.db import fresh_database
+from tests.support.paths import DATA
 
 
 @pytest.fixture
@@ -71,25 +35,6 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         monkeypatch.setenv("CHECKIN_CONFIG", str(DATA / "checkin.yaml"))
         assert main(["db", "upgrade"]) == 0
         yield url
-
-
-@pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token=TOKEN) as slack:
-        yield slack
-
-
-@pytest.fixture
-def client(standin: SlackStandIn) -> WebClient:
-    """A Web API client on the stand-in, as the bot builds one."""
-    return WebClient(token=TOKEN, base_url=standin.api_url)
-
-
-# Slack's limits scaled up 100-fold and quick retries, so tests are not slowed by pacing.
-FAST_SLACK: dict[str, Any] = {
-    "rate_post_per_minute": 30000.0, "rate_channel_per_second": 100.0,
-    "rate_tier2_per_minute": 2000.0, "rate_tier3_per_minute": 5000.0,
-    "rate_tier4_per_minute": 10000.0, "retry_backoff": 0.01}
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from summaries.imports.importers import import_figures, import_targets
 from summaries.store.catalog import sync_config
 from summaries.store.db import make_engine, session_factory, unit_of_work
 from summaries.store.tables import Base
-from tests.summaries.enginekit import cell
-from tests.summaries.importkit import EXAMPLES
+from tests.support.enginekit import cell
+from tests.support.importkit import EXAMPLES
 
 
 @pytest.fixture(scope="module")

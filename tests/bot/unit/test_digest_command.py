@@ -1,0 +1,112 @@
+"""``checkin digest``: Markdown, Block Kit JSON and HTML without posting or changing anything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.cli.main import main
+from summaries.store.db import make_engine
+from summaries.store.models import Period
+from tests.slackstandin import check_message
+from tests.support.clikit import seed_october, stored
+from tests.support.paths import DATA
+
+FIGURES = """kpi,department,month,value
+revenue,key-accounts,2026-09,5000000
+revenue,east-county,2026-09,2000000
+revenue,west-county,2026-09,1000000
+revenue,west-county,2026-10,1100000
+"""
+
+
+@pytest.fixture
+def october(database: str, tmp_path: Path) -> str:
+    """The CLI's database with imported figures and East County's October summary."""
+    return seed_october(database, tmp_path, FIGURES, DATA / "checkin.yaml",
+                        {"sales": "Two deals | <!channel> closed."})
+
+
+def close(url: str) -> None:
+    engine = make_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Period).where(Period.key == "2026-10").values(state="closed"))
+    engine.dispose()
+
+
+def test_markdown_goes_to_standard_output_and_nothing_changes(
+        october: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = stored(october)
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# October 2026 check-in digest · Northfield Telecom, City Branch\n")
+    assert "**1 of 5 departments submitted**" in out
+    assert "Two deals \\| \\<!channel\\> closed." in out
+    assert "| Business income | 2,200,000 CNY | 2,400,000 CNY | 91.7% |" in out
+    assert "- West County Company (figures imported)" in out
+    assert "has not submitted its summary" not in out  # the period is not closed
+    assert stored(october) == before
+    assert before[1] == 0
+
+
+def test_a_closed_period_shows_its_missing_flags_without_storing_them(
+        october: str, capsys: pytest.CaptureFixture[str]) -> None:
+    close(october)
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10", "--format", "md"]) == 0
+    assert "West County Company has not submitted its summary for 2026-10." in \
+        capsys.readouterr().out
+    assert stored(october) == ({"2026-09": "pending", "2026-10": "closed"}, 0)
+
+
+def test_html_with_output_writes_the_page_and_the_chart_beside_it(
+        october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "out" / "october.html"
+    page.parent.mkdir()
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10", "--format", "html", "--output",
+                 str(page)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    chart = page.parent / "october-trend.png"
+    assert f"wrote the trend chart to {chart}" in captured.err
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Two deals | &lt;!channel&gt; closed." in html
+    assert '<img src="october-trend.png"' in html
+
+
+def test_markdown_with_output_links_its_chart(
+        october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "digest.md"
+    assert main(["digest", "--period", "2026-10", "--output", str(target)]) == 0
+    assert "![Headline KPIs, last 12 months](<digest-trend.png>)" in target.read_text("utf-8")
+    assert (tmp_path / "digest-trend.png").is_file()
+
+
+def test_blocks_are_json_for_block_kit_builder(
+        october: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10", "--format", "blocks"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["header"][0]["metadata"] == {"event_type": "checkin_digest",
+                                             "event_payload": {"period": "2026-10"}}
+    assert sorted(data["departments"]) == ["east-county", "west-county"]
+    payloads = data["header"] + [p for found in data["departments"].values() for p in found]
+    assert all(check_message(p) == [] for p in payloads)
+    assert not list(tmp_path.glob("*.png"))  # no chart without --output, nor for blocks
+
+
+@pytest.mark.parametrize("period", ["2026-13", "October", "2026-1"])
+def test_a_bad_period_is_one_line_and_exit_2(
+        october: str, capsys: pytest.CaptureFixture[str], period: str) -> None:
+    capsys.readouterr()
+    assert main(["digest", "--period", period]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"checkin: not a month (YYYY-MM): {period!r}\n"
+    assert captured.out == ""
