@@ -39,7 +39,8 @@ def create_app(deps: Deps) -> App:
     # check would parse first and log rejected bodies); Socket Mode needs none.
     app = App(client=deps.client, signing_secret=deps.settings.slack_signing_secret,
               token_verification_enabled=False, request_verification_enabled=False,
-              process_before_response=False, logger=slack_log)
+              process_before_response=False, logger=slack_log,
+              listener_executor=deps.listeners)
 
     actions.register(app, deps)
     views.register(app, deps)

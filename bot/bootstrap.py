@@ -30,6 +30,8 @@ from summaries.schedule import BusinessCalendar
 from summaries.store.db import session_factory, unit_of_work
 from summaries.store.types import utcnow
 
+LISTENER_THREADS = 5  # Bolt's own default
+
 # The client answers people while they wait (a modal to open, a reply): a 429 asking for longer
 # than this is not waited out; the call fails at once and the person is told.
 MAX_CLIENT_RETRY_AFTER = 3.0
@@ -70,15 +72,20 @@ def make_poster(client: WebClient) -> WebClient:
 def build_deps(settings: Settings, config: Config, engine: Engine,
                client: WebClient | None = None, *, poster: WebClient | None = None,
                clock: Callable[[], datetime] = utcnow, ack_budget: float = ACK_BUDGET_SECONDS,
-               double_click: float = 1.0, workers: int = 16) -> Deps:
+               double_click: float = 1.0, workers: int = 16,
+               executor: ThreadPoolExecutor | None = None,
+               listeners: ThreadPoolExecutor | None = None) -> Deps:
     """The process's dependencies: ``client`` defaults to Slack's Web API at the settings'
-    address, ``poster`` (the outbox's) to one like it without retries."""
+    address, ``poster`` (the outbox's) to one like it without retries, the worker pool to
+    ``workers`` threads and Bolt's listener pool to five."""
     client = client if client is not None else make_client(settings)
     return Deps(
         settings=settings, config=config, engine=engine, sessions=session_factory(engine),
         client=client, poster=poster if poster is not None else make_poster(client),
         pacer=Pacer(Rates.from_settings(settings)),
-        executor=ThreadPoolExecutor(workers, thread_name_prefix="checkin"),
+        executor=executor or ThreadPoolExecutor(workers, thread_name_prefix="checkin"),
+        listeners=listeners or ThreadPoolExecutor(LISTENER_THREADS,
+                                                  thread_name_prefix="checkin-listener"),
         calendar=BusinessCalendar.from_config(config.schedule.holidays),
         throttle=Throttle(settings.user_burst, settings.user_refill),
         charts=ChartQueue(settings.chart_queue), clock=clock, ack_budget=ack_budget,

@@ -41,6 +41,8 @@ class Deps:
     poster: WebClient
     pacer: Pacer
     executor: ThreadPoolExecutor
+    # Bolt runs each listener here after Slack's request is answered (Bolt's default: five).
+    listeners: ThreadPoolExecutor
     calendar: BusinessCalendar
     # Slash commands counted per person, and charts drawn off the request threads.
     throttle: Throttle
@@ -73,7 +75,9 @@ class Deps:
         return self.config.organization.locale
 
     def close(self) -> None:
-        """Stop the worker pool and the chart worker, and release database connections."""
+        """Stop the listener and worker pools and the chart worker, and release database
+        connections."""
+        self.listeners.shutdown(wait=True, cancel_futures=False)
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.charts.stop()
         self.engine.dispose()

@@ -17,7 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 
 from bot.probe import Probe
-from summaries.store.infra import OutboxMessage, StepRun
+from summaries.store.infra import OutboxMessage, OutboxState, StepRun, StepState
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ JSON_KINDS = {"event_callback": "event", "url_verification": "url_verification"}
 # a slash, or a misconfigured command, must not make new series.
 COMMANDS = ("/kpi", "/checkin")
 # Listed even at zero, so a dashboard's series do not come and go (see bot/outbox/delivery.py).
-OUTBOX_STATES = ("pending", "sending", "sent", "failed", "doubt")
+OUTBOX_STATES = tuple(OutboxState)
 
 
 def request_kind(body: bytes) -> tuple[str, str]:
@@ -85,7 +85,8 @@ class DatabaseCollector(Collector):
                 select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
             ).tuples().all())
             oldest = connection.scalar(
-                select(func.min(OutboxMessage.created_at)).where(OutboxMessage.state != "sent"))
+                select(func.min(OutboxMessage.created_at))
+                .where(OutboxMessage.state != OutboxState.SENT))
             runs = connection.execute(
                 select(StepRun.step, StepRun.state, func.count(), func.max(StepRun.finished_at))
                 .group_by(StepRun.step, StepRun.state)).tuples().all()
@@ -112,7 +113,7 @@ class DatabaseCollector(Collector):
             counts.add_metric([step, state], count)
             if finished is not None:
                 last_run.add_metric([step, state], _unix(finished))
-                if state == "done":
+                if state == StepState.DONE:
                     last_success.add_metric([step], _unix(finished))
         return [outbox, age, counts, last_run, last_success]
 

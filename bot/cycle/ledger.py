@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.outbox.process import owner_id
-from summaries.store.infra import StepRun
+from summaries.store.infra import StepRun, StepState
 
 log = logging.getLogger(__name__)
 
@@ -25,26 +25,27 @@ MAX_ERROR = 2000
 def claim_step(deps: Deps, step: str, period: str, owner: str, lease: timedelta) -> bool:
     """Claim ``step`` of ``period`` for ``owner``; False if it is done or another holds it."""
     now = deps.clock()
-    running: dict[str, Any] = {"state": "running", "owner": owner, "lease_until": now + lease,
-                               "started_at": now, "finished_at": None, "error": None}
+    running: dict[str, Any] = {"state": StepState.RUNNING, "owner": owner,
+                               "lease_until": now + lease, "started_at": now,
+                               "finished_at": None, "error": None}
     with deps.unit_of_work() as session:
         if _insert(session, step, period, running):
             return True
         # A failed row waits for the next pass; a running row whose lease ran out lost its
         # process. Only one of several takers matches the WHERE clause once the first commits.
-        takeable = or_(StepRun.state == "failed",
-                       and_(StepRun.state == "running", StepRun.lease_until < now))
+        takeable = or_(StepRun.state == StepState.FAILED,
+                       and_(StepRun.state == StepState.RUNNING, StepRun.lease_until < now))
         return _update(session, step, period, takeable, running)
 
 
 def finish_step(deps: Deps, step: str, period: str, owner: str, report_ok: bool,
                 error: str | None) -> bool:
     """Mark ``owner``'s claim done (or failed, for the next pass); False if it was taken over."""
-    values = {"state": "done" if report_ok else "failed", "finished_at": deps.clock(),
-              "error": _clip(error)}
+    values = {"state": StepState.DONE if report_ok else StepState.FAILED,
+              "finished_at": deps.clock(), "error": _clip(error)}
     with deps.unit_of_work() as session:
         # After a lease ran out another process owns the row, and its result is the one to keep.
-        mine = and_(StepRun.owner == owner, StepRun.state == "running")
+        mine = and_(StepRun.owner == owner, StepRun.state == StepState.RUNNING)
         finished = _update(session, step, period, mine, values)
     if not finished:
         log.warning("step %s of %s was taken over before %s finished it", step, period, owner)
@@ -59,9 +60,10 @@ def record_manual(deps: Deps, step: str, period: str, ok: bool, error: str | Non
     ledger has no row or a failed one, so it never undoes a finished or running step.
     """
     now = deps.clock()
-    values: dict[str, Any] = {"state": "done" if ok else "failed", "owner": f"manual:{owner_id()}",
-                              "lease_until": now, "finished_at": now, "error": _clip(error)}
-    replaceable: ColumnElement[bool] = true() if ok else StepRun.state == "failed"
+    values: dict[str, Any] = {"state": StepState.DONE if ok else StepState.FAILED,
+                              "owner": f"manual:{owner_id()}", "lease_until": now,
+                              "finished_at": now, "error": _clip(error)}
+    replaceable: ColumnElement[bool] = true() if ok else StepRun.state == StepState.FAILED
     with deps.unit_of_work() as session:
         if _update(session, step, period, replaceable, values):
             return

@@ -26,7 +26,7 @@ from summaries.checkins.submissions import (
 )
 from summaries.dates import format_month
 from summaries.errors import ValidationFailed
-from summaries.periods import Month
+from summaries.periods import Month, SubmissionStatus
 
 log = logging.getLogger(__name__)
 # Concurrent submits of one form meet at the database's unique keys; the loser tries again.
@@ -68,7 +68,7 @@ def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None
     """Fold what was typed on one step into the department's draft."""
     with deps.unit_of_work() as session:
         save_draft(session, deps.config, period=ref.period, department=ref.department,
-                   user=user, values=values, merge=True)
+                   user=user, values=values, merge=True, now=deps.clock())
 
 
 def store_form(deps: Deps, ref: FormRef, user: str,
@@ -78,8 +78,9 @@ def store_form(deps: Deps, ref: FormRef, user: str,
     month = Month.parse(ref.period)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
+            now = deps.clock()  # one moment for the checks and everything stored
             with deps.unit_of_work() as session:
-                fillable_period(session, deps.config, month, deps.clock(), ref.department)
+                fillable_period(session, deps.config, month, now, ref.department)
                 merged = {**read_draft(session, period=ref.period, department=ref.department),
                           **values}
                 checked = check_values(deps.config, ref.department, merged,
@@ -88,8 +89,7 @@ def store_form(deps: Deps, ref: FormRef, user: str,
                     raise ValidationFailed(checked.errors)
                 return record_submission(
                     session, deps.config, period=ref.period, department=ref.department,
-                    user=user, answers=checked.answers, figures=checked.figures,
-                    now=deps.clock())
+                    user=user, answers=checked.answers, figures=checked.figures, now=now)
         except (IntegrityError, OperationalError):
             if attempt == STORE_ATTEMPTS:
                 raise
@@ -115,7 +115,7 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         return None
     messages = confirmation_message(
         department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
-        first=result.first_submission, late=result.status == "late",
+        first=result.first_submission, late=result.status == SubmissionStatus.LATE,
         changed=len(result.changed_fields), editable_until=until, locale=deps.locale)
     outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
                          "confirmation", user, {**payload, "channel": user},

@@ -27,7 +27,7 @@ from bot.outbox.landed import outbox_metadata
 from bot.outbox.process import owner_gone, owner_id
 from bot.outbox.sender import Sender
 from bot.outbox.sending import Outcome, send_row
-from summaries.store.infra import OutboxMessage
+from summaries.store.infra import OutboxMessage, OutboxState
 from summaries.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 # A claimed row whose sender died elsewhere is taken over after this long; a live sender
 # renews it before every retry.
 CLAIM_LEASE = timedelta(minutes=2)
-RETRYABLE_STATES = ("pending", "failed", "doubt")
+RETRYABLE_STATES = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.DOUBT)
 # How long a run waits for rows another live process is sending before reporting them.
 WAIT_FOR_OTHERS = 60.0
 OWNER = owner_id()
@@ -83,7 +83,7 @@ def enqueue(session: Session, messages: Iterable[Outgoing]) -> list[str]:
             with session.begin_nested():  # another process may add the same key meanwhile
                 session.add(OutboxMessage(
                     key=key, kind=message.kind, recipient=message.recipient,
-                    method=message.method, payload=payload, state="pending",
+                    method=message.method, payload=payload, state=OutboxState.PENDING,
                     period_key=message.period_key, department_key=message.department_key,
                     created_at=utcnow()))
         except IntegrityError:
@@ -127,7 +127,7 @@ def purge_delivered(deps: Sender) -> int:
     with deps.unit_of_work() as session:
         purged = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.state == "sent", OutboxMessage.sent_at < cutoff,
+            .where(OutboxMessage.state == OutboxState.SENT, OutboxMessage.sent_at < cutoff,
                    OutboxMessage.purged_at.is_(None))
             .values(payload={}, purged_at=now)
             .execution_options(synchronize_session=False))
@@ -162,7 +162,7 @@ def _by_recipient(rows: list[tuple[int, str, str]]) -> list[list[tuple[int, str]
 def _undelivered(deps: Sender, keys: Collection[str] | None) -> list[tuple[int, str, str]]:
     with deps.unit_of_work() as session:
         query = select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.recipient).where(
-            OutboxMessage.state.in_((*RETRYABLE_STATES, "sending")))
+            OutboxMessage.state.in_((*RETRYABLE_STATES, OutboxState.SENDING)))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(list(keys)))
         return [(r.id, r.key, r.recipient)
@@ -174,10 +174,10 @@ def _claim(deps: Sender, row_id: int) -> tuple[OutboxMessage, bool] | None:
     now = deps.clock()
     with deps.unit_of_work() as session:
         row = session.get(OutboxMessage, row_id)
-        if row is None or row.state == "sent":
+        if row is None or row.state == OutboxState.SENT:
             return None
         was = row.state
-        if was == "sending" and not ((row.next_attempt_at is not None
+        if was == OutboxState.SENDING and not ((row.next_attempt_at is not None
                                      and row.next_attempt_at < now)
                                      or owner_gone(row.claimed_by)):
             return None
@@ -185,13 +185,13 @@ def _claim(deps: Sender, row_id: int) -> tuple[OutboxMessage, bool] | None:
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.state == was,
                    OutboxMessage.attempts == row.attempts)
-            .values(state="sending", attempts=OutboxMessage.attempts + 1,
+            .values(state=OutboxState.SENDING, attempts=OutboxMessage.attempts + 1,
                     next_attempt_at=now + CLAIM_LEASE, claimed_by=OWNER)
             .execution_options(synchronize_session=False))
         if getattr(claimed, "rowcount", 0) != 1:
             return None
         session.expunge(row)
-        return row, was in ("sending", "doubt")
+        return row, was in (OutboxState.SENDING, OutboxState.DOUBT)
 
 
 def _send(deps: Sender, row: OutboxMessage, in_doubt: bool) -> Outcome:
@@ -212,11 +212,11 @@ def _send(deps: Sender, row: OutboxMessage, in_doubt: bool) -> Outcome:
 def _finish(deps: Sender, row: OutboxMessage, outcome: Outcome, report: DeliveryReport) -> None:
     values: dict[str, Any]
     if outcome.sent:
-        values = {"state": "sent", "sent_at": deps.clock(), "last_error": None,
+        values = {"state": OutboxState.SENT, "sent_at": deps.clock(), "last_error": None,
                   "slack_channel": outcome.channel, "slack_ts": outcome.ts}
         report.sent.append(row.key)
     else:
-        values = {"state": "doubt" if outcome.doubt else "failed",
+        values = {"state": OutboxState.DOUBT if outcome.doubt else OutboxState.FAILED,
                   "last_error": (outcome.error or "unknown error")[:500]}
         report.failed[row.key] = values["last_error"]
         log.warning("sending %s failed: %s", row.key, values["last_error"])
@@ -229,4 +229,4 @@ def _finish(deps: Sender, row: OutboxMessage, outcome: Outcome, report: Delivery
 def sent_message(session: Session, key: str) -> OutboxMessage | None:
     """The outbox row of ``key`` if it was sent (with its channel and ts), else None."""
     row = session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
-    return row if row is not None and row.state == "sent" else None
+    return row if row is not None and row.state == OutboxState.SENT else None

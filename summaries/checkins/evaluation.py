@@ -24,7 +24,7 @@ from summaries.config.schema import Config
 from summaries.engine.figurebook import FigureTable, SourceTable
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
-from summaries.periods import Month, SubmissionStatus
+from summaries.periods import Month, PeriodState, SubmissionStatus
 from summaries.store.figures import get_or_create_period
 from summaries.store.flags import store_flags
 from summaries.store.models import (
@@ -51,7 +51,7 @@ def evaluate_period(session: Session, config: Config, period: Month | str, *,
     month = period if isinstance(period, Month) else Month.parse(period)
     row = session.scalars(select(Period).where(Period.key == str(month))).first()
     if closed is None:
-        closed = row is not None and row.state == "closed"
+        closed = row is not None and row.state == PeriodState.CLOSED
     scope = list(departments) if departments is not None else [
         d.key for d in config.departments]
     if inputs is None:

@@ -23,7 +23,14 @@ from summaries.engine.cells import Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
 from summaries.errors import DomainError
-from summaries.periods import Month, PeriodState, accepts_submissions, months_between
+from summaries.periods import (
+    SUBMITTED_STATES,
+    Month,
+    PeriodState,
+    SubmissionStatus,
+    accepts_submissions,
+    months_between,
+)
 from summaries.store.figures import format_value
 from summaries.store.models import Department, Figure, Kpi, Period, Submission
 
@@ -111,7 +118,7 @@ def load_form(session: Session, config: Config, month: Month,
     status = submission.status if submission is not None else None
     if submission is not None and submission.draft:
         values, origin = _draft_values(submission.draft), "draft"
-    elif submission is not None and status != "draft":
+    elif submission is not None and status != SubmissionStatus.DRAFT:
         values, origin = _stored_values(session, submission), "submission"
     else:
         values, origin = {}, "empty"
@@ -171,7 +178,7 @@ class DepartmentStatus:
 
     @property
     def submitted(self) -> bool:
-        return self.status in ("submitted", "late")
+        return self.status in SUBMITTED_STATES
 
 
 def department_statuses(session: Session, config: Config, month: Month,

@@ -15,7 +15,7 @@ from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
-from summaries.periods import Month, PeriodState, accepts_submissions, late_until
+from summaries.periods import Month, PeriodState, SubmissionStatus, accepts_submissions, late_until
 from summaries.store.figures import FigureValue, add_revision, get_or_create_period, set_figures
 from summaries.store.models import Department, Kpi, Period, SectionAnswer, Submission
 from summaries.store.types import utcnow
@@ -109,21 +109,21 @@ def record_submission(
     errors = validate_submission(config, spec, answers, figures)
     if errors:
         raise ValidationFailed(errors)
-    now = now or utcnow()
-    period_row = get_or_create_period(session, str(Month.parse(period)))
+    now = now or utcnow()  # one moment for the submission, its revisions and figures
+    period_row = get_or_create_period(session, str(Month.parse(period)), now)
     dept = _department_row(session, department)
-    submission = _submission_row(session, period_row, dept)
+    submission = _submission_row(session, period_row, dept, now)
     late = _late_status(config, period_row, submission, now)
-    first = submission.status == "draft"
-    changed = _store_answers(session, submission, answers, user)
+    first = submission.status == SubmissionStatus.DRAFT
+    changed = _store_answers(session, submission, answers, user, now)
     kpi_ids = dict(session.execute(
         select(Kpi.key, Kpi.id).where(Kpi.key.in_(list(figures)))).tuples().all())
     stored = set_figures(session, [
         FigureValue(period_row.id, dept.id, kpi_ids[key], key, value)
-        for key, value in figures.items()], by=user, source="submitted")
+        for key, value in figures.items()], by=user, source="submitted", now=now)
     changed.extend(f"kpi:{figure.kpi_key}" for figure in stored)
     if first:
-        submission.status = "late" if late else "submitted"
+        submission.status = SubmissionStatus.LATE if late else SubmissionStatus.SUBMITTED
         submission.submitted_by, submission.submitted_at = user, now
     if changed or first:
         submission.updated_by, submission.updated_at = user, now
@@ -151,20 +151,21 @@ def _department_row(session: Session, key: str) -> Department:
     return row
 
 
-def _submission_row(session: Session, period: Period, dept: Department) -> Submission:
+def _submission_row(session: Session, period: Period, dept: Department,
+                    now: datetime) -> Submission:
     row = session.scalars(select(Submission).where(
         Submission.period_id == period.id, Submission.department_id == dept.id)
         .with_for_update()).first()
     if row is None:
-        row = Submission(period_id=period.id, department_id=dept.id, status="draft",
-                         created_at=utcnow())
+        row = Submission(period_id=period.id, department_id=dept.id,
+                         status=SubmissionStatus.DRAFT, created_at=now)
         session.add(row)
         session.flush()
     return row
 
 
 def _store_answers(session: Session, submission: Submission, answers: Mapping[str, str],
-                   user: str) -> list[str]:
+                   user: str, now: datetime) -> list[str]:
     existing = {a.section_key: a for a in submission.answers}
     changed: list[str] = []
     for key, raw in answers.items():
@@ -180,23 +181,25 @@ def _store_answers(session: Session, submission: Submission, answers: Mapping[st
         else:
             row.text = text
         add_revision(session, submission.period_id, submission.department_id,
-                     f"section:{key}", old, text or None, user, "submitted")
+                     f"section:{key}", old, text or None, user, "submitted", now)
         changed.append(f"section:{key}")
     return changed
 
 
 def save_draft(session: Session, config: Config, *, period: str, department: str, user: str,
-               values: Mapping[str, Any], merge: bool = False) -> None:
+               values: Mapping[str, Any], merge: bool = False,
+               now: datetime | None = None) -> None:
     """Keep what a manager typed but did not submit; the next form starts from it.
 
     With ``merge`` the values are folded into the draft already kept (one step of a long form).
     """
     authorize_department(config, department, user)
-    period_row = get_or_create_period(session, str(Month.parse(period)))
-    submission = _submission_row(session, period_row, _department_row(session, department))
+    now = now or utcnow()
+    period_row = get_or_create_period(session, str(Month.parse(period)), now)
+    submission = _submission_row(session, period_row, _department_row(session, department), now)
     draft = dict(submission.draft or {}) if merge else {}
     draft.update(values)
-    submission.draft, submission.draft_updated_at = draft, utcnow()
+    submission.draft, submission.draft_updated_at = draft, now
     session.flush()
 
 
@@ -219,12 +222,12 @@ def reopen_submission(session: Session, config: Config, *, period: Month, depart
     if spec is None:
         raise DomainError(f"There is no department {department!r}.")
     row = session.scalars(select(Period).where(Period.key == str(period))).first()
-    if row is None or row.state == "pending":
+    if row is None or row.state == PeriodState.PENDING:
         raise DomainError(f"The check-in for {period} has not opened yet; nothing to reopen.")
-    if row.state == "open":
+    if row.state == PeriodState.OPEN:
         raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
                           "can fill in and edit it until it closes. Nothing to reopen.")
-    submission = _submission_row(session, row, _department_row(session, department))
+    submission = _submission_row(session, row, _department_row(session, department), now)
     submission.reopened_until = late_until(now, config.schedule.late_until_days)
     submission.reopened_by = by
     session.flush()

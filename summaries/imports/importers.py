@@ -8,7 +8,7 @@ report each change (``dry_run``: read only). They flush and never commit.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from summaries.config.schema import Config
 from summaries.errors import InputError
 from summaries.imports import csvrows
 from summaries.imports.csvrows import WHAT, Cells, Source, Table
+from summaries.imports.report import ImportChange, ImportReport
 from summaries.store.catalog import Catalog, load_catalog
 from summaries.store.figures import FigureValue, get_or_create_period, set_figures
 from summaries.store.models import Figure, Period, Target
@@ -30,44 +31,6 @@ TARGET_COLUMNS = ("kpi", "department", "month", "year", "target", "stretch", "an
 _KIND = {"target": "monthly", "annual": "annual", "max": "max", "min": "min"}
 _BELONGS = {"month": ("monthly",), "stretch": ("monthly",), "year": ("annual",),
             "phasing": ("annual",), "from": ("max", "min")}
-
-
-@dataclass(frozen=True)
-class ImportChange:
-    """One row that changes (or, in a dry run, would change) what is stored."""
-
-    line: int
-    subject: str  # e.g. "revenue east-county 2026-09" or "target revenue east-county 2026-10"
-    old: str | None  # None: nothing stored yet
-    new: str
-
-    @property
-    def description(self) -> str:
-        change = f"new {self.new}" if self.old is None else f"{self.old} -> {self.new}"
-        return f"{self.subject}: {change}"
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.description}"
-
-
-@dataclass
-class ImportReport:
-    """What an import changed (or would change), row by row, and the counts."""
-
-    filename: str
-    dry_run: bool
-    rows: int = 0
-    changes: list[ImportChange] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> int:
-        return len(self.changes)
-
-    def summary(self) -> str:
-        verb = "would change" if self.dry_run else "changed"
-        return (f"{self.filename}: {self.rows} rows, {self.changed} {verb}, "
-                f"{self.unchanged} unchanged")
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from summaries.periods import PeriodState
 from summaries.store.models import Department, Figure, Period, Revision
 from summaries.store.types import utcnow
 
 
-def get_or_create_period(session: Session, key: str) -> Period:
-    """The stored period ``YYYY-MM``, created (pending) on first use."""
+def get_or_create_period(session: Session, key: str, now: datetime | None = None) -> Period:
+    """The stored period ``YYYY-MM``, created (pending, at ``now``) on first use."""
     found = select(Period).where(Period.key == key)
     period = session.scalars(found).first()
     if period is not None:
         return period
     try:
         with session.begin_nested():  # another process may create it at the same moment
-            period = Period(key=key, state="pending", created_at=utcnow())
+            period = Period(key=key, state=PeriodState.PENDING, created_at=now or utcnow())
             session.add(period)
     except IntegrityError:
         return session.scalars(found).one()
@@ -46,11 +48,12 @@ def format_value(value: Decimal | None) -> str | None:
 
 
 def add_revision(session: Session, period_id: int, department_id: int, field: str,
-                 old: str | None, new: str | None, by: str, source: str) -> None:
-    """Keep who changed what, when, from which old value to which new one."""
+                 old: str | None, new: str | None, by: str, source: str,
+                 now: datetime | None = None) -> None:
+    """Keep who changed what, when (``now``), from which old value to which new one."""
     session.add(Revision(period_id=period_id, department_id=department_id, field=field,
                          old_value=old, new_value=new, changed_by=by, source=source,
-                         changed_at=utcnow()))
+                         changed_at=now or utcnow()))
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class FigureValue:
 
 
 def set_figures(session: Session, figures: Sequence[FigureValue], *, by: str,
-                source: str) -> list[FigureValue]:
+                source: str, now: datetime | None = None) -> list[FigureValue]:
     """Store (or clear) many figures with one read of what is stored; return those changed.
 
     Every changed value gets a revision; an equal value with another source only takes the
@@ -78,17 +81,19 @@ def set_figures(session: Session, figures: Sequence[FigureValue], *, by: str,
         Figure.department_id.in_({f.department_id for f in figures}))).all()
     stored = {(r.period_id, r.department_id, r.kpi_id): r for r in rows}
     changed = []
+    now = now or utcnow()  # one moment for every figure and revision of this change
     for figure in figures:
         key = (figure.period_id, figure.department_id, figure.kpi_id)
         row = stored.get(key)
-        if _apply(session, figure, row, stored, by=by, source=source):
+        if _apply(session, figure, row, stored, by=by, source=source, now=now):
             changed.append(figure)
     session.flush()
     return changed
 
 
 def _apply(session: Session, figure: FigureValue, row: Figure | None,
-           stored: dict[tuple[int, int, int], Figure], *, by: str, source: str) -> bool:
+           stored: dict[tuple[int, int, int], Figure], *, by: str, source: str,
+           now: datetime) -> bool:
     old = row.value if row is not None else None
     value = figure.value
     if old == value and (row is None or row.source == source):
@@ -101,13 +106,13 @@ def _apply(session: Session, figure: FigureValue, row: Figure | None,
     elif row is None:
         stored[key] = Figure(period_id=figure.period_id, department_id=figure.department_id,
                              kpi_id=figure.kpi_id, value=value, source=source, recorded_by=by,
-                             recorded_at=utcnow())
+                             recorded_at=now)
         session.add(stored[key])
     else:
-        row.value, row.source, row.recorded_by, row.recorded_at = value, source, by, utcnow()
+        row.value, row.source, row.recorded_by, row.recorded_at = value, source, by, now
     if old != value:
         add_revision(session, figure.period_id, figure.department_id, f"kpi:{figure.kpi_key}",
-                     format_value(old), format_value(value), by, source)
+                     format_value(old), format_value(value), by, source, now)
     return True
 
 

@@ -6,6 +6,7 @@ They hold no check-in data; the bot may use them directly (it never touches the 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
@@ -13,6 +14,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from summaries.store.base import KEY, USER, Base
 from summaries.store.types import UtcDateTime, utcnow
+
+
+class OutboxState(StrEnum):
+    """An outbox row: waiting, being sent (claimed), sent, failed (retried later), or in doubt
+    (Slack may have it; looked up before it is sent again)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DOUBT = "doubt"
+
+
+class StepState(StrEnum):
+    """A cycle step in the ledger: running under a lease, done, or failed (to be retried)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class OutboxMessage(Base):
@@ -28,7 +48,7 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(USER))
     method: Mapped[str] = mapped_column(String(40), default="chat.postMessage")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=OutboxState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -53,7 +73,7 @@ class StepRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     step: Mapped[str] = mapped_column(String(16))
     period_key: Mapped[str] = mapped_column(String(7))
-    state: Mapped[str] = mapped_column(String(16), default="running")
+    state: Mapped[str] = mapped_column(String(16), default=StepState.RUNNING)
     owner: Mapped[str] = mapped_column(String(200))
     lease_until: Mapped[datetime] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

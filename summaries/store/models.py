@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from summaries.periods import PeriodState, SubmissionStatus
 from summaries.store.base import KEY, USER, Base
 from summaries.store.types import Amount, UtcDateTime, utcnow
 
@@ -51,7 +52,7 @@ class Period(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(7), unique=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=PeriodState.PENDING)
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -66,7 +67,7 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT)
     submitted_by: Mapped[str | None] = mapped_column(String(USER))
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str | None] = mapped_column(String(USER))

@@ -19,7 +19,15 @@ from summaries.config.schema import Config
 from summaries.store.catalog import sync_config
 from summaries.store.db import unit_of_work
 from tests.slackstandin import SlackDriver, SlackStandIn
-from tests.support.botkit import FAST_SLACK, SECRET, TOKEN, Bot, Clock, sample_text
+from tests.support.botkit import (
+    FAST_SLACK,
+    SECRET,
+    TOKEN,
+    Bot,
+    Clock,
+    CountingExecutor,
+    sample_text,
+)
 from tests.support.db import fresh_database
 from tests.support.paths import DATA
 
@@ -57,7 +65,9 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
                                "slack_signing_secret": SECRET})
         clock = Clock()
         deps = build_deps(settings, config, engine, clock=clock, ack_budget=ack_budget,
-                          double_click=double_click)
+                          double_click=double_click,
+                          executor=CountingExecutor(16, "checkin"),
+                          listeners=CountingExecutor(5, "checkin-listener"))
         server = start_server(make_wsgi(create_app(deps), deps))
         bot = Bot(deps, server, standin,
                   SlackDriver(f"{server.url}/slack/events", SECRET, standin), clock)
@@ -67,6 +77,7 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
     yield start
     for bot in running:
         bot.server.stop()
+        bot.deps.listeners.shutdown(wait=True)
         bot.deps.executor.shutdown(wait=True)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.slackstandin import check_view, dm_channel
-from tests.support.botkit import SECRET, Bot
+from tests.support.botkit import SECRET, Bot, drain
 from tests.support.flows import EAST_VALUES, click_open, open_form, open_october, submit
 
 
@@ -85,7 +85,7 @@ def test_a_double_submit_has_one_effect(bot: Bot, session_maker: sessionmaker[Se
     assert rows(session_maker, "submissions") == 1
     assert rows(session_maker, "figures") == 2
     assert rows(session_maker, "revisions") == 4  # two sections, two figures: once each
-    time.sleep(0.5)
+    drain(bot)
     confirmations = [c for c in bot.slack.ok_calls("chat.postMessage")
                      if "Summary received" in c.params.get("text", "")]
     assert len(confirmations) == 1
@@ -98,5 +98,5 @@ def test_a_double_click_opens_one_form(make_bot: Callable[..., Bot]) -> None:
     second = click_open(bot, "U0EAST", "east-county")
     assert (first.status, second.status) == (200, 200)
     bot.slack.wait_for("views.open")
-    time.sleep(0.5)
+    drain(bot)
     assert len(bot.slack.ok_calls("views.open")) == 1

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from summaries.config.loader import load_config
 from summaries.config.schema import Config
 from summaries.errors import InputError
-from summaries.imports.importers import ImportReport, import_figures, import_targets
+from summaries.imports.importers import import_figures, import_targets
+from summaries.imports.report import ImportReport
 from summaries.store.catalog import Catalog, sync_config
 from summaries.store.figures import get_or_create_period, set_figure
 from summaries.store.models import Figure, Period, Revision, Target
