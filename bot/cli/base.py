@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 
 from bot.settings import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Settings
-from summaries.errors import first_line
 
 # The exit statuses every command ends with (defined beside StartupError, which carries one).
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "CommandError", "Handler",
@@ -26,6 +25,8 @@ class CommandError(Exception):
 
 def failure_line(exc: BaseException) -> str:
     """What went wrong, in one line that holds no SQL, parameters or payload."""
+    from summaries.errors import first_line
+
     cause = getattr(exc, "orig", None)  # a database error: the driver's own message
     if type(exc).__module__.startswith("sqlalchemy"):
         detail = first_line(cause) if cause is not None else type(exc).__name__

@@ -6,7 +6,6 @@ import argparse
 
 from bot.cli.base import EXIT_FAILED, EXIT_OK, CommandError
 from bot.settings import Settings
-from summaries.errors import first_line
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,6 +17,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from summaries.errors import first_line
     from summaries.store.db import make_engine
     from summaries.store.migrate import current_revision, upgrade
 
