@@ -49,7 +49,7 @@ def help_message(command: str, who: Viewer, organization: str) -> Message:
     return {"text": f"{command} help", "blocks": blocks}
 
 
-def refusal(text: str) -> Message:
+def one_line(text: str) -> Message:
     """A one-line answer (plain text, escaped here)."""
     return {"text": escape(text), "blocks": [section(escape(text))]}
 

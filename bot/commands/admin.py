@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.admin import refusal, reopened_message
+from bot.blocks.admin import one_line, reopened_message
 from bot.blocks.common import escape
 from bot.blocks.kpis import slack_date
 from bot.cycle.manual import run_by_hand, summary
@@ -23,7 +23,7 @@ Message = dict[str, Any]
 def run_step_by_hand(deps: Deps, action: str, month: Month) -> Message:
     """Run ``open``, ``remind`` or ``close`` now and say what was sent."""
     report = run_by_hand(deps, action, month)
-    return refusal(". ".join(summary(action, month, report)) + ".")
+    return one_line(". ".join(summary(action, month, report)) + ".")
 
 
 def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Message:
@@ -63,6 +63,6 @@ def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str
                         files, period=str(month),
                         comment=f"Check-in export for {name} ({fmt.upper()}).")
     if not report.ok:
-        return refusal(f"The {name} export could not be sent yet ({len(report.failed)} file(s) "
+        return one_line(f"The {name} export could not be sent yet ({len(report.failed)} file(s) "
                        "waiting); it will be retried.")
-    return refusal(f"The {name} export is in your direct messages with the bot.")
+    return one_line(f"The {name} export is in your direct messages with the bot.")

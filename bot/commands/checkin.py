@@ -16,8 +16,8 @@ from slack_sdk import WebClient
 from bot.blocks.admin import (
     help_message,
     no_role_message,
+    one_line,
     picker_message,
-    refusal,
     status_message,
     usage_line,
 )
@@ -95,20 +95,20 @@ def handle_checkin_command(deps: Deps, ack: Ack, body: dict[str, Any],
         ack(**no_role_message(deps.config))
         return
     if entry is None:
-        ack(**refusal(f"There is no `{CHECKIN_COMMAND} {name}`. Usage: {usage}"))
+        ack(**one_line(f"There is no `{CHECKIN_COMMAND} {name}`. Usage: {usage}"))
         return
     roles, handler = entry
     if who.role not in roles:
-        ack(**refusal(_not_allowed(name, roles)))
+        ack(**one_line(_not_allowed(name, roles)))
         return
     request = Request(deps, who, words[1:], body, client, ack)
     try:
         handler(request)
     except DomainError as problem:
-        request.answer(refusal(f"{problem} Usage: {usage}"))
+        request.answer(one_line(f"{problem} Usage: {usage}"))
     except Exception:
         log.exception("/checkin %s failed", name)
-        request.answer(refusal(SORRY))
+        request.answer(one_line(SORRY))
 
 
 def _not_allowed(name: str, roles: tuple[str, ...]) -> str:
@@ -169,7 +169,7 @@ def _cycle_step(action: str) -> Callable[[Request], None]:
         except NoOpenPeriod as exc:
             raise DomainError("No period is open; name one: "
                               f"`{CHECKIN_COMMAND} remind YYYY-MM`.") from exc
-        request.ack(**refusal(f"Running {action} for {month}\u2026 I'll report here when it "
+        request.ack(**one_line(f"Running {action} for {month}\u2026 I'll report here when it "
                               "is done."))
         _in_background(request, lambda: run_step_by_hand(deps, action, month))
     return run
@@ -197,7 +197,7 @@ def _export(request: Request) -> None:
     fmt = formats[0] if formats else "xlsx"
     with deps.unit_of_work() as session:
         month = month or _working_month(deps, session, closed_first=True)
-    request.ack(**refusal(f"Preparing the {month} export ({fmt})\u2026 it will arrive in a direct "
+    request.ack(**one_line(f"Preparing the {month} export ({fmt})\u2026 it will arrive in a direct "
                   "message."))
     trigger = str(request.body.get("trigger_id") or deps.clock().timestamp())
     _in_background(request, lambda: export_period(deps, request.who.user, month, fmt, trigger))
@@ -209,10 +209,10 @@ def _in_background(request: Request, work: Callable[[], dict[str, Any]]) -> None
         try:
             message = work()
         except DomainError as problem:
-            message = refusal(str(problem))
+            message = one_line(str(problem))
         except Exception:
             log.exception("/checkin %s failed", " ".join(request.words))
-            message = refusal(SORRY)
+            message = one_line(SORRY)
         request.reply(message)
     request.deps.executor.submit(run)
 

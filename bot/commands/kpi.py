@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.admin import no_role_message, refusal
+from bot.blocks.admin import no_role_message, one_line
 from bot.blocks.common import context
 from bot.blocks.lookup import (
     answer_message,
@@ -68,10 +68,10 @@ def outcome(done: Future[dict[str, Any]]) -> dict[str, Any]:
     try:
         return done.result()
     except DomainError as problem:
-        return refusal(str(problem))
+        return one_line(str(problem))
     except Exception:
         log.exception("a /kpi request failed")
-        return refusal(SORRY)
+        return one_line(SORRY)
 
 
 def answer_late(deps: Deps, client: WebClient, body: dict[str, Any],
@@ -109,7 +109,7 @@ def kpi_answer(deps: Deps, body: dict[str, Any]
     except LookupProblem as problem:
         return choices_message(str(problem), problem.candidates, problem.noun), None
     except PermissionDenied as denied:
-        return refusal(str(denied)), None
+        return one_line(str(denied)), None
     if isinstance(result, TrendAnswer):
         return trend_message(result, deps.locale, chart=True), result
     return answer_message(result, deps.locale), result

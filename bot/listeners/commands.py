@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.blocks.admin import refusal
+from bot.blocks.admin import one_line
 from bot.commands.checkin import handle_checkin_command
 from bot.commands.kpi import handle_kpi_command
 from bot.deps import Deps
@@ -45,6 +45,6 @@ def per_person_limit(deps: Deps) -> Callable[..., BoltResponse | None]:
         if not wait:
             next_()
             return None
-        return ack(response_type="ephemeral", **refusal(too_fast(wait)))
+        return ack(response_type="ephemeral", **one_line(too_fast(wait)))
 
     return within_limit

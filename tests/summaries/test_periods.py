@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import holidays
 import pytest
 
 from summaries.config.schema import HolidayCalendar, OpenAt
-from summaries.periods import Month, months_between
+from summaries.periods import (
+    SUBMITTED_STATES,
+    Month,
+    PeriodState,
+    SubmissionStatus,
+    accepts_submissions,
+    late_until,
+    months_between,
+    submission_deadline,
+    this_month,
+)
 from summaries.schedule import BusinessCalendar, open_day
 
 CN = BusinessCalendar("CN", None, [date(2026, 10, 8)])  # the spec's sample calendar
@@ -227,3 +237,57 @@ def test_a_month_without_business_days() -> None:
 ])
 def test_open_day(month: Month, day: str | int, expected: date) -> None:
     assert open_day(month, OpenAt(day=day), CN) == expected
+
+
+# --- the cycle's time rules -----------------------------------------------------------------
+
+CLOSED_AT = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+
+
+def test_this_month_is_the_organizations_month_not_utcs() -> None:
+    late_utc = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # already November in Shanghai
+    assert this_month(late_utc, "Asia/Shanghai") == Month(2026, 11)
+    assert this_month(late_utc, "UTC") == Month(2026, 10)
+    assert this_month(datetime(2026, 11, 1, 3, 0, tzinfo=UTC), "America/New_York") == \
+        Month(2026, 10)
+
+
+def test_the_late_window_runs_late_until_days_after_the_close() -> None:
+    assert late_until(CLOSED_AT, 10) == datetime(2026, 11, 14, 10, 0, tzinfo=UTC)
+    assert late_until(CLOSED_AT, 0) == CLOSED_AT
+
+
+@pytest.mark.parametrize(("state", "now", "reopened", "accepted"), [
+    ("pending", CLOSED_AT, None, False),
+    ("open", CLOSED_AT + timedelta(days=400), None, True),
+    ("closed", CLOSED_AT + timedelta(days=10), None, True),  # the last moment of the window
+    ("closed", CLOSED_AT + timedelta(days=10, seconds=1), None, False),
+    ("closed", CLOSED_AT + timedelta(days=30), CLOSED_AT + timedelta(days=31), True),
+    ("closed", CLOSED_AT + timedelta(days=30), CLOSED_AT + timedelta(days=29), False),
+])
+def test_a_summary_is_accepted_while_open_in_the_late_window_or_reopened(
+        state: str, now: datetime, reopened: datetime | None, accepted: bool) -> None:
+    assert accepts_submissions(state, CLOSED_AT, now, 10, reopened) is accepted
+
+
+def test_a_closed_period_without_its_moment_counts_from_now() -> None:
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    assert accepts_submissions(PeriodState.CLOSED, None, now, 10)
+
+
+def test_the_deadline_is_the_close_then_the_late_window_or_a_later_reopening() -> None:
+    close_at = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+    assert submission_deadline("open", None, close_at, 10) == (close_at, False)
+    assert submission_deadline("closed", CLOSED_AT, close_at, 10) == (
+        CLOSED_AT + timedelta(days=10), True)
+    later = CLOSED_AT + timedelta(days=20)
+    assert submission_deadline("closed", CLOSED_AT, close_at, 10, later) == (later, True)
+    earlier = CLOSED_AT + timedelta(days=2)
+    assert submission_deadline("closed", CLOSED_AT, close_at, 10, earlier) == (
+        CLOSED_AT + timedelta(days=10), True)
+
+
+def test_states_compare_as_the_stored_strings() -> None:
+    assert PeriodState.OPEN == "open"
+    assert SubmissionStatus.LATE == "late"
+    assert {"submitted", "late"} == SUBMITTED_STATES

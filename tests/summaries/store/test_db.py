@@ -6,7 +6,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from summaries.store.db import make_engine, session_factory, unit_of_work
+from summaries.store.db import (
+    WriteRefused,
+    dry_run,
+    make_engine,
+    read_only,
+    session_factory,
+    unit_of_work,
+)
 from summaries.store.models import Period
 from summaries.store.tables import Base
 
@@ -47,4 +54,36 @@ def test_a_foreign_key_violation_is_refused(tmp_path: Path) -> None:
         conn.exec_driver_sql(
             "INSERT INTO submissions (period_id, department_id, status, created_at) "
             "VALUES (99, 99, 'draft', '2026-10-31 00:00:00')")
+    engine.dispose()
+
+
+def test_a_read_only_unit_of_work_refuses_a_write_and_keeps_nothing(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'ro.db'}")
+    Base.metadata.create_all(engine)
+    factory = session_factory(engine)
+    with unit_of_work(factory) as session:
+        session.add(Period(key="2026-09"))
+    with read_only(factory) as session:  # reading is what it is for
+        assert session.scalars(select(Period.key)).all() == ["2026-09"]
+    with read_only(factory) as session:
+        session.add(Period(key="2026-10"))
+        with pytest.raises(WriteRefused, match="Period"):
+            session.flush()
+    with read_only(factory) as session:
+        session.scalars(select(Period)).one().key = "2026-11"  # never flushed, never kept
+    with factory() as session:
+        assert session.scalars(select(Period.key)).all() == ["2026-09"]
+    engine.dispose()
+
+
+def test_a_dry_run_flushes_its_writes_and_keeps_none(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'dry.db'}")
+    Base.metadata.create_all(engine)
+    factory = session_factory(engine)
+    with dry_run(factory) as session:
+        session.add(Period(key="2026-10"))
+        session.flush()  # checks and counts see it
+        assert session.scalar(select(func.count()).select_from(Period)) == 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Period)) == 0
     engine.dispose()
