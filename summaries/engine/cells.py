@@ -98,13 +98,20 @@ class Engine:
         """YTD against the annual plan, and the pace band after the grace months."""
         start = self.config.organization.fiscal_year_start
         index = month.fiscal_index(start)
-        ytd = self.book.ytd(dept, kpi.key, fiscal_months(month, start))
+        months = fiscal_months(month, start)
+        ytd = self.book.ytd(dept, kpi.key, months)
         plan = self.targets.annual(kpi.key, dept, month.fiscal_year(start))
         if plan is None:
             return Pace(ytd, None, None, None, None)
         # A mean or last KPI's plan is a level due every month, not a total built up over the
         # year: its whole plan is due from the first month (see the README's notes on pacing).
-        due = pace_share(index, plan.phasing) if kpi.accumulate == "sum" else Decimal(1)
+        # A sum KPI's share due counts the months the year to date holds: a month without a
+        # figure is missing from both, so a month not reported is never also off pace.
+        due: Decimal | None = Decimal(1)
+        if kpi.accumulate == "sum":
+            reported = [n for n, m in enumerate(months, 1)
+                        if self.book.value(dept, kpi.key, m) is not None]
+            due = pace_share(reported, plan.phasing)
         share = ratio(ytd, plan.value)
         pace_band = None
         if index > self.config.rules.pacing_grace_months:

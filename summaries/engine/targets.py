@@ -50,12 +50,15 @@ def accumulate(values: Iterable[Decimal | None], rule: str) -> Decimal | None:
     return present[-1]  # last: the latest month that has a value
 
 
-def pace_share(fiscal_index: int, phasing: Sequence[Decimal] | None) -> Decimal | None:
-    """Share of the annual plan due by fiscal month ``fiscal_index`` (1..12)."""
+def pace_share(fiscal_months: Iterable[int], phasing: Sequence[Decimal] | None
+               ) -> Decimal | None:
+    """Share of the annual plan due over ``fiscal_months`` (their numbers, 1..12): the months
+    whose figures the year to date holds, so that pace compares like with like."""
+    months = list(fiscal_months)
     if phasing is None:
-        return Decimal(fiscal_index) / 12
+        return Decimal(len(months)) / 12
     total = sum(phasing, Decimal(0))
-    return ratio(sum(phasing[:fiscal_index], Decimal(0)), total)
+    return ratio(sum((phasing[i - 1] for i in months), Decimal(0)), total)
 
 
 def gap(actual: Decimal | None, target: Decimal | None, better: str,

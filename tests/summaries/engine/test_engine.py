@@ -63,7 +63,7 @@ def test_no_pace_band_in_the_grace_months_but_shares_are_shown() -> None:
     data = Data().target("annual", "revenue", 1200, dept="solo", year=2026)
     data.figure("solo", "revenue", "2026-02", 10)
     c = cell(data.evaluate(month=Month(2026, 2)), "solo", "revenue")
-    assert c.pace_share == D(2) / D(12)
+    assert c.pace_share == D(1) / D(12)  # the one month reported (SPEC 4: like with like)
     assert c.ytd_share is not None
     assert (c.pace_band, c.status) == (None, None)
     c = cell(data.evaluate(config=org(grace=0), month=Month(2026, 2)), "solo", "revenue")
@@ -230,7 +230,7 @@ def test_headline_figures_add_up_top_level_departments_and_their_plans() -> None
     assert (headline.kpi, headline.actual, headline.target) == ("revenue", D(150), D(300))
     assert headline.attainment == D("0.5")
     assert headline.annual_plan == D(2400)
-    assert headline.pace_share == D(10) / D(12)
+    assert headline.pace_share == D(1) / D(12)  # October is the only month with figures
     assert headline.status == "red"
 
 
@@ -242,3 +242,30 @@ def test_evaluating_a_subset_of_departments() -> None:
     north = evaluate(org(), OCT, data.inputs(), closed=False, departments=["north"])
     assert [d.key for d in north.departments] == ["north"]
     assert cell(north, "north", "revenue").actual == D(150)
+
+
+def test_a_month_not_reported_is_missing_not_also_off_pace() -> None:
+    # Ahead of pace through September (75.0% of the plan against 75.0% due); October's figure
+    # is missing. Pace counts the months reported, so October is missing, not off pace.
+    data = Data().target("annual", "revenue", 1200, dept="solo", year=2026)
+    data.series("solo", "revenue", "2026-01", [100] * 9)
+    report = data.evaluate(closed=True)
+    c = cell(report, "solo", "revenue")
+    assert (c.actual, c.ytd, c.ytd_share) == (None, D(900), D("0.75"))
+    assert c.pace_share == D(9) / D(12)
+    assert c.pace_band == "green"
+    solo = report.department("solo")
+    assert solo is not None
+    assert {f.rule for f in solo.flags} == {"missing"}  # no off_pace beside it
+    september = cell(data.evaluate(month=Month(2026, 9)), "solo", "revenue")
+    assert (september.ytd_share, september.pace_share) == (D("0.75"), D(9) / D(12))
+
+
+def test_pace_with_phasing_counts_the_weights_of_the_months_reported() -> None:
+    weights = [1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1]  # October weighs three months
+    data = Data().target("annual", "revenue", 1400, dept="solo", year=2026, phasing=weights)
+    data.series("solo", "revenue", "2026-01", [100] * 9)  # October not reported
+    c = cell(data.evaluate(), "solo", "revenue")
+    assert c.pace_share == D(9) / D(14)  # October's three weights are not due yet
+    data.figure("solo", "revenue", "2026-10", 300)
+    assert cell(data.evaluate(), "solo", "revenue").pace_share == D(12) / D(14)

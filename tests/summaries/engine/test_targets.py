@@ -75,18 +75,18 @@ def test_ytd_of_nothing_is_empty_never_zero() -> None:
 
 
 def test_flat_pace_is_months_elapsed_over_twelve() -> None:
-    assert format_ratio(pace_share(10, None) or D(0)) == "83.3%"
-    assert pace_share(12, None) == 1
+    assert format_ratio(pace_share(range(1, 11), None) or D(0)) == "83.3%"
+    assert pace_share(range(1, 13), None) == 1
 
 
 def test_phased_pace_sums_the_weights_so_far() -> None:
     weights = (D(1),) * 6 + (D(3),) * 6  # a back-loaded year
-    assert pace_share(6, weights) == D(6) / D(24)
-    assert pace_share(12, weights) == 1
+    assert pace_share(range(1, 7), weights) == D(6) / D(24)
+    assert pace_share(range(1, 13), weights) == 1
 
 
 def test_phasing_weights_of_zero_give_no_pace() -> None:
-    assert pace_share(3, (D(0),) * 12) is None
+    assert pace_share(range(1, 4), (D(0),) * 12) is None
 
 
 @pytest.mark.parametrize(

@@ -55,14 +55,14 @@ def test_accumulate_skips_missing_months(values: list[Decimal | None]) -> None:
                                                     places=2), phasing=weights)
 def test_pace_share_flat_and_phased(index: int, weight: Decimal,
                                     phasing: tuple[Decimal, ...]) -> None:
-    flat = pace_share(index, None)
+    flat = pace_share(range(1, index + 1), None)
     assert flat == Decimal(index) / 12
-    assert pace_share(index, (weight,) * 12) == flat
-    assert pace_share(12, phasing) == 1
-    shares = [pace_share(i, phasing) for i in range(1, 13)]
+    assert pace_share(range(1, index + 1), (weight,) * 12) == flat
+    assert pace_share(range(1, 13), phasing) == 1
+    shares = [pace_share(range(1, i + 1), phasing) for i in range(1, 13)]
     assert all(s is not None and 0 <= s <= 1 for s in shares)
     assert shares == sorted(shares)  # type: ignore[type-var]
-    assert pace_share(index, (Decimal(0),) * 12) is None
+    assert pace_share(range(1, index + 1), (Decimal(0),) * 12) is None
 
 
 @settings(max_examples=200)
