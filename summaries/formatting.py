@@ -136,9 +136,10 @@ def format_change(ratio: Decimal, locale: str = "en") -> str:
     return _render(ratio, 1, locale, percent=True, signed=True)
 
 
-def format_points(value: Decimal, locale: str = "en") -> str:
-    """A signed gap in percentage points with one decimal: ``+1.5 pts``, ``\u22120.5 pts``."""
-    return f"{_render(value, 1, locale, percent=False, signed=True)} {POINTS_SUFFIX}"
+def format_points(value: Decimal, locale: str = "en", decimals: int = 1) -> str:
+    """A signed change in percentage points: ``+1.5 pts``, ``\u22120.5 pts`` (one decimal
+    unless told)."""
+    return f"{_render(value, decimals, locale, percent=False, signed=True)} {POINTS_SUFFIX}"
 
 
 def format_figure(value: Decimal, unit: str, decimals: int, locale: str = "en") -> str:

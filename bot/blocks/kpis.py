@@ -8,6 +8,7 @@ from decimal import Decimal
 from bot.blocks.common import SEVERITY_EMOJI, STATUS_EMOJI, escape
 from summaries.config import schema as schema
 from summaries.dates import format_moment
+from summaries.digest.text import attainment_text
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
 from summaries.formatting import format_figure, format_ratio
@@ -31,7 +32,7 @@ def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
     if cell.target is not None:
         target = f"target {figure(cell.target, kpi, locale)}"
         if cell.attainment is not None:
-            target += f" ({format_ratio(cell.attainment, locale)})"
+            target += f" ({escape(attainment_text(cell, kpi, locale))})"
         parts.append(target)
     if cell.limit_max is not None:
         parts.append(f"limit {figure(cell.limit_max, kpi, locale)}")

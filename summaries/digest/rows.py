@@ -3,9 +3,10 @@ department's KPI rows and section texts, with their columns.
 
 Numbers are plain decimals at full precision: no thousands separators, no % sign, never an
 exponent; ratios (attainment, mom, yoy, ytd_share, pace_share) are fractions, ``1.495`` being
-149.5%. Trailing zeros after the decimal point are always dropped (``3.40`` is ``3.4``,
-``2200000.00`` is ``2200000``), as the database reads amounts back, so a value has one text
-whichever database and whichever arithmetic produced it. No value is an empty cell.
+149.5%, except that a ``%`` KPI's mom and yoy are points in its own unit. Trailing zeros after
+the decimal point are always dropped (``3.40`` is ``3.4``, ``2200000.00`` is ``2200000``), as
+the database reads amounts back, so a value has one text whichever database and whichever
+arithmetic produced it. No value is an empty cell.
 
 Text cells (keys, names, titles, units, section texts) that a spreadsheet would take for a
 formula are guarded; numbers, negative ones included, never are.
@@ -29,6 +30,8 @@ SECTION_COLUMNS: tuple[str, ...] = (
 # Columns holding a KPI's figures (its unit and decimals) and those holding plain ratios.
 FIGURE_COLUMNS = frozenset({"actual", "target", "stretch", "ytd", "annual_plan"})
 RATIO_COLUMNS = frozenset({"attainment", "mom", "yoy", "ytd_share", "pace_share"})
+# The changes, which for a % KPI are points in its own unit (1.64 for 1.76% to 3.40%).
+POINT_COLUMNS = frozenset({"mom", "yoy"})
 # A cell starting with one of these is read as a formula (or split into one) by spreadsheets.
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

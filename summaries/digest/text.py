@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from summaries.config.schema import Kpi
 from summaries.dates import format_day, format_month
 from summaries.engine.cell import Cell
-from summaries.formatting import format_change, format_figure, format_ratio
+from summaries.formatting import format_change, format_figure, format_points, format_ratio
 from summaries.periods import Month
 
 NO_VALUE = "\u2014"
@@ -56,13 +56,37 @@ def row_text(kpi: Kpi, cell: Cell, locale: str) -> RowText:
         name=kpi.name,
         actual=_actual(cell, kpi, locale),
         target=_target(cell, kpi, locale),
-        attainment=NO_VALUE if cell.attainment is None else format_ratio(cell.attainment, locale),
-        mom=NO_VALUE if cell.mom is None else format_change(cell.mom, locale),
-        yoy=NO_VALUE if cell.yoy is None else format_change(cell.yoy, locale),
+        attainment=attainment_text(cell, kpi, locale),
+        mom=change_text(cell.mom, kpi, locale),
+        yoy=change_text(cell.yoy, kpi, locale),
         ytd=ytd_text(cell, kpi, locale),
         status=cell.status or "",
         imported=cell.source == "imported",
     )
+
+
+def change_text(value: Decimal | None, kpi: Kpi, locale: str) -> str:
+    """A month-over-month or year-over-year change: in points for a ``%`` KPI (``+1.64 pts``),
+    else relative (``+12.5%``)."""
+    if value is None:
+        return NO_VALUE
+    if kpi.is_percent:
+        return format_points(value, locale, kpi.decimals)
+    return format_change(value, locale)
+
+
+def attainment_text(cell: Cell, kpi: Kpi, locale: str) -> str:
+    """Actual against target as the reader means it: ``102.1%`` where higher is better; where
+    lower is better, how far over or under the target (``40.0% over target``), since 140%
+    would read as over-achievement."""
+    if cell.attainment is None:
+        return NO_VALUE
+    if kpi.better != "lower":
+        return format_ratio(cell.attainment, locale)
+    if cell.attainment == 1:
+        return "on target"
+    side = "over" if cell.attainment > 1 else "under"
+    return f"{format_ratio(abs(cell.attainment - 1), locale)} {side} target"
 
 
 def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:

@@ -16,6 +16,7 @@ from summaries.digest.model import Digest
 from summaries.digest.rows import (
     FIGURE_COLUMNS,
     KPI_COLUMNS,
+    POINT_COLUMNS,
     RATIO_COLUMNS,
     SECTION_COLUMNS,
     Value,
@@ -56,7 +57,10 @@ class _Formats:
 
 
 def _number_format(column: str, kpi: Kpi | None) -> str | None:
-    """Ratios as percentages; a KPI's figures grouped, with its decimals."""
+    """Ratios as percentages; a KPI's figures grouped, with its decimals; a ``%`` KPI's
+    changes are points, in its own unit."""
+    if kpi is not None and kpi.is_percent and column in POINT_COLUMNS:
+        return figure_format(kpi.decimals)
     if column in RATIO_COLUMNS:
         return RATIO_FORMAT
     if kpi is not None and column in FIGURE_COLUMNS:
@@ -70,7 +74,8 @@ def _shown_width(column: str, value: Value, kpi: Kpi | None) -> int:
         return 0
     if not isinstance(value, Decimal):
         return max((len(line) for line in value.splitlines()), default=0)
-    if column in RATIO_COLUMNS:
+    if column in RATIO_COLUMNS and not (kpi is not None and kpi.is_percent
+                                        and column in POINT_COLUMNS):
         return len(format_ratio(value))
     return len(format_number(value, kpi.decimals if kpi else 0))
 

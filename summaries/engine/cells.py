@@ -18,6 +18,7 @@ from summaries.engine.targets import (
     breach,
     change,
     pace_share,
+    points_change,
     ratio,
     worst,
 )
@@ -77,10 +78,12 @@ class Engine:
             cell.target, cell.stretch = monthly.value, monthly.stretch
             cell.attainment = attainment(actual, monthly.value)
             cell.stretch_attainment = attainment(actual, monthly.stretch)
+        # A % KPI changes in points, any other relatively (SPEC 4).
+        moved = points_change if kpi.is_percent else change
         cell.previous = book.value(dept, key, month_key(month, -1))
-        cell.mom = change(actual, cell.previous)
+        cell.mom = moved(actual, cell.previous)
         cell.year_ago = book.value(dept, key, month_key(month, -12))
-        cell.yoy = change(actual, cell.year_ago)
+        cell.yoy = moved(actual, cell.year_ago)
         pace = self.pace(dept, kpi, month)
         cell.ytd, cell.annual_plan = pace.ytd, pace.plan
         cell.ytd_share, cell.pace_share, cell.pace_band = pace.ytd_share, pace.pace_share, pace.band

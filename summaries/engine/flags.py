@@ -153,10 +153,13 @@ class _Phrases:
             if moved is None or before is None or cell.actual is None:
                 continue
             against = -moved if kpi.better == "higher" else moved
-            if against * 100 > limit:
+            # A % KPI's change and the rule's limit are in points; any other's are relative.
+            if (against if kpi.is_percent else against * 100) > limit:
                 verb = "fell" if moved < 0 else "rose"
+                by = (f"{format_number(abs(moved), kpi.decimals, self.locale)} points"
+                      if kpi.is_percent else self.share(abs(moved)))
                 yield rule, "amber", (
-                    f"{kpi.name} {verb} {self.share(abs(moved))} from {when} "
+                    f"{kpi.name} {verb} {by} from {when} "
                     f"({self.figure(kpi, before)} → {self.figure(kpi, cell.actual)}).")
 
     def not_computed(self, kpi: Kpi, cell: Cell) -> str:

@@ -38,6 +38,13 @@ def change(actual: Decimal | None, previous: Decimal | None) -> Decimal | None:
     return (actual - previous) / abs(previous)
 
 
+def points_change(actual: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """actual - previous: the change of a ``%`` KPI, in points (1.76% to 3.40% is +1.64)."""
+    if actual is None or previous is None:
+        return None
+    return actual - previous
+
+
 def accumulate(values: Iterable[Decimal | None], rule: str) -> Decimal | None:
     """Year to date over months in order, skipping months without a value."""
     present = [v for v in values if v is not None]

@@ -26,6 +26,7 @@ from summaries.engine.targets import (
     breach,
     change,
     gap,
+    points_change,
     ratio,
     worst,
 )
@@ -215,8 +216,9 @@ def test_cells_follow_the_arithmetic_table(
             kpi = config.kpi_by_key[cell.kpi]
             assert cell.attainment == attainment(cell.actual, cell.target)
             assert cell.stretch_attainment == attainment(cell.actual, cell.stretch)
-            assert cell.mom == change(cell.actual, cell.previous)
-            assert cell.yoy == change(cell.actual, cell.year_ago)
+            moved = points_change if kpi.is_percent else change  # % KPIs move in points
+            assert cell.mom == moved(cell.actual, cell.previous)
+            assert cell.yoy == moved(cell.actual, cell.year_ago)
             assert cell.ytd_share == ratio(cell.ytd, cell.annual_plan)
             assert cell.breach == breach(cell.actual, cell.limit_max, cell.limit_min)
             if cell.actual is None:

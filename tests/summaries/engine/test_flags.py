@@ -82,11 +82,11 @@ def test_moves_against_the_direction_beyond_the_rule_are_flagged() -> None:
 
 def test_moves_in_the_good_direction_or_within_the_rule_are_not_flagged() -> None:
     data = Data().series("solo", "revenue", "2026-09", [100, 180])  # up is good
-    data.series("solo", "churn", "2026-09", ["2.00", "2.20"])  # up 10%, within 20%
-    assert flags_of(data.evaluate(), "solo") == []
-    data.series("solo", "churn", "2026-09", ["2.00", "2.50"])  # up 25%: worse
+    data.series("solo", "churn", "2026-09", ["2.00", "2.50"])  # up 25%, but 0.5 points
+    assert flags_of(data.evaluate(), "solo") == []  # a % KPI's rule is in points: 20
+    data.series("solo", "churn", "2026-09", ["2.00", "23.50"])  # up 21.5 points: worse
     assert only(data.evaluate(), "solo", "mom_change").message == (
-        "Loss rate rose 25.0% from last month (2.00% → 2.50%).")
+        "Loss rate rose 21.50 points from last month (2.00% → 23.50%).")
 
 
 def test_a_streak_of_red_months() -> None:
