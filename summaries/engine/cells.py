@@ -11,6 +11,7 @@ from summaries.config.schema import Config, Kpi
 from summaries.engine.cell import Cell
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import (
+    AnnualPlan,
     Status,
     TargetBook,
     attainment,
@@ -30,6 +31,15 @@ def fiscal_months(month: Month, start: int) -> tuple[str, ...]:
     """The months of ``month``'s fiscal year up to and including it, as ``YYYY-MM``."""
     index = month.fiscal_index(start)
     return tuple(str(month.shift(i - index)) for i in range(1, index + 1))
+
+
+def share(phasing: tuple[Decimal, ...] | None, month: int) -> Decimal:
+    """The share of an annual plan due in fiscal month ``month`` (0-based): its phasing weight
+    over all twelve, or a twelfth when flat."""
+    if phasing is None:
+        return Decimal(1) / 12
+    total = sum(phasing, Decimal(0))
+    return phasing[month] / total if total else Decimal(0)
 
 
 @lru_cache(maxsize=256)
@@ -73,11 +83,11 @@ class Engine:
         cell = Cell(dept, key, period, actual, source, coverage=coverage,
                     missing_inputs=book.missing_inputs(dept, key, period)
                     if actual is None and kpi.formula else ())
-        monthly = self.targets.monthly(key, dept, period)
+        monthly = self.monthly_target(dept, kpi, period)
         if monthly is not None:
-            cell.target, cell.stretch = monthly.value, monthly.stretch
-            cell.attainment = attainment(actual, monthly.value)
-            cell.stretch_attainment = attainment(actual, monthly.stretch)
+            cell.target, cell.stretch = monthly
+            cell.attainment = attainment(actual, cell.target)
+            cell.stretch_attainment = attainment(actual, cell.stretch)
         # A % KPI changes in points, any other relatively (SPEC 4).
         moved = points_change if kpi.is_percent else change
         cell.previous = book.value(dept, key, month_key(month, -1))
@@ -103,7 +113,7 @@ class Engine:
         index = month.fiscal_index(start)
         months = fiscal_months(month, start)
         ytd = self.book.ytd(dept, kpi.key, months)
-        plan = self.targets.annual(kpi.key, dept, month.fiscal_year(start))
+        plan = self.annual_plan(dept, kpi, month.fiscal_year(start))
         if plan is None:
             return Pace(ytd, None, None, None, None)
         # A mean or last KPI's plan is a level due every month, not a total built up over the
@@ -121,6 +131,52 @@ class Engine:
             pace_band = band(share, due, kpi.better, self.tolerance(kpi))
         return Pace(ytd, plan.value, share, due, pace_band)
 
+    def _rolls_up(self, dept: str, kpi: Kpi) -> list[str] | None:
+        """The children whose targets add up to ``dept``'s, for a total KPI (a ``sum`` KPI
+        that is not derived) carried below it; None where targets do not roll up."""
+        if kpi.accumulate != "sum" or kpi.formula or not self.book.children.get(dept):
+            return None
+        return [c for c in self.book.children[dept] if self.book.carries(c, kpi.key)] or None
+
+    def monthly_target(self, dept: str, kpi: Kpi, month: str
+                       ) -> tuple[Decimal, Decimal | None] | None:
+        """The monthly target and stretch: the department's own, else for a total KPI the sum
+        of its children's, when every child carrying the KPI has one (SPEC 4)."""
+        own = self.targets.monthly(kpi.key, dept, month)
+        if own is not None:
+            return own.value, own.stretch
+        children = self._rolls_up(dept, kpi)
+        if children is None:
+            return None
+        parts = [self.monthly_target(c, kpi, month) for c in children]
+        if any(p is None for p in parts):
+            return None
+        found = [p for p in parts if p is not None]
+        stretches = [s for _, s in found if s is not None]
+        return (sum((v for v, _ in found), Decimal(0)),
+                sum(stretches, Decimal(0)) if len(stretches) == len(found) else None)
+
+    def annual_plan(self, dept: str, kpi: Kpi, fiscal_year: int) -> AnnualPlan | None:
+        """The annual plan: the department's own, else for a total KPI the sum of its
+        children's plans, when every child carrying the KPI has one; its phasing is theirs,
+        weighted by their plans, so the share due is the children's together."""
+        own = self.targets.annual(kpi.key, dept, fiscal_year)
+        if own is not None:
+            return own
+        children = self._rolls_up(dept, kpi)
+        if children is None:
+            return None
+        plans = [self.annual_plan(c, kpi, fiscal_year) for c in children]
+        if any(p is None for p in plans):
+            return None
+        found = [p for p in plans if p is not None]
+        total = sum((p.value for p in found), Decimal(0))
+        if all(p.phasing is None for p in found):
+            return AnnualPlan(total, None)
+        weights = [sum((p.value * share(p.phasing, n) for p in found), Decimal(0))
+                   for n in range(12)]
+        return AnnualPlan(total, tuple(weights))
+
     @staticmethod
     def _status(actual: Decimal | None, target_band: Status | None, pace_band: Status | None,
                 limit_max: Decimal | None, limit_min: Decimal | None,
@@ -134,15 +190,15 @@ class Engine:
         """Only the status of one department, KPI and month."""
         key, period = kpi.key, month_key(month)
         actual = self.book.value(dept, key, period)
-        monthly = self.targets.monthly(key, dept, period)
+        monthly = self.monthly_target(dept, kpi, period)
         target_band = None
         if monthly is not None:
-            target_band = band(actual, monthly.value, kpi.better, self.tolerance(kpi),
+            target_band = band(actual, monthly[0], kpi.better, self.tolerance(kpi),
                                kpi.is_percent)
         limit_max = self.targets.limit("max", key, dept, period)
         limit_min = self.targets.limit("min", key, dept, period)
         pace_band = None
-        if self.targets.annual(key, dept, month.fiscal_year(
+        if self.annual_plan(dept, kpi, month.fiscal_year(
                 self.config.organization.fiscal_year_start)) is not None:
             pace_band = self.pace(dept, kpi, month).band
         return self._status(actual, target_band, pace_band, limit_max, limit_min,

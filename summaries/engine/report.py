@@ -16,9 +16,6 @@ from summaries.engine.targets import (
     Status,
     TargetBook,
     TargetRow,
-    attainment,
-    band,
-    ratio,
     severity_rank,
     worst,
 )
@@ -143,35 +140,15 @@ def organization_tops(engine: Engine, config: Config, kpi: Kpi) -> list[str]:
 
 def organization_target(engine: Engine, tops: list[str], kpi: Kpi,
                         period: Month) -> Decimal | None:
-    """The sum of the ``tops``' monthly targets, when every one of them has one."""
-    monthly = [engine.targets.monthly(kpi.key, d, str(period)) for d in tops]
-    if not monthly or any(m is None for m in monthly):
+    """The organization's monthly target: the sum of the ``tops``' (their own, or rolled up
+    from their children), when every one of them has one."""
+    if not tops:
         return None
-    return sum((m.value for m in monthly if m is not None), Decimal(0))
+    found = engine.monthly_target(ORGANIZATION, kpi, str(period))
+    return found[0] if found is not None else None
 
 
 def organization_cell(engine: Engine, config: Config, kpi: Kpi, period: Month) -> Cell:
-    """The organization's figure for a headline KPI, against the sum of its departments' plans,
-    when every top-level department carrying the KPI has one."""
-    cell = engine.cell(ORGANIZATION, kpi, period)
-    tops = organization_tops(engine, config, kpi)
-    if not tops:
-        return cell
-    target = organization_target(engine, tops, kpi, period)
-    if target is not None:
-        cell.target = target
-        cell.attainment = attainment(cell.actual, cell.target)
-        cell.target_band = band(cell.actual, cell.target, kpi.better, engine.tolerance(kpi))
-    paces = [engine.pace(d, kpi, period) for d in tops]
-    if all(p.plan is not None and p.pace_share is not None for p in paces):
-        plan = sum((p.plan or Decimal(0) for p in paces), Decimal(0))
-        due = sum(((p.plan or Decimal(0)) * (p.pace_share or Decimal(0)) for p in paces),
-                  Decimal(0))
-        cell.annual_plan = plan
-        cell.ytd_share, cell.pace_share = ratio(cell.ytd, plan), ratio(due, plan)
-        index = period.fiscal_index(config.organization.fiscal_year_start)
-        if index > config.rules.pacing_grace_months:
-            cell.pace_band = band(cell.ytd_share, cell.pace_share, kpi.better,
-                                  engine.tolerance(kpi))
-    cell.status = worst((cell.status, cell.target_band, cell.pace_band))
-    return cell
+    """The organization's figure for a headline KPI: its top-level departments' figures, and
+    for a total KPI their monthly targets and annual plans, rolled up like any parent's."""
+    return engine.cell(ORGANIZATION, kpi, period)

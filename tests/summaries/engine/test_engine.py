@@ -269,3 +269,44 @@ def test_pace_with_phasing_counts_the_weights_of_the_months_reported() -> None:
     assert c.pace_share == D(9) / D(14)  # October's three weights are not due yet
     data.figure("solo", "revenue", "2026-10", 300)
     assert cell(data.evaluate(), "solo", "revenue").pace_share == D(12) / D(14)
+
+
+def test_a_parent_without_its_own_monthly_target_sums_its_childrens() -> None:
+    data = Data()
+    for dept, value, target in (("n1", 90, 100), ("n2", 120, 100), ("n3", 40, 50)):
+        data.figure(dept, "revenue", "2026-10", value)
+        data.target("monthly", "revenue", target, dept=dept, month="2026-10")
+    data.target("monthly", "churn", "2.00", dept="n1", month="2026-10")
+    data.target("monthly", "churn", "2.00", dept="n2", month="2026-10")
+    north = cell(data.evaluate(), "north", "revenue")
+    assert (north.actual, north.target, north.attainment) == (D(250), D(250), D(1))
+    assert cell(data.evaluate(), "north", "churn").target is None  # a mean KPI: no roll-up
+    data.target("monthly", "revenue", 260, dept="north", month="2026-10")
+    assert cell(data.evaluate(), "north", "revenue").target == D(260)  # its own wins
+
+
+def test_a_parent_target_waits_for_every_child_carrying_the_kpi() -> None:
+    data = Data()
+    data.target("monthly", "revenue", 100, dept="n1", month="2026-10")
+    data.target("monthly", "revenue", 100, dept="n2", month="2026-10")
+    assert cell(data.evaluate(), "north", "revenue").target is None  # n3 has none
+    [headline] = data.target("monthly", "revenue", 50, dept="solo",
+                             month="2026-10").evaluate().headline
+    assert headline.target is None  # nor has the organization, through north
+    data.target("monthly", "revenue", 50, dept="n3", month="2026-10")
+    [headline] = data.evaluate().headline
+    assert headline.target == D(300)  # north's 250, rolled up, and solo's 50
+
+
+def test_annual_plans_roll_up_with_their_phasing_weighted_by_plan() -> None:
+    data = Data()
+    data.target("annual", "revenue", 1200, dept="n1", year=2026)
+    data.target("annual", "revenue", 1200, dept="n2", year=2026,
+                phasing=[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])  # all due in December
+    data.target("annual", "revenue", 600, dept="n3", year=2026)
+    for dept in ("n1", "n2", "n3"):
+        data.series(dept, "revenue", "2026-01", [10] * 10)
+    north = cell(data.evaluate(), "north", "revenue")
+    assert north.annual_plan == D(3000)
+    # Ten months of n1's and n3's flat plans are due (1,500 of 3,000), none of n2's.
+    assert north.pace_share == D(1500) / D(3000)
