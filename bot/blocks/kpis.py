@@ -8,7 +8,7 @@ from decimal import Decimal
 from bot.blocks.common import SEVERITY_EMOJI, STATUS_EMOJI, escape
 from summaries.config import schema as schema
 from summaries.dates import format_moment
-from summaries.digest.text import attainment_text
+from summaries.digest.text import attainment_text, coverage_text
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
 from summaries.formatting import format_figure, format_ratio
@@ -28,7 +28,10 @@ def status_mark(cell: Cell) -> str:
 
 def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
     """``*Business income*: 2,450,000 CNY · target 2,400,000 CNY (102.1%) 🟢``."""
-    parts = [f"{status_mark(cell)} *{escape(kpi.name)}*: {figure(cell.actual, kpi, locale)}"]
+    shown = figure(cell.actual, kpi, locale)
+    if partial := coverage_text(cell):
+        shown += f" ({partial})"
+    parts = [f"{status_mark(cell)} *{escape(kpi.name)}*: {shown}"]
     if cell.target is not None:
         target = f"target {figure(cell.target, kpi, locale)}"
         if cell.attainment is not None:

@@ -185,8 +185,9 @@ def department_statuses(session: Session, config: Config, month: Month,
                         departments: Collection[str] | None = None) -> list[DepartmentStatus]:
     """Each department's submission state for ``month``, in configuration order."""
     rows = session.execute(
+        # A cleared draft may be stored as JSON null (older rows); its moment is SQL NULL.
         select(Department.key, Submission.status, Submission.submitted_at,
-               Submission.draft.is_not(None))
+               Submission.draft_updated_at.is_not(None))
         .join(Period, Submission.period_id == Period.id)
         .join(Department, Submission.department_id == Department.id)
         .where(Period.key == str(month))).tuples().all()

@@ -91,10 +91,17 @@ def attainment_text(cell: Cell, kpi: Kpi, locale: str) -> str:
 
 def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:
     text = value_text(cell.actual, kpi, locale)
-    if cell.actual is None and cell.coverage is not None:
-        have, of = cell.coverage
-        text += f" ({have} of {of} reported)"
-    return text
+    partial = coverage_text(cell)
+    return f"{text} ({partial})" if partial else text
+
+
+def coverage_text(cell: Cell) -> str:
+    """``2 of 3 departments reported`` where a roll-up waits for some of its children (its
+    figure is then no value, never a sum of part of them); empty otherwise."""
+    if cell.actual is not None or cell.coverage is None:
+        return ""
+    have, of = cell.coverage
+    return f"{have} of {of} departments reported"
 
 
 def _target(cell: Cell, kpi: Kpi, locale: str) -> str:

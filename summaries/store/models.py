@@ -72,7 +72,8 @@ class Submission(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_by: Mapped[str | None] = mapped_column(String(USER))
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # None is SQL NULL, not the JSON value null, so "no draft" reads the same in every query.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     draft_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Reopened by an admin: the manager may edit until then, even after the late window.
     reopened_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

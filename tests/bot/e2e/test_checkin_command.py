@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from summaries.checkins.submissions import record_submission
+from summaries.checkins.submissions import record_submission, save_draft
 from summaries.config.loader import parse_config
 from summaries.store.infra import StepRun
 from summaries.store.models import Submission
@@ -77,6 +77,18 @@ def test_status_shows_own_departments_or_everyone(bot: Bot) -> None:
     assert "open, closes <!date^" in everyone
     assert "not a month" in text_of(ask(bot, LEADER, "/checkin", "status 2026-13"))
     assert "I don't understand" in text_of(ask(bot, LEADER, "/checkin", "status soon"))
+
+
+def test_status_after_a_clean_submit_shows_no_unsent_draft(bot: Bot) -> None:
+    open_october(bot)
+    with bot.deps.unit_of_work() as session:  # a step of the form kept as a draft first
+        save_draft(session, bot.deps.config, period=PERIOD, department="east-county",
+                   user=MANAGER, values={"section:sales": "Draft words."}, now=bot.clock())
+    assert "draft started" in text_of(ask(bot, MANAGER, "/checkin", "status"))
+    submit_east(bot)  # the submit clears the draft
+    mine = text_of(ask(bot, MANAGER, "/checkin", "status"))
+    assert "East County Company*: submitted" in mine
+    assert "unsent edits" not in mine
 
 
 def test_edit_opens_the_form_of_a_managers_department(bot: Bot) -> None:
