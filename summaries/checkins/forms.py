@@ -72,8 +72,10 @@ class FormContext:
 
 
 def input_kpis(config: Config, department: schema.Department) -> list[schema.Kpi]:
-    """The KPIs a department types in (derived KPIs are calculated, not asked)."""
-    return [k for k in config.kpis_of(department) if not k.formula]
+    """The KPIs a department types in: not derived KPIs (calculated), nor a parent's KPIs
+    that its children carry (their roll-up, unless it reports its own)."""
+    rolled = config.from_children(department)
+    return [k for k in config.kpis_of(department) if not k.formula and k.key not in rolled]
 
 
 def form_fields(config: Config, department: schema.Department) -> list[str]:

@@ -68,6 +68,9 @@ def validate_submission(config: Config, department: schema.Department,
             errors[f"kpi:{key}"] = "not a KPI of this department"
         elif kpi.formula:
             errors[f"kpi:{key}"] = f"{kpi.name} is calculated from other figures"
+        elif key in config.from_children(department):
+            errors[f"kpi:{key}"] = (f"{kpi.name} adds up the figures of the departments below "
+                                    f"{department.name}")
         elif value is not None:
             problem = check_figure(kpi, value)
             if problem:

@@ -92,6 +92,11 @@ def _check_departments(
                 report.add(("departments", index, "kpis", i), f"unknown KPI {key!r}")
             elif key in dept.kpis[:i]:
                 report.add(("departments", index, "kpis", i), f"KPI {key!r} listed twice")
+        if isinstance(dept.own_figures, list):
+            for i, key in enumerate(dept.own_figures):
+                if key not in dept.kpis:
+                    report.add(("departments", index, "own_figures", i),
+                               f"{key!r} is not one of this department's KPIs")
         for i, key in enumerate(dept.sections or []):
             if key not in section_keys:
                 report.add(("departments", index, "sections", i), f"unknown section {key!r}")

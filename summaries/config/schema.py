@@ -151,6 +151,9 @@ class Department(_Strict):
     manager: UserId
     sections: list[Key] | None = None
     kpis: list[Key] = []
+    # A parent's figures for the KPIs its children carry are their roll-up; ``true`` (or a list
+    # of KPI keys) says it reports its own instead.
+    own_figures: bool | list[Key] = False
 
 
 class TargetSpec(_Strict):
@@ -273,6 +276,25 @@ class Config:
         """KPIs marked ``headline``; without any, the first three."""
         marked = [k for k in self.kpis if k.headline]
         return marked or list(self.kpis[:3])
+
+    @cached_property
+    def _carried_below(self) -> dict[str, frozenset[str]]:
+        """For each department, the KPIs listed by any department below it."""
+        found: dict[str, frozenset[str]] = {}
+        for dept in self.departments:
+            below = self.descendants(dept.key) - {dept.key}
+            found[dept.key] = frozenset(k for d in below for k in self.department_by_key[d].kpis)
+        return found
+
+    def from_children(self, department: Department) -> frozenset[str]:
+        """The KPIs whose figures ``department`` takes from the departments below it (SPEC 4):
+        those they carry, unless its ``own_figures`` says it reports them itself."""
+        own = department.own_figures
+        if own is True:
+            return frozenset()
+        carried = self._carried_below.get(department.key, frozenset())
+        return frozenset(k for k in department.kpis
+                         if k in carried and not (isinstance(own, list) and k in own))
 
     def descendants(self, key: str) -> set[str]:
         """A department and every department below it."""

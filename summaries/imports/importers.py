@@ -179,6 +179,10 @@ def _figure_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Fig
     if value is not None and kpi is not None:
         cells.precise("value", value, kpi)
         cells.in_range("value", value, kpi)
+    if kpi is not None and dept is not None and cells.ok and (
+            kpi.key in config.from_children(config.department_by_key[dept])):
+        cells.fail("department", f"{dept}'s {kpi.key} is the sum of the departments below it; "
+                                 "import their figures (or give it own_figures: true)")
     if not (cells.ok and kpi and dept and month and value is not None):
         return None
     if not cells.unique(seen, (kpi.key, dept, month)):
