@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from bot.outbox.process import owner_id
 from summaries.store.infra import StepRun, StepState
 
 log = logging.getLogger(__name__)
+START = "start"  # not a step: the period the scheduler began with
 
 # Error texts are for people reading the ledger, not for storing whole tracebacks.
 MAX_ERROR = 2000
@@ -69,6 +70,21 @@ def record_manual(deps: Deps, step: str, period: str, ok: bool, error: str | Non
             return
         if not _insert(session, step, period, {**values, "started_at": now}) and ok:
             _update(session, step, period, true(), values)  # inserted meanwhile by another
+
+
+def first_recorded(deps: Deps) -> str | None:
+    """The earliest period the ledger has a step of (the scheduler's start included)."""
+    with deps.read_only() as session:
+        return session.scalar(select(func.min(StepRun.period_key)))
+
+
+def record_start(deps: Deps, period: str) -> None:
+    """Keep the period a fresh install starts with, so later passes start from it too."""
+    now = deps.clock()
+    with deps.unit_of_work() as session:
+        _insert(session, START, period, {"state": StepState.DONE, "owner": owner_id(),
+                                         "lease_until": now, "started_at": now,
+                                         "finished_at": now})
 
 
 def steps_run(deps: Deps, period: str) -> list[str]:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 
 from bot.cycle import steps as jobs
 from bot.cycle.ledger import claim_step, finish_step
+from bot.cycle.start import first_month
 from bot.cycle.steps import Step
 from bot.deps import Deps
 from bot.outbox.delivery import deliver
@@ -50,7 +51,8 @@ def live_months(deps: Deps, now: datetime) -> list[Month]:
 def due_steps(deps: Deps, now: datetime) -> list[tuple[Step, Month]]:
     """The steps whose moment has passed, in time order, stale reminders left out."""
     found: list[tuple[datetime, Step, Month]] = []
-    for month in live_months(deps, now):
+    first = first_month(deps, now)
+    for month in (m for m in live_months(deps, now) if m >= first):
         try:
             moments = deps.moments(month)
         except ValueError:  # a holiday calendar with no business day left: say so, go on
@@ -96,8 +98,8 @@ def _run_claimed(deps: Deps, step: Step, month: Month, owner: str) -> bool | Non
     if step.kind == "remind" and state != "open":
         log.info("%s of %s skipped: the period is %s", step, month, state)
         return None
-    if step.kind == "open" and state == "closed":
-        return None  # closed by hand before its time: prompts now would be noise
+    if (step.kind, state) in (("open", "closed"), ("close", "pending")):
+        return None  # closed by hand before its time, or never opened: nothing to post
     if not claim_step(deps, step, str(month), owner, STEP_LEASE):
         return None
     try:

@@ -85,6 +85,13 @@ def latest_opened(session: Session) -> Month | None:
     return Month.parse(key) if key is not None else None
 
 
+def earliest_opened(session: Session) -> Month | None:
+    """The first month that has been opened (open or closed)."""
+    key = session.scalars(select(Period.key).where(Period.state != PeriodState.PENDING)
+                          .order_by(Period.key)).first()
+    return Month.parse(key) if key is not None else None
+
+
 def current_period(session: Session, config: Config, now: datetime) -> PeriodInfo | None:
     """The period managers are working on: the latest open one, else one still taking late
     submissions."""

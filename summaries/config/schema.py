@@ -90,6 +90,8 @@ class Schedule(_Strict):
     close: CloseAt = CloseAt()
     late_until_days: int = Field(10, ge=0, le=366)
     holidays: HolidayCalendar = HolidayCalendar()
+    # The first period the bot runs; without it, the first whose open moment is still ahead.
+    start: Month | None = None
 
 
 class Section(_Strict):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.bootstrap import build_deps
+from bot.cycle.ledger import record_start
 from bot.server import make_wsgi, start_server
 from bot.settings import Settings
 from summaries.config.loader import parse_config
@@ -52,8 +53,10 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
     running: list[Bot] = []
 
     def start(config: Config | None = None, *, ack_budget: float = 2.0,
-              double_click: float = 0.0, **overrides: Any) -> Bot:
+              double_click: float = 0.0, started: str | None = "2026-10",
+              **overrides: Any) -> Bot:
         """A bot; tests reopen forms quickly, so double-click detection is off unless asked.
+        It has been running since ``started`` (the ledger says so), or is a fresh install.
 
         Slack's rate limits are scaled up and retries made quick unless ``overrides`` say.
         """
@@ -68,6 +71,8 @@ def make_bot(engine: sa.Engine, session_maker: sessionmaker[Session],
                           double_click=double_click,
                           executor=CountingExecutor(16, "checkin"),
                           listeners=CountingExecutor(5, "checkin-listener"))
+        if started is not None:
+            record_start(deps, started)
         server = start_server(make_wsgi(create_app(deps), deps))
         bot = Bot(deps, server, standin,
                   SlackDriver(f"{server.url}/slack/events", SECRET, standin), clock)

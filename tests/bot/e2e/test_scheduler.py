@@ -15,16 +15,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import build_deps
 from bot.cycle import closing
-from bot.cycle.ledger import record_manual
+from bot.cycle.ledger import START, record_manual
 from bot.cycle.scheduler import due_steps, reconcile
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport
+from summaries.config.loader import parse_config
 from summaries.periods import Month
 from summaries.store.db import make_engine
 from summaries.store.infra import StepRun
 from summaries.store.models import Period
 from tests.slackstandin import dm_channel
-from tests.support.botkit import Bot
+from tests.support.botkit import Bot, sample_text
 from tests.support.flows import EAST_VALUES, PERIOD, open_form, open_october, submit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -56,7 +57,8 @@ def posts(bot: Bot) -> int:
 
 def ledger(session_maker: sessionmaker[Session]) -> dict[tuple[str, str], str]:
     with session_maker() as session:
-        return {(r.step, r.period_key): r.state for r in session.scalars(select(StepRun))}
+        return {(r.step, r.period_key): r.state for r in session.scalars(select(StepRun))
+                if r.step != START}  # the steps run, not the period the bot began with
 
 
 def period_state(bot: Bot, key: str = PERIOD) -> str | None:
@@ -195,7 +197,7 @@ def test_an_undelivered_prompt_fails_the_step_until_a_later_pass_delivers_it(
     at(bot, 2026, 10, 30, 9, 0)
     assert reconcile(bot.deps) == [("open", PERIOD, False)]
     with session_maker() as session:
-        row = session.scalars(select(StepRun)).one()
+        row = session.scalars(select(StepRun).where(StepRun.step != START)).one()
         assert (row.step, row.state) == ("open", "failed")
         assert "channel_not_found" in (row.error or "")
 
@@ -228,3 +230,49 @@ def test_two_processes_reconciling_at_once_run_each_step_once(
     assert sorted(results) == [[], [("open", PERIOD, True)]]
     assert all(len(prompts(bot, user)) == 1 for user in MANAGERS)
     assert posts(bot) == 5
+
+
+# --- first start ----------------------------------------------------------------------------
+
+
+def test_a_fresh_install_never_opens_and_closes_a_past_month_back_to_back(
+        make_bot: Callable[..., Bot], session_maker: sessionmaker[Session]) -> None:
+    bot = make_bot(started=None)
+    at(bot, 2026, 12, 4, 10, 0)  # November opened on the 30th and closed on the 3rd
+    assert reconcile(bot.deps) == []
+    assert posts(bot) == 0  # no prompts past their deadline, no empty digest
+    assert period_state(bot, "2026-11") is None
+    at(bot, 2026, 12, 31, 9, 0)  # December's open moment: the first period it runs
+    assert reconcile(bot.deps) == [("open", "2026-12", True)]
+    assert period_state(bot, "2026-12") == "open"
+    assert ("open", "2026-12") in ledger(session_maker)
+
+
+def test_a_fresh_install_before_the_open_moment_starts_with_this_month(
+        make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(started=None)
+    at(bot, 2026, 10, 12, 10, 0)
+    assert reconcile(bot.deps) == []
+    at(bot, 2026, 10, 30, 9, 0)
+    assert reconcile(bot.deps) == [("open", PERIOD, True)]
+
+
+def test_schedule_start_names_the_first_period(make_bot: Callable[..., Bot]) -> None:
+    config = parse_config(sample_text(**{"  late_until_days: 10\n":
+                                         "  late_until_days: 10\n  start: 2026-11\n"}))
+    bot = make_bot(config, started=None)
+    at(bot, 2026, 11, 2, 10, 0)  # October's open and first reminder are due, but it starts later
+    assert reconcile(bot.deps) == []
+    at(bot, 2026, 11, 30, 9, 0)
+    assert reconcile(bot.deps) == [("open", "2026-11", True)]
+
+
+def test_the_close_of_a_month_never_opened_posts_nothing(
+        bot: Bot, session_maker: sessionmaker[Session]) -> None:
+    at(bot, 2026, 11, 4, 18, 0)  # October's close, but October was never opened
+    with session_maker() as session, session.begin():
+        opened = local(2026, 10, 30, 9, 0)  # its open recorded, but the period never opened
+        session.add(StepRun(step="open", period_key=PERIOD, state="done", owner="elsewhere",
+                            started_at=opened, lease_until=opened))
+    assert reconcile(bot.deps) == []
+    assert posts(bot) == 0
