@@ -207,8 +207,9 @@ class TargetSpec(_Strict):
             # Only control limits and floors apply to every department (SPEC sections 3, 10).
             kind = "a monthly target" if self.kind == "monthly" else "an annual plan"
             raise field_error("department", f"{kind} needs a department")
-        if self.from_ is not None and self.max is None and self.min is None:
-            raise field_error("from", "from goes with a control limit (max) or floor (min)")
+        if self.from_ is not None and self.kind == "monthly":
+            raise field_error("from", "from goes with an annual plan (the month a revision "
+                                      "takes effect), a control limit (max) or a floor (min)")
         if self.kind == "limit" and (self.month is not None or self.year is not None):
             raise field_error("month" if self.month is not None else "year",
                                "a control limit or floor takes from: YYYY-MM, not month or year")

@@ -113,7 +113,7 @@ class Engine:
         index = month.fiscal_index(start)
         months = fiscal_months(month, start)
         ytd = self.book.ytd(dept, kpi.key, months)
-        plan = self.annual_plan(dept, kpi, month.fiscal_year(start))
+        plan = self.annual_plan(dept, kpi, month.fiscal_year(start), str(month))
         if plan is None:
             return Pace(ytd, None, None, None, None)
         # A mean or last KPI's plan is a level due every month, not a total built up over the
@@ -156,17 +156,18 @@ class Engine:
         return (sum((v for v, _ in found), Decimal(0)),
                 sum(stretches, Decimal(0)) if len(stretches) == len(found) else None)
 
-    def annual_plan(self, dept: str, kpi: Kpi, fiscal_year: int) -> AnnualPlan | None:
+    def annual_plan(self, dept: str, kpi: Kpi, fiscal_year: int,
+                    month: str | None = None) -> AnnualPlan | None:
         """The annual plan: the department's own, else for a total KPI the sum of its
         children's plans, when every child carrying the KPI has one; its phasing is theirs,
         weighted by their plans, so the share due is the children's together."""
-        own = self.targets.annual(kpi.key, dept, fiscal_year)
+        own = self.targets.annual(kpi.key, dept, fiscal_year, month)
         if own is not None:
             return own
         children = self._rolls_up(dept, kpi)
         if children is None:
             return None
-        plans = [self.annual_plan(c, kpi, fiscal_year) for c in children]
+        plans = [self.annual_plan(c, kpi, fiscal_year, month) for c in children]
         if any(p is None for p in plans):
             return None
         found = [p for p in plans if p is not None]
@@ -199,7 +200,7 @@ class Engine:
         limit_min = self.targets.limit("min", key, dept, period)
         pace_band = None
         if self.annual_plan(dept, kpi, month.fiscal_year(
-                self.config.organization.fiscal_year_start)) is not None:
+                self.config.organization.fiscal_year_start), str(month)) is not None:
             pace_band = self.pace(dept, kpi, month).band
         return self._status(actual, target_band, pace_band, limit_max, limit_min,
                             breach(actual, limit_max, limit_min))

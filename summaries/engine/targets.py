@@ -152,16 +152,16 @@ class TargetBook:
 
     def __init__(self, rows: Iterable[TargetRow]) -> None:
         self._monthly: dict[tuple[str, str, str], TargetRow] = {}
-        self._annual: dict[tuple[str, str, int], TargetRow] = {}
+        self._annual: dict[tuple[str, str, int], list[TargetRow]] = {}
         self._limits: dict[tuple[str, str, str | None], list[TargetRow]] = {}
         for row in sorted(rows, key=lambda r: (r.recorded_at, r.order)):
             if row.kind == "monthly" and row.department and row.month:
                 self._monthly[(row.kpi, row.department, row.month)] = row
             elif row.kind == "annual" and row.department and row.year is not None:
-                self._annual[(row.kpi, row.department, row.year)] = row
+                self._annual.setdefault((row.kpi, row.department, row.year), []).append(row)
             elif row.kind in ("max", "min"):
                 self._limits.setdefault((row.kind, row.kpi, row.department), []).append(row)
-        for found in self._limits.values():
+        for found in (*self._limits.values(), *self._annual.values()):
             # Latest "from" first; among equal ones the latest recorded (stable sort keeps order).
             found.reverse()
             found.sort(key=lambda r: r.month or "", reverse=True)
@@ -170,10 +170,15 @@ class TargetBook:
         """The explicit monthly target (with its stretch), if any."""
         return self._monthly.get((kpi, department, month))
 
-    def annual(self, kpi: str, department: str, fiscal_year: int) -> AnnualPlan | None:
-        """The annual plan of the fiscal year starting in ``fiscal_year``, if any."""
-        row = self._annual.get((kpi, department, fiscal_year))
-        return AnnualPlan(row.value, row.phasing) if row is not None else None
+    def annual(self, kpi: str, department: str, fiscal_year: int,
+               month: str | None = None) -> AnnualPlan | None:
+        """The annual plan of the fiscal year starting in ``fiscal_year`` in force in ``month``:
+        a revision ``from`` a later month leaves the months before it as they were (SPEC 4.2).
+        Without ``month``, the plan in force at the year's end."""
+        for row in self._annual.get((kpi, department, fiscal_year), ()):
+            if row.month is None or month is None or row.month <= month:
+                return AnnualPlan(row.value, row.phasing)
+        return None
 
     def limit(self, kind: str, kpi: str, department: str, month: str) -> Decimal | None:
         """The control limit (``max``) or floor (``min``) in force, if any."""

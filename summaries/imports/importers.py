@@ -30,7 +30,7 @@ TARGET_COLUMNS = ("kpi", "department", "month", "year", "target", "stretch", "an
                   "phasing", "max", "min", "from")
 _KIND = {"target": "monthly", "annual": "annual", "max": "max", "min": "min"}
 _BELONGS = {"month": ("monthly",), "stretch": ("monthly",), "year": ("annual",),
-            "phasing": ("annual",), "from": ("max", "min")}
+            "phasing": ("annual",), "from": ("annual", "max", "min")}
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ class _TargetRow:
         if self.kind == "monthly":
             return f"target {self.kpi} {self.department} {self.month}"
         if self.kind == "annual":
-            return f"annual {self.kpi} {self.department} {self.year}"
+            since = f" from {self.month}" if self.month else ""
+            return f"annual {self.kpi} {self.department} {self.year}{since}"
         since = f" from {self.month}" if self.month else ""
         return f"{self.kind} {self.kpi} {self.department or 'every department'}{since}"
 
@@ -206,8 +207,9 @@ def _target_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Tar
         if cells.row.get(column) and kind not in kinds:
             hint = "; use from for the first month in force" if column == "month" and kind in (
                 "max", "min") else ""
-            cells.fail(column, f"goes with {' or '.join(WHAT[k] for k in kinds)}, not with "
-                               f"{WHAT[kind]}{hint}")
+            allowed = ", ".join(WHAT[k] for k in kinds[:-1])
+            allowed = f"{allowed} or {WHAT[kinds[-1]]}" if allowed else WHAT[kinds[-1]]
+            cells.fail(column, f"goes with {allowed}, not with {WHAT[kind]}{hint}")
     value = cells.number(filled[0], required=True)
     if value is not None and kpi is not None:
         # an annual plan of a summed KPI is twelve months' worth: only a floor of 0 applies
@@ -218,7 +220,7 @@ def _target_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Tar
     if stretch is not None and kpi is not None:
         cells.in_range("stretch", stretch, kpi)
     month = (cells.month("month", required=True) if kind == "monthly"
-             else cells.month("from") if kind in ("max", "min") else None)
+             else cells.month("from") if kind in ("max", "min", "annual") else None)
     year = cells.year("year", required=True) if kind == "annual" else None
     phasing = cells.weights("phasing") if kind == "annual" else None
     if not cells.ok or kpi is None or value is None:

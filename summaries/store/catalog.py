@@ -68,7 +68,8 @@ def target_values(spec: TargetSpec, catalog: Catalog) -> list[TargetValue]:
                             spec.stretch)]
     if spec.annual is not None:
         phasing = tuple(spec.phasing) if spec.phasing is not None else None
-        return [TargetValue("annual", kpi_id, dept_id, None, spec.year, spec.annual,
+        # A revised plan's ``from``: the month it takes effect (None: the whole year).
+        return [TargetValue("annual", kpi_id, dept_id, spec.from_, spec.year, spec.annual,
                             phasing=phasing)]
     limits = [("max", spec.max), ("min", spec.min)]
     return [TargetValue(kind, kpi_id, dept_id, spec.from_, None, value)

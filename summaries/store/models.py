@@ -144,7 +144,8 @@ class Target(Base):
     Rows are never updated: a later row for the same kind, KPI, department and month or year
     replaces an earlier one from its own month on, and history keeps both.
     ``department_id`` NULL means every department; ``month`` is the target's month for a
-    monthly target and the first month in force for a limit or floor.
+    monthly target, and the first month in force for a limit, a floor or a revised annual plan
+    (NULL: every month, or the plan's whole year).
     """
 
     __tablename__ = "targets"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from summaries.engine.report import evaluate
+from summaries.engine.targets import TargetRow
 from summaries.formatting import format_ratio
 from summaries.periods import Month
 from tests.support.enginekit import OCT, Data, cell, org
@@ -310,3 +312,17 @@ def test_annual_plans_roll_up_with_their_phasing_weighted_by_plan() -> None:
     assert north.annual_plan == D(3000)
     # Ten months of n1's and n3's flat plans are due (1,500 of 3,000), none of n2's.
     assert north.pace_share == D(1500) / D(3000)
+
+
+def test_a_plan_revised_from_a_month_leaves_the_months_before_it_as_they_were() -> None:
+    data = Data().target("annual", "revenue", 1200, dept="solo", year=2026)
+    data.series("solo", "revenue", "2026-01", [100] * 10)
+    march_before = cell(data.evaluate(month=Month(2026, 3)), "solo", "revenue")
+    data.targets.append(TargetRow("annual", "revenue", "solo", "2026-09", 2026, D(2400), None,
+                                  None, datetime(2026, 9, 2, tzinfo=UTC), 99))
+    march_after = cell(data.evaluate(month=Month(2026, 3)), "solo", "revenue")
+    assert (march_after.annual_plan, march_after.ytd_share, march_after.status) == (
+        march_before.annual_plan, march_before.ytd_share, march_before.status)
+    assert march_after.annual_plan == D(1200)
+    october = cell(data.evaluate(), "solo", "revenue")
+    assert october.annual_plan == D(2400)  # in force from September

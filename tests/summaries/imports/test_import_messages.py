@@ -144,8 +144,9 @@ FLAT = ";".join(["1"] * 12)
     ("churn_rate,,,,,2,,,3,,", "stretch: goes with a monthly target, not with a control "
                                "limit (max)"),
     (f"churn_rate,,,,,,,{FLAT},,1,", "phasing: goes with an annual plan, not with a floor (min)"),
-    ("revenue,east-county,2026-10,,1,,,,,,2026-01", "from: goes with a control limit (max) or "
-                                                    "a floor (min), not with a monthly target"),
+    ("revenue,east-county,2026-10,,1,,,,,,2026-01", "from: goes with an annual plan, a control "
+                                                    "limit (max) or a floor (min), not with a "
+                                                    "monthly target"),
     ("churn_rate,,,,,,,,150,,", "max: above the KPI's maximum 100"),
     ("churn_rate,,,,,,,,,-1,", "min: below the KPI's minimum 0"),
     ("churn_rate,,,,,,,,3,,2026-1", "from: not a month (YYYY-MM): '2026-1'"),

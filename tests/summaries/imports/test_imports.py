@@ -274,3 +274,15 @@ def test_the_example_history_imports_cleanly(db: Session) -> None:
     assert count(db, Figure, source="imported") == 334
     again = import_figures(db, example, history / "figures.csv", by="t", dry_run=True)
     assert (again.changed, again.unchanged) == (0, 334)
+
+
+def test_a_revised_annual_plan_imports_with_its_from_month(
+        db: Session, config: Config, catalog: Catalog, tmp_path: Path) -> None:
+    text = ("kpi,department,month,year,target,stretch,annual,phasing,max,min,from\n"
+            "revenue,key-accounts,,2026,,,61680000,,,,\n"
+            "revenue,key-accounts,,2026,,,66000000,,,,2026-09\n")
+    report = import_targets(db, config, write(tmp_path, "plans.csv", text), by="U0OPS")
+    assert [c.description for c in report.changes] == [  # the first is the file's already
+        "annual revenue key-accounts 2026 from 2026-09: new 66000000"]
+    assert (report.changed, report.unchanged) == (1, 1)
+    assert count(db, Target, source="csv") == 1
