@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
 
-from summaries.config.schema import HolidayCalendar, OpenAt, Schedule
+from summaries.config.timing import HolidayCalendar, OpenAt, Schedule
 from summaries.periods import Month
 
 # How far a search for the next business day may run before the calendar counts as broken.

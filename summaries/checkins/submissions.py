@@ -62,6 +62,9 @@ def validate_submission(config: Config, department: schema.Department,
         if section.required and not answers.get(section.key, "").strip():
             errors[f"section:{section.key}"] = f"{section.title} is required"
     kpis = {k.key: k for k in config.kpis_of(department)}
+    for key in config.required_kpis(department):
+        if figures.get(key) is None:
+            errors[f"kpi:{key}"] = f"{kpis[key].name} is required"
     for key, value in figures.items():
         kpi = kpis.get(key)
         if kpi is None:

@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from summaries.config.schema import (
-    Department,
-    HolidayCalendar,
-    Kpi,
-    Organization,
-    Section,
-    TargetSpec,
-)
+from summaries.config.schema import Department, Kpi, Organization, Section, TargetSpec
+from summaries.config.timing import HolidayCalendar
 from summaries.formulas import dependency_cycle
 
 if TYPE_CHECKING:
@@ -92,6 +86,10 @@ def _check_departments(
                 report.add(("departments", index, "kpis", i), f"unknown KPI {key!r}")
             elif key in dept.kpis[:i]:
                 report.add(("departments", index, "kpis", i), f"KPI {key!r} listed twice")
+        for i, key in enumerate(dept.required):
+            if key not in dept.kpis:
+                report.add(("departments", index, "required", i),
+                           f"{key!r} is not one of this department's KPIs")
         if isinstance(dept.own_figures, list):
             for i, key in enumerate(dept.own_figures):
                 if key not in dept.kpis:

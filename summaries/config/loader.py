@@ -22,10 +22,10 @@ from summaries.config.schema import (
     Kpi,
     Organization,
     Rules,
-    Schedule,
     Section,
     TargetSpec,
 )
+from summaries.config.timing import Schedule
 from summaries.config.yamlsource import LineMap, format_path, load_yaml
 from summaries.config.yamlsource import Path as NodePath
 from summaries.errors import InputError, Problem

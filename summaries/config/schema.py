@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -23,8 +21,8 @@ from summaries.config.fields import (
     UserId,
     field_error,
     parse_percent,
-    parse_time,
 )
+from summaries.config.timing import Schedule
 from summaries.formulas import Formula, parse_formula
 
 
@@ -41,57 +39,6 @@ class Organization(_Strict):
     leadership_channel: ChannelId
     leaders: list[UserId] = []
     admins: list[UserId] = []
-
-
-class OpenAt(_Strict):
-    day: Literal["last_business_day", "last"] | int = "last_business_day"
-    time: dt.time = dt.time(9, 0)
-
-    _time = field_validator("time", mode="before")(parse_time)
-
-    @field_validator("day", mode="before")
-    @classmethod
-    def _day_in_range(cls, value: object) -> object:
-        # One message for every wrong value, rather than one per member of the union.
-        if isinstance(value, str) and value in ("last_business_day", "last"):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-            value = int(value)  # day: "5", quoted
-        if isinstance(value, int) and not isinstance(value, bool) and (
-                1 <= value <= 28 or -10 <= value <= -1):
-            return value
-        raise ValueError("must be last_business_day, last, 1..28 or -1..-10")
-
-
-class ReminderAt(_Strict):
-    business_days_after_open: int = Field(ge=1, le=20)
-    time: dt.time = dt.time(10, 0)
-
-    _time = field_validator("time", mode="before")(parse_time)
-
-
-class CloseAt(_Strict):
-    business_day_of_next_month: int = Field(3, ge=1, le=20)
-    time: dt.time = dt.time(18, 0)
-
-    _time = field_validator("time", mode="before")(parse_time)
-
-
-class HolidayCalendar(_Strict):
-    country: str | None = None
-    subdivision: str | None = None
-    extra: list[dt.date] = []
-
-
-class Schedule(_Strict):
-    open: OpenAt = OpenAt()
-    reminders: list[ReminderAt] = [ReminderAt(business_days_after_open=1),
-                                   ReminderAt(business_days_after_open=3)]
-    close: CloseAt = CloseAt()
-    late_until_days: int = Field(10, ge=0, le=366)
-    holidays: HolidayCalendar = HolidayCalendar()
-    # The first period the bot runs; without it, the first whose open moment is still ahead.
-    start: Month | None = None
 
 
 class Section(_Strict):
@@ -114,6 +61,7 @@ class Kpi(_Strict):
     tolerance: Percent | None = None
     formula: str | None = None
     headline: bool = False
+    required: bool = False  # every department typing it in must give a figure
 
     _tolerance = field_validator("tolerance", mode="before")(parse_percent)
 
@@ -156,6 +104,7 @@ class Department(_Strict):
     # A parent's figures for the KPIs its children carry are their roll-up; ``true`` (or a list
     # of KPI keys) says it reports its own instead.
     own_figures: bool | list[Key] = False
+    required: list[Key] = []  # KPIs this department must give a figure for
 
 
 class TargetSpec(_Strict):
@@ -298,6 +247,14 @@ class Config:
         carried = self._carried_below.get(department.key, frozenset())
         return frozenset(k for k in department.kpis
                          if k in carried and not (isinstance(own, list) and k in own))
+
+    def required_kpis(self, department: Department) -> frozenset[str]:
+        """The KPIs ``department`` must give a figure for: marked ``required`` on the KPI or
+        in the department's ``required`` list, among those it types in."""
+        rolled = self.from_children(department)
+        return frozenset(k.key for k in self.kpis_of(department)
+                         if (k.required or k.key in department.required)
+                         and not k.formula and k.key not in rolled)
 
     def descendants(self, key: str) -> set[str]:
         """A department and every department below it."""

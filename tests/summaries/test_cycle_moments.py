@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from summaries.config.schema import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
+from summaries.config.timing import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
 from summaries.periods import Month
 from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments, steps_due
 

@@ -8,7 +8,7 @@ from typing import Any
 import holidays
 import pytest
 
-from summaries.config.schema import HolidayCalendar, OpenAt
+from summaries.config.timing import HolidayCalendar, OpenAt
 from summaries.periods import (
     SUBMITTED_STATES,
     Month,

@@ -59,3 +59,23 @@ def test_an_import_giving_a_parent_its_own_figure_is_refused_naming_the_row(
         "figures.csv:3: department: marketing's revenue is the sum of the departments below "
         "it; import their figures (or give it own_figures: true)"]
     assert_nothing_written(db, flushes)
+
+
+def test_a_required_figure_left_empty_is_an_error_under_its_field() -> None:
+    by_kpi = parse_config(SAMPLE.replace(
+        "{key: inspections, name: Safety inspections held, unit: inspections,",
+        "{key: inspections, name: Safety inspections held, unit: inspections, required: true,"))
+    safety = by_kpi.department_by_key["safety"]
+    assert by_kpi.required_kpis(safety) == {"inspections"}
+    errors = validate_submission(by_kpi, safety, {}, {"inspections": None})
+    assert errors["kpi:inspections"] == "Safety inspections held is required"
+    assert "kpi:inspections" not in validate_submission(by_kpi, safety, {},
+                                                         {"inspections": Decimal(2)})
+    east = "{key: east-county, name: East County Company, parent: marketing, manager: U0EAST, "
+    by_department = parse_config(SAMPLE.replace(east, east + "required: [arrears_recovery], "))
+    county = by_department.department_by_key["east-county"]
+    assert by_department.required_kpis(county) == {"arrears_recovery"}
+    assert by_department.required_kpis(by_department.department_by_key["west-county"]) == set()
+    found = problems(SAMPLE.replace(east, east + "required: [inspections], "))
+    assert found[0].endswith(
+        "departments[2].required[0]: 'inspections' is not one of this department's KPIs")
