@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from summaries.config.schema import Config
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,4 +28,35 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{settings.config_path}: OK: {len(config.departments)} departments, "
           f"{len(config.kpis)} KPIs, {len(config.sections)} sections, "
           f"{len(config.targets)} targets")
+    for line in stored_warnings(settings, config):
+        print(line)
     return EXIT_OK
+
+
+def stored_warnings(settings: Settings, config: Config) -> list[str]:
+    """One line per key the database holds data for and the file no longer names (SPEC 4.2);
+    nothing when there is no database yet, or it cannot be read."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from summaries.store.db import database_url, make_engine, read_only, session_factory
+    from summaries.store.migrate import current_revision, head_revision
+    from summaries.store.rename import orphans
+
+    url = make_url(database_url(settings.database_url))
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+        return []  # no database yet: nothing stored to warn about
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        if current_revision(engine) != head_revision():
+            return []
+        with read_only(session_factory(engine)) as session:
+            found = orphans(session, config)
+    except Exception:  # a check of the file must not fail for want of a database
+        return []
+    finally:
+        engine.dispose()
+    return [f"warning: stored data for the {h.kind} {h.key!r}, which the configuration no "
+            f"longer has: {h.describe()} (after renaming it: `checkin rename {h.kind} "
+            f"{h.key} NEW`)" for h in found]
