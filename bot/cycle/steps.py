@@ -28,7 +28,8 @@ def open_period(deps: Deps, month: Month) -> DeliveryReport:
     """Open ``month`` and send each department's manager their prompt (once, ever)."""
     with deps.unit_of_work() as session:
         open_month(session, month, deps.clock())
-        keys = enqueue(session, [_prompt(deps, month, d) for d in deps.config.departments])
+        keys = enqueue(session, [_prompt(deps, month, d)
+                                 for d in deps.config.departments_in(str(month))])
     report = deliver(deps, keys)
     log.info("opened %s: %d prompts sent, %d failed", month, len(report.sent),
              len(report.failed))

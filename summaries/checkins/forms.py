@@ -196,7 +196,7 @@ def department_statuses(session: Session, config: Config, month: Month,
     found = {key: (status, at, bool(draft)) for key, status, at, draft in rows}
     wanted = set(departments) if departments is not None else None
     result = []
-    for spec in config.departments:
+    for spec in config.departments_in(str(month)):  # a department expected that month
         if wanted is not None and spec.key not in wanted:
             continue
         status, at, draft = found.get(spec.key, (None, None, False))

@@ -105,6 +105,20 @@ class Department(_Strict):
     # of KPI keys) says it reports its own instead.
     own_figures: bool | list[Key] = False
     required: list[Key] = []  # KPIs this department must give a figure for
+    # Its life (SPEC 4.2): prompted, rolled up and expected only from ``from`` to ``until``.
+    from_: Month | None = Field(None, alias="from")
+    until: Month | None = None
+
+    @model_validator(mode="after")
+    def _life_in_order(self) -> Department:
+        if self.from_ is not None and self.until is not None and self.until < self.from_:
+            raise field_error("until", f"comes before from ({self.from_})")
+        return self
+
+    def active_in(self, month: str) -> bool:
+        """Whether the department exists in ``month`` (``YYYY-MM``)."""
+        return (self.from_ is None or self.from_ <= month) and (
+            self.until is None or month <= self.until)
 
 
 class TargetSpec(_Strict):
@@ -223,6 +237,10 @@ class Config:
 
     def is_leader(self, user_id: str) -> bool:
         return user_id in self.organization.leaders or self.is_admin(user_id)
+
+    def departments_in(self, month: str) -> list[Department]:
+        """The departments that exist in ``month``, in configuration order."""
+        return [d for d in self.departments if d.active_in(month)]
 
     def headline_kpis(self) -> list[Kpi]:
         """KPIs marked ``headline``; without any, the first three."""

@@ -131,12 +131,14 @@ class Engine:
             pace_band = band(share, due, kpi.better, self.tolerance(kpi))
         return Pace(ytd, plan.value, share, due, pace_band)
 
-    def _rolls_up(self, dept: str, kpi: Kpi) -> list[str] | None:
+    def _rolls_up(self, dept: str, kpi: Kpi, month: str | None) -> list[str] | None:
         """The children whose targets add up to ``dept``'s, for a total KPI (a ``sum`` KPI
-        that is not derived) carried below it; None where targets do not roll up."""
+        that is not derived) carried below it (and existing in ``month``, when given); None
+        where targets do not roll up."""
         if kpi.accumulate != "sum" or kpi.formula or not self.book.children.get(dept):
             return None
-        return [c for c in self.book.children[dept] if self.book.carries(c, kpi.key)] or None
+        return [c for c in self.book.children[dept] if self.book.carries(c, kpi.key)
+                and (month is None or self.book.exists(c, month))] or None
 
     def monthly_target(self, dept: str, kpi: Kpi, month: str
                        ) -> tuple[Decimal, Decimal | None] | None:
@@ -145,7 +147,7 @@ class Engine:
         own = self.targets.monthly(kpi.key, dept, month)
         if own is not None:
             return own.value, own.stretch
-        children = self._rolls_up(dept, kpi)
+        children = self._rolls_up(dept, kpi, month)
         if children is None:
             return None
         parts = [self.monthly_target(c, kpi, month) for c in children]
@@ -164,7 +166,7 @@ class Engine:
         own = self.targets.annual(kpi.key, dept, fiscal_year, month)
         if own is not None:
             return own
-        children = self._rolls_up(dept, kpi)
+        children = self._rolls_up(dept, kpi, month)
         if children is None:
             return None
         plans = [self.annual_plan(c, kpi, fiscal_year, month) for c in children]

@@ -13,9 +13,10 @@ from summaries.formulas import Formula
 FigureTable = Mapping[tuple[str, str], Mapping[str, Decimal]]
 # The source of figures that were not submitted ("imported"), by (department, KPI, month).
 SourceTable = Mapping[tuple[str, str, str], str]
-# A department tree: children by department, and the stored KPIs each one or its descendants
-# report.
-Structure = tuple[dict[str, list[str]], dict[str, set[str]]]
+# A department tree: children by department, the stored KPIs each one or its descendants
+# report, and the months each department exists (from, until; None: open-ended).
+Life = dict[str, tuple[str | None, str | None]]
+Structure = tuple[dict[str, list[str]], dict[str, set[str]], Life]
 # Trees of the configurations in use, by (id, root); the configuration is kept with its tree,
 # so an id is never mistaken for that of a newer object. A process has one or two.
 _STRUCTURES: dict[tuple[int, str | None], tuple[Config, Structure]] = {}
@@ -35,14 +36,15 @@ class FigureBook:
     def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
                  figures: FigureTable, sources: SourceTable | None = None,
                  reports: Mapping[str, Iterable[str]] | None = None, *,
-                 structure: Structure | None = None) -> None:
+                 structure: Structure | None = None, life: Life | None = None) -> None:
         self.kpis = {k.key: k for k in kpis}
         self._formulas = formulas_of(self.kpis.values())
         self._figures = figures
         self._sources = sources or {}
         if structure is not None:  # shared with other books: never changed after this
-            self.children, self._carries = structure
+            self.children, self._carries, self._life = structure
         else:
+            self._life = life or {}
             self.children = {key: [] for key in parents}
             for key, parent in parents.items():
                 if parent is not None and parent in self.children:
@@ -68,10 +70,12 @@ class FigureBook:
         if root is not None:
             parents[root] = None
         reports = {d.key: [k.key for k in config.kpis_of(d)] for d in config.departments}
-        book = cls(config.kpis, parents, figures, sources, reports)
+        life = {d.key: (d.from_, d.until) for d in config.departments
+                if d.from_ is not None or d.until is not None}
+        book = cls(config.kpis, parents, figures, sources, reports, life=life)
         if len(_STRUCTURES) >= _MAX_STRUCTURES:
             _STRUCTURES.clear()
-        _STRUCTURES[key] = (config, (book.children, book._carries))
+        _STRUCTURES[key] = (config, (book.children, book._carries, book._life))
         return book
 
     def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
@@ -117,7 +121,7 @@ class FigureBook:
     def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
         present = []
         figures, children = self._figures, self.children
-        for child in self._carrying(dept, kpi):
+        for child in self._carrying(dept, kpi, month):
             if children[child]:
                 value = self.value(child, kpi, month)
             else:  # a leaf shows its own figure: read it without the general path
@@ -158,20 +162,28 @@ class FigureBook:
         own = self._figures.get((dept, kpi))
         if kpi in self._formulas or (own is not None and month in own):
             return None
-        carrying = self._carrying(dept, kpi)
+        carrying = self._carrying(dept, kpi, month)
         if not carrying:
             return None
         have = sum(1 for c in carrying if self.value(c, kpi, month) is not None)
         return have, len(carrying)
 
-    def _carrying(self, dept: str, kpi: str) -> list[str]:
-        """The children that (or whose descendants) report ``kpi``."""
+    def _carrying(self, dept: str, kpi: str, month: str | None = None) -> list[str]:
+        """The children that (or whose descendants) report ``kpi``; with ``month``, those that
+        exist in it (a roll-up waits only for them, SPEC 4.2)."""
         key = (dept, kpi)
         found = self._carrying_cache.get(key)
         if found is None:
             found = [c for c in self.children.get(dept, ()) if kpi in self._carries.get(c, ())]
             self._carrying_cache[key] = found
-        return found
+        if month is None or not self._life:
+            return found
+        return [c for c in found if self.exists(c, month)]
+
+    def exists(self, dept: str, month: str) -> bool:
+        """Whether ``dept`` exists in ``month`` by its configured life."""
+        start, end = self._life.get(dept, (None, None))
+        return (start is None or start <= month) and (end is None or month <= end)
 
     def missing_inputs(self, dept: str, kpi: str, month: str) -> tuple[str, ...]:
         """For a derived KPI: the inputs without a value this month."""

@@ -102,7 +102,7 @@ def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: boo
     engine = organization_engine(config, inputs.figures, inputs.sources, inputs.targets)
     wanted = set(departments) if departments is not None else None
     results = []
-    for spec in config.departments:
+    for spec in config.departments_in(str(period)):  # those that exist this month
         if wanted is not None and spec.key not in wanted:
             continue
         cells = [engine.cell(spec.key, kpi, period) for kpi in config.kpis_of(spec)]

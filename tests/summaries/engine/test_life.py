@@ -1,0 +1,90 @@
+"""Departments have a life (SPEC 4.2): a county added in October leaves September as it was."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summaries.config.loader import parse_config
+from summaries.config.schema import Config
+from summaries.periods import Month
+from tests.support.configtext import problems
+from tests.support.enginekit import ORG, Data, cell
+
+SEPTEMBER, OCTOBER = Month(2026, 9), Month(2026, 10)
+N3 = "  - {{key: n3, name: North Three, parent: north, manager: U03, kpis: [revenue, orders]}}\n"
+
+
+def grown(life: str = "from: 2026-10") -> Config:
+    """The test organization with a fourth county under North, added with ``life``."""
+    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    n3 = N3.replace("{{", "{").replace("}}", "}")
+    n4 = (f"  - {{key: n4, name: North Four, parent: north, manager: U04, {life}, "
+          "kpis: [revenue, orders]}\n")
+    return parse_config(text.replace(n3, n3 + n4), "org.yaml")
+
+
+def history() -> Data:
+    data = Data()
+    for dept in ("n1", "n2", "n3", "solo"):
+        data.series(dept, "revenue", "2025-10", [100] * 13)
+        data.target("monthly", "revenue", 100, dept=dept, month="2026-09")
+    data.figure("n4", "revenue", "2026-10", 40)  # the new county's first (and only) figure
+    return data
+
+
+def test_a_county_added_in_october_leaves_september_as_it_was() -> None:
+    data, config = history(), grown()
+    september = data.evaluate(config, SEPTEMBER)
+    north = cell(september, "north", "revenue")
+    assert (north.actual, north.coverage, north.target) == (D(300), (3, 3), D(300))
+    assert september.department("n4") is None  # not expected before it exists
+    [headline] = september.headline
+    assert headline.actual == D(400)
+    october = cell(data.evaluate(config, OCTOBER), "north", "revenue")
+    assert (october.actual, october.coverage) == (D(340), (4, 4))
+
+
+def test_without_its_from_the_new_county_blanks_the_roll_up_as_before() -> None:
+    north = cell(history().evaluate(grown("until: 2030-12"), SEPTEMBER), "north", "revenue")
+    assert (north.actual, north.coverage) == (None, (3, 4))
+
+
+def test_a_county_closed_after_september_is_not_waited_for_in_october() -> None:
+    data = history()
+    data.figures.pop(("n4", "revenue"))
+    data.series("n4", "revenue", "2026-08", [10, 10])  # reported August and September
+    config = grown("from: 2026-08, until: 2026-09")
+    assert cell(data.evaluate(config, SEPTEMBER), "north", "revenue").actual == D(310)
+    october = data.evaluate(config, OCTOBER)
+    assert cell(october, "north", "revenue").actual == D(300)
+    assert october.department("n4") is None
+
+
+def test_until_before_from_is_refused_at_its_field() -> None:
+    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    bad = text.replace("{key: solo, name: Solo Office,",
+                       "{key: solo, name: Solo Office, from: 2026-10, until: 2026-09,")
+    [problem] = problems(bad, "org.yaml")
+    assert problem.endswith("until: comes before from (2026-10)")
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.integers(0, 10_000), min_size=13, max_size=13),
+       added=st.integers(1, 12), new=st.integers(0, 10_000))
+def test_adding_a_department_from_a_month_never_changes_that_month_or_earlier(
+        values: list[int], added: int, new: int) -> None:
+    start = Month(2025, 10).shift(added)
+    data = Data()
+    for dept in ("n1", "n2", "n3"):
+        data.series(dept, "revenue", "2025-10", list(values))
+    before = {m: cell(data.evaluate(month=m), "north", "revenue")
+              for m in (Month(2025, 10).shift(i) for i in range(added))}
+    data.series("n4", "revenue", str(start), [new] * (13 - added))
+    config = grown(f"from: {start}")
+    for month, was in before.items():
+        now = cell(data.evaluate(config, month), "north", "revenue")
+        assert (now.actual, now.ytd, now.mom, now.status) == (was.actual, was.ytd, was.mom,
+                                                              was.status)
