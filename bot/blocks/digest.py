@@ -40,14 +40,17 @@ class _Piece:
     title: bool = False
 
 
-def header_messages(digest: Digest) -> list[dict[str, Any]]:
-    """The header message, then continuation messages for the thread if it does not fit.
+def header_messages(digest: Digest, corrected: str | None = None) -> list[dict[str, Any]]:
+    """The header message, then continuation messages for the thread if it does not fit;
+    ``corrected`` (a date) marks a digest updated after a correction.
 
     Nothing is cut: what does not fit in the header (within Slack's block and size limits)
     follows in order in messages 1.., and the header says so.
     """
     month = format_month(digest.period, digest.locale)
     pieces = _header_pieces(digest)
+    if corrected:
+        pieces.insert(2, _Piece("intro", context(f"Corrected on {escape(corrected)}")))
     blocks = [p.block for p in pieces]
     metadata = {"event_type": EVENT_TYPE, "event_payload": {"period": str(digest.period)}}
     fallback = _fallback(digest, month)
@@ -116,8 +119,10 @@ def _fallback(digest: Digest, month: str) -> str:
             f"({red} red), {len(digest.missing)} not submitted.")
 
 
-def department_messages(digest: Digest, department_key: str) -> list[dict[str, Any]]:
-    """The department's reply in the digest's thread, in as many messages as it needs.
+def department_messages(digest: Digest, department_key: str,
+                        corrected: str | None = None) -> list[dict[str, Any]]:
+    """The department's reply in the digest's thread, in as many messages as it needs;
+    ``corrected`` (a date) marks a reply updated after a correction.
 
     A department that did not submit gets a reply only when figures of its own were imported
     (otherwise the list is empty); a key not in the digest raises KeyError.
@@ -131,6 +136,8 @@ def department_messages(digest: Digest, department_key: str) -> list[dict[str, A
     late = " (late)" if department.status == "late" else ""
     blocks: list[Block] = [header(f"{department.name} \u00b7 {month}{late}"),
                            context(_status_line(department, digest.locale))]
+    if corrected:
+        blocks.append(context(f"Corrected on {escape(corrected)}"))
     for title, text in department.sections:
         blocks += sections([f"*{escape(title)}*",
                             *(escape(line.rstrip()) for line in text.splitlines())])

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK, CommandError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from summaries.config.schema import Config
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,10 +49,42 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
             sync_config(session, config)
             report = importer(session, config, path, filename=args.file,
                               by=f"import:{path.name}", dry_run=args.dry_run)
+            posted = closed_months(session, {month for month, _ in report.touched})
+        if args.dry_run or args.verbose:
+            for change in report.changes:
+                print(f"  {change}")
+        print(report.summary())
+        for month in sorted(posted):
+            names = sorted(d for m, d in report.touched if m == month)
+            verb = "would correct" if args.dry_run else "corrects"
+            print(f"{args.file}: {verb} the posted {month} digest ({', '.join(names)})")
+            if not args.dry_run:
+                correct_digest(settings, config, engine, month, names)
     finally:
         engine.dispose()
-    if args.dry_run or args.verbose:
-        for change in report.changes:
-            print(f"  {change}")
-    print(report.summary())
     return EXIT_OK
+
+
+def closed_months(session: Session, months: set[str]) -> set[str]:
+    """The ``months`` whose period is closed: their digest is out, and a change corrects it."""
+    from summaries.checkins.cycle import period_state
+    from summaries.periods import Month, PeriodState
+
+    return {m for m in months if period_state(session, Month.parse(m)) == PeriodState.CLOSED}
+
+
+def correct_digest(settings: Settings, config: Config, engine: Engine, month: str,
+                   departments: list[str]) -> None:
+    """Update the posted digest of ``month`` in place for each corrected department. The
+    updates go through the outbox: sent now when Slack answers, else by the bot's next pass."""
+    from bot.bootstrap import build_deps
+    from bot.cycle.closing import refresh_digest
+
+    deps = build_deps(settings, config, engine, workers=1)
+    try:
+        for department in departments:
+            refresh_digest(deps, month, department, deliver_now=bool(settings.slack_bot_token))
+    finally:
+        deps.listeners.shutdown(wait=False)
+        deps.executor.shutdown(wait=False)
+        deps.charts.stop()

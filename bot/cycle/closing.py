@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
 from summaries.checkins.cycle import close_month, revisions
 from summaries.checkins.evaluation import refresh_flags
+from summaries.dates import format_day
 from summaries.digest.load import load_digest, load_month
 from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
@@ -75,9 +77,12 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
     return report
 
 
-def refresh_digest(deps: Deps, period: str, department: str) -> DeliveryReport:
-    """A late summary arrived: update the posted header in place and post or update the
-    department's reply. Nothing happens before the digest is posted (it will include it)."""
+def refresh_digest(deps: Deps, period: str, department: str, *,
+                   deliver_now: bool = True) -> DeliveryReport:
+    """A late summary or a correction arrived: update the posted header in place and post or
+    update the department's reply; a reply already posted is marked "corrected on <date>"
+    (never a second digest). Nothing happens before the digest is posted (it will include
+    it). Without ``deliver_now`` the updates wait in the outbox for the bot's next pass."""
     channel = deps.config.organization.leadership_channel
     with deps.unit_of_work() as session:
         header = sent_message(session, header_key(period, channel))
@@ -89,10 +94,14 @@ def refresh_digest(deps: Deps, period: str, department: str) -> DeliveryReport:
                    for n in range(_MAX_PARTS)]
     with deps.read_only() as session:  # the stored flags stay the close's
         digest = load_digest(session, deps.config, Month.parse(period), closed=True)
-    head = header_messages(digest)[0]
+    corrected = None
+    if replies and replies[0] is not None and replies[0].slack_ts:
+        zone = ZoneInfo(deps.config.organization.timezone)
+        corrected = format_day(deps.clock().astimezone(zone), deps.locale)
+    head = header_messages(digest, corrected)[0]
     parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
                        channel, {**head, **place}, period, department, "chat.update")]
-    for n, payload in enumerate(department_messages(digest, department)):
+    for n, payload in enumerate(department_messages(digest, department, corrected)):
         row = replies[n] if n < len(replies) else None
         if row is not None and row.slack_ts:
             parts.append(_outgoing(
@@ -106,7 +115,7 @@ def refresh_digest(deps: Deps, period: str, department: str) -> DeliveryReport:
                 period, department))
     with deps.unit_of_work() as session:
         keys = enqueue(session, parts)
-    return deliver(deps, keys)
+    return deliver(deps, keys) if deliver_now else DeliveryReport()
 
 
 _MAX_PARTS = 20  # a department's reply split into more messages than this is not expected

@@ -98,6 +98,7 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
             report.changes.append(ImportChange(row.line, subject, None if old is None
                                                else csvrows.plain(old), csvrows.plain(row.value)))
             todo.append((row, dept_id, kpi_id))
+            report.touched.add((row.month, row.department))
     if not dry_run:
         writer = (by or f"import:{name}")[:200]
         periods = {month: get_or_create_period(session, month).id

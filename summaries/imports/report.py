@@ -32,6 +32,9 @@ class ImportReport:
     rows: int = 0
     changes: list[ImportChange] = field(default_factory=list)
     unchanged: int = 0
+    # The (month, department) pairs whose figures change: a closed month's posted digest
+    # is corrected for each.
+    touched: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def changed(self) -> int:

@@ -1,0 +1,52 @@
+"""Corrections after close (SPEC 4.2): a figure fixed by an import updates the posted digest
+in place, marked corrected, and never posts a second one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.cycle.closing import close_period
+from summaries.store.db import make_engine
+from tests.support.botkit import TOKEN, Bot
+from tests.support.flows import EAST_VALUES, open_form, open_october, submit
+from tests.support.paths import DATA
+
+from .test_digest_cycle import CLOSE_MOMENT, LEADERS, OCTOBER, leadership, text_of
+
+
+def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
+        bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    open_october(bot)
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    bot.clock.now = CLOSE_MOMENT
+    assert close_period(bot.deps, OCTOBER).ok
+    header, thread = leadership(bot)
+    posted = len(bot.slack.messages(LEADERS))
+    for name, value in {"DATABASE_URL": bot.deps.settings.database_url,
+                        "CHECKIN_CONFIG": str(DATA / "checkin.yaml"),
+                        "SLACK_API_URL": bot.slack.api_url, "SLACK_BOT_TOKEN": TOKEN}.items():
+        monkeypatch.setenv(name, value)
+    # The test database is made from the models, not by migrations: open it as it is.
+    monkeypatch.setattr("bot.bootstrap.open_database",
+                        lambda settings: make_engine(settings.database_url))
+    fix = tmp_path / "fix.csv"
+    fix.write_text("kpi,department,month,value\nrevenue,east-county,2026-10,2390000\n",
+                   encoding="utf-8")
+    capsys.readouterr()
+    assert main(["figures", "import", str(fix), "--dry-run"]) == 0
+    assert "would correct the posted 2026-10 digest (east-county)" in capsys.readouterr().out
+    assert bot.slack.calls_to("chat.update") == []
+    assert main(["figures", "import", str(fix)]) == 0
+    assert "corrects the posted 2026-10 digest (east-county)" in capsys.readouterr().out
+    updates = bot.slack.calls_to("chat.update")
+    assert {u.params["ts"] for u in updates} >= {header["ts"]}
+    assert len(bot.slack.messages(LEADERS)) == posted  # updated in place, nothing new
+    header, thread = leadership(bot)
+    assert "Corrected on" in text_of(header)
+    [east] = [m for m in thread if "East County Company" in text_of(m)]
+    assert "Corrected on" in text_of(east)
+    assert "2,390,000" in text_of(east)
