@@ -21,12 +21,12 @@ from sqlalchemy import Engine
 
 from bot.chartqueue import ChartQueue
 from bot.deps import ACK_BUDGET_SECONDS, Deps
+from bot.liveconfig import LiveConfig
 from bot.outbox.pacing import Pacer, Rates
 from bot.settings import EXIT_FAILED, Settings, StartupError
 from bot.throttle import Throttle
 from summaries.config.schema import Config
 from summaries.errors import first_line
-from summaries.schedule import BusinessCalendar
 from summaries.store.db import session_factory, unit_of_work
 from summaries.store.types import utcnow
 
@@ -80,13 +80,13 @@ def build_deps(settings: Settings, config: Config, engine: Engine,
     ``workers`` threads and Bolt's listener pool to five."""
     client = client if client is not None else make_client(settings)
     return Deps(
-        settings=settings, config=config, engine=engine, sessions=session_factory(engine),
+        settings=settings, live=LiveConfig(config), engine=engine,
+        sessions=session_factory(engine),
         client=client, poster=poster if poster is not None else make_poster(client),
         pacer=Pacer(Rates.from_settings(settings)),
         executor=executor or ThreadPoolExecutor(workers, thread_name_prefix="checkin"),
         listeners=listeners or ThreadPoolExecutor(LISTENER_THREADS,
                                                   thread_name_prefix="checkin-listener"),
-        calendar=BusinessCalendar.from_config(config.schedule.holidays),
         throttle=Throttle(settings.user_burst, settings.user_refill),
         charts=ChartQueue(settings.chart_queue), clock=clock, ack_budget=ack_budget,
         double_click=double_click)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.chartqueue import ChartQueue
+from bot.liveconfig import LiveConfig
 from bot.outbox.pacing import Pacer
 from bot.settings import Settings
 from bot.throttle import Throttle
@@ -33,7 +34,7 @@ class Deps:
     worker pool, the per-person allowance and the chart worker."""
 
     settings: Settings
-    config: Config
+    live: LiveConfig  # the configuration in force: re-reading the file replaces it
     engine: Engine
     sessions: sessionmaker[Session]
     client: WebClient  # answers people while they wait; retries briefly by itself
@@ -43,7 +44,6 @@ class Deps:
     executor: ThreadPoolExecutor
     # Bolt runs each listener here after Slack's request is answered (Bolt's default: five).
     listeners: ThreadPoolExecutor
-    calendar: BusinessCalendar
     # Slash commands counted per person, and charts drawn off the request threads.
     throttle: Throttle
     charts: ChartQueue
@@ -69,6 +69,15 @@ class Deps:
         """When ``month``'s cycle opens, reminds, closes and stops taking late summaries."""
         return cycle_moments(month, self.config.schedule, self.config.organization.timezone,
                              self.calendar)
+
+    @property
+    def config(self) -> Config:
+        """The configuration in force now."""
+        return self.live.current
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        return self.live.calendar
 
     @property
     def locale(self) -> str:

@@ -43,9 +43,12 @@ def run(settings: Settings, *, host: str, port: int, socket_mode: bool,
     from bot.app import create_app
     from bot.bootstrap import start
     from bot.cycle.scheduler import CycleScheduler
+    from bot.reload import ConfigReloader
     from bot.server import make_wsgi, serve_forever, start_server
 
     deps = start(settings)
+    reloader = ConfigReloader(deps, settings.config_path)
+    reloader.start()  # a changed file (or SIGHUP) is in force for the next request and step
     app = create_app(deps)
     wsgi = make_wsgi(app, deps)
     cycle = CycleScheduler(deps) if scheduler else None
@@ -65,4 +68,5 @@ def run(settings: Settings, *, host: str, port: int, socket_mode: bool,
     finally:
         if cycle is not None:
             cycle.stop()
+        reloader.stop()
         deps.close()
