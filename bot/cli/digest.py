@@ -33,8 +33,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.set_defaults(handler=run_digest)
 
 
-def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
-    """The month's digest, read without changing anything (no flags stored, nothing kept)."""
+def read_digest(settings: Settings, config: Config, month: Month, *,
+                revisions: bool = False) -> Digest:
+    """The month's digest, read without changing anything (no flags stored, nothing kept);
+    with ``revisions``, the month's revision trail too (for exports)."""
     from bot.bootstrap import open_database
     from summaries.digest.load import load_digest
     from summaries.store.db import read_only, session_factory
@@ -42,7 +44,7 @@ def read_digest(settings: Settings, config: Config, month: Month) -> Digest:
     engine = open_database(settings)
     try:
         with read_only(session_factory(engine)) as session:
-            digest = load_digest(session, config, month, closed=None)
+            digest = load_digest(session, config, month, closed=None, revisions=revisions)
     finally:
         engine.dispose()
     return digest

@@ -31,6 +31,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--output", help="file to write (default: checkin-YYYY-MM.csv or .xlsx "
                                          "here); with csv the section texts go beside it as "
                                          "<stem>-sections.csv")
+    export.add_argument("--revisions", action="store_true",
+                        help="with csv, write the month's revision trail beside it as "
+                             "<stem>-revisions.csv (xlsx always has a Revisions sheet)")
     export.set_defaults(handler=run_export)
 
 
@@ -58,11 +61,11 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     config = load_configuration(settings)
     month = month or default_period(config.organization.timezone)
-    digest = read_digest(settings, config, month)
+    digest = read_digest(settings, config, month, revisions=True)
     fmt = args.format or ("xlsx" if args.output and Path(args.output).suffix.lower() == ".xlsx"
                           else "csv")
     output = Path(args.output) if args.output else Path(f"{export_stem(digest)}.{fmt}")
-    files = export_files(digest, fmt, output.stem)
+    files = export_files(digest, fmt, output.stem, revisions=args.revisions)
     # The first file is the one asked for; any other (csv's sections) goes beside it.
     paths = [output] + [output.with_name(name) for name, _ in files[1:]]
     try:

@@ -54,7 +54,7 @@ def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str
     from summaries.digest.load import load_digest
 
     with deps.read_only() as session:
-        digest = load_digest(session, deps.config, month, closed=None)
+        digest = load_digest(session, deps.config, month, closed=None, revisions=True)
     stamp = deps.clock().strftime("%Y-%m-%d %H:%M:%S UTC")
     files = [DmFile(name, f"{name} ({stamp})", content)
              for name, content in export_files(digest, fmt, export_stem(digest))]

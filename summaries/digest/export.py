@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from summaries.digest.model import Digest
 from summaries.digest.rows import (
     KPI_COLUMNS,
+    REVISION_COLUMNS,
     SECTION_COLUMNS,
     Value,
     csv_cell,
     kpi_rows,
+    revision_rows,
     section_rows,
 )
 from summaries.digest.xlsx import xlsx_bytes
@@ -41,12 +43,18 @@ def export_stem(digest: Digest) -> str:
     return f"checkin-{digest.period}"
 
 
-def export_files(digest: Digest, fmt: str, stem: str) -> list[tuple[str, bytes]]:
+def export_files(digest: Digest, fmt: str, stem: str, *,
+                 revisions: bool = False) -> list[tuple[str, bytes]]:
     """The export as (file name, content): ``{stem}.csv`` and ``{stem}-sections.csv`` for
-    ``csv``, ``{stem}.xlsx`` for ``xlsx``."""
+    ``csv`` (and ``{stem}-revisions.csv`` with ``revisions``), ``{stem}.xlsx`` for ``xlsx``
+    (its Revisions sheet holds the digest's trail)."""
     if fmt == "csv":
-        return [(f"{stem}.csv", csv_bytes(KPI_COLUMNS, (v for _, v in kpi_rows(digest)))),
-                (f"{stem}-sections.csv", csv_bytes(SECTION_COLUMNS, section_rows(digest)))]
+        files = [(f"{stem}.csv", csv_bytes(KPI_COLUMNS, (v for _, v in kpi_rows(digest)))),
+                 (f"{stem}-sections.csv", csv_bytes(SECTION_COLUMNS, section_rows(digest)))]
+        if revisions:
+            files.append((f"{stem}-revisions.csv",
+                          csv_bytes(REVISION_COLUMNS, revision_rows(digest))))
+        return files
     if fmt == "xlsx":
         return [(f"{stem}.xlsx", xlsx_bytes(digest))]
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")

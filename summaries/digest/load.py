@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from summaries.checkins.evaluation import evaluate_period, load_figures, load_inputs, load_targets
 from summaries.config.schema import Config
-from summaries.digest.model import TREND_MONTHS, Digest, Trend, build_trend, compile_digest
+from summaries.digest.model import (
+    TREND_MONTHS,
+    Digest,
+    RevisionRow,
+    Trend,
+    build_trend,
+    compile_digest,
+)
 from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import PeriodReport
 from summaries.periods import Month, months_between
+from summaries.store.figures import revisions_in
 
 
 def load_month(session: Session, config: Config, month: Month | str, *,
@@ -30,10 +40,15 @@ def load_month(session: Session, config: Config, month: Month | str, *,
 
 
 def load_digest(session: Session, config: Config, month: Month | str, *,
-                closed: bool | None = True) -> Digest:
-    """The month's digest, compiled from its report and trend; nothing is written."""
+                closed: bool | None = True, revisions: bool = False) -> Digest:
+    """The month's digest, compiled from its report and trend (with the revision trail, for
+    an export, when asked); nothing is written."""
     report, trend = load_month(session, config, month, closed=closed)
-    return compile_digest(config, report, trend)
+    digest = compile_digest(config, report, trend)
+    if not revisions:
+        return digest
+    trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
+    return replace(digest, revisions=trail)
 
 
 def load_trend(session: Session, config: Config, month: Month, months: int = TREND_MONTHS

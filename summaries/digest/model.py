@@ -80,6 +80,19 @@ class Trend:
 
 
 @dataclass(frozen=True)
+class RevisionRow:
+    """One change to a month's summary or figures: the revision trail an export shows."""
+
+    department: str
+    field: str  # section:<key> or kpi:<key>
+    old: str | None
+    new: str | None
+    source: str
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
 class Digest:
     """The month for leadership.
 
@@ -99,6 +112,7 @@ class Digest:
     missing: list[DepartmentDigest]
     trend: Trend | None
     timezone: str = "UTC"  # the organization's, for days shown
+    revisions: tuple[RevisionRow, ...] = ()  # read for exports only
     _by_key: dict[str, DepartmentDigest] = field(default_factory=dict, init=False, repr=False,
                                                  compare=False)
 

@@ -30,6 +30,9 @@ SECTION_COLUMNS: tuple[str, ...] = (
 # Columns holding a KPI's figures (its unit and decimals) and those holding plain ratios.
 FIGURE_COLUMNS = frozenset({"actual", "target", "stretch", "ytd", "annual_plan"})
 RATIO_COLUMNS = frozenset({"attainment", "mom", "yoy", "ytd_share", "pace_share"})
+REVISION_COLUMNS: tuple[str, ...] = (
+    "period", "department", "department_name", "field", "old_value", "new_value", "source",
+    "changed_by", "changed_at")
 # The changes, which for a % KPI are points in its own unit (1.64 for 1.76% to 3.40%).
 POINT_COLUMNS = frozenset({"mom", "yoy"})
 # A cell starting with one of these is read as a formula (or split into one) by spreadsheets.
@@ -93,3 +96,12 @@ def section_rows(digest: Digest) -> Iterator[tuple[Value, ...]]:
                                       strict=True):
             yield (str(digest.period), department.key, department.name, key, title, status,
                    text)
+
+
+def revision_rows(digest: Digest) -> Iterator[tuple[Value, ...]]:
+    """The revision trail of the month, oldest first; times in UTC, ISO 8601."""
+    for row in digest.revisions:
+        department = digest.department(row.department)
+        name = department.name if department is not None else row.department
+        yield (str(digest.period), row.department, name, row.field, row.old, row.new,
+               row.source, row.changed_by, row.changed_at.isoformat(timespec="seconds"))

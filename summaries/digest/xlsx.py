@@ -18,11 +18,13 @@ from summaries.digest.rows import (
     KPI_COLUMNS,
     POINT_COLUMNS,
     RATIO_COLUMNS,
+    REVISION_COLUMNS,
     SECTION_COLUMNS,
     Value,
     is_risky,
     kpi_rows,
     plain_decimal,
+    revision_rows,
     section_rows,
 )
 from summaries.formatting import format_number, format_ratio
@@ -122,12 +124,15 @@ def _write_sheet(workbook: Any, formats: _Formats, name: str, columns: Sequence[
 
 
 def xlsx_bytes(digest: Digest) -> bytes:
-    """The month's export as an XLSX workbook."""
+    """The month's export as an XLSX workbook: KPIs, Sections, and the Revisions trail."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     formats = _Formats(workbook)
     _write_sheet(workbook, formats, "KPIs", KPI_COLUMNS, kpi_rows(digest))
     _write_sheet(workbook, formats, "Sections", SECTION_COLUMNS,
                  ((None, values) for values in section_rows(digest)), frozenset({"text"}))
+    _write_sheet(workbook, formats, "Revisions", REVISION_COLUMNS,
+                 ((None, values) for values in revision_rows(digest)),
+                 frozenset({"old_value", "new_value"}))
     workbook.close()
     return out.getvalue()

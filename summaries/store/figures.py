@@ -39,6 +39,19 @@ def revision_count(session: Session, period_id: int, department_key: str) -> int
         .where(Revision.period_id == period_id, Department.key == department_key)) or 0
 
 
+def revisions_in(session: Session, month: str) -> list[tuple[str, str, str | None,
+                                                              str | None, str, str, datetime]]:
+    """Every change to a month's summaries and figures, oldest first: department key, field,
+    old and new value, source, who, when."""
+    rows = session.execute(
+        select(Department.key, Revision.field, Revision.old_value, Revision.new_value,
+               Revision.source, Revision.changed_by, Revision.changed_at)
+        .join(Department, Revision.department_id == Department.id)
+        .join(Period, Revision.period_id == Period.id)
+        .where(Period.key == month).order_by(Revision.changed_at, Revision.id))
+    return list(rows.tuples().all())
+
+
 def format_value(value: Decimal | None) -> str | None:
     """A figure as revision text: plain decimal notation, no exponent."""
     if value is None:

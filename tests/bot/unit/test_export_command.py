@@ -107,7 +107,8 @@ def test_format_overrides_the_extension(
     assert main(["export", "--period", "2026-10", "--format", "xlsx", "--output",
                  str(output)]) == 0
     assert output.read_bytes().startswith(b"PK\x03\x04")  # a zip: the XLSX container
-    assert load_workbook(io.BytesIO(output.read_bytes())).sheetnames == ["KPIs", "Sections"]
+    assert load_workbook(io.BytesIO(output.read_bytes())).sheetnames == [
+        "KPIs", "Sections", "Revisions"]
 
 
 def test_without_period_or_output_last_month_goes_to_the_current_folder(
@@ -152,3 +153,29 @@ def test_an_unwritable_output_is_one_line_and_exit_2(
     captured = capsys.readouterr()
     assert captured.err == f"checkin: {output}: the folder {output.parent} does not exist\n"
     assert captured.out == ""
+
+
+def test_the_revision_trail_is_a_sheet_of_the_xlsx_and_a_file_beside_the_csv(
+        october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book_path = tmp_path / "october.xlsx"
+    assert main(["export", "--period", "2026-10", "--output", str(book_path)]) == 0
+    sheet = load_workbook(book_path)["Revisions"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["period", "department", "department_name", "field", "old_value",
+                      "new_value", "source", "changed_by", "changed_at"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    east = [r for r in rows if r[1] == "east-county"]
+    assert {r[3] for r in east} >= {"section:sales", "kpi:revenue"}
+    sales = next(r for r in east if r[3] == "section:sales")
+    assert (sales[4], sales[5], sales[6]) == (None, HYPERLINK, "submitted")
+    assert sheet.cell(row=rows.index(sales) + 2, column=6).quotePrefix  # a formula stays text
+    output = tmp_path / "csv" / "october.csv"
+    output.parent.mkdir()
+    capsys.readouterr()
+    assert main(["export", "--period", "2026-10", "--output", str(output), "--revisions"]) == 0
+    trail = output.parent / "october-revisions.csv"
+    assert f"wrote {trail}" in capsys.readouterr().out
+    assert [r["field"] for r in read_csv(trail) if r["department"] == "east-county"] == [
+        r[3] for r in east]
+    assert main(["export", "--period", "2026-10", "--output", str(tmp_path / "plain.csv")]) == 0
+    assert not (tmp_path / "plain-revisions.csv").exists()  # only when asked

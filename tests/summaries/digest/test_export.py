@@ -184,7 +184,7 @@ def test_sections_are_the_non_empty_answers_with_their_keys_and_status(digest: D
 def test_xlsx_has_the_kpis_and_sections_sheets_formatted_for_reading(digest: Digest) -> None:
     [(_, content)] = export_files(digest, "xlsx", "oct")
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["KPIs", "Sections"]
+    assert book.sheetnames == ["KPIs", "Sections", "Revisions"]
     kpis, sections = book["KPIs"], book["Sections"]
     assert [c.value for c in kpis[1]] == list(KPI_COLUMNS)
     assert [c.value for c in sections[1]] == list(SECTION_COLUMNS)
