@@ -88,3 +88,26 @@ def test_adding_a_department_from_a_month_never_changes_that_month_or_earlier(
         now = cell(data.evaluate(config, month), "north", "revenue")
         assert (now.actual, now.ytd, now.mom, now.status) == (was.actual, was.ytd, was.mom,
                                                               was.status)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.integers(0, 500), min_size=12, max_size=12),
+       plan=st.integers(1, 10_000), revised=st.integers(1, 10_000), start=st.integers(2, 12))
+def test_revising_a_plan_from_a_month_never_changes_a_month_before_it(
+        values: list[int], plan: int, revised: int, start: int) -> None:
+    from datetime import UTC, datetime
+
+    from summaries.engine.targets import TargetRow
+
+    data = Data().target("annual", "revenue", plan, dept="solo", year=2026)
+    data.series("solo", "revenue", "2026-01", list(values))
+    months = [Month(2026, m) for m in range(1, start)]
+    before = {m: cell(data.evaluate(month=m), "solo", "revenue") for m in months}
+    data.targets.append(TargetRow("annual", "revenue", "solo", str(Month(2026, start)), 2026,
+                                  D(revised), None, None, datetime(2027, 1, 1, tzinfo=UTC), 9))
+    for month, was in before.items():
+        now = cell(data.evaluate(month=month), "solo", "revenue")
+        assert (now.annual_plan, now.ytd_share, now.pace_share, now.pace_band, now.status) == (
+            was.annual_plan, was.ytd_share, was.pace_share, was.pace_band, was.status)
+    assert cell(data.evaluate(month=Month(2026, start)), "solo", "revenue").annual_plan == D(
+        revised)
