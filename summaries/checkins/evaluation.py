@@ -83,7 +83,7 @@ def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
     for key in scope:
         spec = config.department_by_key.get(key)
         if spec is not None:
-            wanted.update(d.key for d in config.departments if d.parent == spec.parent)
+            wanted.update(d.key for d in config.departments if d.parent_key == spec.parent_key)
     for key in list(wanted):
         wanted |= config.descendants(key)
     return wanted

@@ -101,14 +101,19 @@ def _check_departments(
             elif key in (dept.sections or [])[:i]:
                 report.add(("departments", index, "sections", i),
                            f"section {key!r} listed twice")
-        if dept.parent is None:
-            continue
-        if dept.parent == dept.key:
-            report.add(("departments", index, "parent"), "a department cannot be its own parent")
-        elif dept.parent not in department_keys:
-            report.add(("departments", index, "parent"), f"unknown department {dept.parent!r}")
-        else:
-            parents[dept.key] = dept.parent
+        dated: dict[str, str | None] = (dict(dept.parent) if isinstance(dept.parent, dict)
+                                        else {"": dept.parent})
+        for month, parent in dated.items():
+            where: tuple[str | int, ...] = ("departments", index, "parent",
+                                            *([month] if month else []))
+            if parent is None:
+                continue
+            if parent == dept.key:
+                report.add(where, "a department cannot be its own parent")
+            elif parent not in department_keys:
+                report.add(where, f"unknown department {parent!r}")
+            elif parent == dept.parent_key:
+                parents[dept.key] = parent  # cycles: checked in the tree in force now
     reported: set[str] = set()
     for start in parents:
         chain = [start]

@@ -97,7 +97,9 @@ class Kpi(_Strict):
 class Department(_Strict):
     key: Key
     name: Name
-    parent: Key | None = None
+    # The parent department; dated, {YYYY-MM: key, ...}, for one that moved (the latest month
+    # in force wins; before the first, the first applies).
+    parent: Key | dict[Month, Key] | None = None
     manager: UserId
     sections: list[Key] | None = None
     kpis: list[Key] = []
@@ -114,6 +116,20 @@ class Department(_Strict):
         if self.from_ is not None and self.until is not None and self.until < self.from_:
             raise field_error("until", f"comes before from ({self.from_})")
         return self
+
+    @property
+    def parent_key(self) -> str | None:
+        """The parent in force now (the latest of a dated parent)."""
+        if isinstance(self.parent, dict):
+            return self.parent[max(self.parent)] if self.parent else None
+        return self.parent
+
+    def parent_in(self, month: str) -> str | None:
+        """The parent in force in ``month``."""
+        if not isinstance(self.parent, dict):
+            return self.parent
+        in_force = [m for m in self.parent if m <= month] or [min(self.parent)]
+        return self.parent[max(in_force)]
 
     def active_in(self, month: str) -> bool:
         """Whether the department exists in ``month`` (``YYYY-MM``)."""
@@ -230,7 +246,7 @@ class Config:
         return [self.kpi_by_key[k] for k in department.kpis]
 
     def children_of(self, key: str) -> list[Department]:
-        return [d for d in self.departments if d.parent == key]
+        return [d for d in self.departments if d.parent_key == key]
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.organization.admins

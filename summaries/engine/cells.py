@@ -135,9 +135,10 @@ class Engine:
         """The children whose targets add up to ``dept``'s, for a total KPI (a ``sum`` KPI
         that is not derived) carried below it (and existing in ``month``, when given); None
         where targets do not roll up."""
-        if kpi.accumulate != "sum" or kpi.formula or not self.book.children.get(dept):
+        children = self.book.children_in(dept, month)
+        if kpi.accumulate != "sum" or kpi.formula or not children:
             return None
-        return [c for c in self.book.children[dept] if self.book.carries(c, kpi.key)
+        return [c for c in children if self.book.carries(c, kpi.key, month)
                 and (month is None or self.book.exists(c, month))] or None
 
     def monthly_target(self, dept: str, kpi: Kpi, month: str

@@ -16,7 +16,10 @@ SourceTable = Mapping[tuple[str, str, str], str]
 # A department tree: children by department, the stored KPIs each one or its descendants
 # report, and the months each department exists (from, until; None: open-ended).
 Life = dict[str, tuple[str | None, str | None]]
-Structure = tuple[dict[str, list[str]], dict[str, set[str]], Life]
+# Dated parents: for a department that moved, (from month, parent) pairs, oldest first.
+Moves = dict[str, tuple[tuple[str, str | None], ...]]
+Structure = tuple[dict[str, list[str]], dict[str, set[str]], Life, Moves,
+                  Mapping[str, Iterable[str]]]
 # Trees of the configurations in use, by (id, root); the configuration is kept with its tree,
 # so an id is never mistaken for that of a newer object. A process has one or two.
 _STRUCTURES: dict[tuple[int, str | None], tuple[Config, Structure]] = {}
@@ -36,22 +39,21 @@ class FigureBook:
     def __init__(self, kpis: Iterable[Kpi], parents: Mapping[str, str | None],
                  figures: FigureTable, sources: SourceTable | None = None,
                  reports: Mapping[str, Iterable[str]] | None = None, *,
-                 structure: Structure | None = None, life: Life | None = None) -> None:
+                 structure: Structure | None = None, life: Life | None = None,
+                 moves: Moves | None = None) -> None:
         self.kpis = {k.key: k for k in kpis}
         self._formulas = formulas_of(self.kpis.values())
         self._figures = figures
         self._sources = sources or {}
         if structure is not None:  # shared with other books: never changed after this
-            self.children, self._carries, self._life = structure
+            self.children, self._carries, self._life, self._moves, self._reports = structure
         else:
-            self._life = life or {}
-            self.children = {key: [] for key in parents}
-            for key, parent in parents.items():
-                if parent is not None and parent in self.children:
-                    self.children[parent].append(key)
-            self._carries = self._carried(reports or {})
+            self._life, self._moves, self._reports = life or {}, moves or {}, reports or {}
+            self.children = _children_of(parents)
+            self._carries = self._carried(self.children, self._reports)
+        self._trees: dict[str, tuple[dict[str, list[str]], dict[str, set[str]]]] = {}
         self._rolled: dict[tuple[str, str, str], Decimal | None] = {}
-        self._carrying_cache: dict[tuple[str, str], list[str]] = {}
+        self._carrying_cache: dict[tuple[str, str, str | None], list[str]] = {}
 
     @classmethod
     def for_config(cls, config: Config, figures: FigureTable,
@@ -66,22 +68,45 @@ class FigureBook:
         cached = _STRUCTURES.get(key)
         if cached is not None and cached[0] is config:
             return cls(config.kpis, {}, figures, sources, structure=cached[1])
-        parents: dict[str, str | None] = {d.key: d.parent or root for d in config.departments}
+        parents: dict[str, str | None] = {d.key: d.parent_key or root
+                                          for d in config.departments}
         if root is not None:
             parents[root] = None
         reports = {d.key: [k.key for k in config.kpis_of(d)] for d in config.departments}
         life = {d.key: (d.from_, d.until) for d in config.departments
                 if d.from_ is not None or d.until is not None}
-        book = cls(config.kpis, parents, figures, sources, reports, life=life)
+        moves = {d.key: tuple((m, p or root) for m, p in sorted(d.parent.items()))
+                 for d in config.departments if isinstance(d.parent, dict)}
+        book = cls(config.kpis, parents, figures, sources, reports, life=life, moves=moves)
         if len(_STRUCTURES) >= _MAX_STRUCTURES:
             _STRUCTURES.clear()
-        _STRUCTURES[key] = (config, (book.children, book._carries, book._life))
+        _STRUCTURES[key] = (config, (book.children, book._carries, book._life, book._moves,
+                                     book._reports))
         return book
 
-    def _carried(self, reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    def _tree(self, month: str | None) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+        """The tree in force in ``month``: the configured one, or with moved departments under
+        the parent they had then (SPEC 4.2: every month rolls up with its own tree)."""
+        if month is None or not self._moves:
+            return self.children, self._carries
+        found = self._trees.get(month)
+        if found is None:
+            parents: dict[str, str | None] = {
+                dept: parent for parent, kids in self.children.items() for dept in kids}
+            parents.update({d: None for d in self.children if d not in parents})
+            for dept, dated in self._moves.items():
+                in_force = [p for m, p in dated if m <= month] or [dated[0][1]]
+                parents[dept] = in_force[-1]
+            children = _children_of(parents)
+            found = (children, self._carried(children, self._reports))
+            self._trees[month] = found
+        return found
+
+    def _carried(self, tree: dict[str, list[str]],
+                 reports: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
         """The stored KPIs each department or one of its descendants reports."""
         base: dict[str, set[str]] = {}
-        for dept in self.children:
+        for dept in tree:
             keys = set(reports.get(dept, ()))
             base[dept] = {b for key in keys for b in self.base_inputs(key)}
         done: dict[str, set[str]] = {}
@@ -89,13 +114,13 @@ class FigureBook:
         def visit(dept: str, seen: frozenset[str]) -> set[str]:
             if dept not in done:
                 found = set(base[dept])
-                for child in self.children[dept]:
+                for child in tree[dept]:
                     if child not in seen:
                         found |= visit(child, seen | {child})
                 done[dept] = found
             return done[dept]
 
-        for dept in self.children:
+        for dept in tree:
             visit(dept, frozenset({dept}))
         return done
 
@@ -111,7 +136,7 @@ class FigureBook:
         own = self._figures.get((dept, kpi))
         if own is not None and month in own:
             return own[month]
-        if not self.children.get(dept):
+        if not self._tree(month)[0].get(dept):
             return None
         key = (dept, kpi, month)
         if key not in self._rolled:
@@ -120,7 +145,7 @@ class FigureBook:
 
     def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
         present = []
-        figures, children = self._figures, self.children
+        figures, children = self._figures, self._tree(month)[0]
         for child in self._carrying(dept, kpi, month):
             if children[child]:
                 value = self.value(child, kpi, month)
@@ -154,7 +179,7 @@ class FigureBook:
               ) -> tuple[Decimal | None, str | None, tuple[int, int] | None]:
         """The value, its source and, for a roll-up, its coverage, in one go."""
         value = self.value(dept, kpi, month)
-        coverage = self.coverage(dept, kpi, month) if self.children.get(dept) else None
+        coverage = self.coverage(dept, kpi, month) if self._tree(month)[0].get(dept) else None
         return value, self._source(dept, kpi, month, value), coverage
 
     def coverage(self, dept: str, kpi: str, month: str) -> tuple[int, int] | None:
@@ -171,10 +196,11 @@ class FigureBook:
     def _carrying(self, dept: str, kpi: str, month: str | None = None) -> list[str]:
         """The children that (or whose descendants) report ``kpi``; with ``month``, those that
         exist in it (a roll-up waits only for them, SPEC 4.2)."""
-        key = (dept, kpi)
+        key = (dept, kpi, month if self._moves else None)
         found = self._carrying_cache.get(key)
         if found is None:
-            found = [c for c in self.children.get(dept, ()) if kpi in self._carries.get(c, ())]
+            children, carries = self._tree(month)
+            found = [c for c in children.get(dept, ()) if kpi in carries.get(c, ())]
             self._carrying_cache[key] = found
         if month is None or not self._life:
             return found
@@ -204,9 +230,23 @@ class FigureBook:
             return accumulate([own.get(m) for m in months] if own else [], rule)
         return accumulate([self.value(dept, kpi, m) for m in months], rule)
 
-    def carries(self, dept: str, kpi: str) -> bool:
-        """Whether the department or one of its descendants reports the KPI's inputs."""
-        return bool(self.base_inputs(kpi) & self._carries.get(dept, set()))
+    def carries(self, dept: str, kpi: str, month: str | None = None) -> bool:
+        """Whether the department or one of its descendants (in ``month``'s tree, when given)
+        reports the KPI's inputs."""
+        return bool(self.base_inputs(kpi) & self._tree(month)[1].get(dept, set()))
+
+    def children_in(self, dept: str, month: str | None = None) -> list[str]:
+        """The department's children in ``month``'s tree (the configured one without it)."""
+        return self._tree(month)[0].get(dept, [])
+
+
+def _children_of(parents: Mapping[str, str | None]) -> dict[str, list[str]]:
+    """Children by department, in the order of ``parents``."""
+    children: dict[str, list[str]] = {key: [] for key in parents}
+    for key, parent in parents.items():
+        if parent is not None and parent in children:
+            children[parent].append(key)
+    return children
 
 
 def formulas_of(kpis: Iterable[Kpi]) -> dict[str, Formula]:

@@ -109,7 +109,7 @@ def evaluate(config: Config, period: Month, inputs: PeriodInputs, *, closed: boo
         results.append(DepartmentResult(spec, inputs.submissions.get(spec.key),
                                         inputs.answers.get(spec.key, {}), cells))
     rank_siblings((c for r in results for c in r.cells),
-                  {d.key: d.parent for d in config.departments}, config.kpi_by_key)
+                  {d.key: d.parent_in(str(period)) for d in config.departments}, config.kpi_by_key)
     for result in results:
         status = result.submission.status if result.submission is not None else None
         result.flags = derive_flags(config, result.spec, result.cells, result.answers, status,
@@ -135,7 +135,7 @@ def organization_tops(engine: Engine, config: Config, kpi: Kpi) -> list[str]:
     if kpi.accumulate != "sum" or kpi.formula:
         return []
     return [d.key for d in config.departments
-            if d.parent is None and engine.book.carries(d.key, kpi.key)]
+            if d.parent_key is None and engine.book.carries(d.key, kpi.key)]
 
 
 def organization_target(engine: Engine, tops: list[str], kpi: Kpi,

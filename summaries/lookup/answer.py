@@ -97,7 +97,7 @@ def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQue
     first = month.shift(1 - TREND_MONTHS) if query.mode == "trend" else month
     shown = {k for k, _ in rows if k != ORGANIZATION}
     if any(k == ORGANIZATION for k, _ in rows):  # its target adds up the top departments'
-        shown |= {d.key for d in config.departments if d.parent is None}
+        shown |= {d.key for d in config.departments if d.parent_key is None}
     engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
                      shown, first, month)
     if query.mode == "trend":
@@ -124,7 +124,7 @@ def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
         if key == ORGANIZATION or kpi.key in config.department_by_key[key].kpis:
             rows.append((key, name))
         below = [d for d in config.departments
-                 if (d.parent or ORGANIZATION) == key and kpi.key in d.kpis]
+                 if (d.parent_key or ORGANIZATION) == key and kpi.key in d.kpis]
         rows += [(d.key, d.name) for d in below]
     if not rows:  # the KPI is reported only further down: every visible department that does
         rows = [(d.key, d.name) for d in config.departments

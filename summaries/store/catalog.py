@@ -25,7 +25,7 @@ def sync_config(session: Session, config: Config) -> Catalog:
     departments = {d.key: d for d in session.scalars(select(Department))}
     for position, spec in enumerate(config.departments):
         row = departments.get(spec.key) or Department(key=spec.key)
-        row.name, row.parent_key, row.manager_id = spec.name, spec.parent, spec.manager
+        row.name, row.parent_key, row.manager_id = spec.name, spec.parent_key, spec.manager
         row.position, row.active = position, True
         departments[spec.key] = row
         session.add(row)

@@ -111,3 +111,34 @@ def test_revising_a_plan_from_a_month_never_changes_a_month_before_it(
             was.annual_plan, was.ytd_share, was.pace_share, was.pace_band, was.status)
     assert cell(data.evaluate(month=Month(2026, start)), "solo", "revenue").annual_plan == D(
         revised)
+
+
+def test_a_department_that_moved_rolls_up_under_the_parent_it_had_each_month() -> None:
+    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    moved = text.replace(
+        "{{key: n3, name: North Three, parent: north,".replace("{{", "{"),
+        "{key: n3, name: North Three, parent: {2026-10: solo, 2025-01: north},")
+    moved = moved.replace("{{key: solo, name: Solo Office, manager: U0S, kpis: [revenue, churn]}}"
+                          .replace("{{", "{").replace("}}", "}"),
+                          "{key: solo, name: Solo Office, manager: U0S, own_figures: true, "
+                          "kpis: [revenue, churn]}")
+    config = parse_config(moved, "org.yaml")
+    assert config.department_by_key["n3"].parent_key == "solo"
+    data = Data()
+    for dept in ("n1", "n2", "n3"):
+        data.series(dept, "revenue", "2026-09", [100, 100])
+    september = data.evaluate(config, SEPTEMBER)
+    assert cell(september, "north", "revenue").actual == D(300)  # n3 was North's then
+    october = data.evaluate(config, OCTOBER)
+    assert cell(october, "north", "revenue").actual == D(200)  # and Solo's from October
+    assert cell(october, "solo", "revenue").actual == D(100)
+    [headline] = october.headline
+    assert headline.actual == D(300)  # the organization counts it once, in either tree
+
+
+def test_a_dated_parent_names_known_departments_at_its_month() -> None:
+    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    bad = text.replace("{key: n3, name: North Three, parent: north,",
+                       "{key: n3, name: North Three, parent: {2026-10: south, 2025-01: north},")
+    [problem] = problems(bad, "org.yaml")
+    assert problem.endswith("departments[3].parent.2026-10: unknown department 'south'")
