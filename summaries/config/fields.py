@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,7 +11,6 @@ from pydantic_core import PydanticCustomError
 KEY_PATTERN = r"^[a-z0-9_-]+$"
 USER_ID_PATTERN = r"^[UW][A-Z0-9]{2,}$"
 CHANNEL_ID_PATTERN = r"^[CGD][A-Z0-9]{2,}$"
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 # The error type of a whole-entry check that belongs to one field; ctx["field"] names it.
 FIELD_ERROR = "config_field"
 # What Slack's surfaces hold decides these: a department's name goes into a 150-character
@@ -27,26 +24,13 @@ MAX_UNIT = 20
 Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=MAX_KEY)]
 UserId = Annotated[str, Field(pattern=USER_ID_PATTERN)]
 ChannelId = Annotated[str, Field(pattern=CHANNEL_ID_PATTERN)]
-Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
-_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 
 def field_error(field: str, message: str) -> PydanticCustomError:
     """A problem found by a whole-entry check that belongs to one of the entry's fields."""
     return PydanticCustomError(FIELD_ERROR, message, {"field": field})
-
-
-def parse_time(value: object) -> object:
-    """Accept ``"09:00"`` (or ``9:00``); refuse numbers, which would read as seconds."""
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str) and _TIME.match(value.strip()):
-        hours, minutes = value.strip().split(":")
-        return dt.time(int(hours), int(minutes))
-    shown = repr(value) if isinstance(value, str) else str(value)
-    raise ValueError(f"must be a time as HH:MM, e.g. \"09:00\", not {shown}")
 
 
 def parse_percent(value: object) -> object:

@@ -9,13 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from summaries.config.checks import cross_check
-from summaries.config.fields import (
-    CHANNEL_ID_PATTERN,
-    FIELD_ERROR,
-    KEY_PATTERN,
-    MONTH_PATTERN,
-    USER_ID_PATTERN,
-)
+from summaries.config.fields import CHANNEL_ID_PATTERN, FIELD_ERROR, KEY_PATTERN, USER_ID_PATTERN
 from summaries.config.schema import (
     Config,
     Department,
@@ -25,7 +19,7 @@ from summaries.config.schema import (
     Section,
     TargetSpec,
 )
-from summaries.config.timing import Schedule
+from summaries.config.timing import MONTH_PATTERN, Schedule
 from summaries.config.yamlsource import LineMap, format_path, load_yaml
 from summaries.config.yamlsource import Path as NodePath
 from summaries.errors import InputError, Problem

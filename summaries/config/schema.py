@@ -14,7 +14,6 @@ from summaries.config.fields import (
     MAX_UNIT,
     ChannelId,
     Key,
-    Month,
     Name,
     Percent,
     Title,
@@ -22,7 +21,7 @@ from summaries.config.fields import (
     field_error,
     parse_percent,
 )
-from summaries.config.timing import Schedule
+from summaries.config.timing import Month, Schedule
 from summaries.formulas import Formula, parse_formula
 
 
@@ -120,16 +119,13 @@ class Department(_Strict):
     @property
     def parent_key(self) -> str | None:
         """The parent in force now (the latest of a dated parent)."""
-        if isinstance(self.parent, dict):
-            return self.parent[max(self.parent)] if self.parent else None
-        return self.parent
+        return self.parent_in("9999-12")
 
     def parent_in(self, month: str) -> str | None:
         """The parent in force in ``month``."""
         if not isinstance(self.parent, dict):
             return self.parent
-        in_force = [m for m in self.parent if m <= month] or [min(self.parent)]
-        return self.parent[max(in_force)]
+        return self.parent[max([m for m in self.parent if m <= month] or [min(self.parent)])]
 
     def active_in(self, month: str) -> bool:
         """Whether the department exists in ``month`` (``YYYY-MM``)."""

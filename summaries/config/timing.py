@@ -5,11 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from summaries.config.fields import Month, parse_time
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
+_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+
+
+def parse_time(value: object) -> object:
+    """Accept ``"09:00"`` (or ``9:00``); refuse numbers, which would read as seconds."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and _TIME.match(value.strip()):
+        hours, minutes = value.strip().split(":")
+        return dt.time(int(hours), int(minutes))
+    shown = repr(value) if isinstance(value, str) else str(value)
+    raise ValueError(f"must be a time as HH:MM, e.g. \"09:00\", not {shown}")
 
 
 class _Strict(BaseModel):

@@ -17,9 +17,13 @@ SEPTEMBER, OCTOBER = Month(2026, 9), Month(2026, 10)
 N3 = "  - {{key: n3, name: North Three, parent: north, manager: U03, kpis: [revenue, orders]}}\n"
 
 
+def org_text() -> str:
+    return ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+
+
 def grown(life: str = "from: 2026-10") -> Config:
     """The test organization with a fourth county under North, added with ``life``."""
-    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    text = org_text()
     n3 = N3.replace("{{", "{").replace("}}", "}")
     n4 = (f"  - {{key: n4, name: North Four, parent: north, manager: U04, {life}, "
           "kpis: [revenue, orders]}\n")
@@ -63,12 +67,16 @@ def test_a_county_closed_after_september_is_not_waited_for_in_october() -> None:
     assert october.department("n4") is None
 
 
+def only_problem(old: str, new: str) -> str:
+    """The one problem of the test organization with ``old`` replaced by ``new``."""
+    [problem] = problems(org_text().replace(old, new), "org.yaml")
+    return problem
+
+
 def test_until_before_from_is_refused_at_its_field() -> None:
-    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
-    bad = text.replace("{key: solo, name: Solo Office,",
-                       "{key: solo, name: Solo Office, from: 2026-10, until: 2026-09,")
-    [problem] = problems(bad, "org.yaml")
-    assert problem.endswith("until: comes before from (2026-10)")
+    assert only_problem("{key: solo, name: Solo Office,",
+                        "{key: solo, name: Solo Office, from: 2026-10, until: 2026-09,"
+                        ).endswith("until: comes before from (2026-10)")
 
 
 @settings(max_examples=40, deadline=None)
@@ -114,7 +122,7 @@ def test_revising_a_plan_from_a_month_never_changes_a_month_before_it(
 
 
 def test_a_department_that_moved_rolls_up_under_the_parent_it_had_each_month() -> None:
-    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
+    text = org_text()
     moved = text.replace(
         "{{key: n3, name: North Three, parent: north,".replace("{{", "{"),
         "{key: n3, name: North Three, parent: {2026-10: solo, 2025-01: north},")
@@ -137,8 +145,6 @@ def test_a_department_that_moved_rolls_up_under_the_parent_it_had_each_month() -
 
 
 def test_a_dated_parent_names_known_departments_at_its_month() -> None:
-    text = ORG.format(fiscal_year_start=1, grace=2, revenue_better="higher", locale="en")
-    bad = text.replace("{key: n3, name: North Three, parent: north,",
-                       "{key: n3, name: North Three, parent: {2026-10: south, 2025-01: north},")
-    [problem] = problems(bad, "org.yaml")
-    assert problem.endswith("departments[3].parent.2026-10: unknown department 'south'")
+    assert only_problem("{key: n3, name: North Three, parent: north,",
+                        "{key: n3, name: North Three, parent: {2026-10: south, 2025-01: north},"
+                        ).endswith("departments[3].parent.2026-10: unknown department 'south'")
