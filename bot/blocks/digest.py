@@ -3,6 +3,7 @@ reply per department. Pure builders: payloads without ``channel`` or ``thread_ts
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,12 +168,18 @@ def _status_line(department: DepartmentDigest, locale: str) -> str:
 
 
 def kpi_row_line(row: KpiRow, locale: str) -> str:
-    """Every column of a KPI on one mrkdwn line; imported figures are marked."""
+    """Every column of a KPI on one mrkdwn line; imported figures are marked, and a figure
+    changed after it was first given says when and by whom."""
     text = row.text(locale)
     imported = " _(imported)_" if text.imported else ""
-    return (f"{status_mark(row.cell)} *{escape(text.name)}*{imported}: {escape(text.actual)}"
+    line = (f"{status_mark(row.cell)} *{escape(text.name)}*{imported}: {escape(text.actual)}"
             f" \u00b7 target {escape(text.target)} \u00b7 attainment {text.attainment}"
             f" \u00b7 MoM {text.mom} \u00b7 YoY {text.yoy} \u00b7 YTD {escape(text.ytd)}")
+    if row.revised is not None:
+        at, by = row.revised
+        who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
+        line += f" \u00b7 _revised {slack_date(at, locale)} by {who}_"
+    return line
 
 
 def chart_title(digest: Digest) -> str:

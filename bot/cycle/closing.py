@@ -20,7 +20,7 @@ from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent
 from summaries.checkins.cycle import close_month, revisions
 from summaries.checkins.evaluation import refresh_flags
 from summaries.dates import format_day
-from summaries.digest.load import load_digest, load_month
+from summaries.digest.load import load_digest, load_month, load_revised
 from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
 
@@ -43,7 +43,8 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
     with deps.unit_of_work() as session:  # flags are stored as the period closes
         evaluated, trend = load_month(session, deps.config, month, closed=True)
         refresh_flags(session, evaluated)
-    digest = compile_digest(deps.config, evaluated, trend)
+        revised = load_revised(session, month)
+    digest = compile_digest(deps.config, evaluated, trend, revised)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
              len(report.failed))

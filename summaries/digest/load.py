@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -44,11 +46,29 @@ def load_digest(session: Session, config: Config, month: Month | str, *,
     """The month's digest, compiled from its report and trend (with the revision trail, for
     an export, when asked); nothing is written."""
     report, trend = load_month(session, config, month, closed=closed)
-    digest = compile_digest(config, report, trend)
-    if not revisions:
-        return digest
     trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
-    return replace(digest, revisions=trail)
+    digest = compile_digest(config, report, trend, figure_revisions(trail))
+    return replace(digest, revisions=trail) if revisions else digest
+
+
+def load_revised(session: Session, month: Month) -> dict[tuple[str, str],
+                                                        tuple[datetime, str]]:
+    """:func:`figure_revisions` of ``month``, read from storage."""
+    return figure_revisions(RevisionRow(*row) for row in revisions_in(session, str(month)))
+
+
+def figure_revisions(trail: Iterable[RevisionRow]) -> dict[tuple[str, str],
+                                                         tuple[datetime, str]]:
+    """The figures changed after they were first given (more than one revision), by
+    department and KPI: when and by whom they last changed."""
+    counts: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], tuple[datetime, str]] = {}
+    for row in trail:  # oldest first
+        if row.field.startswith("kpi:"):
+            key = (row.department, row.field.removeprefix("kpi:"))
+            counts[key] = counts.get(key, 0) + 1
+            last[key] = (row.changed_at, row.changed_by)
+    return {key: when for key, when in last.items() if counts[key] > 1}
 
 
 def load_trend(session: Session, config: Config, month: Month, months: int = TREND_MONTHS

@@ -6,6 +6,7 @@ renderings live elsewhere (``bot/blocks/digest.py``, ``summaries/digest/render``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +36,8 @@ class KpiRow:
 
     kpi: Kpi
     cell: Cell
+    # When and by whom the figure was last changed, if it changed after it was first given.
+    revised: tuple[datetime, str] | None = None
     _texts: dict[str, RowText] = field(default_factory=dict, init=False, repr=False,
                                        compare=False)
 
@@ -128,10 +131,13 @@ class Digest:
         return sum(1 for d in self.departments if d.status == "late")
 
 
-def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None) -> Digest:
-    """Arrange an evaluated month for the digest's header, thread and exports."""
+def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None,
+                   revised: Mapping[tuple[str, str], tuple[datetime, str]] | None = None
+                   ) -> Digest:
+    """Arrange an evaluated month for the digest's header, thread and exports; ``revised``
+    says, by department and KPI, when and by whom a figure changed after it was first given."""
     kpis = config.kpi_by_key
-    departments = [_department(config, result) for result in report.departments]
+    departments = [_department(config, result, revised or {}) for result in report.departments]
     names = {d.key: d.name for d in departments}
     flags = [(names.get(f.department, f.department), f) for f in report.flags
              if f.rule != "missing"]
@@ -150,7 +156,8 @@ def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = N
     )
 
 
-def _department(config: Config, result: DepartmentResult) -> DepartmentDigest:
+def _department(config: Config, result: DepartmentResult,
+                revised: Mapping[tuple[str, str], tuple[datetime, str]]) -> DepartmentDigest:
     submitted = result.submitted
     submission = result.submission
     answered = [(s.key, s.title, text) for s in config.sections_of(result.spec)
@@ -162,7 +169,8 @@ def _department(config: Config, result: DepartmentResult) -> DepartmentDigest:
         status=submission.status if submitted and submission is not None else "missing",
         submitted_at=submission.submitted_at if submitted and submission is not None else None,
         sections=[(title, text) for _, title, text in answered],
-        rows=[KpiRow(config.kpi_by_key[cell.kpi], cell) for cell in result.cells],
+        rows=[KpiRow(config.kpi_by_key[cell.kpi], cell, revised.get((result.key, cell.kpi)))
+              for cell in result.cells],
         flags=list(result.flags),
         imported=not submitted and any(c.source == "imported" for c in result.cells),
         section_keys=[key for key, _, _ in answered],

@@ -50,3 +50,5 @@ def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
     [east] = [m for m in thread if "East County Company" in text_of(m)]
     assert "Corrected on" in text_of(east)
     assert "2,390,000" in text_of(east)
+    assert "revised" in text_of(east)  # the figure changed after it was submitted: who, when
+    assert "by import:fix.csv" in text_of(east)

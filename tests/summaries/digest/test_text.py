@@ -36,3 +36,19 @@ def test_lower_is_better_attainment_reads_as_over_or_under_the_target() -> None:
     revenue.target("monthly", "revenue", 1000, dept="solo", month="2026-10")
     assert attainment_text(cell(revenue.evaluate(), "solo", "revenue"),
                            config.kpi_by_key["revenue"], "en") == "140.0%"
+
+
+def test_a_figure_counts_as_revised_only_once_it_changed_after_it_was_first_given() -> None:
+    from datetime import UTC, datetime
+
+    from summaries.digest.load import figure_revisions
+    from summaries.digest.model import RevisionRow
+
+    first, later = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)
+    trail = [RevisionRow("east", "kpi:revenue", None, "100", "submitted", "U0EAST", first),
+             RevisionRow("east", "kpi:orders", None, "5", "submitted", "U0EAST", first),
+             RevisionRow("east", "section:sales", None, "Fine.", "submitted", "U0EAST", first),
+             RevisionRow("east", "section:sales", "Fine.", "Good.", "submitted", "U0EAST",
+                         later),
+             RevisionRow("east", "kpi:revenue", "100", "90", "csv", "import:fix.csv", later)]
+    assert figure_revisions(trail) == {("east", "revenue"): (later, "import:fix.csv")}
