@@ -31,6 +31,8 @@ def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
     shown = figure(cell.actual, kpi, locale)
     if partial := coverage_text(cell):
         shown += f" ({partial})"
+    if cell.children_total is not None:
+        shown += f" (its departments: {figure(cell.children_total, kpi, locale)})"
     parts = [f"{status_mark(cell)} *{escape(kpi.name)}*: {shown}"]
     if cell.target is not None:
         target = f"target {figure(cell.target, kpi, locale)}"

@@ -91,6 +91,8 @@ def attainment_text(cell: Cell, kpi: Kpi, locale: str) -> str:
 
 def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:
     text = value_text(cell.actual, kpi, locale)
+    if cell.children_total is not None:  # a parent's own figure, and its children's total
+        return f"{text} (its departments: {value_text(cell.children_total, kpi, locale)})"
     partial = coverage_text(cell)
     return f"{text} ({partial})" if partial else text
 

@@ -43,3 +43,5 @@ class Cell:
     red_streak: int = 0  # red months in a row ending with this one (up to the rule's length)
     rank: int | None = None  # among siblings by attainment, 1 = best
     rank_of: int | None = None
+    # A parent reporting its own figure: its children's total, where that differs from it.
+    children_total: Decimal | None = None

@@ -83,6 +83,9 @@ class Engine:
         cell = Cell(dept, key, period, actual, source, coverage=coverage,
                     missing_inputs=book.missing_inputs(dept, key, period)
                     if actual is None and kpi.formula else ())
+        if source in ("submitted", "imported") and book.children_in(dept, period):
+            below = book.children_total(dept, key, period)
+            cell.children_total = below if below is not None and below != actual else None
         monthly = self.monthly_target(dept, kpi, period)
         if monthly is not None:
             cell.target, cell.stretch = monthly

@@ -235,6 +235,12 @@ class FigureBook:
         reports the KPI's inputs."""
         return bool(self.base_inputs(kpi) & self._tree(month)[1].get(dept, set()))
 
+    def children_total(self, dept: str, kpi: str, month: str) -> Decimal | None:
+        """What ``dept``'s children add up to in ``month``, whatever its own figure says."""
+        if kpi in self._formulas:
+            return None
+        return self._roll_up(dept, kpi, month)
+
     def children_in(self, dept: str, month: str | None = None) -> list[str]:
         """The department's children in ``month``'s tree (the configured one without it)."""
         return self._tree(month)[0].get(dept, [])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from summaries.digest.text import row_text
 from summaries.engine.report import evaluate
 from summaries.engine.targets import TargetRow
 from summaries.formatting import format_ratio
@@ -326,3 +327,15 @@ def test_a_plan_revised_from_a_month_leaves_the_months_before_it_as_they_were() 
     assert march_after.annual_plan == D(1200)
     october = cell(data.evaluate(), "solo", "revenue")
     assert october.annual_plan == D(2400)  # in force from September
+
+
+def test_a_parent_with_its_own_figure_shows_its_childrens_total_where_it_differs() -> None:
+    data = Data().figure("north", "revenue", "2026-10", 500)
+    for dept in ("n1", "n2", "n3"):
+        data.figure(dept, "revenue", "2026-10", 100)
+    north = cell(data.evaluate(), "north", "revenue")
+    assert (north.actual, north.source, north.children_total) == (D(500), "submitted", D(300))
+    row = row_text(org().kpi_by_key["revenue"], north, "en")
+    assert row.actual == "500 CNY (its departments: 300 CNY)"
+    data.figure("north", "revenue", "2026-10", 300)
+    assert cell(data.evaluate(), "north", "revenue").children_total is None  # they agree
