@@ -52,8 +52,11 @@ def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
 
 
 def compact_cell(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
-    """``2,450,000 / 2,400,000 🟢``: actual against target, for a row of months."""
+    """``2,450,000 / 2,400,000 🟢``: actual against target, for a row of months; a roll-up
+    still waiting for a child says how many have reported."""
     text = figure(cell.actual, kpi, locale)
+    if partial := coverage_text(cell):
+        text += f" ({partial})"
     if cell.target is not None:
         text += f" / {figure(cell.target, kpi, locale)}"
     return f"{text} {status_mark(cell)}" if cell.status else text

@@ -24,3 +24,12 @@ def test_a_lower_is_better_kpi_reads_over_or_under_its_target() -> None:
     data.target("monthly", "churn", "2.00", dept="solo", month="2026-10")
     line = cell_line(cell(data.evaluate(), "solo", "churn"), org().kpi_by_key["churn"], "en")
     assert "target 2.00% (40.0% over target)" in line
+
+
+def test_the_home_tabs_month_line_says_a_roll_up_waits_for_a_child() -> None:
+    from bot.blocks.kpis import compact_cell
+
+    data = Data().figure("n1", "revenue", "2026-10", 100).figure("n2", "revenue", "2026-10", 80)
+    north = cell(data.evaluate(), "north", "revenue")
+    assert compact_cell(north, org().kpi_by_key["revenue"], "en") == (
+        "\u2014 (2 of 3 departments reported)")
