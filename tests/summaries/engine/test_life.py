@@ -148,3 +148,28 @@ def test_a_dated_parent_names_known_departments_at_its_month() -> None:
     assert only_problem("{key: n3, name: North Three, parent: north,",
                         "{key: n3, name: North Three, parent: {2026-10: south, 2025-01: north},"
                         ).endswith("departments[3].parent.2026-10: unknown department 'south'")
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.integers(0, 1_000)), min_size=10, max_size=10),
+       order=st.randoms(use_true_random=False))
+def test_pace_counts_the_months_reported_whatever_the_gaps_and_the_order(
+        values: list[int | None], order: object) -> None:
+    import random
+
+    assert isinstance(order, random.Random)
+    months = [f"2026-{m:02d}" for m in range(1, 11)]
+    rows = [(m, v) for m, v in zip(months, values, strict=True) if v is not None]
+    shuffled = list(rows)
+    order.shuffle(shuffled)
+    cells = []
+    for given_rows in (rows, shuffled):
+        data = Data().target("annual", "revenue", 1200, dept="solo", year=2026)
+        for month, value in given_rows:
+            data.figure("solo", "revenue", month, value)
+        cells.append(cell(data.evaluate(), "solo", "revenue"))
+    first, second = cells
+    assert (first.actual, first.ytd, first.ytd_share, first.pace_share, first.status) == (
+        second.actual, second.ytd, second.ytd_share, second.pace_share, second.status)
+    assert first.pace_share == D(len(rows)) / 12  # only the months with a figure are due
+    assert first.ytd == (sum((D(v) for _, v in rows), D(0)) if rows else None)
