@@ -17,6 +17,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -61,9 +62,17 @@ def evaluate_period(session: Session, config: Config, period: Month | str, *,
 
 def refresh_flags(session: Session, report: PeriodReport) -> None:
     """The one writer of flags: store ``report``'s flags for the departments it evaluated
-    (their earlier flags that no longer hold are resolved)."""
+    (their earlier flags that no longer hold are resolved). Two writers at once (a manager's
+    confirmation as the month closes) meet at the flags' unique key: the loser reads what the
+    other stored and updates it instead."""
     period = get_or_create_period(session, str(report.period))
-    store_flags(session, period.id, report.flags, [d.key for d in report.departments])
+    scope = [d.key for d in report.departments]
+    try:
+        with session.begin_nested():
+            store_flags(session, period.id, report.flags, scope)
+    except IntegrityError:
+        with session.begin_nested():
+            store_flags(session, period.id, report.flags, scope)
 
 
 def first_month_needed(config: Config, month: Month) -> Month:

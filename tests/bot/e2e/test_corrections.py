@@ -10,7 +10,7 @@ import pytest
 from bot.cli.main import main
 from bot.cycle.closing import close_period
 from summaries.store.db import make_engine
-from tests.support.botkit import TOKEN, Bot
+from tests.support.botkit import TOKEN, Bot, drain
 from tests.support.flows import EAST_VALUES, open_form, open_october, submit
 from tests.support.paths import DATA
 
@@ -22,6 +22,7 @@ def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
         capsys: pytest.CaptureFixture[str]) -> None:
     open_october(bot)
     submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    drain(bot)  # East's confirmation is out before the close
     bot.clock.now = CLOSE_MOMENT
     assert close_period(bot.deps, OCTOBER).ok
     header, thread = leadership(bot)
