@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.store.db import (
     WriteRefused,
@@ -18,6 +20,15 @@ from summaries.store.models import Period
 from summaries.store.tables import Base
 
 
+@pytest.fixture
+def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a fresh SQLite file with the schema."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'checkin.db'}")
+    Base.metadata.create_all(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'checkin.db'}")
     with engine.connect() as conn:
@@ -26,10 +37,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_unit_of_work_commits_on_success_and_rolls_back_on_error(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'uow.db'}")
-    Base.metadata.create_all(engine)
-    factory = session_factory(engine)
+def test_unit_of_work_commits_on_success_and_rolls_back_on_error(
+        factory: sessionmaker[Session]) -> None:
     with unit_of_work(factory) as session:
         session.add(Period(key="2026-10"))
 
@@ -44,7 +53,6 @@ def test_unit_of_work_commits_on_success_and_rolls_back_on_error(tmp_path: Path)
     with factory() as session:
         assert session.scalars(select(Period.key)).all() == ["2026-10"]
         assert session.scalar(select(func.count()).select_from(Period)) == 1
-    engine.dispose()
 
 
 def test_a_foreign_key_violation_is_refused(tmp_path: Path) -> None:
@@ -57,10 +65,8 @@ def test_a_foreign_key_violation_is_refused(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_a_read_only_unit_of_work_refuses_a_write_and_keeps_nothing(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'ro.db'}")
-    Base.metadata.create_all(engine)
-    factory = session_factory(engine)
+def test_a_read_only_unit_of_work_refuses_a_write_and_keeps_nothing(
+        factory: sessionmaker[Session]) -> None:
     with unit_of_work(factory) as session:
         session.add(Period(key="2026-09"))
     with read_only(factory) as session:  # reading is what it is for
@@ -73,17 +79,12 @@ def test_a_read_only_unit_of_work_refuses_a_write_and_keeps_nothing(tmp_path: Pa
         session.scalars(select(Period)).one().key = "2026-11"  # never flushed, never kept
     with factory() as session:
         assert session.scalars(select(Period.key)).all() == ["2026-09"]
-    engine.dispose()
 
 
-def test_a_dry_run_flushes_its_writes_and_keeps_none(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'dry.db'}")
-    Base.metadata.create_all(engine)
-    factory = session_factory(engine)
+def test_a_dry_run_flushes_its_writes_and_keeps_none(factory: sessionmaker[Session]) -> None:
     with dry_run(factory) as session:
         session.add(Period(key="2026-10"))
         session.flush()  # checks and counts see it
         assert session.scalar(select(func.count()).select_from(Period)) == 1
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Period)) == 0
-    engine.dispose()
