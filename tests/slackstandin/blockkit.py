@@ -5,18 +5,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from tests.slackstandin.blockkit_table import check_one_table, check_table
+
 Surface = Literal["message", "modal", "home"]
 
 MAX_BLOCKS: dict[str, int] = {"message": 50, "modal": 100, "home": 100}
 BLOCK_TYPES = frozenset(
     {"section", "header", "divider", "context", "actions", "input", "image", "rich_text"}
-    | {"markdown"}
+    | {"markdown", "table"}
 )
 # Where each element type may appear (section accessory, actions block, input block).
 ACCESSORY_ELEMENTS = frozenset({"button", "image", "overflow", "static_select"})
 ACTIONS_ELEMENTS = frozenset({"button", "overflow", "static_select"})
 INPUT_ELEMENTS = frozenset({"plain_text_input", "number_input", "static_select"})
-RESPONSE_ACTIONS = frozenset({"errors", "update", "push", "clear"})
 
 
 def _too_long(value: Any, path: str, limit: int, out: list[str], *, required: bool = False) -> None:
@@ -215,6 +216,11 @@ def _check_block(block: dict[str, Any], path: str, surface: Surface, out: list[s
             out.append(f"{path}.text: must be a non-empty string")
         else:
             _too_long(text, f"{path}.text", 12_000, out)
+    elif kind == "table":
+        # Slack lists the table block for Messages and Home tabs only.
+        if surface == "modal":
+            out.append(f"{path}: table blocks are not allowed in modals")
+        out += check_table(block, path)
 
 
 def check_blocks(blocks: Any, surface: Surface, path: str = "blocks") -> list[str]:
@@ -241,6 +247,8 @@ def check_blocks(blocks: Any, surface: Surface, path: str = "blocks") -> list[st
                 out.append(f"{here}.block_id: duplicate {block_id!r}")
             block_ids.add(block_id)
         _check_block(block, here, surface, out)
+    if surface == "message":
+        out += check_one_table(blocks, path)
     return out
 
 
@@ -279,41 +287,4 @@ def check_view(view: Any) -> list[str]:
     _too_long(view.get("external_id"), "external_id", 255, out)
     for key in ("clear_on_close", "notify_on_close", "submit_disabled"):
         _bool(view, key, "view", out)
-    return out
-
-
-def input_block_ids(view: dict[str, Any]) -> list[str]:
-    """Block ids of the input blocks in a view, in order."""
-    return [
-        b["block_id"]
-        for b in view.get("blocks") or []
-        if isinstance(b, dict) and b.get("type") == "input" and isinstance(b.get("block_id"), str)
-    ]
-
-
-def check_view_response(response: Any, view: dict[str, Any] | None) -> list[str]:
-    """Check a bot's acknowledgement body for a view_submission (empty body = plain ack)."""
-    if response in (None, {}):
-        return []
-    if not isinstance(response, dict):
-        return [f"response: must be an object, got {type(response).__name__}"]
-    action = response.get("response_action")
-    if action not in RESPONSE_ACTIONS:
-        return [f"response_action: must be one of {sorted(RESPONSE_ACTIONS)}, got {action!r}"]
-    out: list[str] = []
-    if action == "errors":
-        errors = response.get("errors")
-        if not isinstance(errors, dict) or not errors:
-            return ["errors: must be a non-empty object of block_id -> message"]
-        known = input_block_ids(view) if view is not None else None
-        for block_id, message in errors.items():
-            if known is not None and block_id not in known:
-                out.append(f"errors.{block_id}: not an input block of the view (inputs: {known})")
-            if not isinstance(message, str) or not message.strip():
-                out.append(f"errors.{block_id}: message must be a non-empty string")
-    elif action in ("update", "push"):
-        new_view = response.get("view")
-        if isinstance(new_view, dict) and new_view.get("type") != "modal":
-            out.append(f"view.type: response_action {action} needs a modal")
-        out += [f"view.{p}" if not p.startswith("view") else p for p in check_view(new_view)]
     return out

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tests.slackstandin.blockkit import check_message
+from tests.slackstandin.blockkit_table import answer_error
 
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "UBOT"
@@ -45,20 +46,21 @@ def resolve_channel(channel: str) -> str:
 
 
 def invalid_blocks(problems: list[str]) -> dict[str, Any]:
-    """Slack's answer to a payload with invalid Block Kit."""
+    """Slack's answer to a payload with invalid Block Kit (a surplus table: invalid_attachments)."""
     return {
         "ok": False,
-        "error": "invalid_blocks",
+        "error": answer_error(problems),
         "errors": problems,
         "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]},
     }
 
 
 def raise_if(problems: list[str]) -> None:
-    """Answer `invalid_blocks` when a Block Kit check found problems."""
+    """Answer `invalid_blocks` (or `invalid_attachments`) when a Block Kit check found problems."""
     if problems:
-        metadata = invalid_blocks(problems)["response_metadata"]
-        raise SlackError("invalid_blocks", errors=problems, response_metadata=metadata)
+        answer = invalid_blocks(problems)
+        metadata = answer["response_metadata"]
+        raise SlackError(answer["error"], errors=problems, response_metadata=metadata)
 
 
 def check_metadata(metadata: Any) -> None:
