@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.blocks.common import STATUS_EMOJI, Block, context, escape, long_list, mrkdwn, section
+from bot.blocks.kpis import slack_date
 from summaries.config import schema as schema
 from summaries.dates import format_month
-from summaries.digest.text import NO_VALUE, RowText, row_text, value_text
+from summaries.digest.text import (
+    NO_VALUE,
+    RowText,
+    place_text,
+    rank_text,
+    row_text,
+    value_text,
+)
 from summaries.lookup.answer import KpiAnswer, LookupRow, TrendAnswer
 from summaries.lookup.matching import Named
 
@@ -28,8 +38,8 @@ def answer_message(answer: KpiAnswer, locale: str) -> Message:
         title = f"*{escape(kpi.name)}* · {escape(row.name)} · {what}"
         text = row_text(kpi, row.cell, locale)
         blocks = [section(title), _fields(_ytd_fields(row, kpi, locale) if answer.mode == "ytd"
-                                          else _month_fields(text))]
-        notes = _notes(row, kpi, month if answer.mode == "ytd" else None)
+                                          else _month_fields(row, text, locale))]
+        notes = _notes(row, kpi, locale, month if answer.mode == "ytd" else None)
         if notes:
             blocks.append(context(*notes))
         fallback = f"{kpi.name}, {row.name}, {what}: {text.actual}"
@@ -105,11 +115,18 @@ def _fields(pairs: list[tuple[str, str]]) -> Block:
                                           for label, value in pairs]}
 
 
-def _month_fields(text: RowText) -> list[tuple[str, str]]:
+def _month_fields(row: LookupRow, text: RowText, locale: str) -> list[tuple[str, str]]:
+    """Up to nine of a section's ten fields: stretch and rank only where there is one."""
     status = f"{text.status}" if text.status else NO_VALUE
-    return [("Actual", text.actual), ("Target", text.target), ("Attainment", text.attainment),
-            ("Status", status), ("Month over month", text.mom), ("Year over year", text.yoy),
-            ("YTD vs pace", text.ytd)]
+    fields = [("Actual", text.actual), ("Target", text.target), ("Attainment", text.attainment),
+              ("Status", status), ("Month over month", text.mom), ("Year over year", text.yoy),
+              ("YTD vs pace", text.ytd)]
+    if text.stretch:
+        fields.append(("Stretch target", text.stretch))
+    rank = rank_text(row.cell, locale, row.parent)
+    if rank:
+        fields.append(("Rank by attainment", rank))
+    return fields
 
 
 def _ytd_fields(row: LookupRow, kpi: schema.Kpi, locale: str) -> list[tuple[str, str]]:
@@ -122,7 +139,7 @@ def _ytd_fields(row: LookupRow, kpi: schema.Kpi, locale: str) -> list[tuple[str,
             ("Pace", pace)]
 
 
-def _notes(row: LookupRow, kpi: schema.Kpi, through: str | None) -> list[str]:
+def _notes(row: LookupRow, kpi: schema.Kpi, locale: str, through: str | None) -> list[str]:
     cell, notes = row.cell, []
     mark = STATUS_EMOJI.get(cell.status or "")
     if mark:
@@ -131,6 +148,8 @@ def _notes(row: LookupRow, kpi: schema.Kpi, through: str | None) -> list[str]:
         notes.append(f"through {through}")
     if cell.source == "imported":
         notes.append("imported figure")
+    if row.revised is not None:
+        notes.append(revised_note(row.revised, locale))
     elif cell.source == "rollup" and cell.coverage is not None:
         notes.append(f"rolled up from {cell.coverage[0]} of {cell.coverage[1]} departments")
     if kpi.formula:
@@ -145,8 +164,22 @@ def _month_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
     parts = [f"{_mark(row)} *{escape(row.name)}*: {escape(text.actual)}"]
     if text.target != NO_VALUE:
         parts.append(f"target {escape(text.target)} ({escape(text.attainment)})")
+    if text.stretch:
+        parts.append(escape(text.stretch))
     parts += [f"MoM {escape(text.mom)}", f"YoY {escape(text.yoy)}"]
+    place = place_text(row.cell, locale)  # the lines of a list share their parent
+    if place:
+        parts.append(place)
+    if row.revised is not None:
+        parts.append(f"_{revised_note(row.revised, locale)}_")
     return " \u00b7 ".join(parts)
+
+
+def revised_note(revised: tuple[datetime, str], locale: str) -> str:
+    """``revised <date> by <who>``: a Slack user id as a mention, else (an import) the text."""
+    at, by = revised
+    who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
+    return f"revised {slack_date(at, locale)} by {who}"
 
 
 def _ytd_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:

@@ -10,6 +10,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from summaries.config.schema import Config
+    from summaries.errors import Problem
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,13 +35,17 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def stored_warnings(settings: Settings, config: Config) -> list[str]:
-    """One line per key the database holds data for and the file no longer names (SPEC 4.2);
-    nothing when there is no database yet, or it cannot be read."""
+    """One line per key the database holds data for and the file no longer names, and one per
+    department whose stored history begins after the organization's while the file gives it
+    no ``from`` (SPEC 4.2); nothing when there is no database yet, or it cannot be read."""
+    from datetime import UTC, datetime
     from pathlib import Path
 
     from sqlalchemy.engine import make_url
 
+    from summaries.periods import this_month
     from summaries.store.db import database_url, make_engine, read_only, session_factory
+    from summaries.store.history import first_months
     from summaries.store.migrate import current_revision, head_revision
     from summaries.store.rename import orphans
 
@@ -48,15 +53,33 @@ def stored_warnings(settings: Settings, config: Config) -> list[str]:
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
         return []  # no database yet: nothing stored to warn about
     engine = make_engine(url.render_as_string(hide_password=False))
+    today = this_month(datetime.now(UTC), config.organization.timezone)
     try:
         if current_revision(engine) != head_revision():
             return []
         with read_only(session_factory(engine)) as session:
             found = orphans(session, config)
+            first = first_months(session, str(today))
     except Exception:  # a check of the file must not fail for want of a database
         return []
     finally:
         engine.dispose()
-    return [f"warning: stored data for the {h.kind} {h.key!r}, which the configuration no "
-            f"longer has: {h.describe()} (after renaming it: `checkin rename {h.kind} "
-            f"{h.key} NEW`)" for h in found]
+    lines = [f"warning: stored data for the {h.kind} {h.key!r}, which the configuration no "
+             f"longer has: {h.describe()} (after renaming it: `checkin rename {h.kind} "
+             f"{h.key} NEW`)" for h in found]
+    return lines + [f"warning: {problem}" for problem in _history(settings, config, first)]
+
+
+def _history(settings: Settings, config: Config, first: dict[str, str]) -> list[Problem]:
+    """:func:`summaries.config.checks.history_warnings`, at the lines of the file checked."""
+    from pathlib import Path
+
+    from summaries.config.checks import history_warnings
+    from summaries.config.yamlsource import LineMap, load_yaml
+
+    try:
+        _, lines = load_yaml(Path(settings.config_path).read_text(encoding="utf-8-sig"),
+                             config.source)
+    except Exception:  # read a moment ago; should it have gone since, the warnings say line 1
+        lines = LineMap()
+    return history_warnings(config, lines, first)

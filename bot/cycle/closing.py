@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
-from summaries.checkins.cycle import close_month, revisions
+from summaries.checkins.cycle import close_month, period_info, revisions
 from summaries.checkins.evaluation import refresh_flags
 from summaries.dates import format_day
+from summaries.digest.header import by_worst_problem
 from summaries.digest.load import load_digest, load_month, load_revised
-from summaries.digest.model import Digest, compile_digest
+from summaries.digest.model import Digest, RevisionRow, compile_digest
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
         parts = [_outgoing(f"digest:{period}:more{n}:{channel}", "digest", channel,
                            {**payload, **thread}, period) for n, payload in enumerate(more, 1)]
         parts += _chart(digest, channel, thread)
-        for department in digest.departments:
+        for department in by_worst_problem(digest):  # the worst problems first
             parts += [_outgoing(reply_key(period, department.key, channel, n), "digest", channel,
                                 {**payload, **thread}, period, department.key)
                       for n, payload in enumerate(department_messages(digest, department.key))]
@@ -81,28 +84,34 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
 def refresh_digest(deps: Deps, period: str, department: str, *,
                    deliver_now: bool = True) -> DeliveryReport:
     """A late summary or a correction arrived: update the posted header in place and post or
-    update the department's reply; a reply already posted is marked "corrected on <date>"
-    (never a second digest). Nothing happens before the digest is posted (it will include
-    it). Without ``deliver_now`` the updates wait in the outbox for the bot's next pass."""
+    update the department's reply (never a second digest). Nothing happens before the digest
+    is posted (it will include it). Without ``deliver_now`` the updates wait in the outbox for
+    the bot's next pass.
+
+    The "corrected on <date>" marks come from the stored revisions (see
+    :func:`corrected_moments`), not from what prompted this refresh: the header keeps the
+    month's latest correction however many late summaries update it afterwards, and a reply
+    shows its own department's."""
     channel = deps.config.organization.leadership_channel
+    month = Month.parse(period)
     with deps.unit_of_work() as session:
         header = sent_message(session, header_key(period, channel))
         if header is None or not header.slack_ts:
             return DeliveryReport()
         place = {"channel": header.slack_channel or channel, "ts": header.slack_ts}
-        version = revisions(session, Month.parse(period), department)  # one update per change
+        version = revisions(session, month, department)  # one update per change
         replies = [sent_message(session, reply_key(period, department, channel, n))
                    for n in range(_MAX_PARTS)]
     with deps.read_only() as session:  # the stored flags stay the close's
-        digest = load_digest(session, deps.config, Month.parse(period), closed=True)
-    corrected = None
-    if replies and replies[0] is not None and replies[0].slack_ts:
-        zone = ZoneInfo(deps.config.organization.timezone)
-        corrected = format_day(deps.clock().astimezone(zone), deps.locale)
+        digest = load_digest(session, deps.config, month, closed=True, revisions=True)
+        info = period_info(session, month)
+    fixed = corrected_moments(digest.revisions, info.closed_at if info is not None else None)
+    corrected = _day(deps, max(fixed.values())) if fixed else None
     head = header_messages(digest, corrected)[0]
+    own = _day(deps, fixed[department]) if department in fixed else None
     parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
                        channel, {**head, **place}, period, department, "chat.update")]
-    for n, payload in enumerate(department_messages(digest, department, corrected)):
+    for n, payload in enumerate(department_messages(digest, department, own)):
         row = replies[n] if n < len(replies) else None
         if row is not None and row.slack_ts:
             parts.append(_outgoing(
@@ -120,6 +129,29 @@ def refresh_digest(deps: Deps, period: str, department: str, *,
 
 
 _MAX_PARTS = 20  # a department's reply split into more messages than this is not expected
+
+
+def corrected_moments(trail: Iterable[RevisionRow], closed_at: datetime | None
+                      ) -> dict[str, datetime]:
+    """By department: the latest correction of its part of a closed month. A correction is a
+    change after the close to a department that had changes stored before it (what the
+    digest showed of it: a summary, imported figures, an earlier late summary); a late
+    summary's first changes are not one. Empty while the month is not closed."""
+    if closed_at is None:
+        return {}
+    first: dict[str, datetime] = {}
+    found: dict[str, datetime] = {}
+    for row in trail:  # oldest first
+        since = first.setdefault(row.department, row.changed_at)
+        if row.changed_at > closed_at and row.changed_at > since:
+            found[row.department] = row.changed_at
+    return found
+
+
+def _day(deps: Deps, moment: datetime) -> str:
+    """The day of ``moment`` in the organization's time zone, in its locale."""
+    zone = ZoneInfo(deps.config.organization.timezone)
+    return format_day(moment.astimezone(zone), deps.locale)
 
 
 def _chart(digest: Digest, channel: str, thread: dict[str, str]) -> list[Outgoing]:

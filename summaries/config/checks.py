@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from summaries.config.schema import Department, Kpi, Organization, Section, TargetSpec
+from summaries.config.schema import Config, Department, Kpi, Organization, Section, TargetSpec
 from summaries.config.timing import HolidayCalendar
+from summaries.config.yamlsource import format_path
+from summaries.errors import Problem
 from summaries.formulas import dependency_cycle
 
 if TYPE_CHECKING:
+    from summaries.config.yamlsource import LineMap
     from summaries.config.yamlsource import Path as NodePath
 
 
@@ -202,3 +206,32 @@ def _check_holidays(report: Reporter, data: dict[str, Any]) -> None:
             calendar.country]:
         report.add(("schedule", "holidays", "subdivision"),
                    f"unknown subdivision {calendar.subdivision!r} of {calendar.country}")
+
+
+def history_warnings(config: Config, lines: LineMap, first_stored: Mapping[str, str]
+                     ) -> list[Problem]:
+    """Departments without ``from`` whose stored history begins after the organization's.
+
+    ``first_stored`` gives, by department key, the first month with a stored figure or
+    summary. A department counts from its own first month or that of any department below
+    it; one that begins later than the organization's history and has no ``from`` is taken
+    to have existed all along, so the months before it roll up waiting for it (SPEC 4.2).
+    Each warning is at the department's line, field ``from``.
+    """
+    known = {k: m for k, m in first_stored.items() if k in config.department_by_key}
+    if not known:
+        return []
+    start = min(known.values())
+    found = []
+    for index, dept in enumerate(config.departments):
+        months = [known[k] for k in config.descendants(dept.key) if k in known]
+        if dept.from_ is not None or not months or min(months) <= start:
+            continue
+        begins = min(months)
+        where: NodePath = ("departments", index, "from")
+        found.append(Problem(
+            config.source, lines.line(where), format_path(where),
+            f"{dept.key} has stored figures or summaries from {begins} only (the "
+            f"organization's go back to {start}), and no from: the months before {begins} "
+            f"roll up waiting for it; add `from: {begins}` if it began then"))
+    return found

@@ -8,12 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from summaries.config.schema import Kpi
 from summaries.dates import format_day, format_month
 from summaries.engine.cell import Cell
-from summaries.formatting import format_change, format_figure, format_points, format_ratio
+from summaries.formatting import (
+    babel_locale,
+    format_change,
+    format_figure,
+    format_number,
+    format_points,
+    format_ratio,
+)
 from summaries.periods import Month
 
 NO_VALUE = "\u2014"
@@ -34,14 +42,17 @@ class RowText:
     ytd: str
     status: str
     imported: bool
+    stretch: str = ""  # attainment of the stretch target; empty without one
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The cells of a table row, in :data:`COLUMNS` order; imported figures are marked."""
+        """The cells of a table row, in :data:`COLUMNS` order; imported figures are marked,
+        and the stretch target's attainment follows the target's."""
         status = self.status or NO_VALUE
         name = f"{self.name} (imported)" if self.imported else self.name
-        return (name, self.actual, self.target, self.attainment, self.mom, self.yoy,
-                self.ytd, status)
+        attainment = f"{self.attainment} ({self.stretch})" if self.stretch else self.attainment
+        return (name, self.actual, self.target, attainment, self.mom, self.yoy, self.ytd,
+                status)
 
 
 def value_text(value: Decimal | None, kpi: Kpi, locale: str) -> str:
@@ -62,6 +73,7 @@ def row_text(kpi: Kpi, cell: Cell, locale: str) -> RowText:
         ytd=ytd_text(cell, kpi, locale),
         status=cell.status or "",
         imported=cell.source == "imported",
+        stretch=stretch_text(cell, kpi, locale),
     )
 
 
@@ -87,6 +99,58 @@ def attainment_text(cell: Cell, kpi: Kpi, locale: str) -> str:
         return "on target"
     side = "over" if cell.attainment > 1 else "under"
     return f"{format_ratio(abs(cell.attainment - 1), locale)} {side} target"
+
+
+def stretch_text(cell: Cell, kpi: Kpi, locale: str) -> str:
+    """Actual against the stretch target, worded like :func:`attainment_text`: ``112.0% of
+    the 150 stretch``, or where lower is better ``4.0% over the 1.50% stretch``; ``stretch
+    150`` while the actual is missing; empty without a stretch target."""
+    if cell.stretch is None:
+        return ""
+    stretch = value_text(cell.stretch, kpi, locale)
+    reached = cell.stretch_attainment
+    if reached is None:
+        return f"stretch {stretch}"
+    if kpi.better != "lower":
+        return f"{format_ratio(reached, locale)} of the {stretch} stretch"
+    if reached == 1:
+        return f"on the {stretch} stretch"
+    side = "over" if reached > 1 else "under"
+    return f"{format_ratio(abs(reached - 1), locale)} {side} the {stretch} stretch"
+
+
+def rank_text(cell: Cell, locale: str, parent_name: str | None = None) -> str | None:
+    """The cell's place among its sibling departments by attainment: ``2nd of 3 under
+    Marketing Department`` (``2nd of 4 top-level departments`` with no ``parent_name``);
+    None when the cell is not ranked. English ordinals, by the CLDR ordinal rules."""
+    place = place_text(cell, locale)
+    if place is None:
+        return None
+    return f"{place} under {parent_name}" if parent_name else f"{place} top-level departments"
+
+
+def place_text(cell: Cell, locale: str) -> str | None:
+    """``2nd of 3``: the rank alone, for a list of siblings; None when not ranked."""
+    if cell.rank is None or cell.rank_of is None:
+        return None
+    return f"{ordinal(cell.rank, locale)} of {format_count(cell.rank_of, locale)}"
+
+
+_ORDINAL_SUFFIXES = {"one": "st", "two": "nd", "few": "rd"}
+
+
+@lru_cache(maxsize=4096)
+def ordinal(number: int, locale: str) -> str:
+    """``1st``, ``2nd``, ``23rd``, ``111th``: the number in the locale's digits and grouping,
+    the English suffix chosen by Babel's English ordinal plural rules."""
+    suffix = _ORDINAL_SUFFIXES.get(babel_locale("en").ordinal_form(number), "th")
+    return f"{format_count(number, locale)}{suffix}"
+
+
+@lru_cache(maxsize=4096)
+def format_count(number: int, locale: str) -> str:
+    """A whole number in the locale's grouping."""
+    return format_number(Decimal(number), 0, locale)
 
 
 def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:

@@ -7,7 +7,8 @@ months the comparison looks back on: a lookup stays quick however large the hist
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,8 @@ from summaries.engine.cells import Engine
 from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import ORGANIZATION, organization_cell, organization_engine
 from summaries.lookup.query import KpiQuery, Mode
+from summaries.lookup.ranks import Rank, rank_cells, ranked_with, reach
+from summaries.lookup.revised import revised_figures
 from summaries.periods import Month, months_between
 from summaries.store.models import Figure, Period
 
@@ -35,11 +38,18 @@ MAX_ROWS = 60  # more lines than this do not fit one Slack message
 
 @dataclass(frozen=True)
 class LookupRow:
-    """One department's (or the organization's, key ``*``) comparison for the month."""
+    """One department's (or the organization's, key ``*``) comparison for the month.
+
+    ``revised``: when and by whom the figure last changed, if it changed after it was first
+    given. A ranked row's cell carries its place among its siblings (``cell.rank``), and
+    ``parent`` names the department they are under (None: the top level).
+    """
 
     key: str
     name: str
     cell: Cell
+    revised: tuple[datetime, str] | None = None
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,15 +108,44 @@ def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQue
     shown = {k for k, _ in rows if k != ORGANIZATION}
     if any(k == ORGANIZATION for k, _ in rows):  # its target adds up the top departments'
         shown |= {d.key for d in config.departments if d.parent_key is None}
-    engine = _engine(session, config, kpi, _figure_departments(config, viewer, department),
-                     shown, first, month)
+    figured = _figure_departments(config, viewer, department)
+    ranked = (ranked_with(config, kpi, department, month)
+              if query.mode == "month" and department is not None else [])
+    # The siblings' targets and figures, and those of every department below them.
+    alongside = reach(config, ranked, month) if ranked else set()
+    engine = _engine(session, config, kpi, figured, shown, first, month, alongside)
     if query.mode == "trend":
         key, name = rows[0]
         return TrendAnswer(kpi, key, name, [_cell(engine, config, key, kpi, m)
                                             for m in months_between(first, month)])
-    return KpiAnswer(kpi, month, query.mode, [
-        LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows],
-        detail=department is not None, more=more)
+    found = [LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows]
+    if query.mode == "month":
+        found = _revised(session, kpi, month, found)
+    if ranked:
+        found = _ranked(config, department, month, found, rank_cells(
+            engine, config, kpi, month, ranked))
+    return KpiAnswer(kpi, month, query.mode, found, detail=department is not None, more=more)
+
+
+def _revised(session: Session, kpi: schema.Kpi, month: Month, rows: list[LookupRow]
+             ) -> list[LookupRow]:
+    """The rows with who last changed a figure changed after it was first given, and when."""
+    revised = revised_figures(session, month, kpi.key,
+                              [r.key for r in rows if r.key != ORGANIZATION])
+    return [replace(r, revised=revised.get(r.key)) for r in rows]
+
+
+def _ranked(config: Config, department: schema.Department | None, month: Month,
+            rows: list[LookupRow], ranks: dict[str, Rank]) -> list[LookupRow]:
+    """The rows with their places: the department's among its siblings (under its parent of
+    that month), and those of the departments right below it."""
+    assert department is not None
+    for row in rows:
+        row.cell.rank, row.cell.rank_of = ranks.get(row.key, (None, None))
+    parent = department.parent_in(str(month))
+    above = config.department_by_key[parent].name if parent is not None else None
+    return [replace(r, parent=above if r.key == department.key else department.name)
+            for r in rows]
 
 
 def _scope(config: Config, viewer: Viewer, kpi: schema.Kpi,
@@ -142,18 +181,21 @@ def _figure_departments(config: Config, viewer: Viewer,
 
 def _engine(session: Session, config: Config, kpi: schema.Kpi,
             departments: Collection[str] | None, shown: Collection[str],
-            first: Month, last: Month) -> Engine:
+            first: Month, last: Month, alongside: Collection[str] = ()) -> Engine:
     """An engine over the figures and targets that cells of ``first`` to ``last`` read.
 
     Figures go back as far as year-on-year and year-to-date look; monthly targets only as far
-    as a red streak does, and only those of the ``shown`` departments.
+    as a red streak does, and only those of the ``shown`` departments. The departments
+    ``alongside`` (ranked with them) are read as they are.
     """
     keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
+    if departments is not None:
+        departments = {*departments, *alongside}
     figures, sources = load_figures(session, first_month_needed(config, first), last,
                                     departments, keys)
     streak_start = first.shift(1 - config.rules.streak_months)
     targets = load_targets(session, streak_start, last, config.organization.fiscal_year_start,
-                           kpis=keys, departments=shown)
+                           kpis=keys, departments={*shown, *alongside})
     return organization_engine(config, figures, sources, targets)
 
 

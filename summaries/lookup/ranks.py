@@ -1,0 +1,85 @@
+"""Where a department stands among its siblings for a ``/kpi`` answer, as the digest ranks it.
+
+The digest ranks every department of a month at once (``rank_siblings``); a lookup ranks
+only the groups it shows: the department among its siblings, and the departments right below
+it (not a top-level department among the others). The answer's engine reads the figures and
+targets of those groups too (:func:`reach`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from summaries.config import schema as schema
+from summaries.config.schema import Config
+from summaries.engine.cell import Cell
+from summaries.engine.cells import Engine, rank_siblings
+from summaries.engine.targets import attainment
+from summaries.periods import Month
+
+Rank = tuple[int, int]  # place (1 = best) and how many were ranked
+
+
+def group(config: Config, kpi: schema.Kpi, parent: str | None, month: Month) -> list[str]:
+    """The departments ranked together under ``parent`` (None: the top level) in ``month``:
+    those that exist then, have that parent then, and report the KPI."""
+    period = str(month)
+    return [d.key for d in config.departments_in(period)
+            if d.parent_in(period) == parent and kpi.key in d.kpis]
+
+
+def ranked_with(config: Config, kpi: schema.Kpi, department: schema.Department,
+                month: Month) -> list[str]:
+    """The departments a lookup of ``department`` ranks: it and its siblings under its parent
+    of that month, and those right below it; none for a KPI with no better direction.
+
+    A top-level department is not placed among the other top-level ones here: that would
+    read the whole organization's month for one answer (the digest, which reads it anyway,
+    ranks them).
+    """
+    if kpi.better == "none":
+        return []
+    parent = department.parent_in(str(month))
+    siblings = group(config, kpi, parent, month) if parent is not None else []
+    return [*siblings, *group(config, kpi, department.key, month)]
+
+
+def reach(config: Config, keys: Iterable[str], month: Month) -> set[str]:
+    """``keys`` and every department below them, in ``month``'s tree or today's: whose figures
+    and targets a roll-up of ``keys`` may read."""
+    period = str(month)
+    children: dict[str, set[str]] = {}
+    for d in config.departments:
+        for parent in {d.parent_key, d.parent_in(period)} - {None}:
+            children.setdefault(str(parent), set()).add(d.key)
+    found, pending = set(keys), list(keys)
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def rank_cells(engine: Engine, config: Config, kpi: schema.Kpi, month: Month,
+               members: Collection[str]) -> dict[str, Rank]:
+    """The places of ``members`` by attainment of ``kpi`` in ``month``, each among those of
+    them that share its parent (see :func:`summaries.engine.cells.rank_siblings`); those
+    without an attainment, or in a group of fewer than two, are not ranked."""
+    period = str(month)
+    cells = [_attainment_cell(engine, key, kpi, period) for key in set(members)]
+    parents = {d.key: d.parent_in(period) for d in config.departments}
+    rank_siblings(cells, parents, config.kpi_by_key)
+    return {c.department: (c.rank, c.rank_of) for c in cells
+            if c.rank is not None and c.rank_of is not None}
+
+
+def _attainment_cell(engine: Engine, key: str, kpi: schema.Kpi, period: str) -> Cell:
+    """A cell with what ranking reads: the actual against the monthly target."""
+    actual, source, coverage = engine.book.shown(key, kpi.key, period)
+    cell = Cell(key, kpi.key, period, actual, source, coverage=coverage)
+    monthly = engine.monthly_target(key, kpi, period)
+    if monthly is not None:
+        cell.target = monthly[0]
+        cell.attainment = attainment(actual, cell.target)
+    return cell
