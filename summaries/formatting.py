@@ -12,12 +12,13 @@ Regional spellings (``de_DE``, ``fr-CA``) use their language; anything else fall
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext, localcontext
 from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import (
     NumberPattern,
+    format_compact_decimal,
     format_decimal,
     get_minus_sign_symbol,
     get_plus_sign_symbol,
@@ -36,6 +37,7 @@ _PATTERN_PARTS = re.compile(r"^((?:[^'0-9@#.,]|'[^']*')*)([0-9@#.,]*)(.*)$")
 # Extra digits of working precision beyond those of the value and the places shown.
 _PRECISION_MARGIN = 8
 _CONTEXT = Context(prec=64, rounding=ROUND_HALF_UP)
+_STEPS = tuple(Decimal(1).scaleb(-places) for places in range(13))  # 1, 0.1, 0.01, …
 
 
 @lru_cache(maxsize=64)
@@ -95,6 +97,11 @@ def _shape(locale: str, percent: bool, signed: bool) -> tuple[str, str, str, str
     return group, decimal, prefix, suffix, minus_prefix, minus_suffix
 
 
+@lru_cache(maxsize=64)
+def _separators(group: str, point: str) -> dict[int, str]:
+    return {44: group, 46: point}
+
+
 def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
     """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape."""
     if not isinstance(value, Decimal):
@@ -108,14 +115,20 @@ def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: b
     context = _CONTEXT if precision <= _CONTEXT.prec else Context(
         prec=precision, rounding=ROUND_HALF_UP)
     shown = value.scaleb(2, context=context) if percent else value
-    rounded = shown.quantize(Decimal(1).scaleb(-decimals, context=context), context=context)
-    with localcontext(context):  # the digits are exact; a short precision would cut them
-        digits = format(abs(rounded), f",.{decimals}f")
+    step = _STEPS[decimals] if decimals < len(_STEPS) else Decimal(1).scaleb(-decimals)
+    rounded = shown.quantize(step, context=context)
+    spec = f",.{decimals}f"
+    if rounded.adjusted() + decimals + 2 <= getcontext().prec:
+        digits = format(abs(rounded), spec)  # exact already: the context rounds nothing
+    else:
+        with localcontext(context):  # a short precision would cut the digits
+            digits = format(abs(rounded), spec)
     if rounded.is_zero():
         # No "-0" and no "+0": zero is shown without a sign.
         rounded, signed = abs(rounded), False
     group, point, prefix, suffix, minus_prefix, minus_suffix = _shape(locale, percent, signed)
-    digits = digits.translate({44: group, 46: point})
+    if group != "," or point != ".":
+        digits = digits.translate(_separators(group, point))
     if rounded < 0:
         return f"{minus_prefix}{digits}{minus_suffix}"
     return f"{prefix}{digits}{suffix}"
@@ -150,3 +163,21 @@ def format_figure(value: Decimal, unit: str, decimals: int, locale: str = "en") 
     if unit == "%":
         return f"{number}%"
     return f"{number} {unit}"
+
+
+def format_compact(value: Decimal, locale: str = "en", *, signed: bool = False) -> str:
+    """A large figure short, in the locale's compact form: ``\u2212218K``, ``1.12M``, ``126.1M``;
+    figures under 10,000 in full."""
+    magnitude = abs(value)
+    if magnitude < 10_000:
+        digits = format_number(magnitude, 0, locale)
+    else:
+        # Three significant digits at least: 1.12M, 10.6M, 126.1M; thousands whole: 218K.
+        fraction = 0 if magnitude < 1_000_000 else 2 if magnitude < 10_000_000 else 1
+        digits = format_compact_decimal(magnitude, locale=babel_locale(locale),
+                                        fraction_digits=fraction)
+    if not signed:
+        return f"\u2212{digits}" if value < 0 else digits
+    if value == 0:
+        return digits
+    return f"{'+' if value > 0 else chr(0x2212)}{digits}"

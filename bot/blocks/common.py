@@ -133,6 +133,9 @@ def block_chars(block: Block) -> int:
         items = value if isinstance(value, list) else [value] if value else []
         total += sum(len(item.get("text", "")) for item in items if isinstance(item, dict)
                      and isinstance(item.get("text"), str))
+    for row in block.get("rows") or ():  # a table's cells
+        total += sum(len(cell.get("text", "")) for cell in row if isinstance(cell, dict)
+                     and isinstance(cell.get("text"), str))
     return total
 
 

@@ -3,7 +3,6 @@ reply per department. Pure builders: payloads without ``channel`` or ``thread_ts
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,18 +17,22 @@ from bot.blocks.common import (
     section,
     sections,
 )
-from bot.blocks.kpis import cell_line, flag_line, slack_date, status_mark
+from bot.blocks.kpis import slack_date
+from bot.blocks.kpitable import kpi_row_line, kpi_table, revised_text
+from bot.blocks.problems import headline_line, problem_line, reply_problems
 from bot.ids import EVENT_TYPE
 from summaries.dates import format_month
-from summaries.digest.model import DepartmentDigest, Digest, KpiRow
+from summaries.digest.header import header_view
+from summaries.digest.model import DepartmentDigest, Digest
 from summaries.digest.text import submitted_text, title_text
 
 # Room kept in each part of a long header for the line that says where the rest is.
 _SPARE_BLOCKS, _SPARE_CHARS = 1, 400
-_TITLES = {"intro": "Check-in digest", "headline": "Headline KPIs against plan",
-           "flags": "Flagged problems", "missing": "Not submitted"}
-_NAMES = {"intro": "digest", "headline": "headline KPIs", "flags": "flagged problems",
-          "missing": "departments that have not submitted"}
+_TITLES = {"intro": "Check-in digest", "headline": "Headline KPIs",
+           "asks": "Asks of leadership", "reds": "Red problems", "problems": "Problems",
+           "counts": ""}
+_NAMES = {"intro": "digest", "headline": "headline KPIs", "asks": "asks of leadership",
+          "problems": "problems", "counts": "counts of the other problems"}
 
 
 @dataclass(frozen=True)
@@ -76,18 +79,23 @@ def header_messages(digest: Digest, corrected: str | None = None) -> list[dict[s
 
 def _header_pieces(digest: Digest) -> list[_Piece]:
     locale = digest.locale
+    view = header_view(digest)
     title = title_text(digest.period, locale, digest.organization)
     submitted = submitted_text(digest.submitted, digest.total, digest.late)
     pieces = [_Piece("intro", header(title), True), _Piece("intro", section(f"*{submitted}*"))]
-    if digest.headline:
+    if view.headline:
         pieces += _list("headline", _TITLES["headline"],
-                        [cell_line(row.cell, row.kpi, locale) for row in digest.headline])
-    pieces += _list("flags", f"{_TITLES['flags']} ({len(digest.flags)})",
-                    [flag_line(flag, name) for name, flag in digest.flags]
-                    or ["No problems flagged."])
-    pieces += _list("missing", f"{_TITLES['missing']} ({len(digest.missing)})",
-                    [_missing_line(d) for d in digest.missing]
-                    or ["Every department has submitted."])
+                        [headline_line(line) for line in view.headline])
+    if view.asks:
+        pieces += _list("asks", f"{_TITLES['asks']} ({len(view.asks)})",
+                        [f"\u2022 *{escape(name)}*: {escape(text)}" for name, text in view.asks])
+    label = _TITLES["problems" if digest.rules.header == "all" else "reds"]
+    if view.problems:
+        pieces += _list("problems", f"{label} ({len(view.problems) + view.hidden})",
+                        [problem_line(line) for line in view.problems])
+    if view.hidden:
+        pieces.append(_Piece("problems", context(f"{view.hidden} more in the thread")))
+    pieces.append(_Piece("counts", context(escape(view.counts)), True))
     return pieces
 
 
@@ -96,28 +104,25 @@ def _list(part: str, title: str, lines: list[str]) -> list[_Piece]:
             *(_Piece(part, block) for block in sections(lines))]
 
 
-def _missing_line(department: DepartmentDigest) -> str:
-    imported = " \u00b7 figures imported" if department.imported else ""
-    return f"\u2022 *{escape(department.name)}* <@{department.manager}>{imported}"
-
-
 def _continued(digest: Digest, rest: list[_Piece]) -> str:
     """Which lists go on in the thread, in order."""
-    counts = {"headline": len(digest.headline), "flags": len(digest.flags),
-              "missing": len(digest.missing)}
+    counts = {"headline": len(digest.headline), "asks": len(digest.asks),
+              "problems": len(digest.problems)}
     named: list[str] = []
     for piece in rest:
-        label = f"{_NAMES[piece.part]} ({counts.get(piece.part, 0)} in all)"
+        label = _NAMES[piece.part]
+        if piece.part in counts:
+            label += f" ({counts[piece.part]} in all)"
         if not any(label in n for n in named):
             named.append(f"the {label}" if piece.title else f"the rest of the {label}")
     return ":thread: Continued in the thread: " + "; ".join(named) + "."
 
 
 def _fallback(digest: Digest, month: str) -> str:
-    red = sum(1 for _, flag in digest.flags if flag.severity == "red")
+    red = sum(1 for p in digest.problems if p.severity == "red" and p.restates is None)
     return (f"{month} check-in digest for {escape(digest.organization)}: {digest.submitted} of "
-            f"{digest.total} departments submitted, {len(digest.flags)} problems flagged "
-            f"({red} red), {len(digest.missing)} not submitted.")
+            f"{digest.total} departments submitted, {len(digest.asks)} asks of leadership, "
+            f"{red} red problems, {len(digest.missing)} not submitted.")
 
 
 def department_messages(digest: Digest, department_key: str,
@@ -125,35 +130,49 @@ def department_messages(digest: Digest, department_key: str,
     """The department's reply in the digest's thread, in as many messages as it needs;
     ``corrected`` (a date) marks a reply updated after a correction.
 
-    A department that did not submit gets a reply only when figures of its own were imported
-    (otherwise the list is empty); a key not in the digest raises KeyError.
+    The reply opens with the department's problems and asks, then its KPI table (Slack's
+    ``table`` block; text lines where a table cannot go), then the written sections, which
+    start a message of their own. A department that did not submit gets a reply only when
+    figures of its own were imported (otherwise the list is empty); a key not in the digest
+    raises KeyError.
     """
     department = digest.department(department_key)
     if department is None:
         raise KeyError(f"no department {department_key!r} in the digest")
     if department.status == "missing" and not department.imported:
         return []
-    month = format_month(digest.period, digest.locale)
+    locale = digest.locale
+    month = format_month(digest.period, locale)
     late = " (late)" if department.status == "late" else ""
     blocks: list[Block] = [header(f"{department.name} \u00b7 {month}{late}"),
-                           context(_status_line(department, digest.locale))]
+                           context(_status_line(department, locale))]
     if corrected:
         blocks.append(context(f"Corrected on {escape(corrected)}"))
-    for title, text in department.sections:
-        blocks += sections([f"*{escape(title)}*",
-                            *(escape(line.rstrip()) for line in text.splitlines())])
-    if department.rows:
-        blocks.append(section("*Figures*"))
-        blocks += sections(kpi_row_line(row, digest.locale) for row in department.rows)
-    if department.flags:
-        blocks.append(section(f"*Flags* ({len(department.flags)})"))
-        blocks += sections(flag_line(flag) for flag in department.flags)
+    blocks += reply_problems(digest, department)
+    written: list[Block] = []
+    for title, text in department.written:
+        written += sections([f"*{escape(title)}*",
+                             *(escape(line.rstrip()) for line in text.splitlines())])
     fallback = f"{escape(department.name)}: {month} summary{late}"
     if department.status == "missing":
         fallback = f"{escape(department.name)}: no {month} summary; imported figures"
-    parts = chunk_blocks(blocks)
+    parts = [*chunk_blocks([*blocks, *_figures(department, locale)]),
+             *(chunk_blocks(written) if written else [])]
     return [{"text": fallback if n == 1 else f"{fallback} (continued, {n} of {len(parts)})",
              "blocks": part} for n, part in enumerate(parts, start=1)]
+
+
+def _figures(department: DepartmentDigest, locale: str) -> list[Block]:
+    if not department.rows:
+        return []
+    table = kpi_table(department.rows, locale, f"kpis:{department.key}")
+    if table is None:
+        return [section("*Figures*"),
+                *sections(kpi_row_line(row, locale) for row in department.rows)]
+    revised = [f"{escape(row.kpi.name)} {revised_text(row, locale)}"
+               for row in department.rows if row.revised is not None]
+    notes = [context(" \u00b7 ".join(revised))] if revised else []
+    return [section("*Figures*"), *notes, table]  # Slack shows a table last in its message
 
 
 def _status_line(department: DepartmentDigest, locale: str) -> str:
@@ -165,21 +184,6 @@ def _status_line(department: DepartmentDigest, locale: str) -> str:
         return (f":warning: No summary submitted by <@{department.manager}>; the figures below "
                 "were imported.")
     return f":white_check_mark: Submitted by <@{department.manager}>{moment}"
-
-
-def kpi_row_line(row: KpiRow, locale: str) -> str:
-    """Every column of a KPI on one mrkdwn line; imported figures are marked, and a figure
-    changed after it was first given says when and by whom."""
-    text = row.text(locale)
-    imported = " _(imported)_" if text.imported else ""
-    line = (f"{status_mark(row.cell)} *{escape(text.name)}*{imported}: {escape(text.actual)}"
-            f" \u00b7 target {escape(text.target)} \u00b7 attainment {text.attainment}"
-            f" \u00b7 MoM {text.mom} \u00b7 YoY {text.yoy} \u00b7 YTD {escape(text.ytd)}")
-    if row.revised is not None:
-        at, by = row.revised
-        who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
-        line += f" \u00b7 _revised {slack_date(at, locale)} by {who}_"
-    return line
 
 
 def chart_title(digest: Digest) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import (
+    SEVERITY_EMOJI,
     Block,
     button,
     context,
@@ -18,6 +20,8 @@ from bot.blocks.kpis import cell_line, flag_line
 from bot.blocks.text import render
 from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, open_value
 from summaries.config import schema as schema
+from summaries.digest.phrases import problem_text
+from summaries.engine.problems import Ask, Problem
 from summaries.engine.report import DepartmentResult
 
 
@@ -54,10 +58,19 @@ def reminder_message(department: schema.Department, period: str, month: str, *,
     }
 
 
+def _problem(problem: Problem, kpi: schema.Kpi, locale: str) -> str:
+    minor = " _(minor: in your department's reply only)_" if problem.minor else ""
+    return (f"{SEVERITY_EMOJI.get(problem.severity, '')} "
+            f"{escape(problem_text(problem, kpi, locale))}{minor}")
+
+
 def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], period: str,
                          month: str, *, first: bool, late: bool, changed: int,
-                         editable_until: str | None, locale: str) -> list[dict[str, Any]]:
-    """What the manager sees after submitting: their figures against target and their flags."""
+                         editable_until: str | None, locale: str,
+                         problems: Sequence[Problem] = (), asks: Sequence[Ask] = ()
+                         ) -> list[dict[str, Any]]:
+    """What the manager sees after submitting: their figures against target, then their
+    problems and asks worded as leadership's digest words them."""
     lines = [cell_line(cell, kpis[cell.kpi], locale) for cell in result.cells]
     blocks: list[Block] = [section(render(
         "confirmation", department=result.spec.name, month=month, first=first, late=late,
@@ -65,10 +78,15 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
     if lines:
         blocks.append(section("*Your figures*"))
         blocks.extend(sections(lines))
-    if result.flags:
-        blocks.append(section(f"*Flagged for leadership* ({len(result.flags)})"))
-        blocks.extend(sections(flag_line(f) for f in result.flags))
-    else:
+    if problems:
+        blocks.append(section(f"*Problems in leadership's digest* ({len(problems)})"))
+        blocks.extend(sections(_problem(p, kpis[p.kpi], locale) for p in problems))
+    if asks:
+        blocks.append(section(f"*Asks of leadership* ({len(asks)})"))
+        blocks.extend(sections(f"\u2022 {escape(a.text)}" for a in asks))
+    others = [f for f in result.flags if f.rule in ("late", "missing")]
+    blocks.extend(sections(flag_line(f) for f in others))
+    if not (problems or asks or others):
         blocks.append(context("No problems flagged."))
     blocks.append({"type": "actions", "block_id": EDIT_BLOCK, "elements": [
         open_button(period, result.spec.key, "Edit summary")]})

@@ -29,7 +29,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.add_argument("--format", choices=FORMATS, default="md",
                         help="md (default), blocks (Block Kit JSON) or html")
     digest.add_argument("--output", help="file to write (default: standard output); with md "
-                                         "or html the trend chart is written beside it")
+                                         "the trend chart is written beside it, html embeds it")
     digest.set_defaults(handler=run_digest)
 
 
@@ -65,9 +65,10 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if output is not None:
             check_output(output)
-            check_output(_chart_path(output))
+            if args.format == "md":
+                check_output(_chart_path(output))
         digest = read_digest(settings, load_configuration(settings), month)
-        chart = _write_chart(digest, output) if output is not None and args.format != "blocks" \
+        chart = _write_chart(digest, output) if output is not None and args.format == "md" \
             else None
         text = _render(digest, args.format, chart)
         if output is None:
@@ -89,14 +90,28 @@ def _render(digest: Digest, kind: str, chart: str | None) -> str:
         import json
 
         from bot.blocks.digest import department_messages, header_messages
+        from summaries.digest.header import by_worst_problem
 
-        replies = {d.key: department_messages(digest, d.key) for d in digest.departments}
+        replies = {d.key: department_messages(digest, d.key) for d in by_worst_problem(digest)}
         return json.dumps({"header": header_messages(digest),
                            "departments": {key: found for key, found in replies.items() if found}},
                           ensure_ascii=False, indent=2) + "\n"
-    from summaries.digest.render import render_html, render_markdown
+    from summaries.digest.render import render_markdown
 
-    return (render_html if kind == "html" else render_markdown)(digest, chart=chart)
+    return _render_html(digest) if kind == "html" else render_markdown(digest, chart=chart)
+
+
+def _render_html(digest: Digest) -> str:
+    """The page with its trend chart embedded; without it (and saying why) if it cannot be
+    drawn."""
+    from bot.blocks.digest import chart_title
+    from summaries.digest.render import render_html
+    from summaries.digest.render.html import draw_chart
+
+    png, problem = draw_chart(digest, chart_title(digest))
+    if problem:
+        print(f"the trend chart is left out of the page: {problem}", file=sys.stderr)
+    return render_html(digest, chart=png, chart_problem=problem)
 
 
 def _write_chart(digest: Digest, output: Path) -> str | None:

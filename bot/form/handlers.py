@@ -25,6 +25,7 @@ from summaries.checkins.submissions import (
     save_draft,
 )
 from summaries.dates import format_month
+from summaries.engine.problems import asks_of, find_problems
 from summaries.errors import ValidationFailed
 from summaries.periods import Month, SubmissionStatus
 
@@ -116,7 +117,9 @@ def confirm(deps: Deps, ref: FormRef, user: str,
     messages = confirmation_message(
         department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
         first=result.first_submission, late=result.status == SubmissionStatus.LATE,
-        changed=len(result.changed_fields), editable_until=until, locale=deps.locale)
+        changed=len(result.changed_fields), editable_until=until, locale=deps.locale,
+        problems=find_problems(deps.config, [department], ref.period),
+        asks=asks_of(deps.config, department))
     outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
                          "confirmation", user, {**payload, "channel": user},
                          period_key=ref.period, department_key=ref.department)

@@ -21,6 +21,7 @@ from summaries.config.fields import (
     field_error,
     parse_percent,
 )
+from summaries.config.rules import Rules
 from summaries.config.timing import Month, Schedule
 from summaries.formulas import Formula, parse_formula
 
@@ -58,6 +59,8 @@ class Kpi(_Strict):
     min: Decimal | None = None
     max: Decimal | None = None
     tolerance: Percent | None = None
+    # A miss smaller than this, in the KPI's unit, is minor (SPEC 4.1); overrides the rule.
+    materiality: Decimal | None = Field(None, ge=0)
     formula: str | None = None
     headline: bool = False
     required: bool = False  # every department typing it in must give a figure
@@ -195,18 +198,6 @@ class TargetSpec(_Strict):
         if self.target is not None:
             return "monthly"
         return "annual" if self.annual is not None else "limit"
-
-
-class Rules(_Strict):
-    tolerance: Percent = Decimal(5)
-    mom_change: Percent = Decimal(20)
-    yoy_change: Percent = Decimal(15)
-    streak_months: int = Field(3, ge=2, le=24)
-    pacing_grace_months: int = Field(2, ge=0, le=11)
-
-    _percents = field_validator("tolerance", "mom_change", "yoy_change", mode="before")(
-        parse_percent
-    )
 
 
 @dataclass(frozen=True)

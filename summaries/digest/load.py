@@ -8,7 +8,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from summaries.checkins.evaluation import evaluate_period, load_figures, load_inputs, load_targets
+from summaries.checkins.evaluation import (
+    evaluate_period,
+    first_month_needed,
+    load_figures,
+    load_inputs,
+    load_targets,
+)
 from summaries.config.schema import Config
 from summaries.digest.model import (
     TREND_MONTHS,
@@ -18,10 +24,13 @@ from summaries.digest.model import (
     build_trend,
     compile_digest,
 )
-from summaries.engine.figurebook import formulas_of, stored_inputs
+from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
+from summaries.engine.problems import Earlier, earlier_problems
 from summaries.engine.report import PeriodReport
 from summaries.periods import Month, months_between
 from summaries.store.figures import revisions_in
+from summaries.store.flags import stored_flags
+from summaries.store.reminders import reminders_sent
 
 
 def load_month(session: Session, config: Config, month: Month | str, *,
@@ -37,8 +46,33 @@ def load_month(session: Session, config: Config, month: Month | str, *,
     trend = None
     if config.headline_kpis():
         months = months_between(period.shift(1 - TREND_MONTHS), period)
-        trend = build_trend(config, months, inputs.figures, inputs.targets)
+        figures = _with_year_before(session, config, months[0], inputs.figures,
+                                    first_month_needed(config, period))
+        trend = build_trend(config, months, figures, inputs.targets)
     return report, trend
+
+
+def _with_year_before(session: Session, config: Config, first: Month, figures: FigureTable,
+                      read_from: Month) -> FigureTable:
+    """``figures`` (read from ``read_from`` on) with the headline KPIs' figures of the year
+    before ``first`` that they lack: what the trend's year-before line needs, no more."""
+    earliest = first.shift(-12)
+    if earliest >= read_from:
+        return figures
+    earlier, _ = load_figures(session, earliest, read_from.shift(-1),
+                              kpis=_headline_inputs(config))
+    if not earlier:
+        return figures
+    merged = dict(figures)  # the report's own table stays as it was read
+    for key, by_month in earlier.items():
+        merged[key] = {**by_month, **figures.get(key, {})}
+    return merged
+
+
+def _headline_inputs(config: Config) -> set[str]:
+    """The stored KPIs the headline KPIs are made of (themselves, or their formulas' inputs)."""
+    formulas = formulas_of(config.kpis)
+    return {key for kpi in config.headline_kpis() for key in stored_inputs(formulas, kpi.key)}
 
 
 def load_digest(session: Session, config: Config, month: Month | str, *,
@@ -47,8 +81,23 @@ def load_digest(session: Session, config: Config, month: Month | str, *,
     an export, when asked); nothing is written."""
     report, trend = load_month(session, config, month, closed=closed)
     trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
-    digest = compile_digest(config, report, trend, figure_revisions(trail))
+    digest = compile_digest(config, report, trend, figure_revisions(trail),
+                            load_earlier(session, config, report.period),
+                            reminders_sent(session, str(report.period)))
     return replace(digest, revisions=trail) if revisions else digest
+
+
+def load_earlier(session: Session, config: Config, month: Month) -> list[Earlier] | None:
+    """Last month's problems: from the flags stored when it closed, or else (history that
+    never closed here) from evaluating it; None before the first month with figures."""
+    previous = month.shift(-1)
+    stored = stored_flags(session, str(previous))
+    if stored is None:
+        report = evaluate_period(session, config, previous, closed=True)
+        if not any(c.actual is not None for d in report.departments for c in d.cells):
+            return None
+        stored = report.flags
+    return earlier_problems(stored)
 
 
 def load_revised(session: Session, month: Month) -> dict[tuple[str, str],
@@ -74,14 +123,13 @@ def figure_revisions(trail: Iterable[RevisionRow]) -> dict[tuple[str, str],
 def load_trend(session: Session, config: Config, month: Month, months: int = TREND_MONTHS
                ) -> Trend | None:
     """The organization's headline KPIs over the ``months`` up to ``month``, against their
-    organization-level target; None without a headline KPI."""
-    kpis = config.headline_kpis()
-    if not kpis or months < 1:
+    organization-level target, limits and floors, and the same months a year before; None
+    without a headline KPI."""
+    if not config.headline_kpis() or months < 1:
         return None
     first = month.shift(1 - months)
-    formulas = formulas_of(config.kpis)
-    stored = {key for kpi in kpis for key in stored_inputs(formulas, kpi.key)}
-    figures, _ = load_figures(session, first, month, kpis=stored)
+    stored = _headline_inputs(config)
+    figures, _ = load_figures(session, first.shift(-12), month, kpis=stored)  # the year before
     targets = load_targets(session, first, month, config.organization.fiscal_year_start,
                            kpis=stored)
     return build_trend(config, months_between(first, month), figures, targets)

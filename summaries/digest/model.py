@@ -6,16 +6,27 @@ renderings live elsewhere (``bot/blocks/digest.py``, ``summaries/digest/render``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
+from summaries.config.rules import DigestRules
 from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
 from summaries.engine.cell import Cell
 from summaries.engine.figurebook import FigureTable
 from summaries.engine.flags import FlagSpec
+from summaries.engine.outlook import Contributors, Projection, Tree, contributors, projection
+from summaries.engine.problems import (
+    Ask,
+    Earlier,
+    Problem,
+    asks_of,
+    find_problems,
+    organization_totals,
+    since_last_month,
+)
 from summaries.engine.report import (
     ORGANIZATION,
     DepartmentResult,
@@ -38,6 +49,9 @@ class KpiRow:
     cell: Cell
     # When and by whom the figure was last changed, if it changed after it was first given.
     revised: tuple[datetime, str] | None = None
+    # The gap to target split by the departments below (headline and parents' sum KPIs).
+    contributors: Contributors | None = None
+    projection: Projection | None = None  # where the year ends at this pace (sum KPIs)
     _texts: dict[str, RowText] = field(default_factory=dict, init=False, repr=False,
                                        compare=False)
 
@@ -63,15 +77,34 @@ class DepartmentDigest:
     flags: list[FlagSpec]
     imported: bool  # figures present although not submitted
     section_keys: list[str] = field(default_factory=list)  # the keys of ``sections``, in step
+    problems: tuple[Problem, ...] = ()  # its problems, worst first, minor ones included
+    asks: tuple[Ask, ...] = ()
+    reminders: int = 0  # reminders its manager was sent this month
+    parent: str | None = None  # the department it rolls up into this month
+
+    @property
+    def written(self) -> list[tuple[str, str]]:
+        """The sections to show after the figures: those whose lines are not already listed
+        as asks."""
+        raised = {ask.section for ask in self.asks}
+        return [(title, text) for title, text in self.sections if title not in raised]
 
 
 @dataclass(frozen=True)
 class TrendSeries:
-    """A headline KPI of the organization month by month, against its target."""
+    """A headline KPI of the organization month by month, against its target, its control
+    limit and floor, and the same months a year before.
+
+    Every list runs alongside :attr:`Trend.months`; None is a month without a value (drawn as
+    a gap, never as zero). The last three may be left empty: nothing to draw (``/kpi``).
+    """
 
     kpi: Kpi
     actual: list[Decimal | None]
     target: list[Decimal | None]
+    limit_max: list[Decimal | None] = field(default_factory=list)  # the `max` in force
+    limit_min: list[Decimal | None] = field(default_factory=list)  # the `min` in force
+    year_before: list[Decimal | None] = field(default_factory=list)  # actual 12 months earlier
 
 
 @dataclass(frozen=True)
@@ -116,8 +149,17 @@ class Digest:
     trend: Trend | None
     timezone: str = "UTC"  # the organization's, for days shown
     revisions: tuple[RevisionRow, ...] = ()  # read for exports only
+    problems: tuple[Problem, ...] = ()  # every department's, worst first (SPEC 4.1)
+    asks: tuple[Ask, ...] = ()  # newest first
+    resolved: tuple[Earlier, ...] = ()  # last month's problems now gone
+    previous: Month | None = None  # the month problems are compared with, when known
+    rules: DigestRules = field(default_factory=DigestRules)
     _by_key: dict[str, DepartmentDigest] = field(default_factory=dict, init=False, repr=False,
                                                  compare=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Text worked out once however many media show it (header and replies, Slack and files).
+    memo: dict[object, object] = field(default_factory=dict, init=False, repr=False,
+                                       compare=False)
 
     def department(self, key: str) -> DepartmentDigest | None:
         """The department with ``key``, or None."""
@@ -126,38 +168,80 @@ class Digest:
         return self._by_key.get(key)
 
     @property
+    def names(self) -> dict[str, str]:
+        """Department names by key (built once)."""
+        if not self._names:
+            self._names.update((d.key, d.name) for d in self.departments)
+        return self._names
+
+    @property
     def late(self) -> int:
         """How many departments submitted after the close."""
         return sum(1 for d in self.departments if d.status == "late")
 
 
 def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None,
-                   revised: Mapping[tuple[str, str], tuple[datetime, str]] | None = None
-                   ) -> Digest:
+                   revised: Mapping[tuple[str, str], tuple[datetime, str]] | None = None,
+                   earlier: Sequence[Earlier] | None = None,
+                   reminders: Mapping[str, int] | None = None) -> Digest:
     """Arrange an evaluated month for the digest's header, thread and exports; ``revised``
-    says, by department and KPI, when and by whom a figure changed after it was first given."""
+    says, by department and KPI, when and by whom a figure changed after it was first given;
+    ``earlier`` are last month's problems, when known."""
     kpis = config.kpi_by_key
-    departments = [_department(config, result, revised or {}) for result in report.departments]
+    period = str(report.period)
+    totals = organization_totals(config, report.departments, period)
+    for cell in report.headline:
+        if cell.actual is not None and cell.kpi in totals:
+            totals[cell.kpi] = cell.actual
+    found = find_problems(config, report.departments, period, totals)
+    reported = [(d.key, c.kpi) for d in report.departments for c in d.cells
+                if c.actual is not None]
+    problems, resolved = since_last_month(found, earlier, reported)
+    tree = Tree(report.departments, period)
+    by_department: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_department.setdefault(problem.department, []).append(problem)
+    departments = [replace(_department(config, result, revised or {},
+                                       by_department.get(result.key, []), report, tree),
+                           reminders=(reminders or {}).get(result.key, 0))
+                   for result in report.departments]
     names = {d.key: d.name for d in departments}
     flags = [(names.get(f.department, f.department), f) for f in report.flags
              if f.rule != "missing"]
+    asks = [ask for d in sorted(departments, key=_newest_first) for ask in d.asks]
+    headline = [KpiRow(kpis[cell.kpi], cell,
+                       contributors=contributors(kpis[cell.kpi], cell, tree, None),
+                       projection=projection(kpis[cell.kpi], cell))
+                for cell in report.headline]
     return Digest(
         period=report.period,
         organization=config.organization.name,
         locale=config.organization.locale,
         submitted=report.submitted_count,
         total=len(report.departments),
-        headline=[KpiRow(kpis[cell.kpi], cell) for cell in report.headline],
+        headline=headline,
         flags=flags,
         departments=departments,
         missing=[d for d in departments if d.status == "missing"],
         trend=trend,
         timezone=config.organization.timezone,
+        problems=tuple(problems),
+        asks=tuple(asks),
+        resolved=tuple(resolved),
+        previous=report.period.shift(-1) if earlier is not None else None,
+        rules=config.rules.digest,
     )
 
 
+def _newest_first(department: DepartmentDigest) -> tuple[bool, float]:
+    when = department.submitted_at
+    return when is None, -when.timestamp() if when is not None else 0.0
+
+
 def _department(config: Config, result: DepartmentResult,
-                revised: Mapping[tuple[str, str], tuple[datetime, str]]) -> DepartmentDigest:
+                revised: Mapping[tuple[str, str], tuple[datetime, str]],
+                problems: Sequence[Problem], report: PeriodReport, tree: Tree
+                ) -> DepartmentDigest:
     submitted = result.submitted
     submission = result.submission
     answered = [(s.key, s.title, text) for s in config.sections_of(result.spec)
@@ -169,23 +253,37 @@ def _department(config: Config, result: DepartmentResult,
         status=submission.status if submitted and submission is not None else "missing",
         submitted_at=submission.submitted_at if submitted and submission is not None else None,
         sections=[(title, text) for _, title, text in answered],
-        rows=[KpiRow(config.kpi_by_key[cell.kpi], cell, revised.get((result.key, cell.kpi)))
+        rows=[KpiRow(config.kpi_by_key[cell.kpi], cell, revised.get((result.key, cell.kpi)),
+                     contributors=contributors(config.kpi_by_key[cell.kpi], cell, tree,
+                                               result.key))
               for cell in result.cells],
         flags=list(result.flags),
         imported=not submitted and any(c.source == "imported" for c in result.cells),
         section_keys=[key for key, _, _ in answered],
+        problems=tuple(problems),  # its own, worst first
+        parent=result.spec.parent_in(str(report.period)),
+        asks=tuple(asks_of(config, result)),
     )
 
 
 def build_trend(config: Config, months: list[Month], figures: FigureTable,
                 targets: tuple[TargetRow, ...]) -> Trend:
-    """The headline series from figures and targets already read (no department evaluated)."""
+    """The headline series from figures and targets already read (no department evaluated).
+
+    The year before needs ``figures`` from 12 months before the first of ``months``; the
+    limits and floors are those in force for the organization (set for every department).
+    """
     engine = organization_engine(config, figures, {}, targets)
+    keys = [str(m) for m in months]
     series = []
     for kpi in config.headline_kpis():
         tops = organization_tops(engine, config, kpi)
         series.append(TrendSeries(
             kpi,
-            [engine.book.value(ORGANIZATION, kpi.key, str(m)) for m in months],
-            [organization_target(engine, tops, kpi, m) for m in months]))
+            [engine.book.value(ORGANIZATION, kpi.key, key) for key in keys],
+            [organization_target(engine, tops, kpi, m) for m in months],
+            limit_max=[engine.targets.limit("max", kpi.key, ORGANIZATION, k) for k in keys],
+            limit_min=[engine.targets.limit("min", kpi.key, ORGANIZATION, k) for k in keys],
+            year_before=[engine.book.value(ORGANIZATION, kpi.key, str(m.shift(-12)))
+                         for m in months]))
     return Trend(list(months), series)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from summaries.config.schema import Config, Department, Kpi
 from summaries.engine.cell import Cell
+from summaries.engine.miss import miss_of
 from summaries.engine.targets import gap
 from summaries.formatting import format_figure, format_number, format_ratio
 from summaries.periods import SUBMITTED_STATES, SubmissionStatus
@@ -16,6 +17,8 @@ from summaries.periods import SUBMITTED_STATES, SubmissionStatus
 RULES = ("missing", "late", "below_target", "off_pace", "threshold", "mom_change",
          "yoy_change", "streak", "raised", "no_value")
 SEVERITIES = ("red", "amber", "info")
+GAP_STEP = Decimal("0.000001")
+GAP_LIMIT = Decimal(10) ** 18  # within what the column and the decimal context hold
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class FlagSpec:
     severity: str
     message: str
     subject: str = ""
+    # How far the figure misses (``Miss.size``: points for % KPIs, else relative); None for
+    # rules that miss nothing. Kept so next month can tell a problem that got worse.
+    gap: Decimal | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
@@ -54,10 +60,20 @@ def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
     phrases = _Phrases(config)
     for cell in cells:
         kpi = config.kpi_by_key[cell.kpi]
-        flags.extend(FlagSpec(spec.key, kpi.key, rule, severity, message)
-                     for rule, severity, message in phrases.cell_flags(kpi, cell, submitted))
+        for rule, severity, message in phrases.cell_flags(kpi, cell, submitted):
+            missed = miss_of(kpi, cell, rule)
+            flags.append(FlagSpec(spec.key, kpi.key, rule, severity, message,
+                                  gap=_rounded(missed.size if missed is not None else None)))
     flags.extend(_raised(config, spec, answers))
     return flags
+
+
+def _rounded(size: Decimal | None) -> Decimal | None:
+    """A gap as stored (six decimals), so that this month's compares with last month's; a
+    gap too large to store (a target of almost nothing) is kept as none."""
+    if size is None or abs(size) >= GAP_LIMIT:
+        return None
+    return size.quantize(GAP_STEP)
 
 
 def _raised(config: Config, spec: Department, answers: Mapping[str, str]

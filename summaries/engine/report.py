@@ -52,6 +52,9 @@ class DepartmentResult:
     answers: Mapping[str, str]
     cells: list[Cell]
     flags: list[FlagSpec] = field(default_factory=list)
+    _by_kpi: dict[str, Cell] = field(default_factory=dict, init=False, repr=False,
+                                     compare=False)
+    _indexed: list[Cell] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -67,7 +70,10 @@ class DepartmentResult:
         return worst(c.status for c in self.cells)
 
     def cell(self, kpi: str) -> Cell | None:
-        return next((c for c in self.cells if c.kpi == kpi), None)
+        if self._indexed is not self.cells:  # built on first use, again for new cells
+            self._by_kpi = {c.kpi: c for c in self.cells}
+            self._indexed = self.cells
+        return self._by_kpi.get(kpi)
 
 
 @dataclass

@@ -9,7 +9,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from summaries.engine.flags import FlagSpec
-from summaries.store.models import Department, Flag
+from summaries.periods import PeriodState
+from summaries.store.models import Department, Flag, Period
 from summaries.store.types import utcnow
 
 
@@ -45,10 +46,11 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
         if row is None:
             new.append({"period_id": period_id, "department_id": ids[flag.department],
                         "kpi_key": flag.kpi, "rule": flag.rule, "subject": flag.subject,
-                        "severity": flag.severity, "message": flag.message,
+                        "severity": flag.severity, "message": flag.message, "gap": flag.gap,
                         "created_at": now, "updated_at": now})
-        elif (row.severity, row.message) != (flag.severity, flag.message):
-            row.severity, row.message, row.updated_at = flag.severity, flag.message, now
+        elif (row.severity, row.message, row.gap) != (flag.severity, flag.message, flag.gap):
+            row.severity, row.message, row.gap = flag.severity, flag.message, flag.gap
+            row.updated_at = now
             updated += 1
     for row in stored.values():
         session.delete(row)
@@ -56,3 +58,18 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
     if new:  # in one statement: a month's first evaluation adds thousands of flags at once
         session.execute(insert(Flag), new)
     return FlagChanges(len(new), updated, len(stored))
+
+
+def stored_flags(session: Session, month: str) -> list[FlagSpec] | None:
+    """The flags stored for ``month`` when it has closed (its flags are then what its digest
+    said), or None: a month never closed here (imported history) has none to go by."""
+    period = session.scalar(select(Period).where(Period.key == month))
+    if period is None or period.state != PeriodState.CLOSED:
+        return None
+    rows = session.execute(
+        select(Department.key, Flag.kpi_key, Flag.rule, Flag.severity, Flag.message,
+               Flag.subject, Flag.gap)
+        .join(Department, Department.id == Flag.department_id)
+        .where(Flag.period_id == period.id)).tuples().all()
+    return [FlagSpec(dept, kpi, rule, severity, message, subject, gap)
+            for dept, kpi, rule, severity, message, subject, gap in rows]

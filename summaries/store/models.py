@@ -182,5 +182,7 @@ class Flag(Base):
     subject: Mapped[str] = mapped_column(String(120), default="")
     severity: Mapped[str] = mapped_column(String(8))
     message: Mapped[str] = mapped_column(Text)
+    # The size of the miss (points for % KPIs, else relative); None for rules that miss nothing.
+    gap: Mapped[Decimal | None] = mapped_column(Amount, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

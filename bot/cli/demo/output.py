@@ -36,9 +36,11 @@ def write_outputs(deps: Deps, folder: Path, workspace: OfflineWorkspace, digest:
     for sent in charts:
         name = f"charts/{sent.payload.get('filename') or f'chart-{sent.ts}.png'}"
         _write(folder / name, sent.file or b"")
-    digest_chart = next((f"charts/{s.payload['filename']}" for s in charts
-                         if s.channel == channel and s.payload.get("filename")), None)
-    written += _digest_texts(folder, digest, digest_chart)
+    posted_chart = next((s for s in charts if s.channel == channel and s.payload.get("filename")),
+                        None)
+    digest_chart = f"charts/{posted_chart.payload['filename']}" if posted_chart else None
+    written += _digest_texts(folder, digest, digest_chart,
+                             posted_chart.file if posted_chart else None)
     posted = [s for s in workspace.in_channel(channel) if s.file is None]
     _builder_files(folder / "slack" / "digest", posted, labels)
     written.append(Written("slack/digest/", f"the digest's {len(posted)} messages in the "
@@ -62,11 +64,20 @@ def write_outputs(deps: Deps, folder: Path, workspace: OfflineWorkspace, digest:
     return written
 
 
-def _digest_texts(folder: Path, digest: Digest, chart: str | None) -> list[Written]:
+def _digest_texts(folder: Path, digest: Digest, chart: str | None, png: bytes | None
+                  ) -> list[Written]:
+    """The digest as Markdown linking ``chart`` and as a page embedding ``png`` (the chart as
+    posted; drawn here if it was not)."""
+    from bot.blocks.digest import chart_title
     from summaries.digest.render import render_html, render_markdown
+    from summaries.digest.render.html import draw_chart
 
     (folder / "digest.md").write_text(render_markdown(digest, chart=chart), encoding="utf-8")
-    (folder / "digest.html").write_text(render_html(digest, chart=chart), encoding="utf-8")
+    problem = None
+    if not png:
+        png, problem = draw_chart(digest, chart_title(digest))
+    (folder / "digest.html").write_text(render_html(digest, chart=png, chart_problem=problem),
+                                        encoding="utf-8")
     return [Written("digest.md", "the leadership digest as Markdown"),
             Written("digest.html", "the same digest as a web page (open it in a browser)")]
 

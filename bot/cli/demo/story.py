@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot.cli.demo.output import Written, write_outputs
 from bot.settings import Settings
 from summaries.config.loader import load_config
 from summaries.dates import format_month
+from summaries.digest.header import header_view
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
 from summaries.store.db import make_engine
@@ -66,15 +66,10 @@ def tell(settings: Settings, example: Path, folder: Path,
 
 
 def _outcome(digest: Digest) -> str:
-    severities = Counter(flag.severity for _, flag in digest.flags)
-    flags = ", ".join(f"{n} {severity}" for severity, n in sorted(severities.items(),
-                                                                 key=lambda i: _RANK[i[0]]))
-    missing = ", ".join(d.name for d in digest.missing) or "nobody"
+    view = header_view(digest)
     return (f"Digest: {digest.submitted} of {digest.total} summaries submitted; "
-            f"{len(digest.flags)} flagged problems ({flags}); not submitted: {missing}")
-
-
-_RANK = {"red": 0, "amber": 1, "info": 2}
+            f"{len(digest.asks)} asks of leadership and {len(view.problems)} red problems in "
+            f"its header; {view.counts}")
 
 
 def _listing(folder: Path, written: list[Written]) -> Iterator[str]:

@@ -2,19 +2,28 @@
 
 Templates get display text already formatted in the organization's locale (see
 :mod:`summaries.digest.text`); Markdown escapes user text with ``md``/``md_cell``, HTML with
-autoescape.
+autoescape. The HTML page needs no other file: its styles are inline and its trend chart is
+embedded as a ``data:`` URI (see :func:`render_html`; the page's own parts are in
+:mod:`summaries.digest.render.html`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from summaries.dates import format_month
+from summaries.digest.header import (
+    ProblemLine,
+    by_worst_problem,
+    department_lines,
+    header_view,
+)
 from summaries.digest.model import DepartmentDigest, Digest, Trend
+from summaries.digest.render.html import html_view
 from summaries.digest.text import (
     COLUMNS,
     RowText,
@@ -52,6 +61,8 @@ class DepartmentView:
     department: DepartmentDigest
     status: str
     rows: list[RowText]
+    problems: list[ProblemLine] = field(default_factory=list)
+    behind: list[str] = field(default_factory=list)  # a parent's gaps, by department
 
 
 @lru_cache(maxsize=1)
@@ -72,14 +83,21 @@ def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     return environment().get_template("digest.md.j2").render(**_view(digest, chart))
 
 
-def render_html(digest: Digest, *, chart: str | None = None) -> str:
-    """The digest as one self-contained HTML page (inline styles, a table per department)."""
-    return environment().get_template("digest.html.j2").render(**_view(digest, chart))
+def render_html(digest: Digest, *, chart: bytes | None = None,
+                chart_problem: str | None = None) -> str:
+    """The digest as one self-contained HTML page: inline styles, a table of contents, tables
+    that stay readable on a phone, and ``chart``, the trend chart's PNG (as
+    :func:`~summaries.digest.render.html.draw_chart` draws it), embedded as a ``data:`` URI.
+    Without it the page says so, and why if ``chart_problem`` tells, and keeps the trend as a
+    table."""
+    view = _view(digest, None)
+    view |= html_view(digest, view["departments"], chart, chart_problem)
+    return environment().get_template("digest.html.j2").render(**view)
 
 
 def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
     locale = digest.locale
-    shown = [d for d in digest.departments if d.status != "missing" or d.imported]
+    shown = [d for d in by_worst_problem(digest) if d.status != "missing" or d.imported]
     return {
         "digest": digest,
         "title": title_text(digest.period, locale, digest.organization),
@@ -88,8 +106,10 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
         "headline": [row.text(locale) for row in digest.headline],
         "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,
                                                       digest.timezone),
-                                       [row.text(locale) for row in d.rows])
+                                       [row.text(locale) for row in d.rows],
+                                       *department_lines(digest, d))
                         for d in shown],
+        "header": header_view(digest, "in the department sections"),
         "trend": _trend(digest.trend, locale),
         "chart": chart,
     }
@@ -109,3 +129,4 @@ def _trend(trend: Trend | None, locale: str) -> dict[str, Any] | None:
                          f"{text} / {value_text(target, series.kpi, locale)}")
         rows.append((format_month(month, locale), cells))
     return {"names": [s.kpi.name for s in trend.series], "rows": rows}
+

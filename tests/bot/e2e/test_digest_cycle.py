@@ -59,8 +59,9 @@ def test_a_month_from_open_to_close_with_a_late_summary(
     assert all(check_message(m) == [] for m in [header, *thread])
     east = [m for m in thread if "East County Company" in text_of(m)]
     assert east
-    assert "&lt;!channel&gt;" in text_of(east[0])  # the manager's words, escaped
-    assert "<!channel>" not in text_of(east[0])
+    reply = "".join(text_of(m) for m in east)  # problems and figures, then the sections
+    assert "&lt;!channel&gt;" in reply  # the manager's words, escaped
+    assert "<!channel>" not in reply
     [chart] = bot.slack.uploaded_files()
     assert (chart["channel"], chart["thread_ts"]) == (LEADERS, header["ts"])
     assert chart["bytes"].startswith(b"\x89PNG")
@@ -86,8 +87,11 @@ def test_a_month_from_open_to_close_with_a_late_summary(
     west = [m for m in thread if "West County Company" in text_of(m)]
     assert west
     assert "late" in text_of(west[0]).lower()
-    assert "&lt;!here&gt;" in text_of(west[0])
-    assert len([m for m in thread if "West County Company" in text_of(m)]) == 1
+    assert "&lt;!here&gt;" in "".join(text_of(m) for m in west)
+    # Posted once: its figures, then its sections (a message of their own).
+    assert [m["text"] for m in west] == ["West County Company: October 2026 summary (late)",
+                                         "West County Company: October 2026 summary (late) "
+                                         "(continued, 2 of 2)"]
 
 
 def test_the_digest_goes_out_even_when_nobody_submitted(bot: Bot) -> None:

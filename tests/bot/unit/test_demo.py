@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import json
 import os
@@ -83,13 +84,15 @@ def test_the_cycle_ran_on_its_schedule_and_the_digest_says_who_is_missing(
     assert markdown.startswith("# October 2026 check-in digest · Northfield Telecom")
     assert "**7 of 8 departments submitted**" in markdown
     assert "## Not submitted (1)\n\n- Safety and Environment Office" in markdown
-    assert "Key customer loss rate 3.40% is above the 3.00% control limit" in markdown
+    assert "Key customer loss rate 3.40%: above the 3.00% limit *new*" in markdown
     chart = re.search(r"\]\(<(charts/[^>]+\.png)>\)", markdown)
     assert chart is not None
     assert (folder / chart.group(1)).read_bytes().startswith(PNG)
     html = (folder / "digest.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>")
-    assert f'src="{chart.group(1)}"' in html
+    posted = base64.b64encode((folder / chart.group(1)).read_bytes()).decode("ascii")
+    assert f'src="data:image/png;base64,{posted}"' in html  # the chart as posted, inside
+    assert '<a href="#not-submitted">Not submitted (1)</a>' in html
 
 
 def test_every_block_kit_file_pastes_into_the_builder_and_passes_slacks_checks(
@@ -104,7 +107,9 @@ def test_every_block_kit_file_pastes_into_the_builder_and_passes_slacks_checks(
         assert check_blocks(data["blocks"], "message") == [], path
     digest = sorted(p.name for p in (folder / "slack" / "digest").iterdir())
     assert digest[0] == "01-header.json"
-    assert {"02-key-accounts.json", "08-network-operations.json"} <= set(digest)
+    # The replies in the order of their worst problem: the complaints 40% over target first.
+    assert digest[1:3] == ["02-customer-service.json", "03-customer-service-2.json"]
+    assert {"04-key-accounts.json", "15-east-county-2.json"} <= set(digest)
     north = sorted(p.name for p in (folder / "slack" / "managers" / "north-county").iterdir())
     assert north == ["01-prompt.json", "02-reminder.json", "03-reminder-2.json",
                      "04-confirmation.json"]
@@ -128,7 +133,8 @@ def test_the_messages_are_as_slack_received_them(demo: tuple[Path, str]) -> None
     assert "thread_ts" not in headers[0]
     replies = [m for m in messages if m.get("thread_ts") == headers[0]["ts"]]
     assert any(m["method"] == "files.upload_v2" for m in replies)
-    assert len([m for m in replies if m["method"] == "chat.postMessage"]) == 7
+    # Seven departments, each its problems and figures, then its written sections.
+    assert len([m for m in replies if m["method"] == "chat.postMessage"]) == 14
     reminders = [m for m in posts if m["channel"] == "D0SAFE" and "thread_ts" in m]
     assert len(reminders) == 2  # in the prompt's thread, never in a channel
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,9 +48,9 @@ def test_markdown_goes_to_standard_output_and_nothing_changes(
     assert out.startswith("# October 2026 check-in digest · Northfield Telecom, City Branch\n")
     assert "**1 of 5 departments submitted**" in out
     assert "Two deals \\| \\<!channel\\> closed." in out
-    assert "| Business income | 2,200,000 CNY | 2,400,000 CNY | 91.7% |" in out
+    assert ("| Business income | 2,200,000 CNY | 2,400,000 CNY | 91.7% (78.6% of the "
+            "2,800,000 CNY stretch) |") in out
     assert "- West County Company (figures imported)" in out
-    assert "has not submitted its summary" not in out  # the period is not closed
     assert stored(october) == before
     assert before[1] == 0
 
@@ -58,12 +60,20 @@ def test_a_closed_period_shows_its_missing_flags_without_storing_them(
     close(october)
     capsys.readouterr()
     assert main(["digest", "--period", "2026-10", "--format", "md"]) == 0
-    assert "West County Company has not submitted its summary for 2026-10." in \
-        capsys.readouterr().out
+    counts = next(line for line in capsys.readouterr().out.splitlines()
+                  if "not submitted:" in line)
+    assert "West County Company (no reminder)" in counts
     assert stored(october) == ({"2026-09": "pending", "2026-10": "closed"}, 0)
 
 
-def test_html_with_output_writes_the_page_and_the_chart_beside_it(
+def embedded_png(html: str) -> bytes:
+    """The trend chart a page embeds, as PNG bytes."""
+    found = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert found is not None
+    return base64.b64decode(found.group(1))
+
+
+def test_html_with_output_is_one_file_with_the_chart_inside(
         october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "out" / "october.html"
     page.parent.mkdir()
@@ -72,13 +82,41 @@ def test_html_with_output_writes_the_page_and_the_chart_beside_it(
                  str(page)]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
-    chart = page.parent / "october-trend.png"
-    assert f"wrote the trend chart to {chart}" in captured.err
-    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert f"wrote {page}" in captured.err
+    assert [p.name for p in page.parent.iterdir()] == ["october.html"]  # no second file
     html = page.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Two deals | &lt;!channel&gt; closed." in html
-    assert '<img src="october-trend.png"' in html
+    assert embedded_png(html).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_html_on_standard_output_embeds_the_chart_too(
+        october: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10", "--format", "html"]) == 0
+    html = capsys.readouterr().out
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.rstrip().endswith("</html>")
+    assert embedded_png(html).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_html_without_a_chart_still_renders_and_says_why(
+        october: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    import summaries.digest.charts
+
+    def no_matplotlib(*args: object) -> bytes:
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(summaries.digest.charts, "trend_png", no_matplotlib)
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10", "--format", "html"]) == 0
+    captured = capsys.readouterr()
+    assert "<img" not in captured.out
+    assert "The chart could not be included (matplotlib, which draws it, is not installed)" \
+        in captured.out
+    assert '<table class="trend">' in captured.out  # the same figures, as a table
+    assert "the trend chart is left out of the page" in captured.err
 
 
 def test_markdown_with_output_links_its_chart(

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from summaries.config.loader import load_config, parse_config
-from summaries.config.schema import Config, Kpi, Rules, Section, TargetSpec
+from summaries.config.rules import Rules
+from summaries.config.schema import Config, Kpi, Section, TargetSpec
 from tests.support.configtext import ROOT, SAMPLE, edited
 
 # --- the sample (SPEC section 3) and the example file load -----------------------------------
@@ -109,7 +110,7 @@ def test_sample_roles(config: Config) -> None:
 def test_example_file_loads() -> None:
     config = load_config(ROOT / "summaries" / "example" / "checkin.yaml")
     assert config.source == str(ROOT / "summaries" / "example" / "checkin.yaml")
-    assert len(config.sections) == 11
+    assert len(config.sections) == 12
     assert len(config.kpis) == 11
     assert [d.key for d in config.children_of("marketing")] == [
         "east-county", "west-county", "north-county"]
@@ -118,12 +119,12 @@ def test_example_file_loads() -> None:
     assert [k.key for k in config.headline_kpis()] == [
         "revenue", "broadband_a", "churn_rate", "arrears_recovery"]
     assert config.kpi_by_key["repair_on_time"].tolerance == Decimal(2)
-    assert [s.key for s in config.sections if s.raises] == ["problems"]
+    assert [s.key for s in config.sections if s.raises] == ["requests"]
     network = config.department_by_key["network-operations"]
     assert [s.key for s in config.sections_of(network)] == [
-        "service", "management", "safety", "team", "problems", "plan"]
+        "service", "management", "safety", "team", "problems", "requests", "plan"]
     marketing = config.department_by_key["marketing"]
-    assert len(config.sections_of(marketing)) == 11
+    assert len(config.sections_of(marketing)) == 12
 
 
 def test_example_file_targets() -> None:

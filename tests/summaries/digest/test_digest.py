@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import pytest
@@ -152,11 +153,12 @@ def test_markdown_escapes_tables_and_shows_figures_in_the_locale(
     assert "Collected 98% \\| two deals closed." in text
     assert "\\<script\\>" in text
     assert "<script>" not in text
-    assert "Problems and requests: Fibre \\| backlog in the north" in text
+    assert "- **East County Company**: Fibre \\| backlog in the north" in text  # an ask
     table_rows = [line for line in text.splitlines() if line.startswith("| Business income")]
     assert table_rows  # every table row keeps its eight columns despite the pipes in the text
     assert all(line.count(" | ") == 7 for line in table_rows)
-    assert "| Business income | 2,200,000 CNY | 2,400,000 CNY | 91.7% |" in text
+    assert ("| Business income | 2,200,000 CNY | 2,400,000 CNY | 91.7% (78.6% of the "
+            "2,800,000 CNY stretch) |") in text
     assert "| Business income (imported) | 1,100,000 CNY |" in text
     assert "## West County Company (not submitted)" in text
     assert "## Marketing Department" not in text  # nothing of its own to show
@@ -164,13 +166,17 @@ def test_markdown_escapes_tables_and_shows_figures_in_the_locale(
 
 
 def test_html_is_one_page_with_user_text_escaped(october: Session, config: Config) -> None:
-    page = render_html(compiled(october, config), chart="digest-trend.png")
+    digest = compiled(october, config)
+    png = trend_png(digest.trend, "en", "Northfield") if digest.trend else b""
+    page = render_html(digest, chart=png)
     assert page.startswith("<!DOCTYPE html>")
-    assert "<script>" not in page
+    assert "<script" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in page
-    assert page.count("<table>") == 1 + 1 + 4  # headline, trend, four departments shown
-    assert "<td>91.7%</td>" in page
-    assert '<img src="digest-trend.png"' in page
+    assert page.count("<table") == 1 + 1 + 4  # headline, trend, four departments shown
+    assert ('<td role="cell" data-label="Attainment">91.7% (78.6% of the 2,800,000 CNY '
+            'stretch)</td>') in page
+    assert f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}"' in page
+    assert '<a href="#department-east-county">East County Company</a>' in page
 
 
 def test_trend_chart_is_a_png_of_a_fixed_size(october: Session, config: Config) -> None:
@@ -179,6 +185,7 @@ def test_trend_chart_is_a_png_of_a_fixed_size(october: Session, config: Config) 
     png = trend_png(trend, "en", "Northfield · headline KPIs")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (1200, 390)
+    assert width == 1200  # a panel per headline KPI, stacked: readable at a phone's width
+    assert 3 * 500 < height < 3 * 800
     assert trend_png(trend, "de", "Northfield") != png
 

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from summaries.config.loader import parse_config
-from summaries.config.schema import Config, Rules
+from summaries.config.rules import Rules
+from summaries.config.schema import Config
 from summaries.engine.cell import Cell
 from summaries.engine.flags import RULES, SEVERITIES
 from summaries.engine.report import PeriodInputs, SubmissionState, evaluate

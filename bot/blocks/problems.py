@@ -1,0 +1,41 @@
+"""Problems, asks and headline KPIs as mrkdwn lines: the digest's header and each department's
+reply word them the same way (plain text from ``summaries.digest.header``, escaped here)."""
+
+from __future__ import annotations
+
+from bot.blocks.common import SEVERITY_EMOJI, Block, context, escape, section, sections
+from bot.blocks.kpis import status_mark
+from summaries.digest.header import HeadlineLine, ProblemLine, department_lines
+from summaries.digest.model import DepartmentDigest, Digest
+
+
+def headline_line(line: HeadlineLine) -> str:
+    """``🔴 *Business income* 10,592,160 CNY of 10,810,000 CNY target (98.0%)`` and its
+    notes (contributors, year to date and projection) indented below."""
+    notes = "".join(f"\n      {escape(note)}" for note in line.notes)
+    return (f"{status_mark(line.row.cell)} *{escape(line.row.kpi.name)}* "
+            f"{escape(line.figure)}{notes}")
+
+
+def problem_line(line: ProblemLine, department: bool = True) -> str:
+    """A problem on one mrkdwn line: severity, department, its facts, since last month."""
+    mark = SEVERITY_EMOJI.get(line.severity, "")
+    where = f"*{escape(line.department)}* \u00b7 " if department else ""
+    since = f" _{line.since}_" if line.since else ""
+    minor = " _(minor)_" if line.minor else ""
+    return f"{mark} {where}{escape(line.text)}{since}{minor}"
+
+
+def reply_problems(digest: Digest, department: DepartmentDigest) -> list[Block]:
+    """What a department's reply opens with: its problems (minor ones too), its asks, and the
+    notes that explain them (a parent's gaps by department, its rank among its siblings)."""
+    lines, notes = department_lines(digest, department)
+    blocks: list[Block] = []
+    if lines:
+        blocks += [section(f"*Problems* ({len(lines)})"),
+                   *sections(problem_line(line, department=False) for line in lines)]
+    if department.asks:
+        blocks += [section(f"*Asks of leadership* ({len(department.asks)})"),
+                   *sections(f"\u2022 {escape(a.text)}" for a in department.asks)]
+    blocks += [context(escape(note)) for note in notes]
+    return blocks

@@ -1,0 +1,204 @@
+"""What the digest's header says, in order (SPEC 5.1), as plain text for every medium.
+
+0. the period and how many summaries are in; 1. the headline KPIs with their target,
+contributors and year-end projection; 2. the asks of leadership; 3. the red problems, one line
+each, by impact, marked new / worse / recurring; 4. one line of counts. The thread (and the
+exports) carry the rest: every problem, in its department's reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from summaries.dates import format_month
+from summaries.digest.model import DepartmentDigest, Digest, KpiRow
+from summaries.digest.phrases import contributors_text, problem_text, projection_text
+from summaries.digest.text import attainment_text, place_text
+from summaries.engine.problems import Problem
+from summaries.formatting import babel_locale, format_figure
+
+
+@dataclass(frozen=True)
+class ProblemLine:
+    """A problem as one line: its department, its words, and how it stands since last month."""
+
+    department: str  # the department's name
+    text: str
+    severity: str
+    since: str | None
+    minor: bool
+
+
+@dataclass(frozen=True)
+class HeadlineLine:
+    """A headline KPI: its figure against target, then the lines that explain it."""
+
+    row: KpiRow
+    figure: str  # "10,592,160 CNY of 10,810,000 CNY target (98.0%)"
+    notes: tuple[str, ...]  # contributors, year to date and projection
+
+
+@dataclass(frozen=True)
+class HeaderView:
+    headline: tuple[HeadlineLine, ...]
+    asks: tuple[tuple[str, str], ...]  # (department name, the ask)
+    problems: tuple[ProblemLine, ...]
+    hidden: int  # problems that would be listed but for ``rules.digest.top``
+    counts: str  # the one line of counts
+
+
+def header_view(digest: Digest, where: str = "in the thread") -> HeaderView:
+    """The header's parts for ``digest``, by its ``rules.digest`` settings; ``where`` says
+    where the rest of the problems are (the thread in Slack, the sections of a document).
+    Worked out once per digest and place."""
+    key = ("header", where)
+    found = digest.memo.get(key)
+    if not isinstance(found, HeaderView):
+        found = digest.memo[key] = _header_view(digest, where)
+    return found
+
+
+def _header_view(digest: Digest, where: str) -> HeaderView:
+    names = digest.names
+    month = format_month(digest.period, digest.locale)
+    headline = tuple(_headline(row, digest.locale, month, names) for row in digest.headline)
+    asks = tuple((names.get(a.department, a.department), a.text) for a in digest.asks)
+    listed = [p for p in digest.problems if _in_header(p, digest.rules.header)]
+    top = digest.rules.top
+    shown = listed[:top] if top is not None else listed
+    lines = tuple(problem_line(p, digest, names, short=True) for p in shown)
+    return HeaderView(headline, asks, lines, len(listed) - len(shown),
+                      counts_text(digest, shown, where))
+
+
+def _in_header(problem: Problem, mode: str) -> bool:
+    if problem.restates is not None:
+        return False  # its child's line says it
+    return mode == "all" or problem.severity == "red"
+
+
+def problem_line(problem: Problem, digest: Digest, names: dict[str, str], *,
+                 short: bool = False) -> ProblemLine:
+    """A problem worded once per digest (``short``: the header's line)."""
+    key = ("problem", id(problem), short)
+    found = digest.memo.get(key)
+    if not isinstance(found, ProblemLine):
+        found = digest.memo[key] = _problem_line(problem, digest, names, short)
+    return found
+
+
+def _problem_line(problem: Problem, digest: Digest, names: dict[str, str],
+                  short: bool) -> ProblemLine:
+    department = digest.department(problem.department)
+    assert department is not None
+    row = next(r for r in department.rows if r.kpi.key == problem.kpi)
+    # The figure as its KPI table shows it (worked out once for both).
+    figure = None if short or row.cell.actual is None else row.text(digest.locale).actual
+    return ProblemLine(names.get(problem.department, problem.department),
+                       problem_text(problem, row.kpi, digest.locale, names, short=short,
+                                    figure=figure),
+                       problem.severity, problem.since, problem.minor)
+
+
+def _headline(row: KpiRow, locale: str, month: str, names: dict[str, str]) -> HeadlineLine:
+    kpi, cell = row.kpi, row.cell
+    text = row.text(locale)
+    if cell.actual is None:
+        figure = text.actual
+    elif cell.target is not None:
+        figure = (f"{text.actual} of {format_figure(cell.target, '', kpi.decimals, locale)}"
+                  f" target ({attainment_text(cell, kpi, locale)})")
+    elif cell.limit_max is not None or cell.limit_min is not None:
+        figure = f"{text.actual} ({text.target})"
+    else:
+        figure = text.actual
+    notes = []
+    if row.contributors is not None and cell.status != "green":  # a gap worth explaining
+        notes.append(contributors_text(row.contributors, kpi, locale, "", names))
+    if cell.ytd_share is not None and cell.pace_share is not None:
+        ytd = f"YTD {text.ytd}"
+        if row.projection is not None:
+            ytd += f"; {projection_text(row.projection, kpi, locale)}"
+        notes.append(ytd)
+    return HeadlineLine(row, figure, tuple(notes))
+
+
+def counts_text(digest: Digest, shown: list[Problem], where: str = "in the thread") -> str:
+    """Amber and minor problems (in the thread), still open from last month, resolved, and
+    who has not submitted, with how many reminders they had."""
+    listed = {p.identity for p in shown}
+    rest = [p for p in digest.problems if p.identity not in listed and p.restates is None]
+    parts = []
+    for label, picked in (("red", [p for p in rest if p.severity == "red"]),
+                          ("amber", [p for p in rest if p.severity == "amber" and not p.minor]),
+                          ("minor", [p for p in rest if p.minor])):
+        if picked:
+            parts.append(f"{len(picked)} {label}")
+    counted = f"{_join(parts)} {where}" if parts else "No other problems"
+    pieces = [counted]
+    if digest.previous is not None:
+        still = sum(1 for p in digest.problems if p.since in ("recurring", "worse"))
+        before = format_month(digest.previous, digest.locale)
+        if digest.previous.year == digest.period.year:  # "September", not "September 2026"
+            before = format_date(digest.previous.first_day(), "LLLL",
+                                 locale=babel_locale(digest.locale))
+        pieces.append(f"{still} still open from {before}, {len(digest.resolved)} resolved")
+    if digest.missing:
+        pieces.append("not submitted: " + ", ".join(_missing(d) for d in digest.missing))
+    return " \u00b7 ".join(pieces)
+
+
+def _missing(department: DepartmentDigest) -> str:
+    count = department.reminders
+    had = "no reminder" if count == 0 else f"{count} reminder{'s' if count != 1 else ''}"
+    return f"{department.name} ({had})"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def by_worst_problem(digest: Digest) -> list[DepartmentDigest]:
+    """The departments in the order of their worst problem (severity, then impact); those
+    without a problem follow in configuration order."""
+    rank: dict[str, int] = {}
+    for index, problem in enumerate(digest.problems):
+        rank.setdefault(problem.department, index)
+    order = {d.key: n for n, d in enumerate(digest.departments)}
+    return sorted(digest.departments,
+                  key=lambda d: (rank.get(d.key, len(digest.problems)), order[d.key]))
+
+
+def department_lines(digest: Digest, department: DepartmentDigest
+                     ) -> tuple[list[ProblemLine], list[str]]:
+    """A department's reply opens with these: its problems (every fact, minor ones too) and
+    the notes that explain them (a parent's gaps by department, its rank); worked out once."""
+    key = ("department", department.key)
+    found = digest.memo.get(key)
+    if found is None:
+        found = digest.memo[key] = _department_lines(digest, department)
+    return found  # type: ignore[return-value]
+
+
+def _department_lines(digest: Digest, department: DepartmentDigest
+                      ) -> tuple[list[ProblemLine], list[str]]:
+    names = digest.names
+    month = format_month(digest.period, digest.locale)
+    lines = [problem_line(p, digest, names) for p in department.problems]
+    notes = [contributors_text(row.contributors, row.kpi, digest.locale, month, names)
+             for row in department.rows if row.contributors is not None]
+    ranked = rank_line(digest, department)
+    return lines, [*notes, *([ranked] if ranked else [])]
+
+
+def rank_line(digest: Digest, department: DepartmentDigest) -> str | None:
+    """"Ranked by attainment among …: Business income 2nd of 3, …", or None unranked."""
+    places = [(row.kpi.name, place) for row in department.rows
+              if (place := place_text(row.cell, digest.locale)) is not None]
+    if not places:
+        return None
+    parent = digest.names.get(department.parent) if department.parent else None
+    among = f"among the departments under {parent}" if parent else "among its peers"
+    return f"Ranked by attainment {among}: " + ", ".join(f"{n} {p}" for n, p in places)
