@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -72,3 +73,10 @@ def flag_line(flag: FlagSpec, department: str | None = None) -> str:
     """One flag as a bullet, after its department's name if given; its plain text is escaped."""
     where = f"*{escape(department)}*: " if department else ""
     return f"{SEVERITY_EMOJI.get(flag.severity, '')} {where}{escape(flag.message)}"
+
+
+def revised_note(revised: tuple[datetime, str], locale: str) -> str:
+    """``revised <date> by <who>``: a Slack user id as a mention, else (an import) the text."""
+    at, by = revised
+    who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
+    return f"revised {slack_date(at, locale)} by {who}"

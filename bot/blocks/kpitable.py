@@ -3,11 +3,10 @@ where a table cannot go (too many rows or columns, or a client without tables)."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.blocks.common import Block, escape
-from bot.blocks.kpis import slack_date, status_mark
+from bot.blocks.kpis import revised_note, status_mark
 from summaries.digest.model import KpiRow
 from summaries.digest.text import COLUMNS
 
@@ -51,6 +50,4 @@ def kpi_row_line(row: KpiRow, locale: str) -> str:
 def revised_text(row: KpiRow, locale: str) -> str:
     """"revised <date> by <who>" for a figure changed after it was first given."""
     assert row.revised is not None
-    at, by = row.revised
-    who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
-    return f"revised {slack_date(at, locale)} by {who}"
+    return revised_note(row.revised, locale)

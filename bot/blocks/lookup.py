@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from bot.blocks.common import STATUS_EMOJI, Block, context, escape, long_list, mrkdwn, section
-from bot.blocks.kpis import slack_date
+from bot.blocks.kpis import revised_note
 from summaries.config import schema as schema
 from summaries.dates import format_month
 from summaries.digest.text import (
@@ -173,13 +171,6 @@ def _month_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
     if row.revised is not None:
         parts.append(f"_{revised_note(row.revised, locale)}_")
     return " \u00b7 ".join(parts)
-
-
-def revised_note(revised: tuple[datetime, str], locale: str) -> str:
-    """``revised <date> by <who>``: a Slack user id as a mention, else (an import) the text."""
-    at, by = revised
-    who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
-    return f"revised {slack_date(at, locale)} by {who}"
 
 
 def _ytd_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:

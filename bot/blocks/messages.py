@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.blocks.common import (
@@ -16,7 +17,7 @@ from bot.blocks.common import (
     sections,
     split_message,
 )
-from bot.blocks.kpis import cell_line, flag_line
+from bot.blocks.kpis import cell_line, flag_line, revised_note
 from bot.blocks.text import render
 from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, open_value
 from summaries.config import schema as schema
@@ -67,11 +68,15 @@ def _problem(problem: Problem, kpi: schema.Kpi, locale: str) -> str:
 def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], period: str,
                          month: str, *, first: bool, late: bool, changed: int,
                          editable_until: str | None, locale: str,
-                         problems: Sequence[Problem] = (), asks: Sequence[Ask] = ()
+                         problems: Sequence[Problem] = (), asks: Sequence[Ask] = (),
+                         revised: Mapping[str, tuple[datetime, str]] | None = None
                          ) -> list[dict[str, Any]]:
     """What the manager sees after submitting: their figures against target, then their
     problems and asks worded as leadership's digest words them."""
-    lines = [cell_line(cell, kpis[cell.kpi], locale) for cell in result.cells]
+    later = revised or {}  # figures changed after they were first given: when, by whom
+    lines = [cell_line(cell, kpis[cell.kpi], locale)
+             + (f" \u00b7 _{revised_note(later[cell.kpi], locale)}_" if cell.kpi in later else "")
+             for cell in result.cells]
     blocks: list[Block] = [section(render(
         "confirmation", department=result.spec.name, month=month, first=first, late=late,
         changed=changed, editable_until=editable_until))]

@@ -25,6 +25,7 @@ from summaries.checkins.submissions import (
     save_draft,
 )
 from summaries.dates import format_month
+from summaries.digest.load import load_revised
 from summaries.engine.problems import asks_of, find_problems
 from summaries.errors import ValidationFailed
 from summaries.periods import Month, SubmissionStatus
@@ -109,6 +110,9 @@ def confirm(deps: Deps, ref: FormRef, user: str,
     with deps.unit_of_work() as session:
         shown = confirmation_data(session, deps.config, month, ref.department)
         refresh_flags(session, shown.report)  # the flags the manager is told of are kept
+    with deps.read_only() as session:  # not in the write above: keep SQLite's lock short
+        revised = {kpi: when for (department, kpi), when in load_revised(session, month).items()
+                   if department == ref.department}
     revisions = shown.revisions
     until = deadline(deps, month, shown.period, shown.reopened_until)
     department = shown.report.department(ref.department)
@@ -119,7 +123,7 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         first=result.first_submission, late=result.status == SubmissionStatus.LATE,
         changed=len(result.changed_fields), editable_until=until, locale=deps.locale,
         problems=find_problems(deps.config, [department], ref.period),
-        asks=asks_of(deps.config, department))
+        asks=asks_of(deps.config, department), revised=revised)
     outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
                          "confirmation", user, {**payload, "channel": user},
                          period_key=ref.period, department_key=ref.department)

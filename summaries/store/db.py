@@ -73,9 +73,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Open a session, commit if the block succeeds, roll back if it raises."""
+    """Open a session, commit if the block succeeds, roll back if it raises.
+
+    On SQLite the transaction takes the write lock at once (``BEGIN IMMEDIATE``): two units of
+    work that read, then write, would otherwise meet SQLite's stale-snapshot error ("database
+    is locked") at once instead of waiting their turn.
+    """
     session = factory()
     try:
+        _begin_writing(session)
         yield session
         session.commit()
     except BaseException:
@@ -83,6 +89,15 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _begin_writing(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:  # a shared test connection may be in one
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class WriteRefused(RuntimeError):

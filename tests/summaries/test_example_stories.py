@@ -11,12 +11,8 @@ from summaries.config.loader import load_config
 from summaries.config.schema import Config
 from summaries.engine.report import PeriodReport
 from summaries.formatting import format_ratio
-from summaries.imports.importers import import_figures, import_targets
-from summaries.store.catalog import sync_config
-from summaries.store.db import make_engine, session_factory, unit_of_work
-from summaries.store.tables import Base
 from tests.support.enginekit import cell
-from tests.support.importkit import EXAMPLES
+from tests.support.importkit import EXAMPLES, example_database
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +23,8 @@ def example() -> Config:
 @pytest.fixture(scope="module")
 def october(example: Config) -> PeriodReport:
     # One load for the module: these tests read the report, the database is not under test.
-    engine = make_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with unit_of_work(session_factory(engine)) as db:
-        sync_config(db, example)
-        history = EXAMPLES / "history"
-        import_targets(db, example, history / "targets.csv")
-        import_targets(db, example, history / "plans.csv")
-        import_figures(db, example, history / "figures.csv")
+    with example_database(example) as db:
         report = evaluate_period(db, example, "2026-10", closed=True)
-    engine.dispose()
     return report
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from summaries.config.schema import Config
 from summaries.errors import InputError
+from summaries.imports.importers import import_figures, import_targets
+from summaries.store.catalog import sync_config
+from summaries.store.db import make_engine, session_factory, unit_of_work
 from summaries.store.models import Figure, Period, Revision, Target
 from summaries.store.tables import Base
 
@@ -53,3 +59,25 @@ def assert_nothing_written(db: Session, flushes: list[int]) -> None:
     assert count(db, Figure) == 0
     assert count(db, Revision) == 0
     assert count(db, Period) == 0
+
+
+@contextmanager
+def example_database(config: Config, *, plans: bool = True,
+                     more_figures: str | None = None) -> Iterator[Session]:
+    """A session on a new in-memory database holding the example's history (targets, plans
+    unless told otherwise, figures, and ``more_figures`` as CSV text), committed on exit."""
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    try:
+        with unit_of_work(session_factory(engine)) as db:
+            sync_config(db, config)
+            history = EXAMPLES / "history"
+            import_targets(db, config, history / "targets.csv")
+            if plans:
+                import_targets(db, config, history / "plans.csv")
+            import_figures(db, config, history / "figures.csv")
+            if more_figures is not None:
+                import_figures(db, config, more_figures, filename="more.csv")
+            yield db
+    finally:
+        engine.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -23,7 +24,7 @@ from summaries.digest.header import (
     header_view,
 )
 from summaries.digest.model import DepartmentDigest, Digest, Trend
-from summaries.digest.render.html import html_view
+from summaries.digest.render.html import html_view, revised_text
 from summaries.digest.text import (
     COLUMNS,
     RowText,
@@ -63,6 +64,7 @@ class DepartmentView:
     rows: list[RowText]
     problems: list[ProblemLine] = field(default_factory=list)
     behind: list[str] = field(default_factory=list)  # a parent's gaps, by department
+    revised: list[str] = field(default_factory=list)  # "Business income: revised Nov 4 by …"
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +98,7 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
 
 
 def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
-    locale = digest.locale
+    locale, zone = digest.locale, ZoneInfo(digest.timezone)
     shown = [d for d in by_worst_problem(digest) if d.status != "missing" or d.imported]
     return {
         "digest": digest,
@@ -107,7 +109,9 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
         "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,
                                                       digest.timezone),
                                        [row.text(locale) for row in d.rows],
-                                       *department_lines(digest, d))
+                                       *department_lines(digest, d),
+                                       [f"{r.kpi.name}: {revised_text(r, locale, zone)}"
+                                        for r in d.rows if r.revised is not None])
                         for d in shown],
         "header": header_view(digest, "in the department sections"),
         "trend": _trend(digest.trend, locale),

@@ -109,6 +109,12 @@ def test_edit_after_submit_prefills_and_keeps_revisions(
     edit = bot.slack.wait_for("chat.postMessage", 7)[6]
     assert "Changes saved" in edit.params["text"]
     assert "2 fields changed" in str(edit.params["blocks"])
+    # The changed figure says when and by whom, as the digest and /kpi do.
+    lines = [b["text"]["text"] for b in edit.params["blocks"] if b["type"] == "section"]
+    line = next(t for text in lines for t in text.splitlines() if "*Business income*" in t)
+    assert "2,500,000 CNY" in line
+    assert "_revised <!date^" in line
+    assert line.endswith("by <@U0EAST>_")
 
 
 def test_closing_the_form_keeps_a_draft_for_the_next_open(

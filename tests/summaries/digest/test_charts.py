@@ -21,12 +21,8 @@ from summaries.digest.charts import (
 )
 from summaries.digest.load import load_month, load_trend
 from summaries.digest.model import Trend, TrendSeries
-from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month, months_between
-from summaries.store.catalog import sync_config
-from summaries.store.db import make_engine, session_factory, unit_of_work
-from summaries.store.tables import Base
-from tests.support.importkit import EXAMPLES
+from tests.support.importkit import EXAMPLES, example_database
 
 D = Decimal
 OCT = Month(2026, 10)
@@ -53,18 +49,10 @@ def year_earlier(csv: str) -> str:
 def trends(example: Config) -> tuple[Trend, Trend]:
     """The example's October 2026 trend as the close reads it and as ``load_trend`` does, with
     the history repeated a year earlier (the example itself holds 13 months)."""
-    engine = make_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with unit_of_work(session_factory(engine)) as db:
-        sync_config(db, example)
-        history = EXAMPLES / "history"
-        import_targets(db, example, history / "targets.csv")
-        figures = (history / "figures.csv").read_text("utf-8")
-        import_figures(db, example, figures)
-        import_figures(db, example, year_earlier(figures), filename="earlier.csv")
+    figures = (EXAMPLES / "history" / "figures.csv").read_text("utf-8")
+    with example_database(example, plans=False, more_figures=year_earlier(figures)) as db:
         _, closing = load_month(db, example, OCT)
         looked_up = load_trend(db, example, OCT)
-    engine.dispose()
     assert closing is not None
     assert looked_up is not None
     return closing, looked_up

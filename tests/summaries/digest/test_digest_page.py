@@ -88,3 +88,16 @@ def test_a_sharp_chart_shows_at_its_size_in_inches() -> None:
     assert png_size(blank_png(1200, 30)) == (1200, 30)
     assert png_size(blank_png(1200, 30, per_metre=7874)) == (576, 14)  # 200 dpi
     assert png_size(b"GIF89a") is None
+
+
+def test_markdown_says_who_revised_a_figure_and_slack_too() -> None:
+    from bot.blocks.digest import department_messages
+    from summaries.digest.render import render_markdown
+
+    digest = demo_like_digest()
+    revised = next(d for d in digest.departments if any(r.revised for r in d.rows))
+    text = render_markdown(digest)
+    assert "*Business income: Revised Nov 4 by U0KA*" in text
+    reply = str(department_messages(digest, revised.key))
+    assert "Business income revised <!date^" in reply
+    assert "by <@U0KA>" in reply
