@@ -92,7 +92,8 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
     label = _TITLES["problems" if digest.rules.header == "all" else "reds"]
     if view.problems:
         pieces += _list("problems", f"{label} ({len(view.problems) + view.hidden})",
-                        [problem_line(line) for line in view.problems])
+                        [problem_line(line, severity=digest.rules.header == "all")
+                         for line in view.problems])
     if view.hidden:
         pieces.append(_Piece("problems", context(f"{view.hidden} more in the thread")))
     pieces.append(_Piece("counts", context(escape(view.counts)), True))

@@ -17,10 +17,11 @@ def headline_line(line: HeadlineLine) -> str:
             f"{escape(line.figure)}{notes}")
 
 
-def problem_line(line: ProblemLine, department: bool = True) -> str:
-    """A problem on one mrkdwn line: severity, department, its facts, since last month."""
-    mark = SEVERITY_EMOJI.get(line.severity, "")
-    where = f"*{escape(line.department)}* \u00b7 " if department else ""
+def problem_line(line: ProblemLine, department: bool = True, severity: bool = True) -> str:
+    """A problem on one mrkdwn line: severity (a bullet instead where the list's title says
+    it), department, its facts, since last month."""
+    mark = SEVERITY_EMOJI.get(line.severity, "") if severity else "\u2022"
+    where = f"*{escape(line.department)}*: " if department else ""
     since = f" _{line.since}_" if line.since else ""
     minor = " _(minor)_" if line.minor else ""
     return f"{mark} {where}{escape(line.text)}{since}{minor}"

@@ -136,7 +136,7 @@ def counts_text(digest: Digest, shown: list[Problem], where: str = "in the threa
                           ("minor", [p for p in rest if p.minor])):
         if picked:
             parts.append(f"{len(picked)} {label}")
-    counted = f"{_join(parts)} {where}" if parts else "No other problems"
+    counted = f"{', '.join(parts)} {where}" if parts else "No other problems"
     pieces = [counted]
     if digest.previous is not None:
         still = sum(1 for p in digest.problems if p.since in ("recurring", "worse"))
@@ -154,10 +154,6 @@ def _missing(department: DepartmentDigest) -> str:
     count = department.reminders
     had = "no reminder" if count == 0 else f"{count} reminder{'s' if count != 1 else ''}"
     return f"{department.name} ({had})"
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def by_worst_problem(digest: Digest) -> list[DepartmentDigest]:

@@ -13,6 +13,7 @@ from bot.blocks.common import MAX_MESSAGE_CHARS, block_chars, escape
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
+from summaries.digest.header import header_view
 from summaries.digest.model import Digest, compile_digest
 from summaries.periods import Month
 from tests.slackstandin import check_message
@@ -146,11 +147,13 @@ def test_header_keeps_every_ask_every_red_problem_and_names_who_is_missing(diges
     assert digest.asks
     for ask in digest.asks:
         assert bare(f"*{escape(names[ask.department])}*: {escape(ask.text)}") in everything
-    reds = [p for p in digest.problems if p.severity == "red" and p.restates is None]
-    assert reds
-    for problem in reds:
-        assert bare(f"*{escape(names[problem.department])}* \u00b7 ") in everything
-    assert everything.count(":red_circle:*Department") == len(reds)
+    reds = header_view(digest).problems
+    assert len(reds) == sum(1 for p in digest.problems if p.severity == "red"
+                            and p.restates is None)
+    listed = everything.split("*Redproblems")[1]
+    for line in reds:  # each red problem once, after the asks
+        assert listed.count(bare(f"\u2022 *{escape(line.department)}*: {escape(line.text)}")) \
+            == sum(1 for other in reds if other == line)
     for department in digest.missing:
         assert bare(escape(department.name)) in everything.split("notsubmitted:")[-1]
 
@@ -167,10 +170,11 @@ def test_a_large_header_continues_in_order_with_each_list_named() -> None:
                                   f"{len(messages) - 1})"
     assert texts(messages[1])[1] == "*Asks of leadership* (continued)"
     lines = [line for m in messages for t in texts(m)[1:] for line in t.splitlines()]
-    asks = [n for n, line in enumerate(lines) if line.startswith("\u2022 *Department")]
-    reds = [n for n, line in enumerate(lines) if line.startswith(":red_circle: *Department")]
-    assert len(asks) == len(digest.asks)
-    assert max(asks) < min(reds)  # the asks first, then the red problems
+    title = next(n for n, line in enumerate(lines) if line.startswith("*Red problems"))
+    asks = [n for n, line in enumerate(lines[:title]) if line.startswith("\u2022 *Department")]
+    reds = [line for line in lines[title:] if line.startswith("\u2022 *Department")]
+    assert len(asks) == len(digest.asks)  # the asks first, then the red problems
+    assert len(reds) == len(header_view(digest).problems)
     assert "not submitted:" in lines[-1]
 
 
