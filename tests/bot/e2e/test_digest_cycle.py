@@ -78,8 +78,9 @@ def test_a_month_from_open_to_close_with_a_late_summary(
     [update] = bot.slack.wait_for("chat.update")
     assert (update.params["channel"], update.params["ts"]) == (LEADERS, header["ts"])
     deadline = time.monotonic() + 10
-    while not any("West County Company" in text_of(m) for m in leadership(bot)[1]):
-        assert time.monotonic() < deadline, "West County's reply never came"
+    while not any("West County Company: October 2026 summary (late) (continued, 2 of 2)"
+                  in text_of(m) for m in leadership(bot)[1]):  # its figures, then its sections
+        assert time.monotonic() < deadline, "West County's reply never came whole"
         time.sleep(0.05)
     header, thread = leadership(bot)
     assert "2 of 5" in text_of(header)
