@@ -51,10 +51,11 @@ def _fact(flag: FlagSpec, kpi: Kpi, cell: Cell | None, locale: str, short: bool)
     return flag.message.removeprefix(f"{kpi.name} ").rstrip(".")
 
 
-def _figure(value: Decimal, kpi: Kpi, locale: str, short: bool = False) -> str:
+def _figure(value: Decimal, kpi: Kpi, locale: str, short: bool = False, *,
+            unit: bool = True) -> str:
     if short and abs(value) >= 10_000:
-        return f"{format_compact(value, locale)}{_unit(kpi)}"
-    return format_figure(value, kpi.unit, kpi.decimals, locale)
+        return f"{format_compact(value, locale)}{_unit(kpi) if unit else ''}"
+    return format_figure(value, kpi.unit if unit else "", kpi.decimals, locale)
 
 
 def _by(value: Decimal, reference: Decimal, kpi: Kpi, locale: str) -> str:
@@ -70,8 +71,7 @@ def _below_target(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
     if cell.actual > cell.target and kpi.better != "lower":
         side = "above"
     # The short line's figure carries the unit; its target does not repeat it.
-    target = (_figure(cell.target, kpi.model_copy(update={"unit": ""}), locale, short)
-              if short and not kpi.is_percent else _figure(cell.target, kpi, locale))
+    target = _figure(cell.target, kpi, locale, short, unit=not short or kpi.is_percent)
     return f"{_by(cell.actual, cell.target, kpi, locale)} {side} the {target} target"
 
 

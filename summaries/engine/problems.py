@@ -16,6 +16,7 @@ from summaries.config.schema import Config, Kpi
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
 from summaries.engine.miss import Miss, miss_of
+from summaries.engine.outlook import Tree
 from summaries.engine.report import DepartmentResult
 from summaries.engine.targets import severity_rank
 
@@ -144,16 +145,13 @@ def _restated(config: Config, results: Sequence[DepartmentResult], period: str,
     """A rolled-up parent's problem that is no worse than a child's on the same KPI names that
     child (the worst, then the largest) instead of standing as a problem of its own."""
     by_identity = {p.identity: p for p in problems}
-    children: dict[str, list[str]] = {}
-    for result in results:
-        parent = result.spec.parent_in(period)
-        if parent is not None:
-            children.setdefault(parent, []).append(result.key)
+    children = Tree(results, period).children
     marked = []
     for problem in problems:
         cell = problem.cell
-        below = [by_identity[(child, problem.kpi)] for child in children.get(problem.department, ())
-                 if (child, problem.kpi) in by_identity]
+        below = [by_identity[(child.key, problem.kpi)]
+                 for child in children.get(problem.department, ())
+                 if (child.key, problem.kpi) in by_identity]
         if cell is not None and cell.source == "rollup" and below:
             worst = min(below, key=_order)
             if severity_rank(worst.severity) <= severity_rank(problem.severity):
