@@ -23,9 +23,15 @@ from summaries.checkins.cycle import close_month, period_info, revisions
 from summaries.checkins.evaluation import refresh_flags
 from summaries.dates import format_day
 from summaries.digest.header import by_worst_problem
-from summaries.digest.load import load_digest, load_month, load_revised
+from summaries.digest.load import (
+    load_digest,
+    load_earlier,
+    load_month,
+    load_revised,
+)
 from summaries.digest.model import Digest, RevisionRow, compile_digest
 from summaries.periods import Month
+from summaries.store.reminders import reminders_sent
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,9 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
         evaluated, trend = load_month(session, deps.config, month, closed=True)
         refresh_flags(session, evaluated)
         revised = load_revised(session, month)
-    digest = compile_digest(deps.config, evaluated, trend, revised)
+        earlier = load_earlier(session, deps.config, month)
+        reminders = reminders_sent(session, str(month))
+    digest = compile_digest(deps.config, evaluated, trend, revised, earlier, reminders)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
              len(report.failed))

@@ -105,6 +105,12 @@ def test_every_block_kit_file_pastes_into_the_builder_and_passes_slacks_checks(
         assert set(data) == {"blocks"}, path  # the shape Block Kit Builder takes
         assert data["blocks"], path
         assert check_blocks(data["blocks"], "message") == [], path
+    # The header as posted at the close: marked against September, reminders counted.
+    posted = (folder / "slack" / "digest" / "01-header.json").read_text(encoding="utf-8")
+    assert "still open from September" in posted
+    assert "Safety and Environment Office (2 reminders)" in posted
+    assert "_new_" in posted
+    assert "_worse_" in posted
     digest = sorted(p.name for p in (folder / "slack" / "digest").iterdir())
     assert digest[0] == "01-header.json"
     # The replies in the order of their worst problem: the complaints 40% over target first.
