@@ -117,17 +117,21 @@ def open_database(settings: Settings) -> Engine:
 
 
 def sync_configuration(engine: Engine, config: Config) -> None:
-    """Bring the database's departments and KPIs in line with the configuration."""
+    """Bring the database's departments and KPIs in line with the configuration, and raise
+    the asks of summaries stored before asks were (SPEC 5.2)."""
     from sqlalchemy.exc import IntegrityError
 
+    from summaries.checkins.asks import backfill_asks
     from summaries.store.catalog import sync_config
 
     try:
         with unit_of_work(session_factory(engine)) as session:
             sync_config(session, config)
+            backfill_asks(session, config)  # summaries written before asks were stored
     except IntegrityError:  # another process (a replica, a second command) synced it first
         with unit_of_work(session_factory(engine)) as session:
             sync_config(session, config)
+            backfill_asks(session, config)
 
 
 def start(settings: Settings) -> Deps:

@@ -18,6 +18,22 @@ BACK_ACTION = "checkin_back"
 # The button that opens the form (in prompts, reminders, the home tab and admin replies).
 OPEN_ACTION = "checkin_open"
 
+# Asks of leadership (SPEC 5.2): the buttons on an ask (their value is the ask's id), the
+# header's menu, and the modals they open (the ask's id in ``private_metadata``).
+ASK_ACKNOWLEDGE = "ask_acknowledge"
+ASK_ANSWER = "ask_answer"  # opens the reply-or-decide modal
+ASK_ASSIGN = "ask_assign"  # a user picker in the thread; the header's menu opens a modal
+ASK_MENU = "ask_menu"  # the header's overflow menu on each ask
+ASK_FULL = "ask_full"  # shows an ask's whole text
+ASK_ANSWER_CALLBACK = "ask_answer_submit"
+ASK_ASSIGN_CALLBACK = "ask_assign_submit"
+# The check-in form's asks carried over from earlier months: block ``carry:<ask id>`` holds
+# a keep-or-withdraw choice, block ``carryupdate:<ask id>`` an update.
+CARRY_BLOCK = "carry"
+CARRY_UPDATE_BLOCK = "carryupdate"
+CARRY_CHOICE = "carry_choice"
+CARRY_UPDATE = "carry_update"
+
 # Block ids of the action rows.
 OPEN_BLOCK = "checkin"
 EDIT_BLOCK = "edit"

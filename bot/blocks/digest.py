@@ -88,7 +88,8 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
                         [headline_line(line) for line in view.headline])
     if view.asks:
         pieces += _list("asks", f"{_TITLES['asks']} ({len(view.asks)})",
-                        [f"\u2022 *{escape(name)}*: {escape(text)}" for name, text in view.asks])
+                        [f"\u2022 *{escape(line.department)}*: {escape(line.ask.text)}"
+                         for line in view.asks])
     label = _TITLES["problems" if digest.rules.header == "all" else "reds"]
     if view.problems:
         pieces += _list("problems", f"{label} ({len(view.problems) + view.hidden})",

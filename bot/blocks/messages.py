@@ -22,7 +22,8 @@ from bot.blocks.text import render
 from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, open_value
 from summaries.config import schema as schema
 from summaries.digest.phrases import problem_text
-from summaries.engine.problems import Ask, Problem
+from summaries.engine.asks import Ask
+from summaries.engine.problems import Problem
 from summaries.engine.report import DepartmentResult
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from summaries.checkins.asks import digest_asks
 from summaries.checkins.cycle import close_month, period_info, revisions
 from summaries.checkins.evaluation import refresh_flags
 from summaries.dates import format_day
@@ -55,7 +56,8 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
         revised = load_revised(session, month)
         earlier = load_earlier(session, deps.config, month)
         reminders = reminders_sent(session, str(month))
-    digest = compile_digest(deps.config, evaluated, trend, revised, earlier, reminders)
+        asks = digest_asks(session, deps.config, month)
+    digest = compile_digest(deps.config, evaluated, trend, revised, earlier, reminders, asks)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
              len(report.failed))

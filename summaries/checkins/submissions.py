@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from summaries.checkins.asks import sync_asks
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
@@ -122,6 +123,10 @@ def record_submission(
     late = _late_status(config, period_row, submission, now)
     first = submission.status == SubmissionStatus.DRAFT
     changed = _store_answers(session, submission, answers, user, now)
+    for section in config.sections_of(spec):
+        if section.raises and f"section:{section.key}" in changed:
+            sync_asks(session, period_id=period_row.id, department_id=dept.id,
+                      section_key=section.key, text=answers[section.key], by=user, at=now)
     kpi_ids = dict(session.execute(
         select(Kpi.key, Kpi.id).where(Kpi.key.in_(list(figures)))).tuples().all())
     stored = set_figures(session, [

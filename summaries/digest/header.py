@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from summaries.dates import format_month
+from summaries.digest.askwords import carried_groups
 from summaries.digest.model import DepartmentDigest, Digest, KpiRow
 from summaries.digest.phrases import contributors_text, problem_text, projection_text
 from summaries.digest.text import attainment_text, place_text
+from summaries.engine.asks import Ask
 from summaries.engine.problems import Problem
 from summaries.formatting import babel_locale, format_figure
 
@@ -41,12 +43,21 @@ class HeadlineLine:
 
 
 @dataclass(frozen=True)
+class AskLine:
+    """An ask as a list shows it: its department's name and the ask."""
+
+    department: str
+    ask: Ask
+
+
+@dataclass(frozen=True)
 class HeaderView:
     headline: tuple[HeadlineLine, ...]
-    asks: tuple[tuple[str, str], ...]  # (department name, the ask)
+    asks: tuple[AskLine, ...]  # this month's, newest first
     problems: tuple[ProblemLine, ...]
     hidden: int  # problems that would be listed but for ``rules.digest.top``
     counts: str  # the one line of counts
+    carried: tuple[tuple[str, tuple[AskLine, ...]], ...] = ()  # "Still open from …", lines
 
 
 def header_view(digest: Digest, where: str = "in the thread") -> HeaderView:
@@ -64,13 +75,16 @@ def _header_view(digest: Digest, where: str) -> HeaderView:
     names = digest.names
     month = format_month(digest.period, digest.locale)
     headline = tuple(_headline(row, digest.locale, month, names) for row in digest.headline)
-    asks = tuple((names.get(a.department, a.department), a.text) for a in digest.asks)
+    asks = tuple(AskLine(names.get(a.department, a.department), a) for a in digest.asks)
+    carried = tuple((group.title, tuple(AskLine(names.get(a.department, a.department), a)
+                                        for a in group.asks))
+                    for group in carried_groups(digest.carried, digest.period, digest.locale))
     listed = [p for p in digest.problems if _in_header(p, digest.rules.header)]
     top = digest.rules.top
     shown = listed[:top] if top is not None else listed
     lines = tuple(problem_line(p, digest, names, short=True) for p in shown)
     return HeaderView(headline, asks, lines, len(listed) - len(shown),
-                      counts_text(digest, shown, where))
+                      counts_text(digest, shown, where), carried)
 
 
 def _in_header(problem: Problem, mode: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from summaries.checkins.asks import digest_asks
 from summaries.checkins.evaluation import (
     evaluate_period,
     first_month_needed,
@@ -83,7 +84,8 @@ def load_digest(session: Session, config: Config, month: Month | str, *,
     trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
     digest = compile_digest(config, report, trend, figure_revisions(trail),
                             load_earlier(session, config, report.period),
-                            reminders_sent(session, str(report.period)))
+                            reminders_sent(session, str(report.period)),
+                            digest_asks(session, config, report.period))
     return replace(digest, revisions=trail) if revisions else digest
 
 

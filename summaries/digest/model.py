@@ -14,12 +14,12 @@ from decimal import Decimal
 from summaries.config.rules import DigestRules
 from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
+from summaries.engine.asks import Ask, AskBoard
 from summaries.engine.cell import Cell
 from summaries.engine.figurebook import FigureTable
 from summaries.engine.flags import FlagSpec
 from summaries.engine.outlook import Contributors, Projection, Tree, contributors, projection
 from summaries.engine.problems import (
-    Ask,
     Earlier,
     Problem,
     asks_of,
@@ -78,7 +78,8 @@ class DepartmentDigest:
     imported: bool  # figures present although not submitted
     section_keys: list[str] = field(default_factory=list)  # the keys of ``sections``, in step
     problems: tuple[Problem, ...] = ()  # its problems, worst first, minor ones included
-    asks: tuple[Ask, ...] = ()
+    asks: tuple[Ask, ...] = ()  # raised this month, in the order written (none withdrawn)
+    carried: tuple[Ask, ...] = ()  # still open from earlier months, oldest first
     reminders: int = 0  # reminders its manager was sent this month
     parent: str | None = None  # the department it rolls up into this month
 
@@ -150,7 +151,8 @@ class Digest:
     timezone: str = "UTC"  # the organization's, for days shown
     revisions: tuple[RevisionRow, ...] = ()  # read for exports only
     problems: tuple[Problem, ...] = ()  # every department's, worst first (SPEC 4.1)
-    asks: tuple[Ask, ...] = ()  # newest first
+    asks: tuple[Ask, ...] = ()  # raised this month, newest first
+    carried: tuple[Ask, ...] = ()  # still open from earlier months, oldest first
     resolved: tuple[Earlier, ...] = ()  # last month's problems now gone
     previous: Month | None = None  # the month problems are compared with, when known
     rules: DigestRules = field(default_factory=DigestRules)
@@ -183,10 +185,12 @@ class Digest:
 def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None,
                    revised: Mapping[tuple[str, str], tuple[datetime, str]] | None = None,
                    earlier: Sequence[Earlier] | None = None,
-                   reminders: Mapping[str, int] | None = None) -> Digest:
+                   reminders: Mapping[str, int] | None = None,
+                   asks: AskBoard | None = None) -> Digest:
     """Arrange an evaluated month for the digest's header, thread and exports; ``revised``
     says, by department and KPI, when and by whom a figure changed after it was first given;
-    ``earlier`` are last month's problems, when known."""
+    ``earlier`` are last month's problems, when known; ``asks`` are the stored asks (without
+    them, the month's raised lines are shown as open asks)."""
     kpis = config.kpi_by_key
     period = str(report.period)
     totals = organization_totals(config, report.departments, period)
@@ -201,14 +205,17 @@ def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = N
     by_department: dict[str, list[Problem]] = {}
     for problem in problems:
         by_department.setdefault(problem.department, []).append(problem)
+    board = asks if asks is not None else AskBoard.from_flags(
+        a for result in report.departments for a in asks_of(config, result, period))
     departments = [replace(_department(config, result, revised or {},
                                        by_department.get(result.key, []), report, tree),
-                           reminders=(reminders or {}).get(result.key, 0))
+                           reminders=(reminders or {}).get(result.key, 0),
+                           asks=board.raised_by(result.key), carried=board.carried_by(result.key))
                    for result in report.departments]
     names = {d.key: d.name for d in departments}
     flags = [(names.get(f.department, f.department), f) for f in report.flags
              if f.rule != "missing"]
-    asks = [ask for d in sorted(departments, key=_newest_first) for ask in d.asks]
+    raised = [ask for d in sorted(departments, key=_newest_first) for ask in d.asks]
     headline = [KpiRow(kpis[cell.kpi], cell,
                        contributors=contributors(kpis[cell.kpi], cell, tree, None),
                        projection=projection(kpis[cell.kpi], cell))
@@ -226,7 +233,8 @@ def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = N
         trend=trend,
         timezone=config.organization.timezone,
         problems=tuple(problems),
-        asks=tuple(asks),
+        asks=tuple(raised),
+        carried=board.carried,
         resolved=tuple(resolved),
         previous=report.period.shift(-1) if earlier is not None else None,
         rules=config.rules.digest,
@@ -262,7 +270,6 @@ def _department(config: Config, result: DepartmentResult,
         section_keys=[key for key, _, _ in answered],
         problems=tuple(problems),  # its own, worst first
         parent=result.spec.parent_in(str(report.period)),
-        asks=tuple(asks_of(config, result)),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from summaries.config.schema import Config, Department, Kpi
+from summaries.engine.asks import ask_lines
 from summaries.engine.cell import Cell
 from summaries.engine.miss import miss_of
 from summaries.engine.targets import gap
@@ -82,12 +83,7 @@ def _raised(config: Config, spec: Department, answers: Mapping[str, str]
     for section in config.sections_of(spec):
         if not section.raises:
             continue
-        seen: set[str] = set()
-        for line in answers.get(section.key, "").splitlines():
-            text = line.strip().lstrip("-*•").strip()
-            if not text or text in seen:
-                continue
-            seen.add(text)
+        for text in ask_lines(answers.get(section.key, "")):
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             yield FlagSpec(spec.key, "", "raised", "amber", f"{section.title}: {text}",
                            subject=f"{section.key}:{digest}")

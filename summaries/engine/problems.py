@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from summaries.config.schema import Config, Kpi
+from summaries.engine.asks import Ask
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
 from summaries.engine.miss import Miss, miss_of
@@ -203,18 +204,9 @@ def earlier_problems(flags: Iterable[FlagSpec]) -> list[Earlier]:
     return found
 
 
-@dataclass(frozen=True)
-class Ask:
-    """A line a manager raised for leadership (a ``raise: true`` section's line)."""
-
-    department: str
-    section: str  # the section's title
-    text: str
-    subject: str  # the flag's subject: stable while the line's words stay the same
-
-
-def asks_of(config: Config, result: DepartmentResult) -> list[Ask]:
-    """The department's raised lines, in the order it wrote them."""
+def asks_of(config: Config, result: DepartmentResult, period: str | None = None) -> list[Ask]:
+    """The department's raised lines as open asks, in the order it wrote them (from its
+    ``raised`` flags: what a month shows where no ask is stored)."""
     found = []
     for flag in result.flags:
         if flag.rule != "raised":
@@ -222,5 +214,5 @@ def asks_of(config: Config, result: DepartmentResult) -> list[Ask]:
         section = config.section_by_key.get(flag.subject.partition(":")[0])
         title = section.title if section is not None else ""
         text = flag.message.removeprefix(f"{title}: ") if title else flag.message
-        found.append(Ask(result.key, title, text, flag.subject))
+        found.append(Ask(result.key, title, text, flag.subject, period=period))
     return found

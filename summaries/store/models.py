@@ -186,3 +186,43 @@ class Flag(Base):
     gap: Mapped[Decimal | None] = mapped_column(Amount, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AskRow(Base):
+    """An ask of leadership: one line of a ``raise: true`` section (SPEC 5.2)."""
+
+    __tablename__ = "asks"
+    __table_args__ = (Index("ix_asks_period_department", "period_id", "department_id"),
+                      Index("ix_asks_state", "state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(KEY))
+    position: Mapped[int] = mapped_column(Integer, default=0)  # its line's place in the section
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    assignee: Mapped[str | None] = mapped_column(String(USER))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    events: Mapped[list[AskEventRow]] = relationship(
+        back_populates="ask", cascade="all, delete-orphan", order_by="AskEventRow.id")
+
+
+class AskEventRow(Base):
+    """One change of an ask: who, when, from which state to which, and the words with it."""
+
+    __tablename__ = "ask_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ask_id: Mapped[int] = mapped_column(ForeignKey("asks.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(USER))
+
+    ask: Mapped[AskRow] = relationship(back_populates="events")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from summaries.dates import format_month
+from summaries.digest.askwords import ask_note
 from summaries.digest.header import (
     ProblemLine,
     by_worst_problem,
@@ -116,6 +117,7 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
         "header": header_view(digest, "in the department sections"),
         "trend": _trend(digest.trend, locale),
         "chart": chart,
+        "ask_note": lambda ask: ask_note(ask, digest.period, locale, digest.timezone),
     }
 
 

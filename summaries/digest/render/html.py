@@ -98,7 +98,8 @@ def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
     trend = trend_table(digest.trend, locale)
     toc = [TocEntry("headline", "Headline KPIs")] if digest.headline else []
     header = header_view(digest, "in the department sections")
-    toc += [TocEntry("asks", f"Asks of leadership ({len(header.asks)})")] if header.asks else []
+    toc += ([TocEntry("asks", f"Asks of leadership ({len(header.asks)})")]
+            if header.asks or header.carried else [])
     label = "Problems" if digest.rules.header == "all" else "Red problems"
     toc += [TocEntry("problems", f"{label} ({len(header.problems) + header.hidden})"),
             TocEntry("not-submitted", f"Not submitted ({len(digest.missing)})")]
