@@ -54,12 +54,12 @@ def state_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
 
 
 def age_text(ask: Ask, month: Month) -> str:
-    """How long it has waited, in months: "raised this month", "open 1 month", "open 2
+    """How long it has waited, in months: "raised this month", "waiting 1 month", "waiting 2
     months"."""
     months = ask.age(month)
     if months <= 0:
         return "raised this month"
-    return f"open {months} month{'s' if months != 1 else ''}"
+    return f"waiting {months} month{'s' if months != 1 else ''}"
 
 
 def answer_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
@@ -115,11 +115,11 @@ def carried_groups(asks: Sequence[Ask], month: Month, locale: str = "en"
 
 def ask_note(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC",
              person: Callable[[str], str] = plain) -> str:
-    """Where an ask stands in one line: "open 2 months, acknowledged by X; Reply from X (Nov
-    30): ...; Update (Dec 1): ..." (the age only for an earlier month's ask)."""
+    """Where an ask stands in one line: "waiting 2 months, acknowledged by X; Reply from X
+    (Nov 30): ...; Update (Dec 1): ..." (the age only for an earlier month's ask)."""
     parts = [state_text(ask, locale, timezone, person)]
-    if ask.age(month) > 0:
-        parts.insert(0, age_text(ask, month))
+    if ask.age(month) > 0:  # an earlier month's: how long, and where it stands if not open
+        parts = [age_text(ask, month), *(p for p in parts if p != AskState.OPEN)]
     said = [t for t in (answer_text(ask, locale, timezone, person),
                         update_text(ask, locale, timezone)) if t]
     return "; ".join([", ".join(parts), *said])

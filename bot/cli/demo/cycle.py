@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.cli.demo.asks import SEPTEMBER, answer_september, raise_september
 from bot.cycle.scheduler import reconcile
 from bot.deps import Deps
 from bot.form.handlers import confirm, store_form
@@ -67,6 +68,10 @@ def load_history(deps: Deps, example: Path, log: CycleLog) -> dict[str, dict[str
             log.history.append(report.summary())
         report = import_figures(session, config, before, filename="figures.csv", by="demo")
         log.history.append(report.summary())
+    count = raise_september(deps, example, before)
+    log.history.append(f"{count} September summaries with their asks of leadership "
+                       f"(answers-{SEPTEMBER}.yaml)")
+    log.history.extend(answer_september(deps))
     return typed
 
 
