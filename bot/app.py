@@ -10,7 +10,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, asks, commands, events, views
 from bot.notices import tell
 from summaries.errors import DomainError
 
@@ -43,6 +43,7 @@ def create_app(deps: Deps) -> App:
               listener_executor=deps.listeners)
 
     actions.register(app, deps)
+    asks.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
     commands.register(app, deps)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.blocks.home import HomeScreen, home_view
 from bot.blocks.kpis import slack_date
 from bot.deps import Deps
+from summaries.access import viewer
+from summaries.checkins.asks import find_asks
 from summaries.checkins.cycle import PeriodInfo, current_period
 from summaries.checkins.forms import department_statuses, ensure_fillable, kpi_history
 from summaries.errors import DomainError
@@ -29,8 +31,11 @@ def deadline(deps: Deps, month: Month, period: PeriodInfo,
 
 
 def home_screen(deps: Deps, user: str) -> HomeScreen:
-    """What ``user`` sees: their departments, and everyone's status for leaders and admins."""
+    """What ``user`` sees: their departments, and everyone's status for leaders and admins;
+    the open asks of leadership they may see (everyone's for leaders and admins), oldest
+    first, since the longest waiting need answers first."""
     config = deps.config
+    who = viewer(config, user)
     managed_keys = [d.key for d in config.departments if d.manager == user]
     now = deps.clock()
     today = now.astimezone(ZoneInfo(config.organization.timezone)).date()
@@ -51,12 +56,14 @@ def home_screen(deps: Deps, user: str) -> HomeScreen:
         statuses = department_statuses(session, config, shown)
         history = (kpi_history(session, config, managed_keys, shown, HISTORY_MONTHS)
                    if managed_keys else {})
+        asks = find_asks(session, config, who) if who.role is not None else []
     return HomeScreen(
         period=month, fillable=fillable, deadline=due,
         next_open=None if month is not None else _next_open(deps, now, Month.of(today)),
         managed=[s for s in statuses if s.department.key in managed_keys],
         everyone=statuses if config.is_leader(user) else None,
-        history=history, months=months_between(shown.shift(1 - HISTORY_MONTHS), shown))
+        history=history, months=months_between(shown.shift(1 - HISTORY_MONTHS), shown),
+        asks=sorted(asks, key=lambda a: a.period or ""), today=Month.of(today))
 
 
 def _next_open(deps: Deps, now: datetime, month: Month) -> str:

@@ -20,6 +20,8 @@ MAX_BUTTONS = 25  # an actions block holds at most 25 elements
 COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("status [YYYY-MM]", "where this month's summaries stand", ("manager", "leader", "admin")),
     ("edit [YYYY-MM]", "open your summary to fill in or edit", ("manager", "admin")),
+    ("asks [open|all] [department]", "the asks of leadership you may see: open ones, or all",
+     ("manager", "leader", "admin")),
     ("open|remind|close [YYYY-MM]", "run a step of the cycle now", ("admin",)),
     ("reopen <department> [YYYY-MM]", "let a manager edit a closed summary again",
      ("admin",)),

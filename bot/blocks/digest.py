@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.blocks.asks import header_ask_blocks
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     MAX_MESSAGE_CHARS,
@@ -29,10 +30,11 @@ from summaries.digest.text import submitted_text, title_text
 # Room kept in each part of a long header for the line that says where the rest is.
 _SPARE_BLOCKS, _SPARE_CHARS = 1, 400
 _TITLES = {"intro": "Check-in digest", "headline": "Headline KPIs",
-           "asks": "Asks of leadership", "reds": "Red problems", "problems": "Problems",
-           "counts": ""}
+           "asks": "Asks of leadership", "carried": "Asks still open from earlier months",
+           "reds": "Red problems", "problems": "Problems", "counts": ""}
 _NAMES = {"intro": "digest", "headline": "headline KPIs", "asks": "asks of leadership",
-          "problems": "problems", "counts": "counts of the other problems"}
+          "carried": "asks still open from earlier months", "problems": "problems",
+          "counts": "counts of the other problems"}
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,13 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
     if view.headline:
         pieces += _list("headline", _TITLES["headline"],
                         [headline_line(line) for line in view.headline])
+    zone = digest.timezone
     if view.asks:
-        pieces += _list("asks", f"{_TITLES['asks']} ({len(view.asks)})",
-                        [f"\u2022 *{escape(line.department)}*: {escape(line.ask.text)}"
-                         for line in view.asks])
+        pieces += _blocks("asks", f"{_TITLES['asks']} ({len(view.asks)})",
+                          header_ask_blocks(view.asks, digest.period, locale, zone))
+    for title, lines in view.carried:  # "Still open from September (2)"
+        pieces += _blocks("carried", escape(title),
+                          header_ask_blocks(lines, digest.period, locale, zone))
     label = _TITLES["problems" if digest.rules.header == "all" else "reds"]
     if view.problems:
         pieces += _list("problems", f"{label} ({len(view.problems) + view.hidden})",
@@ -102,14 +107,17 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
 
 
 def _list(part: str, title: str, lines: list[str]) -> list[_Piece]:
-    return [_Piece(part, section(f"*{title}*"), True),
-            *(_Piece(part, block) for block in sections(lines))]
+    return _blocks(part, title, sections(lines))
+
+
+def _blocks(part: str, title: str, blocks: list[Block]) -> list[_Piece]:
+    return [_Piece(part, section(f"*{title}*"), True), *(_Piece(part, b) for b in blocks)]
 
 
 def _continued(digest: Digest, rest: list[_Piece]) -> str:
     """Which lists go on in the thread, in order."""
     counts = {"headline": len(digest.headline), "asks": len(digest.asks),
-              "problems": len(digest.problems)}
+              "carried": len(digest.carried), "problems": len(digest.problems)}
     named: list[str] = []
     for piece in rest:
         label = _NAMES[piece.part]

@@ -1,5 +1,5 @@
-"""The App Home tab: a manager's departments this period, their recent KPIs, and, for leaders
-and admins, every department's status."""
+"""The App Home tab: a manager's departments this period, their recent KPIs and open asks of
+leadership, and, for leaders and admins, every department's open asks and status."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks.asklist import AskWords, home_asks
 from bot.blocks.common import (
     MAX_VIEW_BLOCKS,
     Block,
@@ -24,6 +25,7 @@ from bot.blocks.messages import open_button
 from summaries.checkins.forms import DepartmentStatus
 from summaries.config.schema import Config
 from summaries.dates import format_day, format_month
+from summaries.engine.asks import Ask
 from summaries.engine.cell import Cell
 from summaries.periods import Month
 
@@ -46,6 +48,8 @@ class HomeScreen:
     everyone: Sequence[DepartmentStatus] | None
     history: Mapping[tuple[str, str, str], Cell] = field(default_factory=dict)
     months: Sequence[Month] = ()
+    asks: Sequence[Ask] = ()  # the open asks they may see, oldest first
+    today: Month | None = None  # the month asks' ages count to
 
 
 def status_text(status: DepartmentStatus, config: Config) -> str:
@@ -91,6 +95,12 @@ def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]
         blocks.append(divider())
         blocks.extend(_compact_managed(screen, config) if compact
                       else _managed(screen, config))
+    if screen.today is not None:
+        blocks.append(divider())
+        organization = config.organization
+        words = AskWords({d.key: d.name for d in config.departments}, screen.today,
+                         organization.locale, organization.timezone)
+        blocks.extend(home_asks(screen.asks, words, everyone=screen.everyone is not None))
     if screen.everyone is not None:
         done = sum(1 for s in screen.everyone if s.submitted)
         blocks.append(divider())

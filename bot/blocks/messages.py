@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.carried import prompt_asks
 from bot.blocks.common import (
     SEVERITY_EMOJI,
     Block,
@@ -25,6 +26,7 @@ from summaries.digest.phrases import problem_text
 from summaries.engine.asks import Ask
 from summaries.engine.problems import Problem
 from summaries.engine.report import DepartmentResult
+from summaries.periods import Month
 
 
 def open_button(period: str, department: str, label: str = "Fill in summary") -> dict[str, Any]:
@@ -33,16 +35,19 @@ def open_button(period: str, department: str, label: str = "Fill in summary") ->
 
 def prompt_message(department: schema.Department, period: str, month: str, *,
                    sections_count: int, kpis_count: int, deadline: str,
-                   deadline_text: str) -> dict[str, Any]:
-    """The month-end prompt to one manager for one department."""
+                   deadline_text: str, carried: Sequence[Ask] = (),
+                   locale: str = "en", timezone: str = "UTC") -> dict[str, Any]:
+    """The month-end prompt to one manager for one department, with the department's asks
+    still open from earlier months (``carried``), so the form's choices come as no surprise."""
     text = render("prompt", department=department.name, month=month,
                   sections=sections_count, kpis=kpis_count, deadline=deadline)
     return {
         "text": render("prompt_fallback", department=department.name, month=month,
-                       deadline_text=deadline_text),
+                       deadline_text=deadline_text, asks=len(carried)),
         "blocks": [
             header(f"{month} check-in \u00b7 {department.name}"),
             section(text),
+            *prompt_asks(carried, Month.parse(period), locale, timezone),
             {"type": "actions", "block_id": OPEN_BLOCK, "elements": [
                 open_button(period, department.key)]},
         ],
@@ -50,9 +55,11 @@ def prompt_message(department: schema.Department, period: str, month: str, *,
 
 
 def reminder_message(department: schema.Department, period: str, month: str, *,
-                     deadline: str, deadline_text: str) -> dict[str, Any]:
-    """A reminder, posted in the thread of the prompt."""
-    text = render("reminder", department=department.name, month=month, deadline=deadline)
+                     deadline: str, deadline_text: str, asks: int = 0) -> dict[str, Any]:
+    """A reminder, posted in the thread of the prompt (which lists the ``asks`` still open
+    from earlier months: the reminder only counts them)."""
+    text = render("reminder", department=department.name, month=month, deadline=deadline,
+                  asks=asks)
     return {
         "text": f"Reminder: the {month} summary of {escape(department.name)} is due "
                 f"{deadline_text}.",
@@ -70,10 +77,11 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
                          month: str, *, first: bool, late: bool, changed: int,
                          editable_until: str | None, locale: str,
                          problems: Sequence[Problem] = (), asks: Sequence[Ask] = (),
-                         revised: Mapping[str, tuple[datetime, str]] | None = None
-                         ) -> list[dict[str, Any]]:
+                         revised: Mapping[str, tuple[datetime, str]] | None = None,
+                         carried: Sequence[str] = ()) -> list[dict[str, Any]]:
     """What the manager sees after submitting: their figures against target, then their
-    problems and asks worded as leadership's digest words them."""
+    problems and asks worded as leadership's digest words them, then what became of the asks
+    carried over (``carried``: mrkdwn lines, see :func:`bot.blocks.carried.carried_lines`)."""
     later = revised or {}  # figures changed after they were first given: when, by whom
     lines = [cell_line(cell, kpis[cell.kpi], locale)
              + (f" \u00b7 _{revised_note(later[cell.kpi], locale)}_" if cell.kpi in later else "")
@@ -90,6 +98,9 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
     if asks:
         blocks.append(section(f"*Asks of leadership* ({len(asks)})"))
         blocks.extend(sections(f"\u2022 {escape(a.text)}" for a in asks))
+    if carried:
+        blocks.append(section("*Your asks from earlier months*"))
+        blocks.extend(sections(carried))
     others = [f for f in result.flags if f.rule in ("late", "missing")]
     blocks.extend(sections(flag_line(f) for f in others))
     if not (problems or asks or others):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.blocks.carried import form_asks
 from bot.blocks.common import (
     MAX_LABEL,
+    MAX_VIEW_BLOCKS,
     MAX_VIEW_TITLE,
     Block,
     button,
@@ -32,8 +34,10 @@ ORIGIN_NOTE = {
 
 def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
                  locale: str = "en", deadline: str | None = None,
-                 notes: list[str] | None = None) -> dict[str, Any]:
-    """The modal for step ``ref.step`` of ``form``, prefilled with its values."""
+                 notes: list[str] | None = None, timezone: str = "UTC") -> dict[str, Any]:
+    """The modal for step ``ref.step`` of ``form``, prefilled with its values; the asks
+    carried over from earlier months follow the section asks are raised in (on the last step
+    when there is none), in the room the view's 100 blocks leave."""
     title = "Monthly check-in" if ref.steps == 1 else f"Check-in {ref.step + 1} of {ref.steps}"
     intro = [f"*{escape(form.department.name)}* \u00b7 {format_month(form.period, locale)}"]
     if deadline:
@@ -45,13 +49,23 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
     blocks.extend(context(escape(n)) for n in (notes or []))
     sections = {field_id(SECTION, s.key): s for s in form.sections}
     kpis = {field_id(KPI, k.key): k for k in form.kpis}
+    raising = {field_id(SECTION, s.key) for s in form.sections if s.raises}
+    anchor = None  # where the carried asks go on this step
     for field in steps[ref.step]:
         value = form.values.get(field)
         if field in sections:
             blocks.append(section_input(sections[field], value))
+            anchor = len(blocks) if field in raising else anchor
         else:
             kpi = kpis[field]
             blocks.append(kpi_input(kpi, value, form.hints.get(kpi.key), form.period, locale))
+    carry_step = next((n for n, fields in enumerate(steps) if raising & set(fields)),
+                      len(steps) - 1)
+    if form.carried and ref.step == carry_step:
+        room = MAX_VIEW_BLOCKS - len(blocks) - (3 if ref.step > 0 else 2)  # + nav, footer,
+        at = len(blocks) if anchor is None else anchor  # and a note restore_view may add
+        blocks[at:at] = form_asks(form.carried, form.period, form.values, room,
+                                  locale=locale, timezone=timezone)
     footer = "Closing this window keeps what you typed as a draft."
     if ref.step > 0:
         blocks.append({"type": "actions", "block_id": NAV_BLOCK, "elements": [
@@ -156,16 +170,23 @@ def restore_view(view: dict[str, Any], typed: dict[str, str | None], note: str) 
     for block in view.get("blocks", []):
         copy = dict(block)
         if copy.get("type") == "input" and copy.get("block_id") in typed:
-            element = dict(copy["element"])
-            value = typed[copy["block_id"]]
-            element.pop("initial_value", None)
-            if value:
-                element["initial_value"] = value
-            copy["element"] = element
+            copy["element"] = _prefilled(copy["element"], typed[copy["block_id"]])
         blocks.append(copy)
     restored = {k: view[k] for k in VIEW_KEYS if k in view}
     restored["blocks"] = blocks[:100]
     return restored
+
+
+def _prefilled(element: dict[str, Any], value: str | None) -> dict[str, Any]:
+    """An input element starting from ``value``: a select's option with that value, else the
+    text or number typed."""
+    element = {k: v for k, v in element.items() if k not in ("initial_value", "initial_option")}
+    if element.get("type") == "static_select":
+        chosen = [o for o in element.get("options", []) if o.get("value") == value]
+        element.update({"initial_option": chosen[0]} if chosen else {})
+    elif value:
+        element["initial_value"] = value
+    return element
 
 
 def input_fields(view: dict[str, Any]) -> list[str]:

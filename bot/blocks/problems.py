@@ -3,6 +3,7 @@ reply word them the same way (plain text from ``summaries.digest.header``, escap
 
 from __future__ import annotations
 
+from bot.blocks.asks import reply_ask_blocks
 from bot.blocks.common import SEVERITY_EMOJI, Block, context, escape, section, sections
 from bot.blocks.kpis import status_mark
 from summaries.digest.header import HeadlineLine, ProblemLine, department_lines
@@ -28,15 +29,15 @@ def problem_line(line: ProblemLine, department: bool = True, severity: bool = Tr
 
 
 def reply_problems(digest: Digest, department: DepartmentDigest) -> list[Block]:
-    """What a department's reply opens with: its problems (minor ones too), its asks, and the
-    notes that explain them (a parent's gaps by department, its rank among its siblings)."""
+    """What a department's reply opens with: its problems (minor ones too), its asks (those
+    still open from earlier months too, with the controls leaders act with), and the notes
+    that explain them (a parent's gaps by department, its rank among its siblings)."""
     lines, notes = department_lines(digest, department)
     blocks: list[Block] = []
     if lines:
         blocks += [section(f"*Problems* ({len(lines)})"),
                    *sections(problem_line(line, department=False) for line in lines)]
-    if department.asks:
-        blocks += [section(f"*Asks of leadership* ({len(department.asks)})"),
-                   *sections(f"\u2022 {escape(a.text)}" for a in department.asks)]
+    blocks += reply_ask_blocks(department.asks, department.carried, digest.period,
+                               digest.locale, digest.timezone)
     blocks += [context(escape(note)) for note in notes]
     return blocks

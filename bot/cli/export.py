@@ -1,4 +1,5 @@
-"""``checkin export``: a month's KPI rows and section texts as CSV or XLSX files.
+"""``checkin export``: a month's KPI rows, section texts and asks of leadership (with their
+history) as CSV or XLSX files.
 
 Nothing is written to the database: the period's state is read, not changed, and flags are
 not stored.
@@ -22,15 +23,16 @@ FORMATS = ("csv", "xlsx")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``export`` command."""
-    export = commands.add_parser("export", help="export a month's KPI rows and section texts "
-                                                "as CSV or XLSX")
+    export = commands.add_parser("export", help="export a month's KPI rows, section texts "
+                                                "and asks as CSV or XLSX")
     export.add_argument("--period", help="YYYY-MM (default: last month in the organization's "
                                          "time zone)")
     export.add_argument("--format", choices=FORMATS,
                         help="csv or xlsx (default: xlsx for an .xlsx output, else csv)")
     export.add_argument("--output", help="file to write (default: checkin-YYYY-MM.csv or .xlsx "
-                                         "here); with csv the section texts go beside it as "
-                                         "<stem>-sections.csv")
+                                         "here); with csv the section texts, the asks and "
+                                         "their history go beside it as <stem>-sections.csv, "
+                                         "<stem>-asks.csv and <stem>-ask-history.csv")
     export.add_argument("--revisions", action="store_true",
                         help="with csv, write the month's revision trail beside it as "
                              "<stem>-revisions.csv (xlsx always has a Revisions sheet)")
@@ -47,12 +49,13 @@ def default_period(timezone: str, now: datetime | None = None) -> Month:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Export ``--period`` to ``--output`` (and, for csv, the sections beside it)."""
+    """Export ``--period`` to ``--output`` (and, for csv, the other files beside it)."""
     from bot.bootstrap import load_configuration
+    from bot.cli.asks import reading
     from bot.cli.base import CommandError
-    from bot.cli.digest import read_digest
     from bot.cli.outfiles import OutputProblem, write_outputs
-    from summaries.digest.export import export_files, export_stem
+    from summaries.digest.export import export_asks, export_files, export_stem
+    from summaries.digest.load import load_digest
     from summaries.periods import Month
 
     try:
@@ -61,12 +64,14 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     config = load_configuration(settings)
     month = month or default_period(config.organization.timezone)
-    digest = read_digest(settings, config, month, revisions=True)
+    with reading(settings) as session:  # read only: no flags stored, nothing kept
+        digest = load_digest(session, config, month, closed=None, revisions=True)
+        asks = export_asks(session, config, month)
     fmt = args.format or ("xlsx" if args.output and Path(args.output).suffix.lower() == ".xlsx"
                           else "csv")
     output = Path(args.output) if args.output else Path(f"{export_stem(digest)}.{fmt}")
-    files = export_files(digest, fmt, output.stem, revisions=args.revisions)
-    # The first file is the one asked for; any other (csv's sections) goes beside it.
+    files = export_files(digest, fmt, output.stem, revisions=args.revisions, asks=asks)
+    # The first file is the one asked for; any other (csv's sections, asks) goes beside it.
     paths = [output] + [output.with_name(name) for name, _ in files[1:]]
     try:
         write_outputs([(path, content) for path, (_, content) in zip(paths, files, strict=True)])

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.cli import config, cycle, db, demo, digest, export, imports, rename, serve
+from bot.cli import asks, config, cycle, db, demo, digest, export, imports, rename, serve
 from bot.cli.base import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="configuration file (default: $CHECKIN_CONFIG "
                                          "or checkin.yaml)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (config, db, cycle, digest, export, demo, serve, imports, rename):
+    for module in (config, db, cycle, digest, export, asks, demo, serve, imports, rename):
         module.add_parser(commands)
     return parser
 

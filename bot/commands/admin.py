@@ -50,14 +50,15 @@ def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Messa
 
 def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str) -> Message:
     """Build the month's export and send it to ``user`` by DM."""
-    from summaries.digest.export import export_files, export_stem
+    from summaries.digest.export import export_asks, export_files, export_stem
     from summaries.digest.load import load_digest
 
     with deps.read_only() as session:
         digest = load_digest(session, deps.config, month, closed=None, revisions=True)
+        asks = export_asks(session, deps.config, month)
     stamp = deps.clock().strftime("%Y-%m-%d %H:%M:%S UTC")
     files = [DmFile(name, f"{name} ({stamp})", content)
-             for name, content in export_files(digest, fmt, export_stem(digest))]
+             for name, content in export_files(digest, fmt, export_stem(digest), asks=asks)]
     name = format_month(month, deps.locale)
     report = send_files(deps, user, f"export:{month}:{fmt}:{user}:{request_id}", "export",
                         files, period=str(month),

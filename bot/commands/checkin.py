@@ -1,4 +1,4 @@
-"""``/checkin``: status, edit, the cycle's steps by hand, reopen, export and help, each for
+"""``/checkin``: status, edit, asks, the cycle's steps by hand, reopen, export and help, each for
 the roles of SPEC section 1. Who may do what is checked here, on the server, every time."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from bot.blocks.admin import (
 )
 from bot.blocks.kpis import slack_date
 from bot.commands.admin import export_period, reopen_department, run_step_by_hand
+from bot.commands.asks import asks_reply
 from bot.cycle.manual import ACTIONS, NoOpenPeriod, default_period, this_month
 from bot.deps import Deps
 from bot.form.opening import open_form
@@ -159,6 +160,11 @@ def _edit(request: Request) -> None:
     request.reply(picker_message(format_month(month, deps.locale), str(month), pairs))
 
 
+def _asks(request: Request) -> None:
+    request.ack()
+    request.reply(asks_reply(request.deps, request.who, request.words))
+
+
 def _cycle_step(action: str) -> Callable[[Request], None]:
     def run(request: Request) -> None:
         deps = request.deps
@@ -249,6 +255,7 @@ SUBCOMMANDS: dict[str, tuple[tuple[str, ...], Callable[[Request], None]]] = {
     "help": (("manager", "leader", "admin"), _help),
     "status": (("manager", "leader", "admin"), _status),
     "edit": (("manager", "admin"), _edit),
+    "asks": (("manager", "leader", "admin"), _asks),
     **{action: (("admin",), _cycle_step(action)) for action in ACTIONS},
     "reopen": (("admin",), _reopen),
     "export": (("leader", "admin"), _export),

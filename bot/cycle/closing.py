@@ -46,6 +46,11 @@ def reply_key(period: str, department: str, channel: str, part: int = 0) -> str:
     return f"digest:{period}:{department}:{channel}{suffix}"
 
 
+def _more_key(period: str, channel: str, number: int) -> str:
+    """The header's continuation ``number`` (1, 2, ...), in its thread."""
+    return f"digest:{period}:more{number}:{channel}"
+
+
 def close_period(deps: Deps, month: Month) -> DeliveryReport:
     """Close ``month`` and post its digest to the leadership channel (once, ever)."""
     with deps.unit_of_work() as session:
@@ -77,7 +82,7 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
         if posted is None or not posted.slack_ts:
             return report  # nothing can thread under a header that is not there yet
         thread = {"channel": posted.slack_channel or channel, "thread_ts": posted.slack_ts}
-        parts = [_outgoing(f"digest:{period}:more{n}:{channel}", "digest", channel,
+        parts = [_outgoing(_more_key(period, channel, n), "digest", channel,
                            {**payload, **thread}, period) for n, payload in enumerate(more, 1)]
         parts += _chart(digest, channel, thread)
         for department in by_worst_problem(digest):  # the worst problems first
@@ -91,12 +96,14 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
     return report
 
 
-def refresh_digest(deps: Deps, period: str, department: str, *,
-                   deliver_now: bool = True) -> DeliveryReport:
-    """A late summary or a correction arrived: update the posted header in place and post or
-    update the department's reply (never a second digest). Nothing happens before the digest
-    is posted (it will include it). Without ``deliver_now`` the updates wait in the outbox for
-    the bot's next pass.
+def refresh_digest(deps: Deps, period: str, department: str, *, deliver_now: bool = True,
+                   version: str | None = None) -> DeliveryReport:
+    """A late summary, a correction or a change to an ask arrived: update the posted header
+    (and its continuations) in place and post or update the department's reply (never a
+    second digest). Nothing happens before the digest is posted (it will include it). Without
+    ``deliver_now`` the updates wait in the outbox for the bot's next pass. ``version`` names
+    the change, so each change updates once (by default the count of the department's stored
+    revisions; an ask's change passes its event).
 
     The "corrected on <date>" marks come from the stored revisions (see
     :func:`corrected_moments`), not from what prompted this refresh: the header keeps the
@@ -109,18 +116,28 @@ def refresh_digest(deps: Deps, period: str, department: str, *,
         if header is None or not header.slack_ts:
             return DeliveryReport()
         place = {"channel": header.slack_channel or channel, "ts": header.slack_ts}
-        version = revisions(session, month, department)  # one update per change
+        if version is None:
+            version = str(revisions(session, month, department))  # one update per change
         replies = [sent_message(session, reply_key(period, department, channel, n))
                    for n in range(_MAX_PARTS)]
+        more = [sent_message(session, _more_key(period, channel, n))
+                for n in range(1, _MAX_PARTS)]
     with deps.read_only() as session:  # the stored flags stay the close's
         digest = load_digest(session, deps.config, month, closed=True, revisions=True)
         info = period_info(session, month)
     fixed = corrected_moments(digest.revisions, info.closed_at if info is not None else None)
     corrected = _day(deps, max(fixed.values())) if fixed else None
-    head = header_messages(digest, corrected)[0]
+    head, *rest = header_messages(digest, corrected)
     own = _day(deps, fixed[department]) if department in fixed else None
     parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
                        channel, {**head, **place}, period, department, "chat.update")]
+    for n, payload in enumerate(rest, 1):  # continuations posted at the close, as they now are
+        row = more[n - 1] if n <= len(more) else None
+        if row is not None and row.slack_ts:
+            parts.append(_outgoing(
+                f"digest-update:{period}:{department}:{version}:more{n}", "digest_update",
+                channel, {**payload, "channel": row.slack_channel or channel,
+                          "ts": row.slack_ts}, period, department, "chat.update"))
     for n, payload in enumerate(department_messages(digest, department, own)):
         row = replies[n] if n < len(replies) else None
         if row is not None and row.slack_ts:

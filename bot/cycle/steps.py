@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
+from sqlalchemy.orm import Session
+
 from bot.blocks.kpis import slack_date
 from bot.blocks.messages import prompt_message, reminder_message
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from summaries.checkins.asks import open_asks
 from summaries.checkins.cycle import open_month, period_state
 from summaries.checkins.forms import department_statuses, input_kpis
 from summaries.config import schema as schema
@@ -28,7 +31,7 @@ def open_period(deps: Deps, month: Month) -> DeliveryReport:
     """Open ``month`` and send each department's manager their prompt (once, ever)."""
     with deps.unit_of_work() as session:
         open_month(session, month, deps.clock())
-        keys = enqueue(session, [_prompt(deps, month, d)
+        keys = enqueue(session, [_prompt(deps, session, month, d)
                                  for d in deps.config.departments_in(str(month))])
     report = deliver(deps, keys)
     log.info("opened %s: %d prompts sent, %d failed", month, len(report.sent),
@@ -44,7 +47,7 @@ def remind_period(deps: Deps, month: Month, number: int) -> DeliveryReport:
             raise DomainError(f"{month} is {state}; reminders go out while it is open.")
         waiting = [s.department for s in department_statuses(session, deps.config, month)
                    if not s.submitted]
-        prompt_keys = enqueue(session, [_prompt(deps, month, d) for d in waiting])
+        prompt_keys = enqueue(session, [_prompt(deps, session, month, d) for d in waiting])
     # A reminder belongs in its prompt's thread, so any prompt still owed goes out first.
     report = deliver(deps, prompt_keys)
     reminders: list[Outgoing] = []
@@ -55,8 +58,9 @@ def remind_period(deps: Deps, month: Month, number: int) -> DeliveryReport:
                 report.failed.setdefault(prompt_key(str(month), department),
                                          "prompt not delivered; no thread to remind in")
                 continue
+            asks = len(open_asks(session, deps.config, department.key, month))
             reminders.append(_reminder(deps, month, number, department, prompt.slack_channel
-                                       or department.manager, prompt.slack_ts))
+                                       or department.manager, prompt.slack_ts, asks))
         keys = enqueue(session, reminders)
     again = deliver(deps, keys)
     report.sent.extend(again.sent)
@@ -69,24 +73,29 @@ def _deadline(deps: Deps, month: Month) -> tuple[str, str]:
     return slack_date(close, deps.locale), format_moment(close, deps.locale)
 
 
-def _prompt(deps: Deps, month: Month, department: schema.Department) -> Outgoing:
+def _prompt(deps: Deps, session: Session, month: Month,
+            department: schema.Department) -> Outgoing:
+    """The prompt, with the department's asks still open from earlier months as they stand
+    when it is written (it is sent once; the form shows them as they stand when opened)."""
     deadline, deadline_text = _deadline(deps, month)
     payload: dict[str, Any] = prompt_message(
         department, str(month), format_month(month, deps.locale),
         sections_count=len(deps.config.sections_of(department)),
         kpis_count=len(input_kpis(deps.config, department)),
-        deadline=deadline, deadline_text=deadline_text)
+        deadline=deadline, deadline_text=deadline_text,
+        carried=open_asks(session, deps.config, department.key, month),
+        locale=deps.locale, timezone=deps.config.organization.timezone)
     payload["channel"] = department.manager
     return Outgoing(prompt_key(str(month), department), "prompt", department.manager, payload,
                     period_key=str(month), department_key=department.key)
 
 
 def _reminder(deps: Deps, month: Month, number: int, department: schema.Department,
-              channel: str, thread_ts: str) -> Outgoing:
+              channel: str, thread_ts: str, asks: int = 0) -> Outgoing:
     deadline, deadline_text = _deadline(deps, month)
     payload: dict[str, Any] = reminder_message(
         department, str(month), format_month(month, deps.locale), deadline=deadline,
-        deadline_text=deadline_text)
+        deadline_text=deadline_text, asks=asks)
     payload.update(channel=channel, thread_ts=thread_ts)
     key = f"reminder{number}:{month}:{department.key}:{department.manager}"
     return Outgoing(key, "reminder", department.manager, payload, period_key=str(month),

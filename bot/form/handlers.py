@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.blocks.carried import carried_lines
 from bot.blocks.messages import confirmation_message
 from bot.blocks.modal import checkin_view
 from bot.deps import Deps
-from bot.form.state import check_values, split_steps
+from bot.form.state import carry_choices, check_values, split_steps
 from bot.home import deadline
 from bot.ids import FormRef
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
 from summaries.checkins.cycle import confirmation_data, fillable_period
 from summaries.checkins.evaluation import refresh_flags
-from summaries.checkins.forms import FormContext, form_fields, load_form
+from summaries.checkins.forms import Carried, FormContext, carry_over, form_fields, load_form
 from summaries.checkins.submissions import (
     SubmissionResult,
     authorize_department,
@@ -62,8 +63,8 @@ def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0
         form = replace(form, values=values)
     steps = split_steps(form.fields)
     ref = FormRef(period, department, max(0, min(step, len(steps) - 1)), len(steps))
-    return checkin_view(form, ref, steps, locale=deps.locale,
-                        deadline=due, notes=notes)
+    return checkin_view(form, ref, steps, locale=deps.locale, deadline=due, notes=notes,
+                        timezone=deps.config.organization.timezone)
 
 
 def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None]) -> None:
@@ -73,9 +74,18 @@ def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None
                    user=user, values=values, merge=True, now=deps.clock())
 
 
+@dataclass(frozen=True)
+class Stored(SubmissionResult):
+    """A stored form: the submission, and what it did to the asks carried over."""
+
+    carried: tuple[Carried, ...] = ()
+
+
 def store_form(deps: Deps, ref: FormRef, user: str,
-               values: dict[str, str | None]) -> SubmissionResult:
-    """Record the whole form: earlier steps from the draft, this step from ``values``."""
+               values: dict[str, str | None]) -> Stored:
+    """Record the whole form: earlier steps from the draft, this step from ``values``; the
+    carried asks are withdrawn or updated in the same unit of work, so either both are kept
+    or neither is."""
     spec = authorize_department(deps.config, ref.department, user)
     month = Month.parse(ref.period)
     for attempt in range(1, STORE_ATTEMPTS + 1):
@@ -89,9 +99,12 @@ def store_form(deps: Deps, ref: FormRef, user: str,
                                        form_fields(deps.config, spec))
                 if checked.errors:
                     raise ValidationFailed(checked.errors)
-                return record_submission(
+                result = record_submission(
                     session, deps.config, period=ref.period, department=ref.department,
                     user=user, answers=checked.answers, figures=checked.figures, now=now)
+                carried = carry_over(session, deps.config, month=month, user=user, now=now,
+                                     department=ref.department, choices=carry_choices(merged))
+                return Stored(**asdict(result), carried=tuple(carried))
         except (IntegrityError, OperationalError):
             if attempt == STORE_ATTEMPTS:
                 raise
@@ -102,9 +115,10 @@ def store_form(deps: Deps, ref: FormRef, user: str,
 
 def confirm(deps: Deps, ref: FormRef, user: str,
             result: SubmissionResult) -> DeliveryReport | None:
-    """DM the manager their figures against target and their flags; nothing if nothing
-    changed (a double submit)."""
-    if not (result.first_submission or result.changed_fields):
+    """DM the manager their figures against target and their flags, and what became of the
+    asks carried over; nothing if nothing changed (a double submit)."""
+    carried = result.carried if isinstance(result, Stored) else ()
+    if not (result.first_submission or result.changed_fields or carried):
         return None
     month = Month.parse(ref.period)
     with deps.unit_of_work() as session:
@@ -123,11 +137,19 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         first=result.first_submission, late=result.status == SubmissionStatus.LATE,
         changed=len(result.changed_fields), editable_until=until, locale=deps.locale,
         problems=find_problems(deps.config, [department], ref.period),
-        asks=asks_of(deps.config, department), revised=revised)
-    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{revisions}:{n}",
+        asks=asks_of(deps.config, department), revised=revised,
+        carried=carried_lines(carried))
+    # A change of carried asks alone is news too: its asks' latest changes tell it apart.
+    version = ".".join([str(revisions), *(_last_event(c) for c in carried)])
+    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{version}:{n}",
                          "confirmation", user, {**payload, "channel": user},
                          period_key=ref.period, department_key=ref.department)
                 for n, payload in enumerate(messages)]
     with deps.unit_of_work() as session:
         keys = enqueue(session, outgoing)
     return deliver(deps, keys)
+
+
+def _last_event(carried: Carried) -> str:
+    last = carried.ask.last_change
+    return f"{carried.ask.id}@{last.at.timestamp():.0f}" if last is not None else ""

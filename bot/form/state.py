@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.ids import VALUE_ACTION, FormRef
-from summaries.checkins.forms import KPI, SECTION
+from bot.ids import CARRY_CHOICE, CARRY_UPDATE, VALUE_ACTION, FormRef
+from summaries.checkins.asks import MAX_REPLY_CHARS
+from summaries.checkins.forms import CARRY, CARRY_NOTE, KPI, SECTION, WITHDRAW
 from summaries.checkins.submissions import validate_submission
 from summaries.config.schema import Config
 from summaries.numbers import OutOfBounds, parse_decimal
@@ -31,8 +32,10 @@ def locate_step(ref: FormRef, all_fields: Sequence[str], shown: Sequence[str]) -
     """The form reference the server trusts: the step is the one whose inputs the view holds,
     whatever ``private_metadata`` claims; None when the view matches no step of today's form."""
     steps = split_steps(all_fields)
+    # The carried asks' inputs come and go with leadership's answers: they name no step.
+    shown = [f for f in shown if f.startswith((f"{SECTION}:", f"{KPI}:"))]
     for index, fields in enumerate(steps):
-        if list(fields) == list(shown):
+        if list(fields) == shown:
             return FormRef(ref.period, ref.department, index, len(steps))
     return None
 
@@ -46,15 +49,23 @@ def first_step_with(all_fields: Sequence[str], wanted: Iterable[str]) -> int:
     return 0
 
 
+# The action id of each kind of input, by the kind its block id starts with.
+_ACTIONS = {SECTION: VALUE_ACTION, KPI: VALUE_ACTION, CARRY: CARRY_CHOICE,
+            CARRY_NOTE: CARRY_UPDATE}
+
+
 def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:
-    """The typed value of every check-in input in a view's ``state`` (None when empty)."""
+    """The typed value of every check-in input in a view's ``state`` (None when empty): the
+    sections, the KPIs, and each carried ask's choice (its option's value) and update."""
     values: dict[str, str | None] = {}
     state = view.get("state") or {}
     for block_id, actions in (state.get("values") or {}).items():
-        if not block_id.startswith((f"{SECTION}:", f"{KPI}:")):
+        action = _ACTIONS.get(block_id.partition(":")[0])
+        if action is None:
             continue
-        element = (actions or {}).get(VALUE_ACTION) or {}
-        value = element.get("value")
+        element = (actions or {}).get(action) or {}
+        chosen = element.get("selected_option")
+        value = chosen.get("value") if isinstance(chosen, dict) else element.get("value")
         values[block_id] = value if isinstance(value, str) and value != "" else None
     return values
 
@@ -70,7 +81,8 @@ class Checked:
 
 def check_values(config: Config, department_key: str, values: Mapping[str, str | None],
                  fields: Iterable[str]) -> Checked:
-    """Check the typed ``values`` of ``fields`` as the services would store them."""
+    """Check the typed ``values`` of ``fields`` as the services would store them (of a carried
+    ask, only its update's length: its choice is one of the select's options)."""
     department = config.department_by_key[department_key]
     answers: dict[str, str] = {}
     figures: dict[str, Decimal | None] = {}
@@ -81,6 +93,10 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
         raw = values.get(field)
         if kind == SECTION:
             answers[key] = raw or ""
+        elif kind == CARRY_NOTE and raw is not None and len(raw.strip()) > MAX_REPLY_CHARS:
+            errors[field] = f"at most {MAX_REPLY_CHARS:,} characters; this has {len(raw):,}"
+        elif kind != KPI:
+            continue
         elif raw is None or not raw.strip():
             figures[key] = None
         else:
@@ -94,3 +110,20 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
         k: v for k, v in figures.items() if f"{KPI}:{k}" not in errors})
     errors.update({f: m for f, m in problems.items() if f in wanted and f not in errors})
     return Checked(answers, figures, errors)
+
+
+def carry_choices(values: Mapping[str, object]) -> dict[int, tuple[bool, str | None]]:
+    """What the form says of each carried ask, by its id: whether to withdraw it (its choice
+    is ``withdraw``) and the update typed for it; asks left as they were are left out."""
+    found: dict[int, tuple[bool, str | None]] = {}
+    for key, value in values.items():
+        kind, _, number = key.partition(":")
+        if kind not in (CARRY, CARRY_NOTE) or not number.isdigit():
+            continue
+        withdraw, update = found.get(int(number), (False, None))
+        if kind == CARRY:
+            withdraw = value == WITHDRAW
+        elif isinstance(value, str) and value.strip():
+            update = value.strip()
+        found[int(number)] = (withdraw, update)
+    return {k: v for k, v in found.items() if v != (False, None)}

@@ -4,6 +4,7 @@ Services flush and never commit: callers own transactions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.access import Viewer
+from summaries.config.fields import USER_ID_PATTERN
 from summaries.config.schema import Config
 from summaries.engine.asks import (
     ASSIGNEE_ACTIONS,
@@ -38,7 +40,7 @@ from summaries.store.asks import (
     section_asks,
     unraised_answers,
 )
-from summaries.store.models import Department
+from summaries.store.models import AskRow, Department
 
 MAX_REPLY_CHARS = 3000
 # Actions that say nothing without words.
@@ -49,11 +51,13 @@ def sync_asks(session: Session, *, period_id: int, department_id: int, section_k
               text: str, by: str, at: datetime) -> None:
     """Bring the asks raised from a section in line with its new ``text`` (see
     :func:`match_lines`): new lines are new asks, an edited line edits its ask while nobody
-    has acted on it, a removed line withdraws its unanswered ask."""
-    rows = [r for r in section_asks(session, period_id, department_id, section_key)
-            if r.state in LIVE]
+    has acted on it, a removed line withdraws its unanswered ask. A line whose ask has ended
+    (decided, declined, withdrawn) keeps it: it is neither raised again nor made another
+    ask's new words."""
+    rows = section_asks(session, period_id, department_id, section_key)
     lines = ask_lines(text)
-    plan = match_lines([Raised(r.id, r.text, _untouched(r.events)) for r in rows], lines)
+    plan = match_lines([Raised(r.id, r.text, r.state in LIVE and _untouched(r.events))
+                        for r in rows], lines)
     by_id = {r.id: r for r in rows}
     for ask_id, line in plan.edit:
         row = by_id[ask_id]
@@ -69,6 +73,7 @@ def sync_asks(session: Session, *, period_id: int, department_id: int, section_k
     for line in plan.new:
         add_ask(session, period_id=period_id, department_id=department_id,
                 section_key=section_key, position=lines.index(line), text=line, by=by, at=at)
+    session.flush()
 
 
 def _untouched(events: Collection[object]) -> bool:
@@ -92,6 +97,7 @@ def act_on_ask(session: Session, config: Config, *, ask_id: int, user: str, acti
     """``user`` does ``action`` to an ask, checked here whatever the button said: leaders and
     admins answer, assign and decide (the person it is assigned to may answer and decide it
     too); the department's manager (or an admin) withdraws it or adds an update."""
+    action = AskAction(action)
     found = lock_ask(session, ask_id)
     if found is None:
         raise DomainError("That ask is no longer there.")
@@ -105,6 +111,8 @@ def act_on_ask(session: Session, config: Config, *, ask_id: int, user: str, acti
                                         f"{len(words):,}"})
     if action is AskAction.ASSIGN and not assignee:
         raise ValidationFailed({"assignee": "Choose the person to assign it to."})
+    if action is AskAction.ASSIGN and not re.fullmatch(USER_ID_PATTERN, assignee or ""):
+        raise ValidationFailed({"assignee": "Choose a person in Slack to assign it to."})
     try:
         to = transition(AskState(row.state), action, assignee=assignee,
                         current_assignee=row.assignee)
@@ -112,11 +120,19 @@ def act_on_ask(session: Session, config: Config, *, ask_id: int, user: str, acti
         raise DomainError(f"This ask is already {row.state}: nothing more can be done with "
                           "it.") from None
     titles = _titles(config)
-    if to is None:
+    if to is None or _repeated(row, action, user, words):
         return AskOutcome(as_ask(row, month, department, titles), False)
     event = record_event(session, row, action, by=user, at=now, to=to, text=words,
                          assignee=assignee if action is AskAction.ASSIGN else None)
     return AskOutcome(as_ask(row, month, department, titles), True, event.id)
+
+
+def _repeated(row: AskRow, action: AskAction, user: str, words: str | None) -> bool:
+    """A reply or update that repeats, word for word, the change just made by the same
+    person: a double submit of the modal, which must act once."""
+    last = row.events[-1] if row.events else None
+    return (action in (AskAction.REPLY, AskAction.UPDATE) and last is not None
+            and last.action == action and last.by == user and last.text == words)
 
 
 def _authorize(config: Config, action: AskAction, user: str, department: str,

@@ -1,9 +1,10 @@
-"""What a manager's check-in form and home screen show: current values, hints, history, status."""
+"""What a manager's check-in form and home screen show: current values, hints, history, status;
+and what the form does to the asks it carries over from earlier months."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from summaries.checkins.asks import act_on_ask, open_asks, read_ask
 from summaries.checkins.evaluation import (
     first_month_needed,
     load_figures,
@@ -18,11 +20,12 @@ from summaries.checkins.evaluation import (
 )
 from summaries.config import schema as schema
 from summaries.config.schema import Config
+from summaries.engine.asks import Ask, AskAction, AskState
 from summaries.engine.cell import Cell
 from summaries.engine.cells import Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
-from summaries.errors import DomainError
+from summaries.errors import DomainError, ValidationFailed
 from summaries.periods import (
     SUBMITTED_STATES,
     Month,
@@ -35,6 +38,10 @@ from summaries.store.figures import format_value
 from summaries.store.models import Department, Figure, Kpi, Period, Submission
 
 SECTION, KPI = "section", "kpi"
+# A carried ask's fields: ``carry:<id>`` keeps or withdraws it, ``carryupdate:<id>`` adds news
+# (the same words as the form's block ids in ``bot.ids``, so a draft keeps them as typed).
+CARRY, CARRY_NOTE = "carry", "carryupdate"
+KEEP, WITHDRAW = "keep", "withdraw"
 
 
 def field_id(kind: str, key: str) -> str:
@@ -63,12 +70,18 @@ class FormContext:
     origin: str
     status: str | None
     hints: dict[str, KpiHint]
+    carried: tuple[Ask, ...] = ()  # the department's asks from earlier months, still open
 
     @property
     def fields(self) -> list[str]:
         """Every input of the form, sections first, in template order."""
         return ([field_id(SECTION, s.key) for s in self.sections]
                 + [field_id(KPI, k.key) for k in self.kpis])
+
+    @property
+    def carry_fields(self) -> list[str]:
+        """The inputs of the carried asks: each one's choice, then its update."""
+        return [field_id(kind, str(a.id)) for a in self.carried for kind in (CARRY, CARRY_NOTE)]
 
 
 def input_kpis(config: Config, department: schema.Department) -> list[schema.Kpi]:
@@ -124,10 +137,11 @@ def load_form(session: Session, config: Config, month: Month,
         values, origin = _stored_values(session, submission), "submission"
     else:
         values, origin = {}, "empty"
-    wanted = set(_fields(sections, kpis))
-    values = {k: v for k, v in values.items() if k in wanted}
-    return FormContext(month, department, sections, kpis, values, origin, status,
-                       _hints(session, config, month, department, kpis))
+    carried = tuple(open_asks(session, config, department.key, month))
+    form = FormContext(month, department, sections, kpis, values, origin, status,
+                       _hints(session, config, month, department, kpis), carried)
+    wanted = set(form.fields) | set(form.carry_fields)
+    return replace(form, values={k: v for k, v in values.items() if k in wanted})
 
 
 def _fields(sections: Sequence[schema.Section], kpis: Sequence[schema.Kpi]) -> list[str]:
@@ -226,3 +240,53 @@ def kpi_history(session: Session, config: Config, departments: Collection[str],
             for month in months_between(first, last):
                 cells[(key, kpi.key, str(month))] = engine.cell(key, kpi, month)
     return cells
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What a submitted form did to one carried ask: withdrew it, added an update, or nothing
+    because it was decided, declined or withdrawn after the form showed it (``ended``)."""
+
+    ask: Ask
+    withdrawn: bool = False
+    updated: bool = False
+    ended: bool = False
+
+
+def carry_over(session: Session, config: Config, *, month: Month, department: str, user: str,
+               choices: Mapping[int, tuple[bool, str | None]], now: datetime) -> list[Carried]:
+    """Withdraw or update the carried asks as ``department``'s form says (``choices`` by ask
+    id: whether to withdraw it, the update to add), in the submission's unit of work
+    (:func:`act_on_ask` checks the permission again). Only the department's own asks from
+    before ``month`` are touched: another department's (a forged form) is ignored, so the
+    summary is stored all the same. An ask that ended since the form opened keeps its end; a
+    double submit changes nothing more (:func:`act_on_ask` acts once)."""
+    done: list[Carried] = []
+    for ask_id, (withdraw, update) in choices.items():
+        ask = read_ask(session, config, ask_id)
+        if ask is None or ask.department != department or (ask.period or "") >= str(month):
+            continue
+        if not ask.live:  # withdrawn already: a double submit, nothing to say
+            done += [Carried(ask, ended=True)] if ask.state != AskState.WITHDRAWN else []
+            continue
+        updated = withdrawn = False
+        try:  # the form checks the update's length first; this names the field if not
+            if update is not None:  # an update is added before the ask is withdrawn
+                ask, updated = _act(session, config, ask_id, user, now, AskAction.UPDATE,
+                                    update)
+        except ValidationFailed as exc:
+            raise ValidationFailed({field_id(CARRY_NOTE, str(ask_id)): m
+                                    for m in exc.errors.values()}) from None
+        if withdraw:
+            ask, withdrawn = _act(session, config, ask_id, user, now, AskAction.WITHDRAW)
+        if updated or withdrawn:
+            done.append(Carried(ask, withdrawn=withdrawn, updated=updated))
+    return done
+
+
+def _act(session: Session, config: Config, ask_id: int, user: str, now: datetime,
+         action: AskAction, text: str | None = None) -> tuple[Ask, bool]:
+    outcome = act_on_ask(session, config, ask_id=ask_id, user=user, action=action, now=now,
+                         text=text)
+    return outcome.ask, outcome.changed
+

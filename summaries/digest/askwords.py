@@ -69,9 +69,9 @@ def answer_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
     if answer is None or not answer.text:
         return None
     day = format_day(answer.at.astimezone(ZoneInfo(timezone)), locale)
-    label = {AskAction.DECIDE: "Decision", AskAction.DECLINE: "Declined"}.get(
-        answer.action, "Reply")
-    return f"{label} from {person(answer.by)} ({day}): {answer.text}"
+    label = {AskAction.DECIDE: "Decision from", AskAction.DECLINE: "Declined by"}.get(
+        answer.action, "Reply from")
+    return f"{label} {person(answer.by)} ({day}): {answer.text}"
 
 
 def update_text(ask: Ask, locale: str = "en", timezone: str = "UTC") -> str | None:
@@ -114,12 +114,14 @@ def carried_groups(asks: Sequence[Ask], month: Month, locale: str = "en"
 
 
 def ask_note(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC",
-             person: Callable[[str], str] = plain) -> str:
+             person: Callable[[str], str] = plain, *, said: bool = True) -> str:
     """Where an ask stands in one line: "waiting 2 months, acknowledged by X; Reply from X
-    (Nov 30): ...; Update (Dec 1): ..." (the age only for an earlier month's ask)."""
+    (Nov 30): ...; Update (Dec 1): ..." (the age only for an earlier month's ask; the last
+    reply and update unless ``said`` is false: the digest's header leaves them to the
+    thread)."""
     parts = [state_text(ask, locale, timezone, person)]
     if ask.age(month) > 0:  # an earlier month's: how long, and where it stands if not open
         parts = [age_text(ask, month), *(p for p in parts if p != AskState.OPEN)]
-    said = [t for t in (answer_text(ask, locale, timezone, person),
-                        update_text(ask, locale, timezone)) if t]
-    return "; ".join([", ".join(parts), *said])
+    words = [t for t in (answer_text(ask, locale, timezone, person),
+                         update_text(ask, locale, timezone)) if t] if said else []
+    return "; ".join([", ".join(parts), *words])

@@ -1,11 +1,14 @@
-"""The XLSX export: the KPI rows on a sheet "KPIs" and the section texts on a sheet "Sections",
-formatted for reading (bold frozen header, filters, widths, numbers as numbers)."""
+"""The XLSX export: the KPI rows on a sheet "KPIs", the section texts on a sheet "Sections",
+any further sheets the export adds (the asks of leadership and their history), and the
+revision trail, formatted for reading (bold frozen header, filters, widths, numbers as
+numbers, text never taken for a formula)."""
 
 from __future__ import annotations
 
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +37,17 @@ MIN_WIDTH, MAX_WIDTH, TEXT_WIDTH = 6, 40, 80
 # Nothing a cell holds may turn into a formula, a link or a number on the way in.
 WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of plain rows: its name, columns, rows, and the columns of long text that
+    wrap."""
+
+    name: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Value]]
+    wrapped: frozenset[str] = frozenset()
 
 
 def figure_format(decimals: int) -> str:
@@ -123,14 +137,18 @@ def _write_sheet(workbook: Any, formats: _Formats, name: str, columns: Sequence[
     sheet.autofilter(0, 0, count, len(columns) - 1)
 
 
-def xlsx_bytes(digest: Digest) -> bytes:
-    """The month's export as an XLSX workbook: KPIs, Sections, and the Revisions trail."""
+def xlsx_bytes(digest: Digest, sheets: Sequence[Sheet] = ()) -> bytes:
+    """The month's export as an XLSX workbook: KPIs, Sections, then ``sheets``, and the
+    Revisions trail."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     formats = _Formats(workbook)
     _write_sheet(workbook, formats, "KPIs", KPI_COLUMNS, kpi_rows(digest))
     _write_sheet(workbook, formats, "Sections", SECTION_COLUMNS,
                  ((None, values) for values in section_rows(digest)), frozenset({"text"}))
+    for sheet in sheets:
+        _write_sheet(workbook, formats, sheet.name, sheet.columns,
+                     ((None, values) for values in sheet.rows), sheet.wrapped)
     _write_sheet(workbook, formats, "Revisions", REVISION_COLUMNS,
                  ((None, values) for values in revision_rows(digest)),
                  frozenset({"old_value", "new_value"}))

@@ -3,6 +3,7 @@ an edited section maps onto the asks already raised. Pure: no storage, no clock,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,12 +91,26 @@ def transition(state: AskState, action: AskAction, *, assignee: str | None = Non
 
 def replay(events: Iterable[Event]) -> tuple[AskState, str | None]:
     """The state and assignee the history leads to; ValueError where it does not chain (an
-    event that starts from a state other than the one before it ended in)."""
+    event that starts from a state other than the one before it ended in) or where an event
+    is not a step :func:`transition` takes (a change after the end, a state it cannot reach,
+    an assignment that changed nothing)."""
     state: AskState | None = None
     assignee: str | None = None
     for event in events:
         if event.before != state:
             raise ValueError(f"{event.action} starts from {event.before}, not {state}")
+        if state is None:
+            if event.action is not AskAction.RAISE or event.after is not AskState.OPEN:
+                raise ValueError("an ask's history starts with its raise, to open")
+        else:
+            try:
+                reached = transition(state, event.action, assignee=event.assignee,
+                                     current_assignee=assignee)
+            except (AskClosed, ValueError) as exc:
+                raise ValueError(f"{event.action} cannot follow {state}") from exc
+            if reached != event.after:
+                raise ValueError(f"{event.action} from {state} leads to {reached}, "
+                                 f"not {event.after}")
         state = event.after
         if event.action is AskAction.ASSIGN:
             assignee = event.assignee
@@ -167,11 +182,16 @@ class AskBoard:
         return tuple(a for a in self.carried if a.department == department)
 
 
+# A list bullet: a dash, star or plus followed by a space (so "-5% churn" and "*bold*" keep
+# their first character), or a typographic bullet or middle dot, with or without one.
+_BULLET = re.compile(r"^(?:[-*+](?:\s+|$)|[\u2022\u00b7\u30fb]\s*)")
+
+
 def ask_lines(text: str) -> list[str]:
     """The asks in a section's text: each non-empty line, without a list bullet, once."""
     seen: list[str] = []
     for line in text.splitlines():
-        cleaned = line.strip().lstrip("-*\u2022").strip()
+        cleaned = _BULLET.sub("", line.strip(), count=1).strip()
         if cleaned and cleaned not in seen:
             seen.append(cleaned)
     return seen
@@ -197,7 +217,8 @@ class LinePlan:
 
 
 def match_lines(raised: Sequence[Raised], lines: Sequence[str]) -> LinePlan:
-    """Map the section's ``lines`` onto the live asks ``raised`` from it.
+    """Map the section's ``lines`` onto the asks ``raised`` from it (closed ones too, as not
+    editable: a line whose ask was decided, declined or withdrawn is not raised again).
 
     A line whose words are unchanged keeps its ask. The remaining lines are matched, in
     order, with the remaining asks nobody has acted on (an edited line edits its ask);

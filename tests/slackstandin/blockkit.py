@@ -15,9 +15,14 @@ BLOCK_TYPES = frozenset(
     | {"markdown", "table"}
 )
 # Where each element type may appear (section accessory, actions block, input block).
-ACCESSORY_ELEMENTS = frozenset({"button", "image", "overflow", "static_select"})
-ACTIONS_ELEMENTS = frozenset({"button", "overflow", "static_select"})
-INPUT_ELEMENTS = frozenset({"plain_text_input", "number_input", "static_select"})
+ACCESSORY_ELEMENTS = frozenset({"button", "image", "overflow", "static_select", "users_select",
+                                "radio_buttons"})
+ACTIONS_ELEMENTS = frozenset({"button", "overflow", "static_select", "users_select",
+                              "radio_buttons"})
+INPUT_ELEMENTS = frozenset({"plain_text_input", "number_input", "static_select", "users_select",
+                            "radio_buttons"})
+# Options an element holds: (fewest, most).
+OPTION_COUNTS = {"overflow": (2, 5), "radio_buttons": (1, 10), "static_select": (1, 100)}
 
 
 def _too_long(value: Any, path: str, limit: int, out: list[str], *, required: bool = False) -> None:
@@ -87,8 +92,9 @@ def _number(value: Any, path: str, decimals: bool, out: list[str]) -> Decimal | 
     return number
 
 
-def _options(el: dict[str, Any], path: str, high: int, out: list[str]) -> list[Any]:
-    options = _count(el.get("options"), f"{path}.options", 1, high, out)
+def _options(el: dict[str, Any], path: str, out: list[str]) -> list[Any]:
+    low, high = OPTION_COUNTS[el["type"]]
+    options = _count(el.get("options"), f"{path}.options", low, high, out)
     for i, opt in enumerate(options):
         here = f"{path}.options[{i}]"
         if not isinstance(opt, dict):
@@ -146,12 +152,13 @@ def check_element(el: Any, path: str, allowed: frozenset[str]) -> list[str]:
             (low is not None and initial < low) or (high is not None and initial > high)
         ):
             out.append(f"{path}.initial_value: {initial} is outside min_value/max_value")
-    elif kind in ("static_select", "overflow"):
-        # Slack allows at most 5 options in an overflow menu, 100 in a select.
-        options = _options(el, path, 5 if kind == "overflow" else 100, out)
+    elif kind in OPTION_COUNTS:
+        options = _options(el, path, out)
         initial_option = el.get("initial_option")
-        if kind == "static_select" and initial_option is not None and initial_option not in options:
+        if kind != "overflow" and initial_option is not None and initial_option not in options:
             out.append(f"{path}.initial_option: must be one of the options")
+    elif kind == "users_select" and "initial_user" in el:
+        _too_long(el["initial_user"], f"{path}.initial_user", 255, out, required=True)
     elif kind == "image":
         _too_long(el.get("image_url"), f"{path}.image_url", 3000, out, required=True)
         _too_long(el.get("alt_text"), f"{path}.alt_text", 2000, out, required=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.slackstandin.elements import action_entry, find_element, initial_of, state_entry
 from tests.slackstandin.server import SlackStandIn
 from tests.slackstandin.webapi import APP_ID, BOT_USER_ID, dm_channel
 
@@ -47,26 +48,6 @@ def latest_view(standin: SlackStandIn, user: str | None = None) -> dict[str, Any
         seen = [c.method for c in standin.calls]
         raise AssertionError(f"no view opened{f' for {user}' if user else ''}; calls: {seen}")
     return views[-1]
-
-
-def _find_element(blocks: Any, action_id: str) -> tuple[str | None, dict[str, Any] | None]:
-    for block in blocks if isinstance(blocks, list) else []:
-        elements = [block.get("accessory"), block.get("element"), *(block.get("elements") or [])]
-        for el in elements:
-            if isinstance(el, dict) and el.get("action_id") == action_id:
-                return block.get("block_id"), el
-    return None, None
-
-
-def _state_entry(element: dict[str, Any], value: str | None) -> dict[str, Any]:
-    kind = element.get("type")
-    if kind == "static_select":
-        options = element.get("options") or []
-        chosen = next((o for o in options if o.get("value") == value), None)
-        if value is not None and chosen is None:
-            raise ValueError(f"{value!r} is not an option of {element.get('action_id')}")
-        return {"type": kind, "selected_option": chosen}
-    return {"type": kind, "value": value}
 
 
 class SlackDriver:
@@ -139,7 +120,8 @@ class SlackDriver:
         message_ts: str | None = None,
         block_id: str | None = None,
     ) -> Reply:
-        """A button click (`block_actions`) in a message (default) or a view."""
+        """A click (`block_actions`) in a message (default) or a view: `value` is a button's
+        value, the value of the option chosen in a menu or select, or the person picked."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user),
@@ -171,12 +153,11 @@ class SlackDriver:
             payload["response_url"] = self.standin.new_response_url()
         else:
             raise ValueError(f"container must be 'message' or 'view', not {container!r}")
-        found_block, element = _find_element(blocks, action_id)
+        found_block, element = find_element(blocks, action_id, block_id, value)
         action: dict[str, Any] = {
             "action_id": action_id,
             "block_id": block_id or found_block or "actions",
-            "value": value,
-            "type": (element or {}).get("type", "button"),
+            **action_entry(element, value),
             "action_ts": f"{time.time():.6f}",
         }
         if element is not None and "text" in element:
@@ -194,8 +175,8 @@ class SlackDriver:
         state: dict[str, Any] = {}
         for block in inputs:
             element = block["element"]
-            value = values.get(block["block_id"], element.get("initial_value"))
-            state[block["block_id"]] = {element["action_id"]: _state_entry(element, value)}
+            value = values.get(block["block_id"], initial_of(element))
+            state[block["block_id"]] = {element["action_id"]: state_entry(element, value)}
         return view | {"state": {"values": state}}
 
     def view_submission(

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import yaml
 
+from bot.cli.demo.output import Written
 from bot.deps import Deps
-from summaries.checkins.asks import act_on_ask, open_asks
+from summaries.checkins.asks import act_on_ask, find_asks, open_asks
+from summaries.checkins.forms import CARRY, CARRY_NOTE, WITHDRAW, field_id
 from summaries.checkins.submissions import record_submission
-from summaries.engine.asks import AskAction
+from summaries.digest.export import every_department
+from summaries.engine.asks import Ask, AskAction
 from summaries.periods import Month
 
 SEPTEMBER = Month(2026, 9)
@@ -48,6 +51,22 @@ ANSWERS = (
     Answer("north-county", "local tariff package", "U0DEPUTY",
            datetime(2026, 10, 5, 6, 0, tzinfo=UTC), AskAction.REPLY,
            "We take it to the pricing committee in November; send the estates' figures."),
+)
+
+
+# What two managers do with September's asks in October's form: Customer Service withdraws
+# one (settled within its own budget), North County adds news to another.
+CARRIED = {
+    "customer-service": ("overtime pay", WITHDRAW, None),
+    "north-county": ("local tariff package", None,
+                     "Unicom signed three more estates in October; the estates' figures are "
+                     "in this month's plan."),
+}
+# Once October's digest is out, a leader answers from it (the buttons' path).
+OCTOBER_ANSWERS = (
+    ("customer-service", "fee waiver", AskAction.DECIDE,
+     "Approved: waive October's monthly fee for the households the fibre cut took offline."),
+    ("key-accounts", "group packages", AskAction.ACKNOWLEDGE, None),
 )
 
 
@@ -91,3 +110,58 @@ def _month_figures(text: str, month: str) -> dict[str, dict[str, Decimal | None]
         if row["month"] == month:
             found.setdefault(row["department"], {})[row["kpi"]] = Decimal(row["value"])
     return found
+
+
+def carried_values(deps: Deps, department: str, month: Month) -> dict[str, str | None]:
+    """The form's values for the manager's choices about earlier asks (see ``CARRIED``)."""
+    choice = CARRIED.get(department)
+    if choice is None:
+        return {}
+    words, withdraw, update = choice
+    with deps.read_only() as session:
+        waiting = open_asks(session, deps.config, department, month)
+    ask = next(a for a in waiting if words in a.text)
+    values: dict[str, str | None] = {}
+    if withdraw:
+        values[field_id(CARRY, str(ask.id))] = withdraw
+    if update:
+        values[field_id(CARRY_NOTE, str(ask.id))] = update
+    return values
+
+
+def answer_october(deps: Deps, leader: str, month: Month) -> list[str]:
+    """A leader acts on October's asks as the digest's buttons do: the change, the manager's
+    DM, and the posted digest updated in place."""
+    from bot.asks.acting import act, after_change
+
+    lines = []
+    for department, words, action, text in OCTOBER_ANSWERS:
+        ask = next(a for a in all_asks(deps, month) if a.department == department
+                   and words in a.text)
+        assert ask.id is not None
+        after_change(deps, act(deps, ask_id=ask.id, user=leader, action=action, text=text))
+        lines.append(f"{action.value} by {leader}: {department}, \u201c{ask.text[:60]}\u2026\u201d")
+    return lines
+
+
+def all_asks(deps: Deps, month: Month | None = None) -> list[Ask]:
+    """Every ask in every state (of ``month``, or all of them), as an admin sees them."""
+    with deps.read_only() as session:
+        return find_asks(session, deps.config, every_department(deps.config), live_only=False,
+                         period=str(month) if month is not None else None)
+
+
+def write_asks(deps: Deps, folder: Path) -> list[Written]:
+    """Every ask of the demo in every state: ``asks.md`` to read, ``asks-history.csv`` with
+    each change (as ``checkin asks`` and ``checkin export`` write them)."""
+    from bot.cli.asks import markdown
+    from summaries.digest.export import ASK_HISTORY_COLUMNS, ask_history_rows, csv_bytes
+
+    asks = all_asks(deps)
+    (folder / "asks.md").write_text(markdown(asks, deps.config), encoding="utf-8")
+    (folder / "asks-history.csv").write_bytes(csv_bytes(ASK_HISTORY_COLUMNS,
+                                                        ask_history_rows(asks)))
+    states = sorted({str(a.state) for a in asks})
+    return [Written("asks.md", f"every ask of leadership, {len(asks)} in all "
+                               f"({', '.join(states)})"),
+            Written("asks-history.csv", "each change of each ask: who, when, from, to, reply")]

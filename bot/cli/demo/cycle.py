@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.cli.demo.asks import SEPTEMBER, answer_september, raise_september
+from bot.cli.demo.asks import SEPTEMBER, answer_september, carried_values, raise_september
 from bot.cycle.scheduler import reconcile
 from bot.deps import Deps
 from bot.form.handlers import confirm, store_form
@@ -132,6 +132,7 @@ def _fill_in(deps: Deps, department: str, sections: dict[str, str],
     values: dict[str, str | None] = {field_id(SECTION, key): text.strip()
                                      for key, text in sections.items()}
     values.update({field_id(KPI, key): value for key, value in figures.items()})
+    values.update(carried_values(deps, department, PERIOD))
     ref = FormRef(str(PERIOD), department)
     result = store_form(deps, ref, spec.manager, values)
     confirm(deps, ref, spec.manager, result)

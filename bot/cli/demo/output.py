@@ -107,13 +107,17 @@ def _by_department(messages: list[Sent], labels: dict[tuple[str, str], tuple[str
 
 
 def _outbox_labels(deps: Deps) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """Each sent message's kind and department, from the outbox rows that sent it."""
+    """Each sent message's kind and department, from the outbox row that posted it (not the
+    later ones that updated it in place)."""
     with deps.unit_of_work() as session:
         rows = session.execute(select(
             OutboxMessage.slack_channel, OutboxMessage.slack_ts, OutboxMessage.kind,
-            OutboxMessage.department_key).where(OutboxMessage.slack_ts.is_not(None))).all()
-    return {(str(channel), str(ts)): (kind, department)
-            for channel, ts, kind, department in rows}
+            OutboxMessage.department_key).where(OutboxMessage.slack_ts.is_not(None))
+            .order_by(OutboxMessage.id)).all()
+    found: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for channel, ts, kind, department in rows:
+        found.setdefault((str(channel), str(ts)), (kind, department))
+    return found
 
 
 def _as_posted(sent: Sent) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import build_deps
+from bot.cli.demo.asks import answer_october, write_asks
 from bot.cli.demo.cycle import (
     PERIOD,
     CycleLog,
@@ -53,12 +54,17 @@ def tell(settings: Settings, example: Path, folder: Path,
         yield f"\nThe {PERIOD} cycle on its schedule ({org.timezone}):"
         yield from (f"  {when.astimezone(zone):%a %Y-%m-%d %H:%M}  {line}"
                     for when, line in log.events)
+        leader = (org.leaders or org.admins)[0]
+        clock.now += timedelta(hours=15)  # the next morning, a leader answers from the digest
+        answered = answer_october(deps, leader, PERIOD)
+        yield f"\nAsks answered from the digest, {clock.now.astimezone(zone):%a %Y-%m-%d %H:%M}:"
+        yield from (f"  {line}" for line in answered)
         with deps.unit_of_work() as session:  # read only: the close stored the flags
             digest = load_digest(session, config, PERIOD, closed=True)
         yield f"\n{_outcome(digest)}"
-        leader = (org.leaders or org.admins)[0]
         answers = [(f"/kpi {text}".strip(), ask_kpi(deps, leader, text)) for text in questions]
         written = write_outputs(deps, folder, slack.workspace, digest, answers)
+        written += write_asks(deps, folder)
         yield from _listing(folder, written)
         yield from _next_steps(folder, settings)
     finally:
@@ -68,8 +74,9 @@ def tell(settings: Settings, example: Path, folder: Path,
 def _outcome(digest: Digest) -> str:
     view = header_view(digest)
     return (f"Digest: {digest.submitted} of {digest.total} summaries submitted; "
-            f"{len(digest.asks)} asks of leadership and {len(view.problems)} red problems in "
-            f"its header; {view.counts}")
+            f"{len(digest.asks)} asks of leadership (and {len(digest.carried)} still waiting "
+            f"from earlier months) and {len(view.problems)} red problems in its header; "
+            f"{view.counts}")
 
 
 def _listing(folder: Path, written: list[Written]) -> Iterator[str]:

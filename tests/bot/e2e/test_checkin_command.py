@@ -172,7 +172,8 @@ def test_export_arrives_by_dm_with_formulas_neutralised(bot: Bot) -> None:
     assert "Preparing the 2026-10 export (csv)" in text_of(note)
     assert "in your direct messages" in text_of(done)
     files = {f["filename"]: f for f in bot.slack.api.completed_files()}
-    assert set(files) == {"checkin-2026-10.csv", "checkin-2026-10-sections.csv"}
+    assert set(files) == {"checkin-2026-10.csv", "checkin-2026-10-sections.csv",
+                          "checkin-2026-10-asks.csv", "checkin-2026-10-ask-history.csv"}
     assert all(f["channel"] == dm_channel(LEADER) for f in files.values())
     rows = list(csv.DictReader(io.StringIO(
         files["checkin-2026-10-sections.csv"]["bytes"].decode("utf-8-sig"))))

@@ -124,6 +124,27 @@ def test_every_block_kit_file_pastes_into_the_builder_and_passes_slacks_checks(
     assert "03-reminder-2.json" in safety
 
 
+def test_the_demo_s_asks_show_every_state_and_september_s_carry_over(
+        demo: tuple[Path, str]) -> None:
+    folder, output = demo
+    listed = (folder / "asks.md").read_text(encoding="utf-8")
+    for state in ("| open |", "acknowledged by U0CEO", "assigned to U0DEPUTY", "decided by U0CEO",
+                  "declined by U0CEO", "| withdrawn |"):
+        assert state in listed, state
+    history = (folder / "asks-history.csv").read_text(encoding="utf-8-sig")
+    assert "withdraw,open,withdrawn" in history  # Customer Service, from October's form
+    assert "update,acknowledged,acknowledged" in history  # North County's news
+    header = (folder / "slack" / "digest" / "01-header.json").read_text(encoding="utf-8")
+    assert "Still open from September (3)" in header  # the withdrawn one is gone
+    assert "overtime pay" not in header
+    assert "decided by <@U0CEO>" in header  # answered from the digest, updated in place
+    markdown = (folder / "digest.md").read_text(encoding="utf-8")
+    assert "Unicom signed three more estates in October" in markdown
+    prompt = (folder / "slack" / "managers" / "north-county" / "01-prompt.json")
+    assert "local tariff package" in prompt.read_text(encoding="utf-8")
+    assert "Asks answered from the digest" in output
+
+
 def test_the_messages_are_as_slack_received_them(demo: tuple[Path, str]) -> None:
     folder, _ = demo
     messages: list[dict[str, Any]] = json.loads(

@@ -1,6 +1,6 @@
 """The example organization's October digest read as a leader would (SPEC 5.1): a header of
-at most 2,000 characters, asks first, one line per red problem, and every fact of the
-engine's flags still readable in the thread."""
+at most 2,000 characters besides the asks still open from earlier months, asks first, one
+line per red problem, and every fact of the engine's flags still readable in the thread."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from summaries.store.db import make_engine
 from tests.slackstandin import check_message
 
 HEADER_BUDGET = 2000
+# The asks still open from earlier months (SPEC 5.2), each with its age and state, are a
+# list of their own on top of the 30-second header (the example carries three from September).
+CARRIED_BUDGET = 600
 MAX_HEADER_PROBLEMS = 15
 EMOJI = re.compile(r":[a-z0-9_+-]+:")
 
@@ -59,7 +62,9 @@ def test_the_header_reads_in_thirty_seconds(october: Digest) -> None:
     check_message(messages[0])
     lines = texts(messages[0])
     body = "\n".join(lines)
-    assert len(seen(body)) <= HEADER_BUDGET, len(seen(body))
+    carried = body[body.index("*Still open from September (3)*"):body.index("*Red problems")]
+    assert len(seen(carried)) <= CARRIED_BUDGET, len(seen(carried))
+    assert len(seen(body)) - len(seen(carried)) <= HEADER_BUDGET, len(seen(body))
     asks = body.index("Asks of leadership (5)")
     reds = body.index("Red problems (6)")
     assert body.index("Headline KPIs") < asks < reds

@@ -52,7 +52,9 @@ def test_csv_writes_the_kpi_rows_and_the_sections_beside_them(
     capsys.readouterr()
     assert main(["export", "--period", "2026-10", "--output", str(output)]) == 0
     sections_file = output.parent / "october-sections.csv"
-    assert capsys.readouterr().out == f"wrote {output}\nwrote {sections_file}\n"
+    asks, history = (output.parent / f"october-{name}.csv" for name in ("asks", "ask-history"))
+    assert capsys.readouterr().out == (f"wrote {output}\nwrote {sections_file}\n"
+                                       f"wrote {asks}\nwrote {history}\n")
     rows = {(r["department"], r["kpi"]): r for r in read_csv(output)}
     assert len(rows) == 7 + 2 + 2 + 2 + 1
     east = rows["east-county", "revenue"]
@@ -108,7 +110,7 @@ def test_format_overrides_the_extension(
                  str(output)]) == 0
     assert output.read_bytes().startswith(b"PK\x03\x04")  # a zip: the XLSX container
     assert load_workbook(io.BytesIO(output.read_bytes())).sheetnames == [
-        "KPIs", "Sections", "Revisions"]
+        "KPIs", "Sections", "Asks", "Ask history", "Revisions"]
 
 
 def test_without_period_or_output_last_month_goes_to_the_current_folder(
@@ -119,7 +121,9 @@ def test_without_period_or_output_last_month_goes_to_the_current_folder(
     capsys.readouterr()
     assert main(["export"]) == 0
     assert capsys.readouterr().out == (f"wrote checkin-{month}.csv\n"
-                                       f"wrote checkin-{month}-sections.csv\n")
+                                       f"wrote checkin-{month}-sections.csv\n"
+                                       f"wrote checkin-{month}-asks.csv\n"
+                                       f"wrote checkin-{month}-ask-history.csv\n")
     rows = read_csv(tmp_path / f"checkin-{month}.csv")
     assert len(rows) == 14
     assert {r["period"] for r in rows} == {str(month)}

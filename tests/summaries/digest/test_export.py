@@ -74,10 +74,11 @@ def test_the_columns_are_the_documented_ones() -> None:
         "period,department,department_name,section,section_title,status,text")
 
 
-def test_csv_is_two_files_utf8_with_a_bom_and_crlf_line_ends(digest: Digest) -> None:
+def test_csv_is_four_files_utf8_with_a_bom_and_crlf_line_ends(digest: Digest) -> None:
     files = export_files(digest, "csv", "oct")
-    assert [name for name, _ in files] == ["oct.csv", "oct-sections.csv"]
-    kpis, sections = (content for _, content in files)
+    assert [name for name, _ in files] == ["oct.csv", "oct-sections.csv", "oct-asks.csv",
+                                           "oct-ask-history.csv"]
+    kpis, sections = (content for _, content in files[:2])
     assert kpis.startswith(b"\xef\xbb\xbfperiod,department,department_name,kpi,")
     assert kpis.count(b"\r\n") == 1 + 22  # the header and 22 KPI rows
     assert b"\n" not in kpis.replace(b"\r\n", b"")
@@ -184,7 +185,7 @@ def test_sections_are_the_non_empty_answers_with_their_keys_and_status(digest: D
 def test_xlsx_has_the_kpis_and_sections_sheets_formatted_for_reading(digest: Digest) -> None:
     [(_, content)] = export_files(digest, "xlsx", "oct")
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["KPIs", "Sections", "Revisions"]
+    assert book.sheetnames == ["KPIs", "Sections", "Asks", "Ask history", "Revisions"]
     kpis, sections = book["KPIs"], book["Sections"]
     assert [c.value for c in kpis[1]] == list(KPI_COLUMNS)
     assert [c.value for c in sections[1]] == list(SECTION_COLUMNS)

@@ -1,0 +1,115 @@
+"""Acting on an ask of leadership, and what follows a change (SPEC 5.2).
+
+The domain decides whether the person may act and whether anything changes (a double click,
+a retried request changes nothing). A change then reaches everyone through the outbox, each
+message keyed by the change's event so it goes once: the digest's header and the department's
+reply updated in place, the manager told of the outcome, an assignee handed the ask.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.blocks.asks import assigned_message, outcome_message
+from bot.cycle.closing import refresh_digest
+from bot.dedupe import first_time
+from bot.deps import Deps
+from bot.outbox.delivery import Outgoing, deliver, enqueue
+from summaries.checkins.asks import AskOutcome, act_on_ask, read_ask
+from summaries.dates import format_month
+from summaries.engine.asks import Ask, AskAction, Event
+from summaries.errors import DomainError
+from summaries.periods import Month, months_between, this_month
+
+log = logging.getLogger(__name__)
+GONE = "That ask is no longer there."
+# An ask acted on long after it was raised updates only this many months' digests.
+MAX_DIGESTS = 24
+
+
+def act(deps: Deps, *, ask_id: int, user: str, action: AskAction, text: str | None = None,
+        assignee: str | None = None, once: str | None = None) -> AskOutcome:
+    """``user`` does ``action``, in one transaction. ``once`` (a submitted view's id) makes a
+    view act once however often it is submitted: a second "reply only" would otherwise be a
+    second reply. A refused or invalid submission keeps no trace, so it can be sent again."""
+    now = deps.clock()
+    with deps.unit_of_work() as session:
+        if once is not None and not first_time(session, f"ask-view:{once}", now):
+            found = read_ask(session, deps.config, ask_id)
+            if found is None:
+                raise DomainError(GONE)
+            log.info("view %s was submitted again; acted on ask %s once", once, ask_id)
+            return AskOutcome(found, False)
+        return act_on_ask(session, deps.config, ask_id=ask_id, user=user, action=action,
+                          now=now, text=text, assignee=assignee)
+
+
+def find_ask(deps: Deps, ask_id: int) -> Ask:
+    """The ask as it stands now; DomainError when it is gone."""
+    with deps.read_only() as session:
+        found = read_ask(session, deps.config, ask_id)
+    if found is None:
+        raise DomainError(GONE)
+    return found
+
+
+def department_name(deps: Deps, ask: Ask) -> str:
+    spec = deps.config.department_by_key.get(ask.department)
+    return spec.name if spec is not None else ask.department
+
+
+def month_name(deps: Deps, ask: Ask) -> str:
+    return format_month(Month.parse(ask.period), deps.locale) if ask.period else ""
+
+
+def after_change(deps: Deps, outcome: AskOutcome) -> None:
+    """Tell the people concerned and update the digest. The change is stored already, so a
+    failure here is logged, not shown to the person who acted: what could not be sent stays
+    in the outbox for the next pass."""
+    if not outcome.changed or outcome.event_id is None or not outcome.ask.history:
+        return
+    ask, event = outcome.ask, outcome.ask.history[-1]
+    try:
+        with deps.unit_of_work() as session:
+            keys = enqueue(session, messages_for(deps, ask, event, outcome.event_id))
+        deliver(deps, keys)
+    except Exception:
+        log.exception("telling people of a change to ask %s failed", ask.id)
+    try:
+        refresh_digests(deps, ask, f"ask{outcome.event_id}")
+    except Exception:
+        log.exception("updating the digest after a change to ask %s failed", ask.id)
+
+
+def messages_for(deps: Deps, ask: Ask, event: Event, event_id: int) -> list[Outgoing]:
+    """The manager's DM of the outcome, and the assignee's DM of the ask (nobody is told of
+    what they did themselves)."""
+    spec = deps.config.department_by_key.get(ask.department)
+    manager = spec.manager if spec is not None else None
+    name, month = department_name(deps, ask), month_name(deps, ask)
+    out: list[Outgoing] = []
+    if manager and manager != event.by:
+        out.append(_dm(f"ask-outcome:{ask.id}:{event_id}:{manager}", "ask_outcome", manager,
+                       outcome_message(ask, event, name, month), ask))
+    assignee = event.assignee
+    if event.action is AskAction.ASSIGN and assignee and assignee != event.by:
+        out.append(_dm(f"ask-assigned:{ask.id}:{event_id}:{assignee}", "ask_assigned",
+                       assignee, assigned_message(ask, event, name, month, manager or ""),
+                       ask))
+    return out
+
+
+def _dm(key: str, kind: str, user: str, payload: dict[str, object], ask: Ask) -> Outgoing:
+    return Outgoing(key, kind, user, {**payload, "channel": user}, period_key=ask.period,
+                    department_key=ask.department)
+
+
+def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
+    """Update every posted digest that shows the ask: its own month's, and the later ones
+    that carry it as still open (a digest not posted yet will show it as it then stands)."""
+    if ask.period is None:
+        return
+    now = this_month(deps.clock(), deps.config.organization.timezone)
+    months = months_between(Month.parse(ask.period), now)[:MAX_DIGESTS]
+    for month in months:
+        refresh_digest(deps, str(month), ask.department, version=version)
