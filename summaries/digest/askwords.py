@@ -115,8 +115,8 @@ def carried_groups(asks: Sequence[Ask], month: Month, locale: str = "en"
 
 def ask_note(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC",
              person: Callable[[str], str] = plain, *, said: bool = True) -> str:
-    """Where an ask stands in one line: "waiting 2 months, acknowledged by X; Reply from X
-    (Nov 30): ...; Update (Dec 1): ..." (the age only for an earlier month's ask; the last
+    """Where an ask stands in one line: "waiting 2 months, acknowledged by X. Reply from X
+    (Nov 30): .... Update (Dec 1): ..." (the age only for an earlier month's ask; the last
     reply and update unless ``said`` is false: the digest's header leaves them to the
     thread)."""
     parts = [state_text(ask, locale, timezone, person)]
@@ -124,4 +124,16 @@ def ask_note(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC",
         parts = [age_text(ask, month), *(p for p in parts if p != AskState.OPEN)]
     words = [t for t in (answer_text(ask, locale, timezone, person),
                          update_text(ask, locale, timezone)) if t] if said else []
-    return "; ".join([", ".join(parts), *words])
+    return _sentences([", ".join(parts), *words])
+
+
+def _sentences(parts: Sequence[str]) -> str:
+    """``parts`` one after the other, a full stop between them where one does not end in
+    its own (a reply's words keep their punctuation; none is doubled)."""
+    text = ""
+    for part in parts:
+        if text:
+            text += " " if text.endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f")) \
+                else ". "
+        text += part
+    return text

@@ -32,7 +32,7 @@ def test_a_decided_ask_says_who_decided_and_when_in_the_organization_s_time_zone
     assert state_text(ask, "en", "Asia/Shanghai", lambda u: f"<@{u}>") == \
         "decided by <@U0CEO> on Oct 2"
     assert ask_note(ask, OCT, "en", "Asia/Shanghai") == \
-        "decided by U0CEO on Oct 2; Decision from U0CEO (Oct 2): Approved"
+        "decided by U0CEO on Oct 2. Decision from U0CEO (Oct 2): Approved"
 
 
 def test_an_earlier_open_ask_says_how_long_it_has_waited_and_not_open_twice() -> None:
@@ -42,6 +42,16 @@ def test_an_earlier_open_ask_says_how_long_it_has_waited_and_not_open_twice() ->
                      assignee="U0DEPUTY")
     assert ask_note(_ask(AskState.ASSIGNED, "2026-09", assigned, assignee="U0DEPUTY"),
                     OCT) == "waiting 1 month, assigned to U0DEPUTY"
+
+
+def test_replies_follow_as_sentences_without_doubled_stops() -> None:
+    replied = Event(AskAction.REPLY, "U0CEO", LATER, AskState.OPEN, AskState.ACKNOWLEDGED,
+                    "Send the figures.")
+    updated = Event(AskAction.UPDATE, "U0EAST", LATER, AskState.ACKNOWLEDGED,
+                    AskState.ACKNOWLEDGED, "三个小区已签约。")
+    ask = _ask(AskState.ACKNOWLEDGED, "2026-09", replied, updated)
+    assert ask_note(ask, OCT) == ("waiting 1 month, acknowledged by U0CEO. Reply from U0CEO "
+                                  "(Oct 2): Send the figures. Update (Oct 2): 三个小区已签约。")
 
 
 def test_this_month_s_ask_shows_its_state_without_an_age() -> None:
