@@ -14,6 +14,7 @@ from summaries.access import viewer
 from summaries.checkins.asks import find_asks
 from summaries.checkins.cycle import PeriodInfo, current_period
 from summaries.checkins.forms import department_statuses, ensure_fillable, kpi_history
+from summaries.checkins.skipping import skip_reasons
 from summaries.errors import DomainError
 from summaries.periods import Month, months_between
 
@@ -57,13 +58,15 @@ def home_screen(deps: Deps, user: str) -> HomeScreen:
         history = (kpi_history(session, config, managed_keys, shown, HISTORY_MONTHS)
                    if managed_keys else {})
         asks = find_asks(session, config, who) if who.role is not None else []
+        skipped = skip_reasons(session, shown)
     return HomeScreen(
         period=month, fillable=fillable, deadline=due,
         next_open=None if month is not None else _next_open(deps, now, Month.of(today)),
         managed=[s for s in statuses if s.department.key in managed_keys],
         everyone=statuses if config.is_leader(user) else None,
         history=history, months=months_between(shown.shift(1 - HISTORY_MONTHS), shown),
-        asks=sorted(asks, key=lambda a: a.period or ""), today=Month.of(today))
+        asks=sorted(asks, key=lambda a: a.period or ""), today=Month.of(today),
+        skipped=skipped)
 
 
 def _next_open(deps: Deps, now: datetime, month: Month) -> str:

@@ -34,6 +34,12 @@ CARRY_UPDATE_BLOCK = "carryupdate"
 CARRY_CHOICE = "carry_choice"
 CARRY_UPDATE = "carry_update"
 
+# "Nothing to report this month" (SPEC 5.3): the button (its value as ``open_value``) and
+# the modal asking why (the same value in ``private_metadata``), with its reason input.
+SKIP_ACTION = "checkin_skip"
+SKIP_CALLBACK = "checkin_skip_submit"
+SKIP_REASON_BLOCK = "skip_reason"
+
 # Block ids of the action rows.
 OPEN_BLOCK = "checkin"
 EDIT_BLOCK = "edit"

@@ -23,14 +23,20 @@ class PeriodState(StrEnum):
 
 
 class SubmissionStatus(StrEnum):
-    """A department's summary of a month: a draft until submitted, late if after the close."""
+    """A department's summary of a month: a draft until submitted, late if after the close;
+    skipped when its manager marked the month "nothing to report" (SPEC 5.3)."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
     LATE = "late"
+    SKIPPED = "skipped"
 
 
-SUBMITTED_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.LATE})
+# Filled in: the form was submitted, on time or late.
+FILLED_IN_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.LATE})
+# Handed in: nothing more is owed for the month, so no reminder and no ``missing`` flag. A
+# skipped month counts, since its manager answered, with a reason instead of a summary.
+SUBMITTED_STATES = FILLED_IN_STATES | {SubmissionStatus.SKIPPED}
 _PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 

@@ -130,6 +130,12 @@ class CycleMoments:
     close_at: datetime
     late_until: datetime
 
+    def is_close_day(self, now: datetime) -> bool:
+        """Whether ``now`` is on the close's day (in the close's time zone) and before it: the
+        last call, when a reminder may escalate."""
+        return now < self.close_at and now.astimezone(self.close_at.tzinfo).date() == (
+            self.close_at.date())
+
 
 def cycle_moments(month: Month, schedule: Schedule, timezone: str,
                   calendar: BusinessCalendar | None = None) -> CycleMoments:
@@ -152,11 +158,11 @@ def cycle_moments(month: Month, schedule: Schedule, timezone: str,
     )
 
 
-def steps_due(moments: CycleMoments, now: datetime) -> list[tuple[str, datetime]]:
-    """The steps (``open``, ``remind``, ``close``) due at or before ``now``, in time order."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    steps = [("open", moments.open_at)]
-    steps += [("remind", moment) for moment in moments.reminders]
-    steps.append(("close", moments.close_at))
-    return sorted((step for step in steps if step[1] <= now), key=lambda step: step[1])
+def timeline(moments: CycleMoments) -> list[tuple[str, int, datetime]]:
+    """Every step of the cycle as (``open``/``remind``/``close``, the reminder's number or 0,
+    moment), in time order; reminders are numbered in their own time order."""
+    steps = [("open", 0, moments.open_at)]
+    steps += [("remind", n, moment) for n, moment in enumerate(moments.reminders, 1)]
+    steps.append(("close", 0, moments.close_at))
+    return sorted(steps, key=lambda step: step[2])
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.blocks.common import Block, context, escape, long_list, section
@@ -14,7 +14,8 @@ from summaries.config.schema import Config
 
 Message = dict[str, Any]
 STATUS_MARKS = {"submitted": ":white_check_mark:", "late": ":ballot_box_with_check:",
-                "draft": ":pencil2:", None: ":hourglass_flowing_sand:"}
+                "draft": ":pencil2:", "skipped": ":heavy_minus_sign:",
+                None: ":hourglass_flowing_sand:"}
 MAX_BUTTONS = 25  # an actions block holds at most 25 elements
 
 COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -22,6 +23,10 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("edit [YYYY-MM]", "open your summary to fill in or edit", ("manager", "admin")),
     ("asks [open|all] [department]", "the asks of leadership you may see: open ones, or all",
      ("manager", "leader", "admin")),
+    ("skip <reason>", "mark this month nothing to report, saying why", ("manager", "admin")),
+    ("away YYYY-MM-DD YYYY-MM-DD @deputy [for @manager]",
+     "a deputy gets the prompts and may submit while you are away", ("manager", "admin")),
+    ("back [for @manager]", "end an absence now", ("manager", "admin")),
     ("open|remind|close [YYYY-MM]", "run a step of the cycle now", ("admin",)),
     ("reopen <department> [YYYY-MM]", "let a manager edit a closed summary again",
      ("admin",)),
@@ -57,9 +62,11 @@ def one_line(text: str) -> Message:
 
 
 def status_message(month_name: str, state_line: str, statuses: Sequence[DepartmentStatus],
-                   *, mention_managers: bool) -> Message:
+                   *, mention_managers: bool, skipped: Mapping[str, str] | None = None
+                   ) -> Message:
     """Each department's summary for the month, and how many are in (``state_line`` is our
-    own mrkdwn, dates included)."""
+    own mrkdwn, dates included); ``skipped`` gives the reasons of months with nothing to
+    report, by department key."""
     done = sum(1 for s in statuses if s.submitted)
     late = sum(1 for s in statuses if s.status == "late")
     count = f"{done} of {len(statuses)} submitted" + (f" ({late} late)" if late else "")
@@ -67,6 +74,8 @@ def status_message(month_name: str, state_line: str, statuses: Sequence[Departme
     for entry in sorted(statuses, key=lambda s: s.submitted):  # the missing ones first
         words = {"submitted": "submitted", "late": "submitted late",
                  "draft": "draft started"}.get(entry.status or "", "not started")
+        if entry.status == "skipped":
+            words = f"nothing to report: {escape((skipped or {}).get(entry.department.key, ''))}"
         if entry.has_draft and entry.submitted:
             words += ", unsent edits in a draft"
         who = f" \u00b7 <@{entry.department.manager}>" if mention_managers else ""

@@ -83,7 +83,8 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
     locale = digest.locale
     view = header_view(digest)
     title = title_text(digest.period, locale, digest.organization)
-    submitted = submitted_text(digest.submitted, digest.total, digest.late)
+    submitted = submitted_text(digest.submitted, digest.total, digest.late,
+                               len(digest.skipped))
     pieces = [_Piece("intro", header(title), True), _Piece("intro", section(f"*{submitted}*"))]
     if view.headline:
         pieces += _list("headline", _TITLES["headline"],
@@ -190,6 +191,10 @@ def _status_line(department: DepartmentDigest, locale: str) -> str:
     moment = f" {slack_date(when, locale)}" if when is not None else ""
     if department.status == "late":
         return f":hourglass_flowing_sand: *Late*: submitted by <@{department.manager}>{moment}"
+    if department.status == "skipped":
+        reason = f": {escape(department.skip_reason)}" if department.skip_reason else ""
+        return (f":heavy_minus_sign: *Nothing to report this month*{reason} "
+                f"(<@{department.manager}>{moment})")
     if department.status == "missing":
         return (f":warning: No summary submitted by <@{department.manager}>; the figures below "
                 "were imported.")

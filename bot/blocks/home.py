@@ -21,17 +21,18 @@ from bot.blocks.common import (
     sections,
 )
 from bot.blocks.kpis import compact_cell
-from bot.blocks.messages import open_button
+from bot.blocks.messages import open_button, skip_button
 from summaries.checkins.forms import DepartmentStatus
 from summaries.config.schema import Config
 from summaries.dates import format_day, format_month
 from summaries.engine.asks import Ask
 from summaries.engine.cell import Cell
-from summaries.periods import Month
+from summaries.periods import FILLED_IN_STATES, Month
 
 STATUS_TEXT = {
     "submitted": ":white_check_mark: Submitted",
     "late": ":warning: Submitted late",
+    "skipped": ":heavy_minus_sign: Nothing to report",
 }
 BUTTONS_PER_ACTIONS = 25
 
@@ -50,13 +51,18 @@ class HomeScreen:
     months: Sequence[Month] = ()
     asks: Sequence[Ask] = ()  # the open asks they may see, oldest first
     today: Month | None = None  # the month asks' ages count to
+    skipped: Mapping[str, str] = field(default_factory=dict)  # nothing to report: why, by key
 
 
-def status_text(status: DepartmentStatus, config: Config) -> str:
-    """``:white_check_mark: Submitted Oct 28`` (the organization's day), a draft, or not
-    started."""
+def status_text(status: DepartmentStatus, config: Config,
+                skipped: Mapping[str, str] | None = None) -> str:
+    """``:white_check_mark: Submitted Oct 28`` (the organization's day), nothing to report
+    (with the reason from ``skipped``), a draft, or not started."""
     if status.status in STATUS_TEXT:
         text = STATUS_TEXT[status.status]
+        reason = (skipped or {}).get(status.department.key)
+        if reason:
+            text += f": {escape(reason)}"
         if status.submitted_at is None:
             return text
         local = status.submitted_at.astimezone(ZoneInfo(config.organization.timezone))
@@ -107,7 +113,7 @@ def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]
         blocks.append(section(f"*All departments* \u00b7 {done} of {len(screen.everyone)} "
                               "submitted"))
         blocks.extend(sections(
-            f"{status_text(s, config)} \u00b7 {escape(s.department.name)} "
+            f"{status_text(s, config, screen.skipped)} \u00b7 {escape(s.department.name)} "
             f"(<@{s.department.manager}>)" for s in screen.everyone))
     return blocks
 
@@ -116,12 +122,15 @@ def _managed(screen: HomeScreen, config: Config) -> list[Block]:
     blocks: list[Block] = []
     for status in screen.managed:
         spec = status.department
-        text = f"*{escape(spec.name)}*\n{status_text(status, config)}"
+        text = f"*{escape(spec.name)}*\n{status_text(status, config, screen.skipped)}"
         accessory = None
         if screen.fillable and screen.period is not None:
-            label = "Edit" if status.submitted else "Fill in"
+            label = "Edit" if status.status in FILLED_IN_STATES else "Fill in"
             accessory = open_button(str(screen.period), spec.key, label)
         blocks.append(section(text, accessory=accessory))
+        if screen.fillable and screen.period is not None and not status.submitted:
+            blocks.append({"type": "actions", "elements": [
+                skip_button(str(screen.period), spec.key)]})
         blocks.extend(sections(_history_lines(screen, config, spec.key)))
     return blocks
 
@@ -142,7 +151,8 @@ def _history_lines(screen: HomeScreen, config: Config, department: str) -> list[
 
 
 def _compact_managed(screen: HomeScreen, config: Config) -> list[Block]:
-    blocks = sections(f"{status_text(s, config)} \u00b7 *{escape(s.department.name)}*"
+    blocks = sections(f"{status_text(s, config, screen.skipped)} \u00b7 "
+                      f"*{escape(s.department.name)}*"
                       for s in screen.managed)
     if screen.fillable and screen.period is not None:
         buttons = []

@@ -20,7 +20,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.kpis import cell_line, flag_line, revised_note
 from bot.blocks.text import render
-from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, open_value
+from bot.ids import EDIT_BLOCK, OPEN_ACTION, OPEN_BLOCK, SKIP_ACTION, open_value
 from summaries.config import schema as schema
 from summaries.digest.phrases import problem_text
 from summaries.engine.asks import Ask
@@ -31,6 +31,17 @@ from summaries.periods import Month
 
 def open_button(period: str, department: str, label: str = "Fill in summary") -> dict[str, Any]:
     return button(label, OPEN_ACTION, open_value(period, department), style="primary")
+
+
+def skip_button(period: str, department: str) -> dict[str, Any]:
+    """Opens the modal that marks the month "nothing to report" (SPEC 5.3)."""
+    return button("Nothing to report this month", SKIP_ACTION, open_value(period, department))
+
+
+def standing_in(manager: str, department: str, until: str) -> Block:
+    """The line that tells a deputy why they got a manager's prompt or reminder."""
+    return context(f":busts_in_silhouette: You act for <@{manager}>, the manager of "
+                   f"{escape(department)}, while they are away (until {escape(until)}).")
 
 
 def prompt_message(department: schema.Department, period: str, month: str, *,
@@ -49,21 +60,8 @@ def prompt_message(department: schema.Department, period: str, month: str, *,
             section(text),
             *prompt_asks(carried, Month.parse(period), locale, timezone),
             {"type": "actions", "block_id": OPEN_BLOCK, "elements": [
-                open_button(period, department.key)]},
+                open_button(period, department.key), skip_button(period, department.key)]},
         ],
-    }
-
-
-def reminder_message(department: schema.Department, period: str, month: str, *,
-                     deadline: str, deadline_text: str, asks: int = 0) -> dict[str, Any]:
-    """A reminder, posted in the thread of the prompt (which lists the ``asks`` still open
-    from earlier months: the reminder only counts them)."""
-    text = render("reminder", department=department.name, month=month, deadline=deadline,
-                  asks=asks)
-    return {
-        "text": f"Reminder: the {month} summary of {escape(department.name)} is due "
-                f"{deadline_text}.",
-        "blocks": [section(text, accessory=open_button(period, department.key, "Fill in"))],
     }
 
 

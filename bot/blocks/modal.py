@@ -1,8 +1,8 @@
-"""The check-in modal: one input per section and KPI, split into steps when it is long."""
+"""The check-in modal: one input per KPI, then per section, split into steps when it is long;
+the figures' inputs and the paste box are in :mod:`bot.blocks.figures`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from bot.blocks.carried import form_asks
@@ -17,13 +17,12 @@ from bot.blocks.common import (
     escape,
     plain,
 )
+from bot.blocks.figures import kpi_input, last_text_button, paste_input
 from bot.ids import BACK_ACTION, CALLBACK_ID, NAV_BLOCK, VALUE_ACTION, FormRef
-from summaries.checkins.forms import KPI, SECTION, FormContext, KpiHint, field_id
+from summaries.checkins.forms import KPI, SECTION, FormContext, field_id
 from summaries.checkins.submissions import MAX_SECTION_CHARS
 from summaries.config import schema as schema
 from summaries.dates import format_month
-from summaries.formatting import format_figure
-from summaries.periods import Month
 
 ORIGIN_NOTE = {
     "draft": "Starting from your saved draft.",
@@ -51,14 +50,20 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
     kpis = {field_id(KPI, k.key): k for k in form.kpis}
     raising = {field_id(SECTION, s.key) for s in form.sections if s.raises}
     anchor = None  # where the carried asks go on this step
+    last_kpi = next((f for f in reversed(steps[ref.step]) if f in kpis), None)
     for field in steps[ref.step]:
         value = form.values.get(field)
         if field in sections:
             blocks.append(section_input(sections[field], value))
+            if sections[field].key in form.last_texts:
+                blocks.append(last_text_button(sections[field]))
             anchor = len(blocks) if field in raising else anchor
         else:
             kpi = kpis[field]
-            blocks.append(kpi_input(kpi, value, form.hints.get(kpi.key), form.period, locale))
+            blocks.append(kpi_input(kpi, value, form.hints.get(kpi.key), form.period, locale,
+                                    required=kpi.key in form.required))
+            if field == last_kpi:  # the paste box closes the step's figures
+                blocks.append(paste_input())
     carry_step = next((n for n, fields in enumerate(steps) if raising & set(fields)),
                       len(steps) - 1)
     if form.carried and ref.step == carry_step:
@@ -97,36 +102,6 @@ def section_input(section: schema.Section, value: str | None) -> Block:
     return block
 
 
-def kpi_input(kpi: schema.Kpi, value: str | None, hint: KpiHint | None, period: Month,
-              locale: str) -> Block:
-    """A number input for one KPI, with its unit, last month's value and target as a hint."""
-    decimals = kpi.decimals > 0
-    element: dict[str, Any] = {"type": "number_input", "action_id": VALUE_ACTION,
-                               "is_decimal_allowed": decimals}
-    for bound, name in ((kpi.min, "min_value"), (kpi.max, "max_value")):
-        if bound is not None and (decimals or bound == bound.to_integral_value()):
-            element[name] = _plain_number(bound)
-    if value and _fits(value, decimals, kpi.min, kpi.max):
-        element["initial_value"] = value
-    label = f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name
-    return {"type": "input", "block_id": field_id(KPI, kpi.key),
-            "label": plain(label, MAX_LABEL), "element": element, "optional": True,
-            "hint": plain(hint_text(kpi, hint, period, locale), MAX_LABEL)}
-
-
-def hint_text(kpi: schema.Kpi, hint: KpiHint | None, period: Month, locale: str) -> str:
-    """``Last month (September 2026): 5,023 CNY · Target: 5,250 CNY``."""
-    def shown(value: Decimal | None) -> str:
-        return "none" if value is None else format_figure(value, kpi.unit, kpi.decimals, locale)
-
-    previous = period.shift(-1)
-    last = hint.previous if hint is not None else None
-    target = hint.target if hint is not None else None
-    parts = [f"Last month ({format_month(previous, locale)}): {shown(last)}",
-             f"Target: {shown(target) if target is not None else 'none set'}"]
-    return " \u00b7 ".join(parts)
-
-
 def notice_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only tells the person something, with a Close button."""
     return {"type": "modal", "title": plain(title, MAX_VIEW_TITLE), "close": plain("Close"),
@@ -137,23 +112,6 @@ def notice_view(title: str, text: str) -> dict[str, Any]:
 def busy_view(text: str = "Working on it\u2026") -> dict[str, Any]:
     """A placeholder shown while slow work finishes; it is replaced when done."""
     return notice_view("Monthly check-in", text)
-
-
-def _plain_number(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _fits(value: str, decimals: bool, low: Decimal | None, high: Decimal | None) -> bool:
-    """Whether Slack accepts ``value`` as a number input's initial value."""
-    try:
-        number = Decimal(value)
-    except ArithmeticError:
-        return False
-    if not number.is_finite() or (low is not None and number < low) or (
-            high is not None and number > high):
-        return False
-    return decimals or number == number.to_integral_value()
 
 
 # Keys of a view object that may be sent back to Slack (the rest is Slack's own bookkeeping).

@@ -24,6 +24,7 @@ from bot.blocks.admin import (
 from bot.blocks.kpis import slack_date
 from bot.commands.admin import export_period, reopen_department, run_step_by_hand
 from bot.commands.asks import asks_reply
+from bot.commands.away import away_reply, back_reply, skip_reply
 from bot.cycle.manual import ACTIONS, NoOpenPeriod, default_period, this_month
 from bot.deps import Deps
 from bot.form.opening import open_form
@@ -32,6 +33,7 @@ from bot.notices import answer
 from summaries.access import Viewer, viewer
 from summaries.checkins.cycle import PeriodInfo, current_period, latest_opened, period_info
 from summaries.checkins.forms import department_statuses
+from summaries.checkins.skipping import skip_reasons
 from summaries.dates import format_month
 from summaries.errors import DomainError, echo
 from summaries.lookup.matching import Named, find_one
@@ -133,8 +135,9 @@ def _status(request: Request) -> None:
         shown = None if who.sees_everything else set(who.managed)
         statuses = department_statuses(session, deps.config, month, shown)
         state = _state_line(deps, month, row)
+        skipped = skip_reasons(session, month)
     request.reply(status_message(format_month(month, deps.locale), state, statuses,
-                                 mention_managers=who.sees_everything))
+                                 mention_managers=who.sees_everything, skipped=skipped))
 
 
 def _edit(request: Request) -> None:
@@ -163,6 +166,26 @@ def _edit(request: Request) -> None:
 def _asks(request: Request) -> None:
     request.ack()
     request.reply(asks_reply(request.deps, request.who, request.words))
+
+
+def _away(request: Request) -> None:
+    request.ack()
+    request.reply(away_reply(request.deps, request.who.user, request.words))
+
+
+def _back(request: Request) -> None:
+    request.ack()
+    request.reply(back_reply(request.deps, request.who.user, request.words))
+
+
+def _skip(request: Request) -> None:
+    """``/checkin skip <reason>``: the month managers are working on has nothing to report."""
+    request.ack()
+    deps = request.deps
+    with deps.unit_of_work() as session:
+        month = _working_month(deps, session)
+    request.reply(skip_reply(deps, request.who.user, request.who.managed, month,
+                             " ".join(request.words)))
 
 
 def _cycle_step(action: str) -> Callable[[Request], None]:
@@ -256,6 +279,9 @@ SUBCOMMANDS: dict[str, tuple[tuple[str, ...], Callable[[Request], None]]] = {
     "status": (("manager", "leader", "admin"), _status),
     "edit": (("manager", "admin"), _edit),
     "asks": (("manager", "leader", "admin"), _asks),
+    "away": (("manager", "admin"), _away),
+    "back": (("manager", "admin"), _back),
+    "skip": (("manager", "admin"), _skip),
     **{action: (("admin",), _cycle_step(action)) for action in ACTIONS},
     "reopen": (("admin",), _reopen),
     "export": (("leader", "admin"), _export),

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
+from bot.cycle.nudges import tell_missing
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
 from summaries.checkins.asks import digest_asks
@@ -52,9 +53,10 @@ def _more_key(period: str, channel: str, number: int) -> str:
 
 
 def close_period(deps: Deps, month: Month) -> DeliveryReport:
-    """Close ``month`` and post its digest to the leadership channel (once, ever)."""
+    """Close ``month`` and post its digest to the leadership channel (once, ever); once its
+    header is out, tell each manager it went out without (once, ever)."""
     with deps.unit_of_work() as session:
-        close_month(session, month, deps.clock())
+        info = close_month(session, month, deps.clock())
     with deps.unit_of_work() as session:  # flags are stored as the period closes
         evaluated, trend = load_month(session, deps.config, month, closed=True)
         refresh_flags(session, evaluated)
@@ -66,7 +68,20 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
              len(report.failed))
+    if info.closed_at is not None and _posted(deps, str(month)):
+        told = tell_missing(deps, month, info.closed_at)
+        report.sent.extend(told.sent)
+        report.failed.update(told.failed)
     return report
+
+
+def _posted(deps: Deps, period: str) -> bool:
+    """Whether the digest's header is in the channel (until it is, nobody is told it went
+    out without them; the close's next run tells them)."""
+    with deps.read_only() as session:
+        header = sent_message(session, header_key(period,
+                                                  deps.config.organization.leadership_channel))
+        return header is not None and bool(header.slack_ts)
 
 
 def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:

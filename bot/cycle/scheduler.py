@@ -25,12 +25,12 @@ from bot.cycle import steps as jobs
 from bot.cycle.ledger import claim_step, finish_step
 from bot.cycle.start import first_month
 from bot.cycle.steps import Step
+from bot.cycle.timetable import recipients_due, timetable
 from bot.deps import Deps
 from bot.outbox.delivery import deliver
 from bot.outbox.process import owner_id
 from summaries.checkins.cycle import period_state
 from summaries.periods import Month, this_month
-from summaries.schedule import steps_due
 
 log = logging.getLogger(__name__)
 
@@ -55,19 +55,15 @@ def due_steps(deps: Deps, now: datetime) -> list[tuple[Step, Month]]:
     for month in (m for m in live_months(deps, now) if m >= first):
         try:
             moments = deps.moments(month)
+            planned = timetable(deps, month)
         except ValueError:  # a holiday calendar with no business day left: say so, go on
             log.exception("cannot work out %s's cycle", month)
             continue
         if now >= moments.late_until:
             continue  # the period is finished
-        rounds = 0
-        for kind, moment in steps_due(moments, now):
-            step = Step(kind) if kind != "remind" else Step.reminder(rounds + 1)
-            if step.kind == "remind":
-                # steps_due keeps the reminders' sorted order, which is their numbering.
-                rounds += 1
-                if now >= moments.close_at:
-                    continue  # a reminder after the deadline is noise
+        for moment, step in planned:
+            if moment > now or (step.kind == "remind" and now >= moments.close_at):
+                continue  # not yet; or a reminder after the deadline, which is noise
             found.append((moment, step, month))
     return [(step, month) for _, step, month in sorted(found, key=lambda item: item[0])]
 
@@ -79,7 +75,7 @@ def reconcile(deps: Deps, now: datetime | None = None) -> list[tuple[str, str, b
     ran: list[tuple[str, str, bool]] = []
     for step, month in due_steps(deps, now):
         try:
-            ok = _run_claimed(deps, step, month, owner)
+            ok = _run_claimed(deps, step, month, owner, now)
         except Exception:  # one step's failure must not stop the others
             log.exception("step %s of %s could not be run", step, month)
             continue
@@ -92,7 +88,8 @@ def reconcile(deps: Deps, now: datetime | None = None) -> list[tuple[str, str, b
     return ran
 
 
-def _run_claimed(deps: Deps, step: Step, month: Month, owner: str) -> bool | None:
+def _run_claimed(deps: Deps, step: Step, month: Month, owner: str,
+                 now: datetime) -> bool | None:
     """Claim and run one step; None when it is not to run (skipped, done, or held elsewhere)."""
     state = _period_state(deps, month)
     if step.kind == "remind" and state != "open":
@@ -103,7 +100,7 @@ def _run_claimed(deps: Deps, step: Step, month: Month, owner: str) -> bool | Non
     if not claim_step(deps, step, str(month), owner, STEP_LEASE):
         return None
     try:
-        report = jobs.run_step(deps, step, month)
+        report = jobs.run_step(deps, step, month, recipients_due(deps, month, step, now))
         ok, error = report.ok, "; ".join(f"{k}: {v}" for k, v in report.failed.items())
         log.info("%s %s: %d sent, %d not delivered", step, month, len(report.sent),
                  len(report.failed))
@@ -251,12 +248,11 @@ class CycleScheduler:
         # daily re-plan runs again (an open on the 1st, say).
         for month in (this.previous(), this, this.shift(1)):
             try:
-                moments = self.deps.moments(month)
+                steps = timetable(self.deps, month)
             except ValueError:
                 log.exception("cannot plan %s's cycle", month)
                 continue
-            times = [moments.open_at, *moments.reminders, moments.close_at]
-            for step, moment in zip(jobs.step_names(self.deps.config), times, strict=True):
+            for moment, step in steps:
                 if moment <= now:
                     continue
                 job_id = f"checkin:{month}:{step}"

@@ -15,9 +15,11 @@ from bot.form.state import carry_choices, check_values, split_steps
 from bot.home import deadline
 from bot.ids import FormRef
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
+from summaries.checkins.away import confirmation_recipients
 from summaries.checkins.cycle import confirmation_data, fillable_period
 from summaries.checkins.evaluation import refresh_flags
 from summaries.checkins.forms import Carried, FormContext, carry_over, form_fields, load_form
+from summaries.checkins.plausible import confirm_plausible
 from summaries.checkins.submissions import (
     SubmissionResult,
     authorize_department,
@@ -40,9 +42,9 @@ def load_step(deps: Deps, period: str, department: str, user: str
               ) -> tuple[FormContext, str]:
     """The form of a department's month and when it is due, after checking who asks and that
     it is open."""
-    spec = authorize_department(deps.config, department, user)
     month = Month.parse(period)
-    with deps.unit_of_work() as session:
+    with deps.unit_of_work() as session:  # a deputy may while their manager is away
+        spec = authorize_department(deps.config, department, user, session, deps.clock())
         row, reopened = fillable_period(session, deps.config, month, deps.clock(), department)
         due = deadline(deps, month, row, reopened)
         return load_form(session, deps.config, month, spec), due
@@ -81,12 +83,14 @@ class Stored(SubmissionResult):
     carried: tuple[Carried, ...] = ()
 
 
-def store_form(deps: Deps, ref: FormRef, user: str,
-               values: dict[str, str | None]) -> Stored:
+def store_form(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None],
+               confirmed: str | None = None) -> Stored:
     """Record the whole form: earlier steps from the draft, this step from ``values``; the
     carried asks are withdrawn or updated in the same unit of work, so either both are kept
-    or neither is."""
-    spec = authorize_department(deps.config, ref.department, user)
+    or neither is. Figures far from last month's raise Unconfirmed, storing nothing, unless
+    ``confirmed`` is the mark of the confirmation the manager gave for exactly those."""
+    with deps.read_only() as session:  # a deputy may while their manager is away
+        spec = authorize_department(deps.config, ref.department, user, session, deps.clock())
     month = Month.parse(ref.period)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
@@ -99,6 +103,7 @@ def store_form(deps: Deps, ref: FormRef, user: str,
                                        form_fields(deps.config, spec))
                 if checked.errors:
                     raise ValidationFailed(checked.errors)
+                confirm_plausible(session, deps.config, month, spec, checked.figures, confirmed)
                 result = record_submission(
                     session, deps.config, period=ref.period, department=ref.department,
                     user=user, answers=checked.answers, figures=checked.figures, now=now)
@@ -124,6 +129,9 @@ def confirm(deps: Deps, ref: FormRef, user: str,
     with deps.unit_of_work() as session:
         shown = confirmation_data(session, deps.config, month, ref.department)
         refresh_flags(session, shown.report)  # the flags the manager is told of are kept
+        # To whoever submitted, the manager, and the deputy acting for them (SPEC 5.3).
+        recipients = confirmation_recipients(session, deps.config, ref.department, user,
+                                             deps.clock())
     with deps.read_only() as session:  # not in the write above: keep SQLite's lock short
         revised = {kpi: when for (department, kpi), when in load_revised(session, month).items()
                    if department == ref.department}
@@ -141,10 +149,10 @@ def confirm(deps: Deps, ref: FormRef, user: str,
         carried=carried_lines(carried))
     # A change of carried asks alone is news too: its asks' latest changes tell it apart.
     version = ".".join([str(revisions), *(_last_event(c) for c in carried)])
-    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{user}:{version}:{n}",
-                         "confirmation", user, {**payload, "channel": user},
+    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{to}:{version}:{n}",
+                         "confirmation", to, {**payload, "channel": to},
                          period_key=ref.period, department_key=ref.department)
-                for n, payload in enumerate(messages)]
+                for to in recipients for n, payload in enumerate(messages)]
     with deps.unit_of_work() as session:
         keys = enqueue(session, outgoing)
     return deliver(deps, keys)

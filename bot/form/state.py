@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.blocks.figures import PASTE_ACTION, PASTE_BLOCK
 from bot.ids import CARRY_CHOICE, CARRY_UPDATE, VALUE_ACTION, FormRef
 from summaries.checkins.asks import MAX_REPLY_CHARS
 from summaries.checkins.forms import CARRY, CARRY_NOTE, KPI, SECTION, WITHDRAW
 from summaries.checkins.submissions import validate_submission
 from summaries.config.schema import Config
-from summaries.numbers import OutOfBounds, parse_decimal
+from summaries.numbers import OutOfBounds
+from summaries.numberwords import NotANumber, parse_figure
 
 # Inputs per modal step: well inside Slack's 100 blocks a view, and a screenful to fill in.
 INPUTS_PER_STEP = 40
-NOT_A_NUMBER = "must be a number, such as 1250 or 3.5 (no separators or units)"
+NOT_A_NUMBER = "must be a number, such as 4,993,120, 499.31\u4e07 or 3.5"
 
 
 def split_steps(fields: Sequence[str], per_step: int = INPUTS_PER_STEP) -> list[list[str]]:
@@ -56,7 +58,9 @@ _ACTIONS = {SECTION: VALUE_ACTION, KPI: VALUE_ACTION, CARRY: CARRY_CHOICE,
 
 def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:
     """The typed value of every check-in input in a view's ``state`` (None when empty): the
-    sections, the KPIs, and each carried ask's choice (its option's value) and update."""
+    KPIs and sections (text as typed: the figures are read by :func:`check_values`), and each
+    carried ask's choice (its option's value) and update. Not the paste box: what it holds
+    is no answer to keep in a draft (see :func:`read_paste`)."""
     values: dict[str, str | None] = {}
     state = view.get("state") or {}
     for block_id, actions in (state.get("values") or {}).items():
@@ -68,6 +72,13 @@ def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:
         value = chosen.get("value") if isinstance(chosen, dict) else element.get("value")
         values[block_id] = value if isinstance(value, str) and value != "" else None
     return values
+
+
+def read_paste(view: Mapping[str, Any]) -> str | None:
+    """What the "Paste figures" box holds, or None when it is empty or not on this step."""
+    state = (view.get("state") or {}).get("values") or {}
+    value = ((state.get(PASTE_BLOCK) or {}).get(PASTE_ACTION) or {}).get("value")
+    return value if isinstance(value, str) and value.strip() else None
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,9 @@ class Checked:
 def check_values(config: Config, department_key: str, values: Mapping[str, str | None],
                  fields: Iterable[str]) -> Checked:
     """Check the typed ``values`` of ``fields`` as the services would store them (of a carried
-    ask, only its update's length: its choice is one of the select's options)."""
+    ask, only its update's length: its choice is one of the select's options). Figures are
+    read as people write them, by the organization's locale (``4,993,120``, ``499.31万``,
+    ``3.4%`` for a percentage KPI)."""
     department = config.department_by_key[department_key]
     answers: dict[str, str] = {}
     figures: dict[str, Decimal | None] = {}
@@ -100,12 +113,16 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
         elif raw is None or not raw.strip():
             figures[key] = None
         else:
+            kpi = config.kpi_by_key.get(key)
             try:
-                figures[key] = parse_decimal(raw.strip())
+                figures[key] = parse_figure(raw, config.organization.locale,
+                                            percent=kpi is not None and kpi.is_percent)
             except OutOfBounds as exc:
                 errors[field] = f"must be a number this form can keep ({exc})"
-            except ValueError:
+            except NotANumber:
                 errors[field] = NOT_A_NUMBER
+            except ValueError as exc:  # ambiguous, misplaced separators, a unit too many
+                errors[field] = str(exc)
     problems = validate_submission(config, department, answers, {
         k: v for k, v in figures.items() if f"{KPI}:{k}" not in errors})
     errors.update({f: m for f, m in problems.items() if f in wanted and f not in errors})

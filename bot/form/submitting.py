@@ -9,10 +9,13 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.modal import busy_view, input_fields, notice_view, restore_view
+from bot.blocks.plausible import confirmed_mark
 from bot.budget import Attempt, within
 from bot.deps import Deps
-from bot.form.handlers import confirm, form_view, keep_draft, store_form
-from bot.form.state import check_values, locate_step, read_state
+from bot.form.confirming import store_or_confirm
+from bot.form.handlers import confirm, form_view, keep_draft
+from bot.form.pasting import answer_paste
+from bot.form.state import check_values, locate_step, read_paste, read_state
 from bot.home import refresh_home
 from bot.ids import FormRef
 from summaries.checkins.forms import form_fields
@@ -45,7 +48,9 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
     fields = input_fields(view)
     try:
         claimed = FormRef.loads(view.get("private_metadata", ""))
-        spec = authorize_department(deps.config, claimed.department, user)
+        with deps.read_only() as session:  # a deputy may while their manager is away
+            spec = authorize_department(deps.config, claimed.department, user, session,
+                                        deps.clock())
         Month.parse(claimed.period)
     except PermissionDenied as exc:
         ack(response_action="update", view=notice_view("Monthly check-in", str(exc)))
@@ -58,6 +63,10 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
         log.info("a check-in form that matches no step of today's form was submitted")
         ack(response_action="update", view=notice_view("Monthly check-in", OUT_OF_DATE))
         return
+    pasted = read_paste(view)
+    if pasted is not None:  # fill the figures in and show them for review, store nothing
+        answer_paste(deps, ack, client, view, ref, user, typed, pasted)
+        return
     checked = check_values(deps.config, ref.department, typed, fields)
     if checked.errors:
         ack(response_action="errors", errors=checked.errors)
@@ -65,10 +74,33 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
     attempt: Attempt[Any]
     if ref.last_step:
         attempt = within(deps.executor, deps.ack_budget,
-                         lambda: store_form(deps, ref, user, typed))
+                         lambda: store_or_confirm(deps, ref, user, typed))
     else:
         attempt = within(deps.executor, deps.ack_budget,
                          lambda: _next_step(deps, ref, user, typed))
+    _acknowledge(deps, ack, client, body, ref, typed, fields, attempt)
+
+
+def handle_confirmed(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """"Submit anyway" on the confirmation of implausible figures: store the form from the
+    draft, if the figures to confirm are still exactly those shown (else ask again)."""
+    view, user = body["view"], body["user"]["id"]
+    try:
+        ref = FormRef.loads(view.get("private_metadata", ""))
+    except ValueError:
+        ack(response_action="update", view=notice_view("Monthly check-in", OUT_OF_DATE))
+        return
+    mark = confirmed_mark(view.get("private_metadata", ""))
+    attempt: Attempt[Any] = within(deps.executor, deps.ack_budget,
+                                   lambda: store_or_confirm(deps, ref, user, {}, mark))
+    _acknowledge(deps, ack, client, body, ref, {}, [], attempt)
+
+
+def _acknowledge(deps: Deps, ack: Ack, client: WebClient, body: dict[str, Any], ref: FormRef,
+                 typed: dict[str, str | None], fields: list[str], attempt: Attempt[Any]) -> None:
+    """Answer the submission with what the work gave: the stored form closes (then the DM and
+    App Home follow), a view (the next step, figures to confirm) replaces it, a failure is
+    said under a field; a placeholder first when the work outlives the acknowledgement."""
     if not attempt.in_time:
         ack(response_action="update", view=busy_view("Saving\u2026"))
         _finish_late(deps, client, body, ref, typed, attempt)
@@ -76,12 +108,12 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
     try:
         outcome = attempt.result()
     except Exception as exc:
-        ack(**_refusal(view, typed, fields, exc))
+        ack(**_refusal(body["view"], typed, fields, exc))
         return
-    if ref.last_step:
+    if isinstance(outcome, SubmissionResult):
         ack()
-        after_store(deps, ref, user, outcome)
-    else:
+        after_store(deps, ref, body["user"]["id"], outcome)
+    else:  # the next step, or the figures to confirm first
         ack(response_action="update", view=outcome)
 
 

@@ -1,4 +1,5 @@
-"""Route the check-in modal's submissions and closes."""
+"""Route the check-in modal's submissions and closes, and the confirmation of implausible
+figures ("Submit anyway")."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.blocks.plausible import PLAUSIBLE_CALLBACK
+from bot.commands.away import handle_skip_submit
 from bot.deps import Deps
-from bot.form.submitting import close_form, handle_submit
-from bot.ids import CALLBACK_ID
+from bot.form.submitting import close_form, handle_confirmed, handle_submit
+from bot.ids import CALLBACK_ID, SKIP_CALLBACK
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,3 +25,11 @@ def register(app: App, deps: Deps) -> None:
     @app.view_closed(CALLBACK_ID)
     def closed(ack: Ack, body: dict[str, Any]) -> None:
         close_form(deps, ack, body)
+
+    @app.view(PLAUSIBLE_CALLBACK)
+    def confirmed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_confirmed(deps, ack, body, client)
+
+    @app.view(SKIP_CALLBACK)
+    def nothing_to_report(ack: Ack, body: dict[str, Any]) -> None:
+        handle_skip_submit(deps, ack, body)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.access import Viewer
+from summaries.checkins.away import acting_deputy
 from summaries.config.fields import USER_ID_PATTERN
 from summaries.config.schema import Config
 from summaries.engine.asks import (
@@ -102,7 +103,9 @@ def act_on_ask(session: Session, config: Config, *, ask_id: int, user: str, acti
     if found is None:
         raise DomainError("That ask is no longer there.")
     row, month, department = found
-    _authorize(config, action, user, department, row.assignee)
+    spec = config.department_by_key.get(department)
+    deputy = acting_deputy(session, config, spec, now) if spec is not None else None
+    _authorize(config, action, user, department, row.assignee, deputy)
     words = (text or "").strip() or None
     if action in NEEDS_TEXT and words is None:
         raise ValidationFailed({"text": "Write a few words: this is what the manager reads."})
@@ -136,7 +139,9 @@ def _repeated(row: AskRow, action: AskAction, user: str, words: str | None) -> b
 
 
 def _authorize(config: Config, action: AskAction, user: str, department: str,
-               assignee: str | None) -> None:
+               assignee: str | None, deputy: str | None = None) -> None:
+    """Leaders answer; the manager, the deputy acting for them while away, or an admin
+    withdraws or updates."""
     spec = config.department_by_key.get(department)
     name = spec.name if spec is not None else department
     if action in LEADER_ACTIONS:
@@ -145,7 +150,7 @@ def _authorize(config: Config, action: AskAction, user: str, department: str,
         raise PermissionDenied(f"Sorry, only leaders and admins can answer the asks of "
                                f"leadership; this one is {name}'s. Nothing was changed.")
     if action in (AskAction.WITHDRAW, AskAction.UPDATE):
-        if (spec is not None and user == spec.manager) or config.is_admin(user):
+        if (spec is not None and user in (spec.manager, deputy)) or config.is_admin(user):
             return
         raise PermissionDenied(f"Sorry, only the manager of {name} can withdraw or update "
                                "its asks. Nothing was changed.")

@@ -216,7 +216,7 @@ def _load_summaries(session: Session, month: Month
         .where(Period.key == str(month))
     ).tuples().all()
     states = {dept: SubmissionState(SubmissionStatus(s.status), s.submitted_by, s.submitted_at,
-                                    s.updated_at)
+                                    s.updated_at, s.skip_reason)
               for s, dept in rows}
     answers: dict[str, dict[str, str]] = {}
     if rows:

@@ -4,9 +4,8 @@ and what the form does to the asks it carries over from earlier months."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +17,8 @@ from summaries.checkins.evaluation import (
     load_figures,
     load_targets,
 )
+from summaries.checkins.hints import KpiHint, kpi_hints
+from summaries.checkins.lastmonth import last_month_texts
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.engine.asks import Ask, AskAction, AskState
@@ -26,6 +27,7 @@ from summaries.engine.cells import Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
 from summaries.errors import DomainError, ValidationFailed
+from summaries.numberwords import input_text
 from summaries.periods import (
     SUBMITTED_STATES,
     Month,
@@ -34,7 +36,6 @@ from summaries.periods import (
     accepts_submissions,
     months_between,
 )
-from summaries.store.figures import format_value
 from summaries.store.models import Department, Figure, Kpi, Period, Submission
 
 SECTION, KPI = "section", "kpi"
@@ -50,15 +51,6 @@ def field_id(kind: str, key: str) -> str:
 
 
 @dataclass(frozen=True)
-class KpiHint:
-    """Last month's shown value and this month's target, for a KPI input's hint."""
-
-    previous_month: str
-    previous: Decimal | None
-    target: Decimal | None
-
-
-@dataclass(frozen=True)
 class FormContext:
     """Everything the check-in form of one department and month shows."""
 
@@ -71,12 +63,14 @@ class FormContext:
     status: str | None
     hints: dict[str, KpiHint]
     carried: tuple[Ask, ...] = ()  # the department's asks from earlier months, still open
+    # Last month's submitted text of each section that had one (its "use last month's" button).
+    last_texts: dict[str, str] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()  # the KPIs this department must give a figure for
 
     @property
     def fields(self) -> list[str]:
-        """Every input of the form, sections first, in template order."""
-        return ([field_id(SECTION, s.key) for s in self.sections]
-                + [field_id(KPI, k.key) for k in self.kpis])
+        """Every input of the form: the figures first (SPEC 5.3), then the sections."""
+        return _fields(self.sections, self.kpis)
 
     @property
     def carry_fields(self) -> list[str]:
@@ -92,7 +86,7 @@ def input_kpis(config: Config, department: schema.Department) -> list[schema.Kpi
 
 
 def form_fields(config: Config, department: schema.Department) -> list[str]:
-    """Every input of a department's form, sections first, in template order."""
+    """Every input of a department's form: the figures, then the sections."""
     return _fields(config.sections_of(department), input_kpis(config, department))
 
 
@@ -134,53 +128,39 @@ def load_form(session: Session, config: Config, month: Month,
     if submission is not None and submission.draft:
         values, origin = _draft_values(submission.draft), "draft"
     elif submission is not None and status != SubmissionStatus.DRAFT:
-        values, origin = _stored_values(session, submission), "submission"
+        values = _stored_values(session, submission, config.organization.locale)
+        origin = "submission"
     else:
         values, origin = {}, "empty"
     carried = tuple(open_asks(session, config, department.key, month))
     form = FormContext(month, department, sections, kpis, values, origin, status,
-                       _hints(session, config, month, department, kpis), carried)
+                       kpi_hints(session, config, month, department, kpis), carried,
+                       last_month_texts(session, month, department.key),
+                       config.required_kpis(department))
     wanted = set(form.fields) | set(form.carry_fields)
     return replace(form, values={k: v for k, v in values.items() if k in wanted})
 
 
 def _fields(sections: Sequence[schema.Section], kpis: Sequence[schema.Kpi]) -> list[str]:
-    return ([field_id(SECTION, s.key) for s in sections]
-            + [field_id(KPI, k.key) for k in kpis])
+    """Figures before words: the numbers are quick to give and what the digest leads with."""
+    return ([field_id(KPI, k.key) for k in kpis]
+            + [field_id(SECTION, s.key) for s in sections])
 
 
 def _draft_values(draft: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in draft.items() if v is not None}
 
 
-def _stored_values(session: Session, submission: Submission) -> dict[str, str]:
+def _stored_values(session: Session, submission: Submission, locale: str) -> dict[str, str]:
     values = {field_id(SECTION, a.section_key): a.text for a in submission.answers}
     rows = session.execute(
         select(Kpi.key, Figure.value).join(Kpi, Figure.kpi_id == Kpi.id)
         .where(Figure.period_id == submission.period_id,
                Figure.department_id == submission.department_id)).tuples()
     for key, value in rows:
-        values[field_id(KPI, key)] = format_value(value) or ""
+        # As it reads back in the form: the locale's decimal mark (97,5 in German).
+        values[field_id(KPI, key)] = input_text(value, locale) if value is not None else ""
     return values
-
-
-def _hints(session: Session, config: Config, month: Month, department: schema.Department,
-           kpis: Sequence[schema.Kpi]) -> dict[str, KpiHint]:
-    if not kpis:
-        return {}
-    previous = month.shift(-1)
-    keys = [k.key for k in kpis]
-    figures, sources = load_figures(session, previous, previous,
-                                    config.descendants(department.key), keys)
-    book = FigureBook.for_config(config, figures, sources)
-    targets = TargetBook(load_targets(session, month, month,
-                                      config.organization.fiscal_year_start))
-    hints = {}
-    for key in keys:
-        row = targets.monthly(key, department.key, str(month))
-        hints[key] = KpiHint(str(previous), book.value(department.key, key, str(previous)),
-                             row.value if row is not None else None)
-    return hints
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.checkins.asks import sync_asks
+from summaries.checkins.away import acting_deputy
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
@@ -35,16 +36,23 @@ class SubmissionResult:
     after_close: bool = False  # the period was closed: a posted digest needs updating
 
 
-def authorize_department(config: Config, department_key: str, user_id: str) -> schema.Department:
-    """Return the department if ``user_id`` manages it or is an admin; else PermissionDenied."""
+def authorize_department(config: Config, department_key: str, user_id: str,
+                         session: Session | None = None,
+                         now: datetime | None = None) -> schema.Department:
+    """Return the department if ``user_id`` manages it, is an admin, or (given a ``session``
+    to look absences up in) is the deputy acting for its manager ``now``; else
+    PermissionDenied."""
     department = config.department_by_key.get(department_key)
     if department is None:
         raise DomainError(f"There is no department {department_key!r}.")
-    if user_id != department.manager and not config.is_admin(user_id):
-        raise PermissionDenied(
-            f"Only the manager of {department.name} or an admin can fill in its summary."
-        )
-    return department
+    if user_id == department.manager or config.is_admin(user_id):
+        return department
+    if session is not None and acting_deputy(session, config, department,
+                                             now or utcnow()) == user_id:
+        return department
+    raise PermissionDenied(
+        f"Only the manager of {department.name} (or their deputy while they are away) or an "
+        "admin can fill in its summary.")
 
 
 def validate_submission(config: Config, department: schema.Department,
@@ -112,16 +120,17 @@ def record_submission(
     Keys absent from ``answers``/``figures`` are left as they are; an empty text or a None
     figure clears the value. Recording the same values again changes nothing.
     """
-    spec = authorize_department(config, department, user)
+    now = now or utcnow()  # one moment for the submission, its revisions and figures
+    spec = authorize_department(config, department, user, session, now)
     errors = validate_submission(config, spec, answers, figures)
     if errors:
         raise ValidationFailed(errors)
-    now = now or utcnow()  # one moment for the submission, its revisions and figures
     period_row = get_or_create_period(session, str(Month.parse(period)), now)
-    dept = _department_row(session, department)
-    submission = _submission_row(session, period_row, dept, now)
-    late = _late_status(config, period_row, submission, now)
-    first = submission.status == SubmissionStatus.DRAFT
+    dept = department_row(session, department)
+    submission = submission_row(session, period_row, dept, now)
+    late = late_status(config, period_row, submission, now)
+    # A month marked "nothing to report" and then filled in is submitted after all.
+    first = submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.SKIPPED)
     changed = _store_answers(session, submission, answers, user, now)
     for section in config.sections_of(spec):
         if section.raises and f"section:{section.key}" in changed:
@@ -136,6 +145,7 @@ def record_submission(
     if first:
         submission.status = SubmissionStatus.LATE if late else SubmissionStatus.SUBMITTED
         submission.submitted_by, submission.submitted_at = user, now
+        submission.skip_reason = None
     if changed or first:
         submission.updated_by, submission.updated_at = user, now
     submission.draft, submission.draft_updated_at = None, None
@@ -143,8 +153,8 @@ def record_submission(
     return SubmissionResult(submission.id, submission.status, first, tuple(changed), late)
 
 
-def _late_status(config: Config, period: Period, submission: Submission,
-                 now: datetime) -> bool:
+def late_status(config: Config, period: Period, submission: Submission,
+                now: datetime) -> bool:
     """Whether a submission now is after the close; refused after the late window unless an
     admin reopened it."""
     if period.state != PeriodState.CLOSED:
@@ -155,15 +165,18 @@ def _late_status(config: Config, period: Period, submission: Submission,
     return True
 
 
-def _department_row(session: Session, key: str) -> Department:
+def department_row(session: Session, key: str) -> Department:
+    """The stored row of a configured department."""
     row = session.scalars(select(Department).where(Department.key == key)).first()
     if row is None:
         raise DomainError(f"Department {key!r} is not in the database yet; restart the bot.")
     return row
 
 
-def _submission_row(session: Session, period: Period, dept: Department,
-                    now: datetime) -> Submission:
+def submission_row(session: Session, period: Period, dept: Department,
+                   now: datetime) -> Submission:
+    """The department's submission of the period, locked for the change to come; a draft
+    when there is none yet."""
     row = session.scalars(select(Submission).where(
         Submission.period_id == period.id, Submission.department_id == dept.id)
         .with_for_update()).first()
@@ -204,10 +217,10 @@ def save_draft(session: Session, config: Config, *, period: str, department: str
 
     With ``merge`` the values are folded into the draft already kept (one step of a long form).
     """
-    authorize_department(config, department, user)
     now = now or utcnow()
+    authorize_department(config, department, user, session, now)
     period_row = get_or_create_period(session, str(Month.parse(period)), now)
-    submission = _submission_row(session, period_row, _department_row(session, department), now)
+    submission = submission_row(session, period_row, department_row(session, department), now)
     draft = dict(submission.draft or {}) if merge else {}
     draft.update(values)
     submission.draft, submission.draft_updated_at = draft, now
@@ -238,7 +251,7 @@ def reopen_submission(session: Session, config: Config, *, period: Month, depart
     if row.state == PeriodState.OPEN:
         raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
                           "can fill in and edit it until it closes. Nothing to reopen.")
-    submission = _submission_row(session, row, _department_row(session, department), now)
+    submission = submission_row(session, row, department_row(session, department), now)
     submission.reopened_until = late_until(now, config.schedule.late_until_days)
     submission.reopened_by = by
     session.flush()

@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
-from summaries.config.schema import Config, Department, Kpi, Organization, Section, TargetSpec
+from summaries.config.schema import (
+    Away,
+    Config,
+    Department,
+    Kpi,
+    Organization,
+    Section,
+    TargetSpec,
+)
 from summaries.config.timing import HolidayCalendar
 from summaries.config.yamlsource import format_path
 from summaries.errors import Problem
@@ -51,6 +59,24 @@ def cross_check(
     if isinstance(timezone, str):
         _check_timezone(report, timezone)
     _check_holidays(report, data)
+
+
+def check_away(report: Reporter, away: list[tuple[int, Away]],
+                departments: list[tuple[int, Department]]) -> None:
+    """Each absence is a department manager's, and one manager's absences do not overlap
+    (which deputy would act on a day both cover?)."""
+    managers = {dept.manager for _, dept in departments}
+    earlier: dict[str, list[tuple[int, Away]]] = {}
+    for index, entry in away:
+        if managers and entry.manager not in managers:
+            report.add(("away", index, "manager"),
+                       f"{entry.manager} manages no department")
+        for other_index, other in earlier.get(entry.manager, []):
+            if entry.from_ <= other.until and other.from_ <= entry.until:
+                report.add(("away", index, "from"),
+                           f"overlaps away[{other_index}] ({other.from_} to {other.until})")
+                break
+        earlier.setdefault(entry.manager, []).append((index, entry))
 
 
 def _raw_keys(data: dict[str, Any], name: str) -> set[str]:

@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from summaries.config.checks import cross_check
+from summaries.config.checks import check_away, cross_check
 from summaries.config.fields import CHANNEL_ID_PATTERN, FIELD_ERROR, KEY_PATTERN, USER_ID_PATTERN
 from summaries.config.schema import (
+    Away,
     Config,
     Department,
     Kpi,
@@ -25,7 +26,8 @@ from summaries.config.yamlsource import Path as NodePath
 from summaries.errors import InputError, Problem
 
 M = TypeVar("M", bound=BaseModel)
-_TOP_LEVEL = ("organization", "schedule", "sections", "kpis", "departments", "targets", "rules")
+_TOP_LEVEL = ("organization", "schedule", "sections", "kpis", "departments", "targets", "rules",
+              "away")
 
 
 # A large organization's file is tens of kilobytes; past this it is a mistake (or /dev/zero).
@@ -68,7 +70,9 @@ def parse_config(text: str, filename: str = "checkin.yaml") -> Config:
     kpis = report.many(Kpi, data, "kpis", required=True)
     departments = report.many(Department, data, "departments", required=True)
     targets = report.many(TargetSpec, data, "targets")
+    away = report.many(Away, data, "away")
     cross_check(report, data, organization, sections, kpis, departments, targets)
+    check_away(report, away, departments)
     if report.problems or organization is None:
         raise InputError(report.problems)
     return Config(
@@ -80,6 +84,7 @@ def parse_config(text: str, filename: str = "checkin.yaml") -> Config:
         departments=tuple(d for _, d in departments),
         targets=tuple(t for _, t in targets),
         rules=rules,
+        away=tuple(a for _, a in away),
     )
 
 

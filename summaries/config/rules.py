@@ -33,6 +33,17 @@ class Rules(_Strict):
     # An amber miss smaller than this (relative; points for % KPIs) is minor (SPEC 4.1).
     materiality: Percent = Decimal(2)
     digest: DigestRules = DigestRules()
+    # A typed figure more than this many times last month's, or less than 1/this of it, is
+    # confirmed by the manager before it is stored (SPEC 5.3): typos cost a digest, not a click.
+    plausibility: Decimal = Decimal(3)
 
     _percents = field_validator("tolerance", "mom_change", "yoy_change", "materiality",
                                 mode="before")(parse_percent)
+
+    @field_validator("plausibility", mode="after")
+    @classmethod
+    def _more_than_once(cls, value: Decimal) -> Decimal:
+        if not value.is_finite() or value <= 1:
+            raise ValueError("must be a number greater than 1 (3 asks again about a figure "
+                             "more than 3\u00d7 or less than a third of last month's)")
+        return value

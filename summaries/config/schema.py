@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
@@ -200,6 +201,24 @@ class TargetSpec(_Strict):
         return "annual" if self.annual is not None else "limit"
 
 
+class Away(_Strict):
+    """One entry of ``away:``: a manager away from ``from`` to ``until`` (the organization's
+    days, both included), whose prompts and reminders go to ``deputy`` meanwhile (SPEC 5.3)."""
+
+    manager: UserId
+    deputy: UserId
+    from_: date = Field(alias="from")
+    until: date
+
+    @model_validator(mode="after")
+    def _sensible(self) -> Away:
+        if self.until < self.from_:
+            raise field_error("until", f"comes before from ({self.from_})")
+        if self.deputy == self.manager:
+            raise field_error("deputy", "a manager cannot be their own deputy")
+        return self
+
+
 @dataclass(frozen=True)
 class Config:
     """A validated configuration, with lookups by key."""
@@ -212,6 +231,7 @@ class Config:
     departments: tuple[Department, ...]
     targets: tuple[TargetSpec, ...]
     rules: Rules
+    away: tuple[Away, ...] = ()
     kpi_by_key: dict[str, Kpi] = field(init=False, repr=False)
     department_by_key: dict[str, Department] = field(init=False, repr=False)
     section_by_key: dict[str, Section] = field(init=False, repr=False)

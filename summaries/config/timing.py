@@ -1,5 +1,6 @@
 """The configuration's ``schedule:`` entries (SPEC section 2): when a period opens, is
-reminded and closes, the late window, the holiday calendar and the first period."""
+reminded and closes, the late window, the holiday calendar, the first period, whether a
+close-day reminder escalates and whether managers are prompted in their own time zones."""
 
 from __future__ import annotations
 
@@ -78,3 +79,8 @@ class Schedule(_Strict):
     holidays: HolidayCalendar = HolidayCalendar()
     # The first period the bot runs; without it, the first whose open moment is still ahead.
     start: Month | None = None
+    # A reminder on close day also goes, as a copy, to the parent department's manager.
+    escalate: bool = False
+    # Prompts and reminders at their time of day in each manager's own Slack time zone; the
+    # close (and so the deadline) stays at the organization's.
+    local_time: bool = False

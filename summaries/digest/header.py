@@ -161,6 +161,9 @@ def counts_text(digest: Digest, shown: list[Problem], where: str = "in the threa
         pieces.append(f"{still} still open from {before}, {len(digest.resolved)} resolved")
     if digest.missing:
         pieces.append("not submitted: " + ", ".join(_missing(d) for d in digest.missing))
+    if digest.skipped:
+        pieces.append("nothing to report: " + ", ".join(
+            f"{d.name} ({d.skip_reason})" if d.skip_reason else d.name for d in digest.skipped))
     return " \u00b7 ".join(pieces)
 
 

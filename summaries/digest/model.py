@@ -70,7 +70,7 @@ class DepartmentDigest:
     key: str
     name: str
     manager: str
-    status: str  # "submitted" | "late" | "missing"
+    status: str  # "submitted" | "late" | "skipped" (nothing to report) | "missing"
     submitted_at: datetime | None
     sections: list[tuple[str, str]]  # (title, text): non-empty answers in template order
     rows: list[KpiRow]
@@ -82,6 +82,7 @@ class DepartmentDigest:
     carried: tuple[Ask, ...] = ()  # still open from earlier months, oldest first
     reminders: int = 0  # reminders its manager was sent this month
     parent: str | None = None  # the department it rolls up into this month
+    skip_reason: str | None = None  # why a skipped month has nothing to report
 
     @property
     def written(self) -> list[tuple[str, str]]:
@@ -181,6 +182,11 @@ class Digest:
         """How many departments submitted after the close."""
         return sum(1 for d in self.departments if d.status == "late")
 
+    @property
+    def skipped(self) -> list[DepartmentDigest]:
+        """The departments that marked the month "nothing to report"."""
+        return [d for d in self.departments if d.status == "skipped"]
+
 
 def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = None,
                    revised: Mapping[tuple[str, str], tuple[datetime, str]] | None = None,
@@ -270,6 +276,7 @@ def _department(config: Config, result: DepartmentResult,
         section_keys=[key for key, _, _ in answered],
         problems=tuple(problems),  # its own, worst first
         parent=result.spec.parent_in(str(report.period)),
+        skip_reason=submission.skip_reason if submission is not None else None,
     )
 
 

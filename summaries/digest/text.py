@@ -25,7 +25,8 @@ from summaries.formatting import (
 from summaries.periods import Month
 
 NO_VALUE = "\u2014"
-STATUS_LABELS = {"submitted": "submitted", "late": "late", "missing": "not submitted"}
+STATUS_LABELS = {"submitted": "submitted", "late": "late", "missing": "not submitted",
+                 "skipped": "nothing to report"}
 COLUMNS = ("KPI", "Actual", "Target", "Attainment", "MoM", "YoY", "YTD vs pace", "Status")
 
 
@@ -192,10 +193,12 @@ def title_text(period: Month, locale: str, organization: str) -> str:
     return f"{format_month(period, locale)} check-in digest \u00b7 {organization}"
 
 
-def submitted_text(submitted: int, total: int, late: int) -> str:
-    """``3 of 5 departments submitted (1 late)``."""
+def submitted_text(submitted: int, total: int, late: int, skipped: int = 0) -> str:
+    """``3 of 5 departments submitted (1 late, 1 nothing to report)``: a month with nothing to
+    report counts as handed in."""
     text = f"{submitted} of {total} departments submitted"
-    return f"{text} ({late} late)" if late else text
+    notes = [f"{late} late"] * bool(late) + [f"{skipped} nothing to report"] * bool(skipped)
+    return f"{text} ({', '.join(notes)})" if notes else text
 
 
 def status_text(status: str, when: datetime | None, locale: str, timezone: str = "UTC") -> str:

@@ -13,7 +13,7 @@ from summaries.engine.cell import Cell
 from summaries.engine.miss import miss_of
 from summaries.engine.targets import gap
 from summaries.formatting import format_figure, format_number, format_ratio
-from summaries.periods import SUBMITTED_STATES, SubmissionStatus
+from summaries.periods import FILLED_IN_STATES, SUBMITTED_STATES, SubmissionStatus
 
 RULES = ("missing", "late", "below_target", "off_pace", "threshold", "mom_change",
          "yoy_change", "streak", "raised", "no_value")
@@ -51,6 +51,8 @@ def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
     """Every flag one department earns this month, in template order: from its KPI cells,
     its written ``answers`` and its submission ``status`` (None before a draft exists)."""
     submitted = status in SUBMITTED_STATES
+    # A month with nothing to report is handed in, but holds no figures to judge the pace by.
+    skipped = status == SubmissionStatus.SKIPPED
     flags: list[FlagSpec] = []
     if closed and not submitted:
         flags.append(FlagSpec(spec.key, "", "missing", "red",
@@ -61,7 +63,9 @@ def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
     phrases = _Phrases(config)
     for cell in cells:
         kpi = config.kpi_by_key[cell.kpi]
-        for rule, severity, message in phrases.cell_flags(kpi, cell, submitted):
+        for rule, severity, message in phrases.cell_flags(kpi, cell, status in FILLED_IN_STATES):
+            if skipped and rule == "off_pace":
+                continue
             missed = miss_of(kpi, cell, rule)
             flags.append(FlagSpec(spec.key, kpi.key, rule, severity, message,
                                   gap=_rounded(missed.size if missed is not None else None)))

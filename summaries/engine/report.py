@@ -30,6 +30,7 @@ class SubmissionState:
     submitted_by: str | None = None
     submitted_at: datetime | None = None
     updated_at: datetime | None = None
+    skip_reason: str | None = None  # why a skipped month has nothing to report
 
 
 @dataclass(frozen=True)

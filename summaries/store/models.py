@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summaries.periods import PeriodState, SubmissionStatus
@@ -78,6 +88,8 @@ class Submission(Base):
     # Reopened by an admin: the manager may edit until then, even after the late window.
     reopened_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reopened_by: Mapped[str | None] = mapped_column(String(USER))
+    # Why the month was marked "nothing to report" (status skipped); cleared by a submit.
+    skip_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     period: Mapped[Period] = relationship()
@@ -226,3 +238,23 @@ class AskEventRow(Base):
     assignee: Mapped[str | None] = mapped_column(String(USER))
 
     ask: Mapped[AskRow] = relationship(back_populates="events")
+
+
+class AwayRow(Base):
+    """A manager away with a deputy, set from Slack (``/checkin away``); ``back`` ends it.
+
+    The days are the organization's calendar days, both included. A row overrides the
+    configuration's ``away:`` entries for the days it covers, so ``back`` can end a configured
+    absence too (SPEC 5.3)."""
+
+    __tablename__ = "away_periods"
+    __table_args__ = (Index("ix_away_periods_manager", "manager", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager: Mapped[str] = mapped_column(String(USER))
+    deputy: Mapped[str] = mapped_column(String(USER))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(USER))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # ``back`` before last_day

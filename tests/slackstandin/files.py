@@ -5,6 +5,10 @@ A file is reserved by getUploadURLExternal, receives its bytes by a POST to its 
 may be called once. Errors: unknown file id -> `file_not_found`; a file whose bytes never arrived,
 whose byte count differs from the announced `length`, or that was already completed ->
 `invalid_arguments` (with a `detail`).
+
+A person's own file (`share_from_user`, what Slack keeps before it sends `file_shared`) is
+described by files.info, whose `url_private_download` (`<base_url>/download/<file_id>/<name>`)
+serves its bytes to a request with the token.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import copy
 import mimetypes
 import secrets
 from typing import Any
+from urllib.parse import quote
 
-from tests.slackstandin.state import Params, SlackError, SlackState
+from tests.slackstandin.state import Params, SlackError, SlackState, dm_channel
 
 MAX_CHANNELS = 100
 
@@ -145,3 +150,30 @@ class FileMethods(SlackState):
         done = [f for f in self.files.values() if f["completed"]]
         done.sort(key=lambda f: int(f["completed"]))
         return [copy.deepcopy({k: v for k, v in f.items() if k != "completed"}) for f in done]
+
+    def share_from_user(self, user: str, filename: str, data: bytes,
+                        channel: str | None = None) -> str:
+        """A file ``user`` shares in ``channel`` (default: their DM with the app); its id."""
+        file_id = f"F{self._next():02d}{secrets.token_hex(4).upper()}"
+        self.files[file_id] = {
+            "id": file_id, "filename": filename, "length": len(data), "alt_txt": None,
+            "snippet_type": None, "title": filename, "bytes": bytes(data),
+            "completed": 0,  # not one of the app's uploads
+            "channel": channel or dm_channel(user), "channels": [channel or dm_channel(user)],
+            "thread_ts": None, "user": user,
+        }
+        return file_id
+
+    def file_info(self, params: Params) -> Params:
+        """files.info"""
+        stored = self.files.get(str(params.get("file") or ""))
+        if stored is None or stored["bytes"] is None:
+            raise SlackError("file_not_found")
+        url = f"{self.base_url}/download/{stored['id']}/{quote(stored['filename'])}"
+        return {"file": {**self._shared(stored), "user": stored.get("user"),
+                         "url_private": url, "url_private_download": url}}
+
+    def download(self, file_id: str) -> bytes | None:
+        """The bytes ``url_private_download`` serves, or None for an unknown file."""
+        stored = self.files.get(file_id)
+        return None if stored is None or stored["bytes"] is None else bytes(stored["bytes"])

@@ -168,6 +168,11 @@ class SlackStandIn(FaultControls):
         with self.lock:
             return self.api.issue_trigger(user)
 
+    def set_timezone(self, user: str, zone: str) -> None:
+        """Give ``user`` the IANA time zone ``zone`` that users.info answers (until a reset)."""
+        with self.lock:
+            self.api.user_zones[user] = zone
+
     def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Stored messages (channel, ts, thread_ts, text, blocks, metadata), optionally filtered."""
         with self.lock:
@@ -208,6 +213,13 @@ class SlackStandIn(FaultControls):
         channel (the first shared to, or None), channels and thread_ts."""
         with self.lock:
             return self.api.completed_files()
+
+    def share_file(self, user: str, filename: str, data: bytes,
+                   channel: str | None = None) -> str:
+        """Keep a file ``user`` shares (default: in their DM with the app); its id, for the
+        ``file_shared`` event to carry."""
+        with self.lock:
+            return self.api.share_from_user(user, filename, data, channel)
 
     def new_response_url(self) -> str:
         """A fresh response_url on this stand-in; POSTs to it are recorded as `response_url`."""
@@ -303,6 +315,17 @@ class SlackStandIn(FaultControls):
                 self._answers.setdefault(token, []).append(call)
             self._record(call)
         return status, body
+
+    def handle_download(self, file_id: str, auth_header: str | None) -> tuple[int, bytes]:
+        """Answer a GET of a file's url_private_download: its bytes, given the token."""
+        error = self._authorized({}, auth_header)
+        with self.lock:
+            data = None if error else self.api.download(file_id)
+        status = 403 if error else 404 if data is None else 200
+        self._record(Call("download", {"file_id": file_id}, status == 200,
+                          error or (None if data is not None else "not_found"),
+                          {"status": status, "length": len(data or b"")}))
+        return status, data or b""
 
     def handle_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
         """Answer a POST of a file's bytes to its upload URL: (HTTP status, plain-text body)."""

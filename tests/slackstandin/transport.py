@@ -70,6 +70,11 @@ def make_handler(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 status, text = standin.handle_upload(url.path[8:], self._raw())
                 self._send_bytes(status, text.encode(), "text/plain", {})
                 return
+            if url.path.startswith("/download/"):  # url_private_download: the bytes, with the token
+                file_id = url.path[10:].split("/", 1)[0]
+                status, data = standin.handle_download(file_id, self.headers.get("Authorization"))
+                self._send_bytes(status, data, "application/octet-stream", {})
+                return
             raw = self._raw().decode("utf-8")
             params: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
             content_type = (self.headers.get("Content-Type") or "").lower()

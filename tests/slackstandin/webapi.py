@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.slackstandin.blockkit import check_message
 from tests.slackstandin.files import FileMethods
@@ -65,11 +67,14 @@ class WebApi(ViewMethods, HistoryMethods, FileMethods):
             "conversations.replies": self.replies,
             "files.getUploadURLExternal": self.get_upload_url,
             "files.completeUploadExternal": self.complete_upload,
+            "files.info": self.file_info,
             "views.open": self.open_view,
             "views.push": self.push_view,
             "views.update": self.update_view,
             "views.publish": self.publish_view,
+            "users.info": self.user_info,
         }
+        self.user_zones: dict[str, str] = {}  # users.info knows only these people, by id
 
     def auth_test(self, params: Params) -> Params:
         """auth.test"""
@@ -135,6 +140,17 @@ class WebApi(ViewMethods, HistoryMethods, FileMethods):
         }
         self.ephemerals.append(stored)
         return {"message_ts": stored["message_ts"]}
+
+    def user_info(self, params: Params) -> Params:
+        """users.info: the person's time zone as Slack gives it (``tz``, its label and offset
+        in seconds now); a person never given a zone is ``user_not_found``."""
+        user = params.get("user")
+        zone = self.user_zones.get(user) if isinstance(user, str) else None
+        if zone is None:
+            raise SlackError("user_not_found")
+        offset = datetime.now(ZoneInfo(zone)).utcoffset() or timedelta()
+        return {"user": {"id": user, "team_id": TEAM_ID, "name": user.lower(), "tz": zone,
+                         "tz_label": zone, "tz_offset": int(offset.total_seconds())}}
 
     def open_conversation(self, params: Params) -> Params:
         """conversations.open"""

@@ -1,4 +1,4 @@
-"""The moments of a check-in cycle and the steps due (SPEC section 2): weekends, holidays and
+"""The moments of a check-in cycle in time order (SPEC section 2): weekends, holidays and
 daylight saving."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from summaries.config.timing import CloseAt, HolidayCalendar, OpenAt, ReminderAt, Schedule
 from summaries.periods import Month
-from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments, steps_due
+from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments, timeline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -120,36 +120,28 @@ def test_cycle_moments_are_frozen() -> None:
         moments.close_at = moments.open_at  # type: ignore[misc]
 
 
-# --- steps_due -----------------------------------------------------------------------------
+# --- timeline and close day -----------------------------------------------------------------
 
 
 MOMENTS = cycle_moments(Month(2026, 10), _spec_schedule(), "Asia/Shanghai")
 
 
+def test_the_timeline_numbers_the_reminders_and_runs_in_time_order() -> None:
+    assert timeline(MOMENTS) == [("open", 0, MOMENTS.open_at), ("remind", 1, MOMENTS.reminders[0]),
+                                 ("remind", 2, MOMENTS.reminders[1]),
+                                 ("close", 0, MOMENTS.close_at)]
+
+
 @pytest.mark.parametrize(("now", "expected"), [
-    (datetime(2026, 10, 30, 8, 59, tzinfo=SHANGHAI), []),
-    (datetime(2026, 10, 30, 9, 0, tzinfo=SHANGHAI), ["open"]),
-    (datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI), ["open", "remind"]),
-    (datetime(2026, 11, 4, 17, 59, tzinfo=SHANGHAI), ["open", "remind", "remind"]),
-    (datetime(2026, 11, 4, 18, 0, tzinfo=SHANGHAI), ["open", "remind", "remind", "close"]),
-    (datetime(2027, 1, 1, tzinfo=UTC), ["open", "remind", "remind", "close"]),
-    # 2026-11-02 02:00 UTC is 10:00 in Shanghai: the first reminder is due.
-    (datetime(2026, 11, 2, 2, 0, tzinfo=UTC), ["open", "remind"]),
+    (datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI), False),
+    (datetime(2026, 11, 4, 0, 0, tzinfo=SHANGHAI), True),
+    (datetime(2026, 11, 4, 2, 0, tzinfo=UTC), True),  # 10:00 in Shanghai
+    (datetime(2026, 11, 3, 17, 0, tzinfo=UTC), True),  # 01:00 on the 4th in Shanghai
+    (datetime(2026, 11, 4, 18, 0, tzinfo=SHANGHAI), False),  # closed
 ])
-def test_steps_due(now: datetime, expected: list[str]) -> None:
-    assert [step for step, _ in steps_due(MOMENTS, now)] == expected
-
-
-def test_steps_due_are_in_time_order_with_their_moments() -> None:
-    due = steps_due(MOMENTS, datetime(2026, 12, 1, tzinfo=UTC))
-    assert due == [("open", MOMENTS.open_at), ("remind", MOMENTS.reminders[0]),
-                   ("remind", MOMENTS.reminders[1]), ("close", MOMENTS.close_at)]
-    assert [moment for _, moment in due] == sorted(moment for _, moment in due)
-
-
-def test_steps_due_refuses_a_naive_now() -> None:
-    with pytest.raises(ValueError, match="timezone-aware"):
-        steps_due(MOMENTS, datetime(2026, 11, 5, 12, 0))
+def test_close_day_is_the_closes_day_in_its_zone_until_the_close(
+        now: datetime, expected: bool) -> None:
+    assert MOMENTS.is_close_day(now) is expected
 
 
 # --- schedule moments: weekends, holidays and daylight saving ------------------------------

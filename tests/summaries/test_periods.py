@@ -10,6 +10,7 @@ import pytest
 
 from summaries.config.timing import HolidayCalendar, OpenAt
 from summaries.periods import (
+    FILLED_IN_STATES,
     SUBMITTED_STATES,
     Month,
     PeriodState,
@@ -290,4 +291,5 @@ def test_the_deadline_is_the_close_then_the_late_window_or_a_later_reopening() -
 def test_states_compare_as_the_stored_strings() -> None:
     assert PeriodState.OPEN == "open"
     assert SubmissionStatus.LATE == "late"
-    assert {"submitted", "late"} == SUBMITTED_STATES
+    assert {"submitted", "late", "skipped"} == SUBMITTED_STATES  # handed in, skipped too
+    assert {"submitted", "late"} == FILLED_IN_STATES

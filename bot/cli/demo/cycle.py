@@ -18,6 +18,7 @@ from bot.cycle.scheduler import reconcile
 from bot.deps import Deps
 from bot.form.handlers import confirm, store_form
 from bot.ids import FormRef
+from summaries.checkins.away import recipient
 from summaries.checkins.forms import KPI, SECTION, field_id
 from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
@@ -112,30 +113,38 @@ def run_cycle(deps: Deps, clock: DemoClock, answers: dict[str, dict[str, str]],
                         + ("" if ok else " (some messages not delivered)"))
         for n, department in enumerate(WAVES.get(step, ())):
             clock.now = at + timedelta(hours=1 + 2 * n)
-            _fill_in(deps, department, answers.get(department, {}),
-                     figures.get(department, {}))
+            user = _fill_in(deps, department, answers.get(department, {}),
+                            figures.get(department, {}))
             log.submitted.append(department)
-            log.add(clock.now, f"{department} submitted its summary")
+            manager = deps.config.department_by_key[department].manager
+            by = "" if user == manager else (f" (by {user}, the deputy of {manager}, who is "
+                                             "away; both are sent the confirmation)")
+            log.add(clock.now, f"{department} submitted its summary{by}")
 
 
 def _describe(step: str) -> str:
     if step.startswith("remind"):
         return "a reminder to each manager who has not submitted"
-    return {"open": "a prompt to each department's manager",
+    return {"open": "a prompt to each department's manager (North County's to its deputy, "
+                    "its manager being away)",
             "close": "the digest posted to the leadership channel"}.get(step, step)
 
 
 def _fill_in(deps: Deps, department: str, sections: dict[str, str],
-             figures: dict[str, str]) -> None:
-    """Submit a department's form as its manager would type it, then send the confirmation."""
+             figures: dict[str, str]) -> str:
+    """Submit a department's form as its manager (or, while they are away, their deputy)
+    would type it, then send the confirmation; return who submitted."""
     spec = deps.config.department_by_key[department]
+    with deps.read_only() as session:  # the prompt went to them: they fill it in
+        user = recipient(session, deps.config, spec, deps.clock())
     values: dict[str, str | None] = {field_id(SECTION, key): text.strip()
                                      for key, text in sections.items()}
     values.update({field_id(KPI, key): value for key, value in figures.items()})
     values.update(carried_values(deps, department, PERIOD))
     ref = FormRef(str(PERIOD), department)
-    result = store_form(deps, ref, spec.manager, values)
-    confirm(deps, ref, spec.manager, result)
+    result = store_form(deps, ref, user, values)
+    confirm(deps, ref, user, result)
+    return user
 
 
 def ask_kpi(deps: Deps, user: str, text: str) -> dict[str, Any]:

@@ -104,7 +104,8 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
     return {
         "digest": digest,
         "title": title_text(digest.period, locale, digest.organization),
-        "submitted": submitted_text(digest.submitted, digest.total, digest.late),
+        "submitted": submitted_text(digest.submitted, digest.total, digest.late,
+                                    len(digest.skipped)),
         "columns": COLUMNS,
         "headline": [row.text(locale) for row in digest.headline],
         "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,

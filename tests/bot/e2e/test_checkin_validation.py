@@ -21,7 +21,11 @@ def count(session_maker: sessionmaker[Session], model: type) -> int:
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("kpi:revenue", "2,450,000", "must be a number"),
+    # Written as people write them (4,993,120 is taken), but never guessed at.
+    ("kpi:revenue", "2,45,0000", "misplaced in '2,45,0000': did you mean 2,450,000?"),
+    ("kpi:revenue", "2450,5", "is ambiguous here: did you mean 24,505 or 2,450.5?"),
+    ("kpi:revenue", "3%", "not a percentage"),
+    ("kpi:revenue", "5万%", "two units"),
     ("kpi:revenue", "lots", "must be a number"),
     ("kpi:revenue", "-5", "must be at least 0"),
     ("kpi:arrears_recovery", "101.5", "must be at most 100%"),
@@ -31,8 +35,8 @@ def count(session_maker: sessionmaker[Session], model: type) -> int:
     # One parser and one set of bounds for every way a figure comes in (as CSV imports).
     ("kpi:revenue", "1e1000000", "must be a number"),
     ("kpi:revenue", "1E5", "must be a number"),
-    ("kpi:revenue", "NaN", "not a finite number"),
-    ("kpi:revenue", "Infinity", "not a finite number"),
+    ("kpi:revenue", "NaN", "must be a number"),
+    ("kpi:revenue", "Infinity", "must be a number"),
     ("kpi:revenue", "1" + "0" * 2000, "too long for a number"),
     ("kpi:revenue", "123456789012345678901", "too large"),
     ("kpi:revenue", "12.345", "must be a whole number"),
@@ -81,7 +85,7 @@ def test_a_template_of_sixty_sections_and_sixty_kpis_comes_in_steps(
     while True:
         steps += 1
         assert check_view(view) == []
-        fields = list(inputs(view))
+        fields = [f for f in inputs(view) if f != "paste"]  # the paste box is no field
         seen += fields
         values = {f: (f"Answer {f}" if f.startswith("section:") else str(len(typed)))
                   for f in fields}

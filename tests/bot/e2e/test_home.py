@@ -68,9 +68,10 @@ def test_manager_fills_in_from_home_and_then_sees_submitted_with_edit(bot: Bot) 
     text = text_of(home)
     assert "East County Company" in text
     assert ":hourglass_flowing_sand: Not started" in text
-    [fill] = buttons(home)
+    fill, nothing = buttons(home)
     assert fill["text"]["text"] == "Fill in"
     assert fill["value"] == open_value(PERIOD, "east-county")
+    assert nothing["text"]["text"] == "Nothing to report this month"  # until it is submitted
 
     reply = bot.driver.block_action("U0EAST", OPEN_ACTION, fill["value"], container="view",
                                     view=home)

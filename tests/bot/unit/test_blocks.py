@@ -15,7 +15,8 @@ from bot.blocks.common import (
     pack_lines,
     split_message,
 )
-from bot.blocks.modal import checkin_view, kpi_input, restore_view
+from bot.blocks.figures import PASTE_BLOCK, kpi_input
+from bot.blocks.modal import checkin_view, restore_view
 from bot.form.state import split_steps
 from bot.ids import FormRef
 from bot.notices import follow_api_url
@@ -80,13 +81,16 @@ def test_modal_has_an_input_per_section_and_kpi_and_passes_slacks_checks(
     view = checkin_view(ctx, FormRef("2026-10", "key-accounts", 0, len(steps)), steps)
     assert check_view(view) == []
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
-    assert list(inputs) == ctx.fields
+    # The figures first, then the paste box, then the sections (SPEC 5.3).
+    kpis = [f for f in ctx.fields if f.startswith("kpi:")]
+    assert list(inputs) == [*kpis, PASTE_BLOCK, *ctx.fields[len(kpis):]]
+    assert ctx.fields[:len(kpis)] == kpis
     churn = inputs["kpi:churn_rate"]["element"]
-    assert churn["is_decimal_allowed"] is True
+    # Text, so 4,993,120 and 499.31万 can be typed; the server reads and checks them.
+    assert churn["type"] == "plain_text_input"
     assert churn["initial_value"] == "1.09"
-    assert (churn["min_value"], churn["max_value"]) == ("0", "100")
-    # A whole-number KPI cannot start from a fraction Slack would refuse.
-    assert "initial_value" not in inputs["kpi:customers"]["element"]
+    # What was typed comes back as typed, even what the server will refuse.
+    assert inputs["kpi:customers"]["element"]["initial_value"] == "12.5"
     assert inputs["section:sales"]["optional"] is False
     assert inputs["section:market"]["hint"]["text"].startswith("Market capacity")
 
@@ -100,6 +104,21 @@ def test_kpi_hint_shows_last_month_and_target_with_units(config: Config) -> None
         "Last month (September 2026): 5,023 CNY \u00b7 Target: 5,250 CNY"
     bare = kpi_input(kpi, None, KpiHint("2026-09", None, None), Month.parse("2026-10"), "de")
     assert bare["hint"]["text"] == "Last month (September 2026): none \u00b7 Target: none set"
+
+
+def test_kpi_hint_shows_the_limit_or_floor_in_force_and_whether_it_is_required(
+        config: Config) -> None:
+    churn = config.kpi_by_key["churn_rate"]
+    block = kpi_input(churn, None, KpiHint("2026-09", Decimal("2.1"), None, Decimal(3)),
+                      Month.parse("2026-10"), "en", required=True)
+    assert block["hint"]["text"] == \
+        "Required \u00b7 Last month (September 2026): 2.10% \u00b7 Limit: 3.00%"
+    recovery = config.kpi_by_key["arrears_recovery"]
+    floor = kpi_input(recovery, "97,5", KpiHint("2026-09", None, Decimal(99), None, Decimal(98)),
+                      Month.parse("2026-10"), "en")
+    assert floor["hint"]["text"] == \
+        "Last month (September 2026): none \u00b7 Target: 99.0% \u00b7 Floor: 98.0%"
+    assert floor["element"]["initial_value"] == "97,5"
 
 
 def test_restored_view_carries_what_was_typed(config: Config) -> None:

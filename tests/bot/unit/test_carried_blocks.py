@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from bot.blocks.carried import FORM_ASK_BLOCKS, ask_text, carried_lines, form_asks, prompt_asks
 from bot.blocks.common import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, block_chars
-from bot.blocks.messages import prompt_message, reminder_message
+from bot.blocks.messages import prompt_message
 from bot.blocks.modal import checkin_view, restore_view
+from bot.blocks.reminders import Due, reminder_message
 from bot.form.state import carry_choices, check_values, locate_step, read_state, split_steps
 from bot.ids import CARRY_BLOCK, CARRY_UPDATE_BLOCK, FormRef
 from summaries.checkins.forms import CARRY, CARRY_NOTE, Carried, FormContext, KpiHint
+from summaries.checkins.lacking import Lacking
 from summaries.config.schema import Config
 from summaries.digest.askwords import CUT_NOTE
 from summaries.engine.asks import Ask, AskAction, AskState, Event
@@ -88,11 +90,13 @@ def test_the_prompt_lists_the_open_asks_within_one_message(config: Config) -> No
 
 def test_a_reminder_counts_the_open_asks(config: Config) -> None:
     spec = config.department_by_key["east-county"]
-    one = reminder_message(spec, "2026-10", "October 2026", deadline="x", deadline_text="x",
-                           asks=1)
+    due = Due(datetime(2026, 11, 4, 10, tzinfo=UTC), datetime(2026, 11, 2, 2, tzinfo=UTC), "UTC")
+    lacking = Lacking(1, 8, 0, 2)
+    one = reminder_message(spec, "2026-10", "October 2026", due=due, lacking=lacking,
+                           last=False, asks=1)
     assert "1 of your asks of leadership is still open" in str(one["blocks"])
     assert "asks of leadership" not in str(reminder_message(
-        spec, "2026-10", "October 2026", deadline="x", deadline_text="x")["blocks"])
+        spec, "2026-10", "October 2026", due=due, lacking=lacking, last=False)["blocks"])
 
 
 def form(config: Config, department: str, carried: list[Ask],

@@ -117,8 +117,12 @@ def test_every_block_kit_file_pastes_into_the_builder_and_passes_slacks_checks(
     assert digest[1:3] == ["02-customer-service.json", "03-customer-service-2.json"]
     assert {"04-key-accounts.json", "15-east-county-2.json"} <= set(digest)
     north = sorted(p.name for p in (folder / "slack" / "managers" / "north-county").iterdir())
+    # North County's manager is away (the example's away:): its deputy got the prompt and
+    # reminders and submitted, and the confirmation went to both.
     assert north == ["01-prompt.json", "02-reminder.json", "03-reminder-2.json",
-                     "04-confirmation.json"]
+                     "04-confirmation.json", "05-confirmation-2.json"]
+    north_prompt = (folder / "slack" / "managers" / "north-county" / "01-prompt.json")
+    assert "You act for <@U0NORTH>" in north_prompt.read_text(encoding="utf-8")
     safety = sorted(p.name for p in (folder / "slack" / "managers" / "safety").iterdir())
     assert "04-confirmation.json" not in safety
     assert "03-reminder-2.json" in safety

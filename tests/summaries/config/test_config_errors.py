@@ -226,7 +226,7 @@ ONE_MISTAKE = {
     "unknown top-level key": (
         {"rules:": "rule:"},
         "rule:", "rule", "unknown section; expected one of organization, schedule, sections, "
-                         "kpis, departments, targets, rules"),
+                         "kpis, departments, targets, rules, away"),
     "unknown field inside a KPI": (
         {"unit: inspections, better": "unit: inspections, colour: red, better"},
         "colour", "kpis[8].colour", "unknown field"),
