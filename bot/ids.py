@@ -40,6 +40,16 @@ SKIP_ACTION = "checkin_skip"
 SKIP_CALLBACK = "checkin_skip_submit"
 SKIP_REASON_BLOCK = "skip_reason"
 
+# The check-in form's paste box (its block id's kind names no section or KPI) and its action;
+# the button under a section that brings last month's answer into it (value: the section).
+PASTE_BLOCK = "paste"
+PASTE_ACTION = "paste_figures"
+LAST_TEXT_ACTION = "checkin_last_text"
+LAST_TEXT_BLOCK = "lasttext"
+# The confirmation of figures far from last month's, and its Back button.
+PLAUSIBLE_CALLBACK = "checkin_plausible"
+PLAUSIBLE_BACK = "checkin_plausible_back"
+
 # Block ids of the action rows.
 OPEN_BLOCK = "checkin"
 EDIT_BLOCK = "edit"

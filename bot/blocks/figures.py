@@ -11,19 +11,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.blocks.common import MAX_LABEL, Block, button, plain
-from bot.ids import VALUE_ACTION
+from bot.ids import (
+    LAST_TEXT_ACTION,
+    LAST_TEXT_BLOCK,
+    PASTE_ACTION,
+    PASTE_BLOCK,
+    VALUE_ACTION,
+)
 from summaries.checkins.forms import KPI, KpiHint, field_id
 from summaries.config import schema as schema
 from summaries.dates import format_month
 from summaries.formatting import format_figure
 from summaries.periods import Month
 
-# The paste box's block id (its kind, before any ``:``, names no section or KPI) and action.
-PASTE_BLOCK = "paste"
-PASTE_ACTION = "paste_figures"
-# The button under a section that brings last month's answer into it; its value is the key.
-LAST_TEXT_ACTION = "checkin_last_text"
-LAST_TEXT_BLOCK = "lasttext"
 MAX_PASTE_CHARS = 3000  # Slack's limit for a text input
 
 

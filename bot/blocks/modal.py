@@ -3,6 +3,7 @@ the figures' inputs and the paste box are in :mod:`bot.blocks.figures`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.blocks.carried import form_asks
@@ -27,13 +28,15 @@ from summaries.dates import format_month
 ORIGIN_NOTE = {
     "draft": "Starting from your saved draft.",
     "submission": "Editing your submitted summary; every change is kept as a revision.",
+    "imported": "The figures already imported for this month are filled in: check them.",
     "empty": "",
 }
 
 
 def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
                  locale: str = "en", deadline: str | None = None,
-                 notes: list[str] | None = None, timezone: str = "UTC") -> dict[str, Any]:
+                 notes: list[str] | None = None, timezone: str = "UTC",
+                 version: int = 0) -> dict[str, Any]:
     """The modal for step ``ref.step`` of ``form``, prefilled with its values; the asks
     carried over from earlier months follow the section asks are raised in (on the last step
     when there is none), in the room the view's 100 blocks leave."""
@@ -84,8 +87,47 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
         "close": plain("Close"),
         "notify_on_close": True,
         "private_metadata": ref.dumps(),
-        "blocks": blocks,
+        "blocks": versioned(blocks, version),
     }
+
+
+def versioned(blocks: list[Block], version: int) -> list[Block]:
+    """``blocks`` with every input's action id marked ``version`` (``value.2``). Slack keeps
+    what a person had in an input whose block and action ids stay the same when the app
+    replaces the view, whatever its new initial value: a view that must show new values (the
+    figures a paste filled in, last month's text, an emptied paste box) gives its inputs new
+    action ids. :func:`base_action` reads them back."""
+    if not version:
+        return blocks
+    marked = []
+    for block in blocks:
+        element = block.get("element") if block.get("type") == "input" else None
+        if isinstance(element, dict) and "action_id" in element:
+            element = {**element, "action_id": f"{base_action(element['action_id'])}"
+                                                f"{VERSION_MARK}{version}"}
+            block = {**block, "element": element}
+        marked.append(block)
+    return marked
+
+
+VERSION_MARK = "."
+
+
+def base_action(action_id: str) -> str:
+    """An input's action id without its view version."""
+    return action_id.partition(VERSION_MARK)[0]
+
+
+def next_version(view: Mapping[str, Any]) -> int:
+    """A version of the view's inputs that differs from the one it shows now."""
+    found = 0
+    for block in view.get("blocks") or []:
+        element = block.get("element") if block.get("type") == "input" else None
+        if isinstance(element, dict):
+            _, mark, number = str(element.get("action_id", "")).partition(VERSION_MARK)
+            if mark and number.isdigit():
+                found = max(found, int(number))
+    return found + 1
 
 
 def section_input(section: schema.Section, value: str | None) -> Block:

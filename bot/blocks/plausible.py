@@ -9,13 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot.blocks.common import MAX_VIEW_TITLE, Block, button, clip, context, escape, mrkdwn, plain
-from bot.ids import FormRef
+from bot.ids import PLAUSIBLE_BACK, PLAUSIBLE_CALLBACK, FormRef
 from summaries.checkins.plausible import Implausible
 from summaries.formatting import format_figure, format_number
 
-# The confirmation's callback id and its Back button (value: the form's reference).
-PLAUSIBLE_CALLBACK = "checkin_plausible"
-PLAUSIBLE_BACK = "checkin_plausible_back"
 MAX_LINES = 40  # one section each, well inside a view's 100 blocks
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.blocks.modal import next_version
 from bot.deps import Deps
 from bot.form.handlers import form_view, keep_draft
 from bot.form.state import read_state
@@ -31,7 +32,8 @@ def handle_last_text(deps: Deps, body: dict[str, Any], client: WebClient) -> Non
         typed[field_id(SECTION, section)] = texts[section]
     keep_draft(deps, ref, user, typed)  # checks the user may fill this department in
     client.views_update(view_id=view["id"], hash=view.get("hash"),
-                        view=form_view(deps, ref.period, ref.department, user, ref.step))
+                        view=form_view(deps, ref.period, ref.department, user, ref.step,
+                                       version=next_version(view)))
 
 
 def handle_plausible_back(deps: Deps, body: dict[str, Any], client: WebClient) -> None:

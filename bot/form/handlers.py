@@ -52,8 +52,10 @@ def load_step(deps: Deps, period: str, department: str, user: str
 
 def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0, *,
               typed: dict[str, str | None] | None = None,
-              notes: list[str] | None = None) -> dict[str, object]:
-    """The modal for one step of the form, prefilled (``typed`` values win over stored ones)."""
+              notes: list[str] | None = None, version: int = 0) -> dict[str, object]:
+    """The modal for one step of the form, prefilled (``typed`` values win over stored ones);
+    ``version`` marks its inputs when it replaces a view that must show new values (see
+    :func:`bot.blocks.modal.versioned`)."""
     form, due = load_step(deps, period, department, user)
     if typed:
         values = dict(form.values)
@@ -66,7 +68,7 @@ def form_view(deps: Deps, period: str, department: str, user: str, step: int = 0
     steps = split_steps(form.fields)
     ref = FormRef(period, department, max(0, min(step, len(steps) - 1)), len(steps))
     return checkin_view(form, ref, steps, locale=deps.locale, deadline=due, notes=notes,
-                        timezone=deps.config.organization.timezone)
+                        timezone=deps.config.organization.timezone, version=version)
 
 
 def keep_draft(deps: Deps, ref: FormRef, user: str, values: dict[str, str | None]) -> None:

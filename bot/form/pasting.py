@@ -12,12 +12,11 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.common import clip
-from bot.blocks.figures import PASTE_BLOCK
-from bot.blocks.modal import busy_view, notice_view
+from bot.blocks.modal import busy_view, next_version, notice_view
 from bot.budget import within
 from bot.deps import Deps
 from bot.form.handlers import form_view, keep_draft
-from bot.ids import FormRef
+from bot.ids import PASTE_BLOCK, FormRef
 from summaries.checkins.forms import KPI, field_id
 from summaries.checkins.submissions import read_draft
 from summaries.imports.figurerows import FigureRow, read_figure_rows, rows_from_text
@@ -33,7 +32,7 @@ def answer_paste(deps: Deps, ack: Ack, client: WebClient, view: dict[str, Any], 
     """Acknowledge a step submitted with something pasted: the problems under the box, or the
     same step again with the figures filled in (a placeholder first if that is slow)."""
     attempt = within(deps.executor, deps.ack_budget,
-                     lambda: take_paste(deps, ref, user, typed, text))
+                     lambda: take_paste(deps, ref, user, typed, text, next_version(view)))
     if attempt.in_time:
         ack(**attempt.result())
         return
@@ -49,7 +48,7 @@ def answer_paste(deps: Deps, ack: Ack, client: WebClient, view: dict[str, Any], 
 
 
 def take_paste(deps: Deps, ref: FormRef, user: str, typed: dict[str, str | None],
-               text: str) -> dict[str, Any]:
+               text: str, version: int = 1) -> dict[str, Any]:
     """The acknowledgement for pasted ``text``: errors under the box, or the step again with
     the pasted figures in their inputs (kept in the draft with everything typed)."""
     config, locale = deps.config, deps.locale
@@ -72,7 +71,8 @@ def take_paste(deps: Deps, ref: FormRef, user: str, typed: dict[str, str | None]
     count = f"{len(filled)} figure{'s' if len(filled) != 1 else ''}"
     note = FILLED.format(count=count, button="Submit" if ref.last_step else "Next")
     return {"response_action": "update",
-            "view": form_view(deps, ref.period, ref.department, user, ref.step, notes=[note])}
+            "view": form_view(deps, ref.period, ref.department, user, ref.step, notes=[note],
+                              version=version)}  # new ids: Slack shows the new values
 
 
 def _conflicts(deps: Deps, department: str, rows: list[FigureRow],

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.blocks.figures import PASTE_ACTION, PASTE_BLOCK
-from bot.ids import CARRY_CHOICE, CARRY_UPDATE, VALUE_ACTION, FormRef
+from bot.blocks.modal import base_action
+from bot.ids import CARRY_CHOICE, CARRY_UPDATE, PASTE_ACTION, PASTE_BLOCK, VALUE_ACTION, FormRef
 from summaries.checkins.asks import MAX_REPLY_CHARS
 from summaries.checkins.forms import CARRY, CARRY_NOTE, KPI, SECTION, WITHDRAW
 from summaries.checkins.submissions import validate_submission
@@ -67,17 +67,26 @@ def read_state(view: Mapping[str, Any]) -> dict[str, str | None]:
         action = _ACTIONS.get(block_id.partition(":")[0])
         if action is None:
             continue
-        element = (actions or {}).get(action) or {}
+        element = _entry(actions, action)
         chosen = element.get("selected_option")
         value = chosen.get("value") if isinstance(chosen, dict) else element.get("value")
         values[block_id] = value if isinstance(value, str) and value != "" else None
     return values
 
 
+def _entry(actions: Any, action: str) -> dict[str, Any]:
+    """The state entry of the input with ``action`` (whatever version of the view marks its
+    action id, see :func:`bot.blocks.modal.versioned`), or an empty one."""
+    for action_id, entry in (actions or {}).items():
+        if base_action(action_id) == action and isinstance(entry, dict):
+            return entry
+    return {}
+
+
 def read_paste(view: Mapping[str, Any]) -> str | None:
     """What the "Paste figures" box holds, or None when it is empty or not on this step."""
     state = (view.get("state") or {}).get("values") or {}
-    value = ((state.get(PASTE_BLOCK) or {}).get(PASTE_ACTION) or {}).get("value")
+    value = _entry(state.get(PASTE_BLOCK), PASTE_ACTION).get("value")
     return value if isinstance(value, str) and value.strip() else None
 
 

@@ -9,13 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.figures import LAST_TEXT_ACTION
-from bot.blocks.plausible import PLAUSIBLE_BACK
 from bot.commands.away import open_skip_modal
 from bot.deps import Deps
 from bot.form.buttons import handle_last_text, handle_plausible_back
 from bot.form.opening import handle_back, handle_open
-from bot.ids import BACK_ACTION, OPEN_ACTION, SKIP_ACTION
+from bot.ids import BACK_ACTION, LAST_TEXT_ACTION, OPEN_ACTION, PLAUSIBLE_BACK, SKIP_ACTION
 
 
 def register(app: App, deps: Deps) -> None:

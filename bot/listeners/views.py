@@ -8,11 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.plausible import PLAUSIBLE_CALLBACK
 from bot.commands.away import handle_skip_submit
 from bot.deps import Deps
 from bot.form.submitting import close_form, handle_confirmed, handle_submit
-from bot.ids import CALLBACK_ID, SKIP_CALLBACK
+from bot.ids import CALLBACK_ID, PLAUSIBLE_CALLBACK, SKIP_CALLBACK
 
 
 def register(app: App, deps: Deps) -> None:

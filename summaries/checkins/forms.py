@@ -3,9 +3,10 @@ and what the form does to the asks it carries over from earlier months."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -125,13 +126,15 @@ def load_form(session: Session, config: Config, month: Month,
         .join(Department, Submission.department_id == Department.id)
         .where(Period.key == str(month), Department.key == department.key)).first()
     status = submission.status if submission is not None else None
-    if submission is not None and submission.draft:
-        values, origin = _draft_values(submission.draft), "draft"
-    elif submission is not None and status != SubmissionStatus.DRAFT:
-        values = _stored_values(session, submission, config.organization.locale)
-        origin = "submission"
-    else:
-        values, origin = {}, "empty"
+    locale = config.organization.locale
+    if submission is not None and status != SubmissionStatus.DRAFT and not submission.draft:
+        values, origin = _stored_values(session, submission, locale), "submission"
+    else:  # figures already imported for the month come first, the draft over them
+        imported = _month_figures(session, month, department.key, locale)
+        kept: dict[str, Any] = dict(submission.draft or {}) if submission is not None else {}
+        values = {k: v for k, v in imported.items() if k not in kept}  # a cleared one too
+        values |= _draft_values(kept)
+        origin = "draft" if kept else ("imported" if imported else "empty")
     carried = tuple(open_asks(session, config, department.key, month))
     form = FormContext(month, department, sections, kpis, values, origin, status,
                        kpi_hints(session, config, month, department, kpis), carried,
@@ -157,10 +160,25 @@ def _stored_values(session: Session, submission: Submission, locale: str) -> dic
         select(Kpi.key, Figure.value).join(Kpi, Figure.kpi_id == Kpi.id)
         .where(Figure.period_id == submission.period_id,
                Figure.department_id == submission.department_id)).tuples()
-    for key, value in rows:
-        # As it reads back in the form: the locale's decimal mark (97,5 in German).
-        values[field_id(KPI, key)] = input_text(value, locale) if value is not None else ""
-    return values
+    return values | _as_typed(rows, locale)
+
+
+def _month_figures(session: Session, month: Month, department: str,
+                   locale: str) -> dict[str, str]:
+    """The figures stored for the department's month (imported, or from an earlier
+    submission), as the form's inputs show them."""
+    rows = session.execute(
+        select(Kpi.key, Figure.value).join(Kpi, Figure.kpi_id == Kpi.id)
+        .join(Period, Figure.period_id == Period.id)
+        .join(Department, Figure.department_id == Department.id)
+        .where(Period.key == str(month), Department.key == department)).tuples()
+    return _as_typed(rows, locale)
+
+
+def _as_typed(rows: Iterable[tuple[str, Decimal | None]], locale: str) -> dict[str, str]:
+    # As a figure reads back in the form: the locale's decimal mark (97,5 in German).
+    return {field_id(KPI, key): input_text(value, locale) if value is not None else ""
+            for key, value in rows}
 
 
 @dataclass(frozen=True)

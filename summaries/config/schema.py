@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from summaries.config.away import Away
 from summaries.config.fields import (
     MAX_HINT,
     MAX_UNIT,
@@ -199,24 +199,6 @@ class TargetSpec(_Strict):
         if self.target is not None:
             return "monthly"
         return "annual" if self.annual is not None else "limit"
-
-
-class Away(_Strict):
-    """One entry of ``away:``: a manager away from ``from`` to ``until`` (the organization's
-    days, both included), whose prompts and reminders go to ``deputy`` meanwhile (SPEC 5.3)."""
-
-    manager: UserId
-    deputy: UserId
-    from_: date = Field(alias="from")
-    until: date
-
-    @model_validator(mode="after")
-    def _sensible(self) -> Away:
-        if self.until < self.from_:
-            raise field_error("until", f"comes before from ({self.from_})")
-        if self.deputy == self.manager:
-            raise field_error("deputy", "a manager cannot be their own deputy")
-        return self
 
 
 @dataclass(frozen=True)

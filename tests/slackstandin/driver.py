@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.slackstandin.elements import action_entry, find_element, initial_of, state_entry
+from tests.slackstandin.preserve import as_shown, typed_in
 from tests.slackstandin.server import SlackStandIn
 from tests.slackstandin.webapi import APP_ID, BOT_USER_ID, dm_channel
 
@@ -132,6 +133,7 @@ class SlackDriver:
                 raise ValueError("container='view' needs the view")
             payload["container"] = {"type": "view", "view_id": view["id"]}
             payload["view"] = self._submitted_view(view, {})
+            self._remember_typed(view["id"], payload["view"])
             blocks = view.get("blocks")
         elif container == "message":
             channel = channel or dm_channel(user)
@@ -182,16 +184,32 @@ class SlackDriver:
     def view_submission(
         self, user: str, view: dict[str, Any], values: dict[str, str | None]
     ) -> Reply:
-        """Submit a modal (as stored by the stand-in) with input values keyed by block_id."""
-        return self._interaction(
+        """Submit a modal (as stored by the stand-in) with input values keyed by block_id; a
+        view the app answers with (``response_action: update``) is shown as Slack shows it:
+        inputs it keeps (same block and action ids) still hold what was typed."""
+        submitted = self._submitted_view(view, values)
+        self._remember_typed(view.get("id"), submitted)
+        reply = self._interaction(
             {
                 "type": "view_submission",
                 "user": self._user(user),
                 "trigger_id": self.standin.issue_trigger(user),
-                "view": self._submitted_view(view, values),
+                "view": submitted,
                 "response_urls": [],
             }
         )
+        answer = reply.json or {}
+        if answer.get("response_action") == "update" and isinstance(answer.get("view"), dict):
+            answer["view"] = as_shown(answer["view"], typed_in(submitted))
+            with self.standin.lock:
+                self.standin.api.typed.pop(str(view.get("id")), None)
+        return reply
+
+    def _remember_typed(self, view_id: Any, submitted: dict[str, Any]) -> None:
+        """What the person has in the view's inputs now, for the next views.update of it."""
+        if isinstance(view_id, str):
+            with self.standin.lock:
+                self.standin.api.typed[view_id] = typed_in(submitted)
 
     def view_closed(self, user: str, view: dict[str, Any], values: dict[str, str | None]) -> Reply:
         """Close a modal (sent only when the view has notify_on_close)."""

@@ -113,6 +113,8 @@ class SlackState:
         self.messages: list[dict[str, Any]] = []
         self.ephemerals: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
+        # What the person last had in each open modal's inputs (see ``preserve``).
+        self.typed: dict[str, dict[tuple[str, str], Any]] = {}
         self.view_users: dict[str, str | None] = {}
         self.view_log: list[tuple[str, str | None]] = []
         self.external_ids: dict[str, str] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from tests.slackstandin.blockkit import check_view
+from tests.slackstandin.preserve import as_shown
 from tests.slackstandin.state import (
     APP_ID,
     BOT_ID,
@@ -81,7 +82,7 @@ class ViewMethods(SlackState):
             raise SlackError("not_found")
         if params.get("hash") and params["hash"] != self.views[view_id]["hash"]:
             raise SlackError("hash_conflict")
-        view = self._checked_modal(params)
+        view = as_shown(self._checked_modal(params), self.typed.pop(view_id, None))
         old = self.views[view_id]
         user = self.view_users.get(view_id)
         return self._store_view(view, view_id, user, old["root_view_id"], old["previous_view_id"])

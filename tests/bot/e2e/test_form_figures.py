@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks.figures import LAST_TEXT_ACTION, PASTE_BLOCK
-from bot.blocks.plausible import PLAUSIBLE_BACK, PLAUSIBLE_CALLBACK
-from summaries.checkins.submissions import record_submission
+from bot.ids import LAST_TEXT_ACTION, PASTE_BLOCK, PLAUSIBLE_BACK, PLAUSIBLE_CALLBACK
+from summaries.checkins.submissions import record_submission, save_draft
 from summaries.config.loader import parse_config
 from summaries.store.models import Department, Figure, Kpi, Submission
 from tests.slackstandin import check_view, check_view_response
@@ -200,7 +199,28 @@ def test_last_months_text_comes_into_a_section_in_one_click(bot: Bot) -> None:
     assert buttons["lasttext:team"]["text"]["text"] == "Use last month's text"
     before = len(bot.slack.ok_calls("views.update"))
     bot.driver.block_action("U0EAST", LAST_TEXT_ACTION, "team", container="view", view=view)
-    updated = bot.slack.wait_for("views.update", before + 1)[-1].params["view"]
-    assert check_view(updated) == []
+    sent = bot.slack.wait_for("views.update", before + 1)[-1].params["view"]
+    assert check_view(sent) == []
+    updated = bot.slack.view(view["id"])  # as Slack shows it: kept inputs keep their typing
+    assert updated is not None
     assert inputs(updated)["section:team"]["element"]["initial_value"] == "Two hires"
     assert "initial_value" not in inputs(updated)["section:sales"]["element"]
+
+
+def test_figures_imported_for_the_month_fill_the_form_and_a_draft_wins_over_them(
+        bot: Bot) -> None:
+    seed_figures(bot.deps, "kpi,department,month,value\nrevenue,east-county,2026-10,2390000\n"
+                           "arrears_recovery,east-county,2026-10,98.5\n")
+    open_october(bot)
+    view = open_form(bot, "U0EAST", "east-county")
+    fields = inputs(view)
+    assert fields["kpi:revenue"]["element"]["initial_value"] == "2390000"
+    assert fields["kpi:arrears_recovery"]["element"]["initial_value"] == "98.5"
+    assert "already imported" in text_of({"blocks": view["blocks"]})
+    # A draft where the manager cleared one and changed the other wins over the import.
+    with bot.deps.unit_of_work() as session:
+        save_draft(session, bot.deps.config, period="2026-10", department="east-county",
+                   user="U0EAST", values={"kpi:revenue": "2,400,000", "kpi:arrears_recovery": None})
+    fields = inputs(open_form(bot, "U0EAST", "east-county"))
+    assert fields["kpi:revenue"]["element"]["initial_value"] == "2,400,000"
+    assert "initial_value" not in fields["kpi:arrears_recovery"]["element"]

@@ -15,10 +15,10 @@ from bot.blocks.common import (
     pack_lines,
     split_message,
 )
-from bot.blocks.figures import PASTE_BLOCK, kpi_input
+from bot.blocks.figures import kpi_input
 from bot.blocks.modal import checkin_view, restore_view
 from bot.form.state import split_steps
-from bot.ids import FormRef
+from bot.ids import PASTE_BLOCK, FormRef
 from bot.notices import follow_api_url
 from summaries.checkins.forms import FormContext, KpiHint
 from summaries.config.schema import Config

@@ -5,13 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from bot.blocks.plausible import (
-    PLAUSIBLE_BACK,
-    confirmed_mark,
-    implausible_line,
-    plausible_view,
-)
-from bot.ids import FormRef
+from bot.blocks.plausible import confirmed_mark, implausible_line, plausible_view
+from bot.ids import PLAUSIBLE_BACK, FormRef
 from summaries.checkins.plausible import Implausible, fingerprint
 from summaries.config.schema import Config
 from tests.slackstandin import check_view

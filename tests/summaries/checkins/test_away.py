@@ -17,7 +17,8 @@ from summaries.checkins.away import (
     set_away,
 )
 from summaries.checkins.submissions import authorize_department
-from summaries.config.schema import Away, Config
+from summaries.config.away import Away
+from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied
 
 # Past midnight in Shanghai, Oct 31, while still Oct 30 in UTC: days are the organization's.
