@@ -1,22 +1,25 @@
 """Benchmark /kpi: the real bot against a bare Bolt app answering a constant, side by side.
 
-``python bench/kpi.py [--requests 1000] [--runs 3] [--database-url URL]``. The bot gets a fresh
-database (temporary SQLite, or a private database made on the given PostgreSQL server, dropped
-after) with ``bench/engine.py``'s generated organization: 200 departments (20 parents of 9, a
-manager each; a leader, an admin) x 40 KPIs (sum, mean, last, %, two derived, three headline) x
-60 months of figures to 2026-10, monthly targets for the last 24 months, plans for 2025 and 2026,
-limits and floors on the % KPIs. Each app runs in a process of its own on waitress, as
-`checkin serve` does (the bot is `checkin serve --no-scheduler`), checks signatures and talks to
-one Slack stand-in in this process. Each run sends each app ``--requests`` signed ``/kpi``
-commands, one to each in turn (who goes first alternates), each answer awaited before the next
-request: the list, ``<kpi>``, ``<kpi> <dept>``, ``<kpi> <dept> YYYY-MM``, ``<kpi> ytd``, ``<kpi>
-<dept> ytd``, from the leader, the admin and managers (a few asking for a department they may
-not see: a polite refusal, still one answer). ``trend`` is left out: its chart is drawn and
-uploaded after the answer, another matter than this budget. Measured per request: ack (send to
-HTTP response) and answer (send to the answer: the acknowledgement itself when it carries the
-answer, as the bare app's always does and the bot's does when the answer is ready in time; else
-the stand-in receiving the POST on that request's response_url). Budget: our p99 under 3x the
-bare app's for both, every request answered once.
+``python bench/kpi.py [--requests 1000] [--runs 3] [--database-url URL] [--busy N]``. The bot
+gets a fresh database (temporary SQLite, or a private database made on the given PostgreSQL
+server, dropped after) with ``bench/engine.py``'s generated organization: 200 departments (20
+parents of 9, a manager each; a leader, an admin) x 40 KPIs (sum, mean, last, %, two derived,
+three headline) x 60 months of figures to 2026-10, monthly targets for the last 24 months, plans
+for 2025 and 2026, limits and floors on the % KPIs, imported as a user would: CSV files through
+``checkin targets import`` and ``checkin figures import`` (``bench/kpiload.py``), with no
+statistics gathered but what those commands leave. ``--busy N`` keeps N more processes spinning
+while measuring: the ratio must hold on a busy machine too. Each app runs in a process of its
+own on waitress, as `checkin serve` does (the bot is `checkin serve --no-scheduler`), checks
+signatures and talks to one Slack stand-in in this process. Each run sends each app
+``--requests`` signed ``/kpi`` commands, one to each in turn (who goes first alternates), each
+answer awaited before the next request: the list, ``<kpi>``, ``<kpi> <dept>``, ``<kpi> <dept>
+YYYY-MM``, ``<kpi> ytd``, ``<kpi> <dept> ytd``, from the leader, the admin and managers (a few
+asking for a department they may not see: a polite refusal, still one answer). ``trend`` is left
+out: its chart is drawn and uploaded after the answer, another matter than this budget. Measured
+per request: ack (send to HTTP response) and answer (send to the answer: the acknowledgement
+itself when it carries the answer, as the bare app's always does and the bot's does when the
+answer is ready in time; else the stand-in receiving the POST on that request's response_url).
+Budget: our p99 under 3x the bare app's for both, every request answered once.
 """
 
 from __future__ import annotations
@@ -46,14 +49,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench.ack import database, p, ratio_table
-from bench.engine import MONTH, config_text, kpi_entries, populate
+from bench.engine import MONTH, config_text, kpi_entries
+from bench.kpiload import import_all
 from bot.server import EVENTS_PATH, serve_forever
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.store.db import make_engine, session_factory
-from summaries.store.migrate import upgrade
 from summaries.store.models import Figure, Period
-from summaries.store.models import Target as TargetRow
 from tests.slackstandin import SlackDriver, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,33 +107,21 @@ class Side:
         self.by_form = {}
 
 
-def load(url: str, seed: int) -> tuple[Config, str, str]:
-    """Migrate, store the generated organization; (config, its YAML, a line with time and
-    counts)."""
-    began = time.perf_counter()
+def load(url: str, seed: int, folder: Path, loaded: bool) -> tuple[Config, str, str]:
+    """Import the generated organization as a user would (``bench/kpiload.py``; ``loaded``: it
+    already was, into ``url``); (config, its YAML, a line with time and counts)."""
     text = config_text(DEPARTMENTS, kpi_entries(KPIS), admins=[ADMIN])
     config = parse_config(text, "bench-kpi.yaml")
+    line = ("Reused a database loaded by an earlier run with the import commands." if loaded
+            else import_all(folder, url, config, text, MONTHS, seed, TARGET_MONTHS, PLAN_YEARS))
     engine = make_engine(url)
-    upgrade(engine)  # as `checkin db upgrade`: `checkin serve` wants a current schema
-    with session_factory(engine).begin() as session:  # populate runs sync_config first
-        populate(session, config, MONTHS, random.Random(seed), target_months=TARGET_MONTHS,
-                 plan_years=PLAN_YEARS)
-    with make_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
-        # As a database in use would be: statistics gathered (and on PostgreSQL the new
-        # rows' visibility recorded, which index-only reads need).
-        connection.execute(sqlalchemy.text(
-            "VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
-    took = time.perf_counter() - began
     with session_factory(engine)() as session:
         figures = session.scalar(select(func.count()).select_from(Figure))
         periods = session.scalar(select(func.count()).select_from(Period))
-        kinds = dict(session.execute(select(TargetRow.kind, func.count()).group_by(TargetRow.kind))
-                     .tuples().all())
     engine.dispose()
-    targets = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-    return config, text, (f"Loaded {DEPARTMENTS} departments x {len(config.kpis)} KPIs x {periods} "
-                    f"months in {took:.1f} s: {figures} figure rows (leaves only, parents roll "
-                    f"up; 3% left blank), targets {targets}.")
+    return config, text, (f"{line}\n{DEPARTMENTS} departments x {len(config.kpis)} KPIs x "
+                          f"{periods} months: {figures} figure rows (leaves only, parents roll "
+                          "up; 3% left blank).")
 
 
 def bare_app(api_url: str) -> App:
@@ -309,6 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None,
                         help="SQLite URL, or a PostgreSQL server to create a private database on "
                              "(default: a temporary SQLite file)")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="keep N other processes spinning on the CPU while measuring")
+    parser.add_argument("--loaded", action="store_true",
+                        help="--database-url is a database an earlier run imported into: use "
+                             "it as it is (for repeated measurements)")
     parser.add_argument("--baseline-both", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare-server", nargs=2, metavar=("PORT", "API_URL"),
                         help=argparse.SUPPRESS)  # the bare app's own process
@@ -318,12 +313,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # --baseline-both: the bare app on both sides (a harness check)
     if args.requests < 10 or args.runs < 1:
         parser.error("needs --requests >= 10 and --runs >= 1")
+    if args.loaded and not args.database_url:
+        parser.error("--loaded needs --database-url")
     with ExitStack() as stack:
         standin = stack.enter_context(SlackStandIn(token=TOKEN))
-        url = stack.enter_context(database(args.database_url))
-        config, text, loaded = load(url, args.seed)
+        url = args.database_url if args.loaded else stack.enter_context(
+            database(args.database_url))
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-kpi-csv-"))
+        config, text, loaded = load(url, args.seed, Path(folder), args.loaded)
         ours, bare = serve(stack, standin, url, text, args.baseline_both)
         print(loaded, flush=True)
+        for _ in range(args.busy):  # other work on the machine, one core's worth each
+            spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            stack.callback(_stop, spinner)
+        if args.busy:
+            print(f"Busy machine: {args.busy} other processes spinning throughout.", flush=True)
         rng = random.Random(args.seed)
         probe(ours, standin, config)
         one_run(ours, bare, standin, asks(config, rng, 40))  # warm-up, not counted

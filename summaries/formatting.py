@@ -102,8 +102,13 @@ def _separators(group: str, point: str) -> dict[int, str]:
     return {44: group, 46: point}
 
 
+@lru_cache(maxsize=1 << 16)
 def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
-    """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape."""
+    """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape.
+
+    Kept by value: a digest formats the same figures, targets and gaps many times over (its
+    header, replies, tables and files); equal Decimals (``1.0`` and ``1.00``, ``0`` and
+    ``-0``) round to the same text, so they may share an entry."""
     if not isinstance(value, Decimal):
         value = Decimal(value)
     if not value.is_finite():

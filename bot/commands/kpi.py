@@ -32,7 +32,7 @@ from bot.notices import answer
 from bot.outbox.files import DmFile, send_files
 from summaries.access import Viewer, viewer
 from summaries.errors import DomainError, PermissionDenied
-from summaries.lookup.answer import KpiAnswer, TrendAnswer, answer_query, latest_month
+from summaries.lookup.answer import KpiAnswer, TrendAnswer, answer_query
 from summaries.lookup.query import (
     KpiQuery,
     LookupProblem,
@@ -40,6 +40,7 @@ from summaries.lookup.query import (
     visible_departments,
     visible_kpis,
 )
+from summaries.lookup.reads import latest_month
 from summaries.periods import this_month
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,13 @@ def kpi_answer(deps: Deps, body: dict[str, Any]
 
 
 def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
-    """The figures the query asks for; without a month, the latest month with figures."""
+    """The figures the query asks for; without a month, the latest month with figures.
+
+    A read-only unit of work: a lookup writes nothing, so it takes no write lock (on SQLite
+    ``BEGIN IMMEDIATE`` would queue it behind every writer) and spends no commit.
+    """
     current = this_month(deps.clock(), deps.config.organization.timezone)
-    with deps.unit_of_work() as session:
+    with deps.read_only() as session:
         month = query.month or latest_month(session, current) or current.previous()
         return answer_query(session, deps.config, who, query, month)
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     ColumnExpressionArgument,
-    Row,
-    Select,
     and_,
     or_,
     select,
@@ -26,7 +25,7 @@ from summaries.engine.figurebook import FigureTable, SourceTable
 from summaries.engine.report import PeriodInputs, PeriodReport, SubmissionState, evaluate
 from summaries.engine.targets import TargetRow
 from summaries.periods import Month, PeriodState, SubmissionStatus
-from summaries.store.figures import get_or_create_period
+from summaries.store.figures import AmountReader, get_or_create_period, plain_rows
 from summaries.store.flags import store_flags
 from summaries.store.models import (
     Department,
@@ -37,7 +36,6 @@ from summaries.store.models import (
     Submission,
     Target,
 )
-from summaries.store.types import read_amount, read_stored
 
 
 def evaluate_period(session: Session, config: Config, period: Month | str, *,
@@ -130,14 +128,18 @@ def load_figures(session: Session, first: Month, last: Month,
         query = query.where(Figure.kpi_id.in_(list(kpi_keys)))
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
-    for dept_id, kpi_id, period_id, value, source in _plain_rows(session, query):
-        dept, kpi, period = depts[dept_id], kpi_keys[kpi_id], periods[period_id]
-        amount = read_stored(value)
-        if amount is None:
+    amount = AmountReader()
+    by_ids: dict[tuple[int, int], dict[str, Decimal]] = {}  # one key per pair, not per figure
+    for dept_id, kpi_id, period_id, value, source in plain_rows(session, query):
+        found = amount(value)
+        if found is None:
             continue
-        figures.setdefault((dept, kpi), {})[period] = amount
+        series = by_ids.get((dept_id, kpi_id))
+        if series is None:
+            series = by_ids[(dept_id, kpi_id)] = figures[(depts[dept_id], kpi_keys[kpi_id])] = {}
+        series[periods[period_id]] = found
         if source != "submitted":
-            sources[(dept, kpi, period)] = source
+            sources[(depts[dept_id], kpi_keys[kpi_id], periods[period_id])] = source
     return figures, sources
 
 
@@ -157,36 +159,48 @@ def load_targets(session: Session, first: Month | None = None,
     of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs;
     with ``departments``, only theirs and those set for every department.
     """
-    query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
-                    _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
-                    Target.recorded_at, Target.id)
-             .join(Kpi, Target.kpi_id == Kpi.id)
-             .outerjoin(Department, Target.department_id == Department.id))
+    kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
+    depts = _keys(session, Department, *(() if departments is None
+                                         else (Department.key.in_(list(departments)),)))
+    # By ids, without joins, as the figures are read.
+    query = select(Target.kind, Target.kpi_id, Target.department_id, Target.month, Target.year,
+                   _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
+                   _raw(Target.recorded_at), Target.id)
     if kpis is not None:
-        query = query.where(Kpi.key.in_(list(kpis)))
+        query = query.where(Target.kpi_id.in_(list(kpi_keys)))
     if departments is not None:
         query = query.where(or_(Target.department_id.is_(None),
-                                Department.key.in_(list(departments))))
+                                Target.department_id.in_(list(depts))))
     if first is not None and last is not None:
         years = range(first.fiscal_year(fiscal_year_start), last.fiscal_year(fiscal_year_start) + 1)
         query = query.where(or_(
             Target.kind.in_(("max", "min")),
             and_(Target.kind == "monthly", Target.month >= str(first), Target.month <= str(last)),
             and_(Target.kind == "annual", Target.year.in_(list(years)))))
+    amount, when = AmountReader().exact, _recorded_reader(session)
     return tuple(
-        TargetRow(kind, kpi, dept, month, year, read_amount(value),
-                  read_amount(stretch) if stretch is not None else None,
-                  _phasing(phasing), recorded_at, order)
+        TargetRow(kind, kpi_keys[kpi], depts[dept] if dept is not None else None, month, year,
+                  amount(value), amount(stretch) if stretch is not None else None,
+                  _phasing(phasing), when(recorded_at), order)
         for kind, kpi, dept, month, year, value, stretch, phasing, recorded_at, order
-        in _plain_rows(session, query))
+        in plain_rows(session, query))
 
 
-def _plain_rows(session: Session, query: Select[Any]) -> Iterable[Row[Any]]:
-    """The rows of ``query`` on the session's connection: no ORM loading per row. Pending
-    changes are flushed first, as ``session.execute`` would (unless autoflush is off)."""
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(query).all()
+def _recorded_reader(session: Session) -> Callable[[Any], datetime]:
+    """The column's own conversion of ``recorded_at``, once per distinct stored value (an
+    import records all its rows at one instant)."""
+    dialect = session.get_bind().dialect
+    convert: Any = Target.__table__.c.recorded_at.type.dialect_impl(dialect).result_processor(
+        dialect, None)
+    seen: dict[Any, datetime] = {}
+
+    def read(value: Any) -> datetime:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = convert(value) if convert is not None else value
+        return found
+
+    return read
 
 
 def _raw(column: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
@@ -209,19 +223,21 @@ def _phasing(stored: Any) -> tuple[Decimal, ...] | None:
 
 def _load_summaries(session: Session, month: Month
                     ) -> tuple[dict[str, SubmissionState], dict[str, dict[str, str]]]:
+    """The month's submission states and answers by department, read as plain rows."""
     rows = session.execute(
-        select(Submission, Department.key)
+        select(Submission.id, Department.key, Submission.status, Submission.submitted_by,
+               Submission.submitted_at, Submission.updated_at, Submission.skip_reason)
         .join(Period, Submission.period_id == Period.id)
         .join(Department, Submission.department_id == Department.id)
         .where(Period.key == str(month))
     ).tuples().all()
-    states = {dept: SubmissionState(SubmissionStatus(s.status), s.submitted_by, s.submitted_at,
-                                    s.updated_at, s.skip_reason)
-              for s, dept in rows}
+    states = {dept: SubmissionState(SubmissionStatus(status), by, submitted, updated, reason)
+              for _, dept, status, by, submitted, updated, reason in rows}
     answers: dict[str, dict[str, str]] = {}
     if rows:
-        keys = {s.id: dept for s, dept in rows}
-        for answer in session.scalars(select(SectionAnswer).where(
-                SectionAnswer.submission_id.in_(list(keys)))):
-            answers.setdefault(keys[answer.submission_id], {})[answer.section_key] = answer.text
+        keys = {row[0]: row[1] for row in rows}
+        query = select(SectionAnswer.submission_id, SectionAnswer.section_key,
+                       SectionAnswer.text).where(SectionAnswer.submission_id.in_(list(keys)))
+        for submission_id, section, text in plain_rows(session, query):
+            answers.setdefault(keys[submission_id], {})[section] = text
     return states, answers

@@ -235,7 +235,16 @@ class Config:
         return [self.kpi_by_key[k] for k in department.kpis]
 
     def children_of(self, key: str) -> list[Department]:
-        return [d for d in self.departments if d.parent_key == key]
+        return list(self._children.get(key, ()))
+
+    @cached_property
+    def _children(self) -> dict[str, tuple[Department, ...]]:
+        """Each department's children in configuration order, worked out once."""
+        found: dict[str, list[Department]] = {}
+        for dept in self.departments:
+            if dept.parent_key is not None:
+                found.setdefault(dept.parent_key, []).append(dept)
+        return {key: tuple(children) for key, children in found.items()}
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.organization.admins
@@ -283,7 +292,7 @@ class Config:
         """A department and every department below it."""
         found, pending = {key}, [key]
         while pending:
-            for child in self.children_of(pending.pop()):
+            for child in self._children.get(pending.pop(), ()):
                 if child.key not in found:
                     found.add(child.key)
                     pending.append(child.key)

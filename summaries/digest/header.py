@@ -107,7 +107,8 @@ def _problem_line(problem: Problem, digest: Digest, names: dict[str, str],
                   short: bool) -> ProblemLine:
     department = digest.department(problem.department)
     assert department is not None
-    row = next(r for r in department.rows if r.kpi.key == problem.kpi)
+    row = department.row(problem.kpi)
+    assert row is not None
     # The figure as its KPI table shows it (worked out once for both).
     figure = None if short or row.cell.actual is None else row.text(digest.locale).actual
     return ProblemLine(names.get(problem.department, problem.department),

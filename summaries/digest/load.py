@@ -17,14 +17,9 @@ from summaries.checkins.evaluation import (
     load_targets,
 )
 from summaries.config.schema import Config
-from summaries.digest.model import (
-    TREND_MONTHS,
-    Digest,
-    RevisionRow,
-    Trend,
-    build_trend,
-    compile_digest,
-)
+from summaries.digest.alloc import collector_paused
+from summaries.digest.model import TREND_MONTHS, Digest, RevisionRow, Trend, compile_digest
+from summaries.digest.trend import build_trend
 from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
 from summaries.engine.problems import Earlier, earlier_problems
 from summaries.engine.report import PeriodReport
@@ -80,12 +75,13 @@ def load_digest(session: Session, config: Config, month: Month | str, *,
                 closed: bool | None = True, revisions: bool = False) -> Digest:
     """The month's digest, compiled from its report and trend (with the revision trail, for
     an export, when asked); nothing is written."""
-    report, trend = load_month(session, config, month, closed=closed)
-    trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
-    digest = compile_digest(config, report, trend, figure_revisions(trail),
-                            load_earlier(session, config, report.period),
-                            reminders_sent(session, str(report.period)),
-                            digest_asks(session, config, report.period))
+    with collector_paused():
+        report, trend = load_month(session, config, month, closed=closed)
+        trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
+        digest = compile_digest(config, report, trend, figure_revisions(trail),
+                                load_earlier(session, config, report.period),
+                                reminders_sent(session, str(report.period)),
+                                digest_asks(session, config, report.period))
     return replace(digest, revisions=trail) if revisions else digest
 
 

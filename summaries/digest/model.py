@@ -16,7 +16,6 @@ from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
 from summaries.engine.asks import Ask, AskBoard
 from summaries.engine.cell import Cell
-from summaries.engine.figurebook import FigureTable
 from summaries.engine.flags import FlagSpec
 from summaries.engine.outlook import Contributors, Projection, Tree, contributors, projection
 from summaries.engine.problems import (
@@ -27,15 +26,7 @@ from summaries.engine.problems import (
     organization_totals,
     since_last_month,
 )
-from summaries.engine.report import (
-    ORGANIZATION,
-    DepartmentResult,
-    PeriodReport,
-    organization_engine,
-    organization_target,
-    organization_tops,
-)
-from summaries.engine.targets import TargetRow
+from summaries.engine.report import DepartmentResult, PeriodReport
 from summaries.periods import Month
 
 TREND_MONTHS = 12
@@ -83,6 +74,15 @@ class DepartmentDigest:
     reminders: int = 0  # reminders its manager was sent this month
     parent: str | None = None  # the department it rolls up into this month
     skip_reason: str | None = None  # why a skipped month has nothing to report
+    _rows: dict[str, KpiRow] = field(default_factory=dict, init=False, repr=False,
+                                     compare=False)
+
+    def row(self, kpi: str) -> KpiRow | None:
+        """The row of ``kpi``, or None: indexed on first use, since every problem line looks
+        its row up and a scan per problem grows with problems times KPIs."""
+        if not self._rows:
+            self._rows.update((r.kpi.key, r) for r in reversed(self.rows))
+        return self._rows.get(kpi)
 
     @property
     def written(self) -> list[tuple[str, str]]:
@@ -278,26 +278,3 @@ def _department(config: Config, result: DepartmentResult,
         parent=result.spec.parent_in(str(report.period)),
         skip_reason=submission.skip_reason if submission is not None else None,
     )
-
-
-def build_trend(config: Config, months: list[Month], figures: FigureTable,
-                targets: tuple[TargetRow, ...]) -> Trend:
-    """The headline series from figures and targets already read (no department evaluated).
-
-    The year before needs ``figures`` from 12 months before the first of ``months``; the
-    limits and floors are those in force for the organization (set for every department).
-    """
-    engine = organization_engine(config, figures, {}, targets)
-    keys = [str(m) for m in months]
-    series = []
-    for kpi in config.headline_kpis():
-        tops = organization_tops(engine, config, kpi)
-        series.append(TrendSeries(
-            kpi,
-            [engine.book.value(ORGANIZATION, kpi.key, key) for key in keys],
-            [organization_target(engine, tops, kpi, m) for m in months],
-            limit_max=[engine.targets.limit("max", kpi.key, ORGANIZATION, k) for k in keys],
-            limit_min=[engine.targets.limit("min", kpi.key, ORGANIZATION, k) for k in keys],
-            year_before=[engine.book.value(ORGANIZATION, kpi.key, str(m.shift(-12)))
-                         for m in months]))
-    return Trend(list(months), series)

@@ -170,16 +170,29 @@ class AskBoard:
 
     raised: tuple[Ask, ...] = ()
     carried: tuple[Ask, ...] = ()
+    _by_department: list[dict[str, tuple[Ask, ...]]] = field(
+        default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def from_flags(cls, asks: Iterable[Ask]) -> AskBoard:
         return cls(tuple(asks))
 
     def raised_by(self, department: str) -> tuple[Ask, ...]:
-        return tuple(a for a in self.raised if a.department == department)
+        return self._index()[0].get(department, ())
 
     def carried_by(self, department: str) -> tuple[Ask, ...]:
-        return tuple(a for a in self.carried if a.department == department)
+        return self._index()[1].get(department, ())
+
+    def _index(self) -> tuple[dict[str, tuple[Ask, ...]], dict[str, tuple[Ask, ...]]]:
+        """Both lists by department, in their order, built on first use: the digest asks once
+        per department, and a scan of every ask each time grows with their product."""
+        if not self._by_department:
+            for asks in (self.raised, self.carried):
+                grouped: dict[str, list[Ask]] = {}
+                for ask in asks:
+                    grouped.setdefault(ask.department, []).append(ask)
+                self._by_department.append({k: tuple(v) for k, v in grouped.items()})
+        return self._by_department[0], self._by_department[1]
 
 
 # A list bullet: a dash, star or plus followed by a space (so "-5% churn" and "*bold*" keep

@@ -20,6 +20,7 @@ from summaries.imports import csvrows
 from summaries.imports.csvrows import WHAT, Cells, Source, Table
 from summaries.imports.report import ImportChange, ImportReport
 from summaries.store.catalog import Catalog, load_catalog
+from summaries.store.db import gather_statistics
 from summaries.store.figures import FigureValue, get_or_create_period, set_figures
 from summaries.store.models import Figure, Period, Target
 from summaries.store.targets import TargetValue, latest_row, record_target
@@ -105,6 +106,8 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
                    for month in sorted({row.month for row, _, _ in todo})}
         set_figures(session, [FigureValue(periods[row.month], dept_id, kpi_id, row.kpi, row.value)
                               for row, dept_id, kpi_id in todo], by=writer, source="imported")
+        if todo:  # the planner reads /kpi's and the digest's queries by these statistics
+            gather_statistics(session, ("periods", "figures", "revisions"))
     return report
 
 
@@ -141,6 +144,8 @@ def import_targets(session: Session, config: Config, path_or_text: Source, *,
     if not dry_run:
         for wanted in todo:
             record_target(session, wanted, source="csv")
+        if todo:
+            gather_statistics(session, ("targets",))
     return report
 
 

@@ -10,15 +10,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from summaries.access import Viewer
-from summaries.checkins.evaluation import (
-    first_month_needed,
-    load_figures,
-    load_targets,
-)
+from summaries.checkins.evaluation import first_month_needed
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.digest.model import Trend, TrendSeries
@@ -28,9 +23,9 @@ from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import ORGANIZATION, organization_cell, organization_engine
 from summaries.lookup.query import KpiQuery, Mode
 from summaries.lookup.ranks import Rank, rank_cells, ranked_with, reach
+from summaries.lookup.reads import read_figures, read_targets
 from summaries.lookup.revised import revised_figures
 from summaries.periods import Month, months_between
-from summaries.store.models import Figure, Period
 
 TREND_MONTHS = 12
 MAX_ROWS = 60  # more lines than this do not fit one Slack message
@@ -84,16 +79,6 @@ class TrendAnswer:
         """The series the chart draws: actual against target."""
         return Trend(self.months, [TrendSeries(self.kpi, [c.actual for c in self.cells],
                                                [c.target for c in self.cells])])
-
-
-def latest_month(session: Session, until: Month) -> Month | None:
-    """The latest month up to ``until`` that has any stored figure."""
-    has_figures = select(Figure.id).where(Figure.period_id == Period.id).exists()
-    # Newest first, stopping at the first with figures: one index probe per month tried,
-    # where max() over the semi-join makes PostgreSQL scan every figure.
-    key = session.scalar(select(Period.key).where(Period.key <= str(until), has_figures)
-                         .order_by(Period.key.desc()).limit(1))
-    return Month.parse(key) if key else None
 
 
 def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQuery,
@@ -191,11 +176,11 @@ def _engine(session: Session, config: Config, kpi: schema.Kpi,
     keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
     if departments is not None:
         departments = {*departments, *alongside}
-    figures, sources = load_figures(session, first_month_needed(config, first), last,
-                                    departments, keys)
+    figures, sources = read_figures(session, first_month_needed(config, first), last, keys,
+                                    departments)
     streak_start = first.shift(1 - config.rules.streak_months)
-    targets = load_targets(session, streak_start, last, config.organization.fiscal_year_start,
-                           kpis=keys, departments={*shown, *alongside})
+    targets = read_targets(session, streak_start, last, config.organization.fiscal_year_start,
+                           keys, {*shown, *alongside})
     return organization_engine(config, figures, sources, targets)
 
 

@@ -3,7 +3,7 @@ that only reads, and one that tries writes and keeps none (a dry run)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +14,7 @@ DEFAULT_DATABASE_URL = "sqlite:///checkin.db"
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 32 * 1024
 PG_CONNECT_TIMEOUT = 10  # seconds
+SQLITE_ANALYSIS_ROWS = 1000  # rows sampled per index by ANALYZE
 
 
 # The databases the bot runs on, by the schemes people write them with.
@@ -64,6 +65,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
+
+
+def gather_statistics(session: Session, tables: Sequence[str]) -> None:
+    """Refresh the query planner's statistics of ``tables`` after a bulk write.
+
+    A database loaded by imports otherwise has none until something analyses it (on SQLite
+    nothing ever does; PostgreSQL's autovacuum comes when it comes), and a planner without
+    statistics guesses. Sampled on SQLite (``analysis_limit``), so an import of a few rows
+    into a large table stays quick. Runs in the session's transaction: committed with it.
+    """
+    connection = session.connection()
+    names = [t for t in tables if t.isidentifier()]  # table names of ours, never user input
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_ROWS}")
+        for name in names:
+            connection.exec_driver_sql(f"ANALYZE {name}")
+    elif names:
+        connection.exec_driver_sql(f"ANALYZE {', '.join(names)}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

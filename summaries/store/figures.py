@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from summaries.numbers import INTEGER_DIGITS
 from summaries.periods import PeriodState
 from summaries.store.models import Department, Figure, Period, Revision
-from summaries.store.types import utcnow
+from summaries.store.types import read_amount, read_stored, utcnow
 
 
 def get_or_create_period(session: Session, key: str, now: datetime | None = None) -> Period:
@@ -134,3 +136,53 @@ def set_figure(session: Session, period_id: int, department_id: int, kpi_id: int
     """Store (or clear, with None) one figure; add a revision and return True if it changed."""
     figure = FigureValue(period_id, department_id, kpi_id, kpi_key, value)
     return bool(set_figures(session, [figure], by=by, source=source))
+
+
+def plain_rows(session: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver's own tuples: no Row object and no type processing
+    per row (a month at scale reads hundreds of thousands; building Rows cost more than the
+    query). Only for queries whose columns need no conversion, or are converted by the
+    caller. Pending changes are flushed first, as ``session.execute`` would."""
+    if session.autoflush:
+        session.flush()
+    result = session.connection().execute(query)
+    try:
+        return list(result.cursor.fetchall()) if result.cursor is not None else []
+    finally:
+        result.close()
+
+
+class AmountReader:
+    """Stored amounts to Decimal as :func:`read_stored` reads them (:meth:`exact`: as
+    ``read_amount`` does, with no bound checked), each distinct stored value once.
+
+    Figures repeat (rates with one decimal, round targets), and the common shape, a whole
+    number, needs no normalizing: only the others take the general path.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[object, Decimal | None] = {}
+        self._exact: dict[object, Decimal] = {}
+
+    def __call__(self, value: object) -> Decimal | None:
+        found = self._seen.get(value, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._seen[value] = _whole(value) or read_stored(value)
+        return found  # type: ignore[return-value]
+
+    def exact(self, value: object) -> Decimal:
+        found = self._exact.get(value)
+        if found is None:
+            found = self._exact[value] = _whole(value) or read_amount(value)
+        return found
+
+
+def _whole(value: object) -> Decimal | None:
+    """A stored whole number within the column's bounds (by its length), else None."""
+    if isinstance(value, str) and len(value) <= INTEGER_DIGITS and value.isdigit() \
+            and value.isascii():
+        return Decimal(value)
+    return None
+
+
+_UNSEEN = object()

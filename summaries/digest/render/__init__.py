@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from summaries.dates import format_month
+from summaries.digest.alloc import collector_paused
 from summaries.digest.askwords import ask_note
 from summaries.digest.header import (
     ProblemLine,
@@ -83,7 +84,8 @@ def environment() -> Environment:
 
 def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
-    return environment().get_template("digest.md.j2").render(**_view(digest, chart))
+    with collector_paused():  # tens of thousands of texts, all alive till the page is written
+        return environment().get_template("digest.md.j2").render(**_view(digest, chart))
 
 
 def render_html(digest: Digest, *, chart: bytes | None = None,
@@ -93,9 +95,10 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     :func:`~summaries.digest.render.html.draw_chart` draws it), embedded as a ``data:`` URI.
     Without it the page says so, and why if ``chart_problem`` tells, and keeps the trend as a
     table."""
-    view = _view(digest, None)
-    view |= html_view(digest, view["departments"], chart, chart_problem)
-    return environment().get_template("digest.html.j2").render(**view)
+    with collector_paused():  # as render_markdown
+        view = _view(digest, None)
+        view |= html_view(digest, view["departments"], chart, chart_problem)
+        return environment().get_template("digest.html.j2").render(**view)
 
 
 def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
