@@ -89,7 +89,8 @@ def choices_message(message: str, candidates: Sequence[Named], noun: str) -> Mes
     lines = [f"`{escape(c.key)}` {escape(c.name)}" for c in candidates]
     if not lines:
         return {"text": escape(message), "blocks": [section(escape(message))]}
-    return long_list(message, escape(message), lines, "Type a key, or the start of a name.",
+    return long_list(message, escape(message), lines,
+                     "Type a key, the start of a name, or (in Chinese or Japanese) any part of it.",
                      noun)
 
 
@@ -98,7 +99,8 @@ def list_message(organization: str, kpis: Sequence[schema.Kpi],
     """``/kpi`` alone: the KPIs and departments the caller may look up, and how."""
     usage = ("`/kpi <kpi>` \u00b7 `/kpi <kpi> <department>` \u00b7 "
              "`/kpi <kpi> <department> YYYY-MM` \u00b7 `/kpi <kpi> ytd` \u00b7 "
-             "`/kpi <kpi> trend`. Name a KPI or department by its key or the start of its name.")
+             "`/kpi <kpi> trend`. Name a KPI or department by its key or the start of its name "
+             "(in Chinese or Japanese, any part of it).")
     lines = [f"*KPIs you can look up* ({len(kpis)})"]
     lines += [f"`{escape(k.key)}` {escape(k.name)}" + (f" ({escape(k.unit)})" if k.unit else "")
               for k in kpis]

@@ -12,7 +12,6 @@ import io
 import math
 import textwrap
 import threading
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal
 
+from summaries.digest import fonts
 from summaries.digest.model import Trend, TrendSeries
 from summaries.formatting import babel_locale, format_figure, format_number
 
@@ -48,7 +48,7 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 LEGEND_ORDER = ("actual", "target", "year_before", "limit", "floor")
 MUTED = "#8a8a8a"
-# matplotlib shares state between figures (fonts and their caches, the warnings filter we set)
+# matplotlib shares state between figures (fonts and their caches, the font family we set)
 # and is not thread-safe: one chart at a time in a process (/kpi's worker, the digest's job).
 DRAWING = threading.Lock()
 
@@ -89,10 +89,9 @@ def trend_png(trend: Trend, locale: str, title: str) -> bytes:
     from PIL import Image  # matplotlib's own dependency
 
     pixels = io.BytesIO()
-    with DRAWING, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # glyphs the font lacks draw as boxes
-        figure = _figure(trend, locale, title)
-        figure.savefig(pixels, format="rgba", dpi=DPI)
+    with DRAWING:  # in fonts that draw its text (a fallback for Chinese, say): see fonts
+        figure = fonts.draw(lambda: _figure(trend, locale, title),
+                            lambda drawn: drawn.savefig(pixels, format="rgba", dpi=DPI))
         size = figure.canvas.get_width_height(physical=True)
     # A chart has few colours: as a palette PNG it is a third of the bytes (Slack, the outbox
     # and the HTML digest all carry it), with no visible difference.
@@ -104,9 +103,8 @@ def trend_png(trend: Trend, locale: str, title: str) -> bytes:
 
 def trend_figure(trend: Trend, locale: str, title: str) -> Figure:
     """The figure :func:`trend_png` saves, to look into (tests)."""
-    with DRAWING, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return _figure(trend, locale, title)
+    with DRAWING:
+        return fonts.draw(lambda: _figure(trend, locale, title))
 
 
 def panel(series: TrendSeries, locale: str) -> Panel:

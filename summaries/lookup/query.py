@@ -2,7 +2,9 @@
 
 ``revenue``, ``revenue east-county``, ``business income east 2026-09``, ``revenue ytd``,
 ``revenue east trend``: the KPI comes first, then an optional department, then an optional
-month and ``ytd`` or ``trend``. Names may take several words; quotes are optional.
+month and ``ytd`` or ``trend``. Names may take several words; quotes are optional. In a
+script without spaces the KPI and the department may be typed as one word (``东城流失率``):
+when no reading of the words works, each cut of that word is tried both ways round.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from summaries.access import Viewer
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, echo
-from summaries.lookup.matching import Named, find, fold
+from summaries.lookup.matching import Named, cuts, find, fold
 from summaries.periods import Month
 
 Mode = Literal["list", "month", "ytd", "trend"]
 MODES: dict[str, Mode] = {"ytd": "ytd", "trend": "trend"}
 _MONTH = re.compile(r"\d{4}-\d{1,2}")
+_LONGEST_JOINED = 80  # a longer word is not cut in two: no KPI and department names run on so
+_READINGS_SHOWN = 5
 
 
 class LookupProblem(DomainError):
@@ -72,8 +76,8 @@ def parse_query(config: Config, viewer: Viewer, text: str) -> KpiQuery:
     words = _words(text)
     mode: Mode = "month"
     month: Month | None = None
-    while words and (fold(words[-1]) in MODES or _MONTH.fullmatch(words[-1])):
-        last = words.pop()
+    while words and (fold(words[-1]) in MODES or _MONTH.fullmatch(fold(words[-1]))):
+        last = fold(words.pop())  # full-width digits and dashes count
         if _MONTH.fullmatch(last):
             if month is not None:
                 raise LookupProblem("Give one month only.")
@@ -127,7 +131,44 @@ def _split(config: Config, viewer: Viewer, words: list[str]
         except LookupProblem as problem:
             attempt.keep(problem, 3)  # the KPI was clear: the department is what is wrong
     assert attempt.problem is not None
+    if len(words) == 1 and len(words[0]) <= _LONGEST_JOINED:
+        joined = _joined(config, viewer, kpis, words[0])
+        if joined is not None:
+            return joined
     raise attempt.problem
+
+
+def _joined(config: Config, viewer: Viewer, kpis: list[Named], word: str
+            ) -> tuple[schema.Kpi, schema.Department] | None:
+    """The one KPI and department ``word`` names when cut in two (either way round), or None
+    when no cut reads; a LookupProblem when several readings differ, PermissionDenied when
+    the only reading is a department the viewer may not see."""
+    readings: dict[tuple[str, str], tuple[schema.Kpi, schema.Department]] = {}
+    denied: PermissionDenied | None = None
+    for head, tail in cuts(word):
+        for kpi_part, department_part in ((head, tail), (tail, head)):
+            found = find(kpi_part, kpis)
+            if len(found) != 1:
+                continue
+            kpi = config.kpi_by_key[found[0].key]
+            try:
+                department = _department(config, viewer, kpi, department_part)
+            except LookupProblem:
+                continue
+            except PermissionDenied as refused:
+                denied = denied or refused
+                continue
+            readings[kpi.key, department.key] = (kpi, department)
+    if len(readings) == 1:
+        return next(iter(readings.values()))
+    if readings:
+        listed = "; ".join(f"{kpi.name}, {department.name}"
+                           for kpi, department in list(readings.values())[:_READINGS_SHOWN])
+        raise LookupProblem(f"“{echo(word)}” reads more than one way ({listed}); which one? "
+                            "Put a space between the KPI and the department.")
+    if denied is not None:
+        raise denied
+    return None
 
 
 def _department(config: Config, viewer: Viewer, kpi: schema.Kpi, words: str
@@ -158,4 +199,4 @@ def _unclear(what: str, words: str, found: list[Named], example: str,
                              found, what)
     return LookupProblem(f"No {what} you can look up is called “{echo(words)}”. "
                          f"Try one of these, e.g. `{example} {choices[0].key}`:"
-                         if choices else f"No {what} is called “{words}”.", choices, what)
+                         if choices else f"No {what} is called “{echo(words)}”.", choices, what)
