@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.blocks.asks import assigned_message, outcome_message
-from bot.cycle.closing import refresh_digest
+from bot.cycle.closing import refresh_digests
 from bot.dedupe import first_time
 from bot.deps import Deps
 from bot.outbox.delivery import Outgoing, deliver, enqueue
@@ -19,12 +19,10 @@ from summaries.checkins.asks import AskOutcome, act_on_ask, read_ask
 from summaries.dates import format_month
 from summaries.engine.asks import Ask, AskAction, Event
 from summaries.errors import DomainError
-from summaries.periods import Month, months_between, this_month
+from summaries.periods import Month
 
 log = logging.getLogger(__name__)
 GONE = "That ask is no longer there."
-# An ask acted on long after it was raised updates only this many months' digests.
-MAX_DIGESTS = 24
 
 
 def act(deps: Deps, *, ask_id: int, user: str, action: AskAction, text: str | None = None,
@@ -102,14 +100,3 @@ def messages_for(deps: Deps, ask: Ask, event: Event, event_id: int) -> list[Outg
 def _dm(key: str, kind: str, user: str, payload: dict[str, object], ask: Ask) -> Outgoing:
     return Outgoing(key, kind, user, {**payload, "channel": user}, period_key=ask.period,
                     department_key=ask.department)
-
-
-def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
-    """Update every posted digest that shows the ask: its own month's, and the later ones
-    that carry it as still open (a digest not posted yet will show it as it then stands)."""
-    if ask.period is None:
-        return
-    now = this_month(deps.clock(), deps.config.organization.timezone)
-    months = months_between(Month.parse(ask.period), now)[:MAX_DIGESTS]
-    for month in months:
-        refresh_digest(deps, str(month), ask.department, version=version)

@@ -32,7 +32,8 @@ from summaries.digest.load import (
     load_revised,
 )
 from summaries.digest.model import Digest, RevisionRow, compile_digest
-from summaries.periods import Month
+from summaries.engine.asks import Ask
+from summaries.periods import Month, months_between, this_month
 from summaries.store.reminders import reminders_sent
 
 log = logging.getLogger(__name__)
@@ -213,3 +214,18 @@ def _outgoing(key: str, kind: str, channel: str, payload: dict[str, Any], period
               department: str | None = None, method: str = "chat.postMessage") -> Outgoing:
     return Outgoing(key, kind, channel, {"channel": channel, **payload}, method=method,
                     period_key=period, department_key=department)
+
+
+# An ask changed long after it was raised updates only this many months' digests.
+MAX_DIGESTS = 24
+
+
+def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
+    """Update every posted digest that shows the ask: its own month's, and the later ones
+    that carry it as still open (a digest not posted yet will show it as it then stands)."""
+    if ask.period is None:
+        return
+    now = this_month(deps.clock(), deps.config.organization.timezone)
+    months = months_between(Month.parse(ask.period), now)[:MAX_DIGESTS]
+    for month in months:
+        refresh_digest(deps, str(month), ask.department, version=version)

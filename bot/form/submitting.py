@@ -20,6 +20,7 @@ from bot.home import refresh_home
 from bot.ids import FormRef
 from summaries.checkins.forms import form_fields
 from summaries.checkins.submissions import SubmissionResult, authorize_department
+from summaries.engine.asks import Ask
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
 from summaries.periods import Month
 
@@ -131,7 +132,19 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
             refresh_digest(deps, ref.period, ref.department)
         except Exception:
             log.exception("updating the %s digest for %s failed", ref.period, ref.department)
+    for carried in getattr(result, "carried", ()):
+        if carried.withdrawn or carried.updated:  # posted digests showing it follow suit
+            _refresh_ask(deps, carried.ask)
     refresh_home(deps, user)
+
+
+def _refresh_ask(deps: Deps, ask: Ask) -> None:
+    from bot.cycle.closing import refresh_digests
+
+    try:
+        refresh_digests(deps, ask, f"carry{ask.id}.{len(ask.history)}")
+    except Exception:
+        log.exception("updating the digests that show ask %s failed", ask.id)
 
 
 def _next_step(deps: Deps, ref: FormRef, user: str,

@@ -89,10 +89,14 @@ def stored(bot: Bot, ask: Ask) -> Ask:
     return found
 
 
-def october_header(bot: Bot) -> dict[str, Any]:
+def header_of(bot: Bot, month: Month) -> dict[str, Any]:
     [header] = [m for m in bot.slack.messages(LEADERS) if not m.get("thread_ts") and
-                (m.get("metadata") or {}).get("event_payload") == {"period": str(OCTOBER)}]
+                (m.get("metadata") or {}).get("event_payload") == {"period": str(month)}]
     return header
+
+
+def october_header(bot: Bot) -> dict[str, Any]:
+    return header_of(bot, OCTOBER)
 
 
 def test_open_asks_carry_over_and_are_withdrawn_or_updated_from_the_form(
@@ -148,9 +152,15 @@ def test_open_asks_carry_over_and_are_withdrawn_or_updated_from_the_form(
     assert "section:sales" in reply.json["errors"]
     assert stored(bot, van).state is AskState.ACKNOWLEDGED
 
+    september = header_of(bot, SEPTEMBER)
+    assert "new van" in str(september["blocks"])
     submit(bot, "U0EAST", view, {**OCTOBER_VALUES, f"carry:{van.id}": "withdraw"})
     drain(bot)
     assert stored(bot, van).state is AskState.WITHDRAWN
+    # September's posted digest follows, in place: the withdrawn ask leaves its header.
+    september = header_of(bot, SEPTEMBER)
+    assert "new van" not in str(september["blocks"])
+    assert BACKLOG in str(september["blocks"])
     update = stored(bot, backlog).update
     assert update is not None
     assert update.text == UPDATE
