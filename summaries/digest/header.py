@@ -159,7 +159,9 @@ def counts_text(digest: Digest, shown: list[Problem], where: str = "in the threa
         if digest.previous.year == digest.period.year:  # "September", not "September 2026"
             before = format_date(digest.previous.first_day(), "LLLL",
                                  locale=babel_locale(digest.locale))
-        pieces.append(f"{still} still open from {before}, {len(digest.resolved)} resolved")
+        # "problems": the asks still open from earlier months are a list of their own
+        problems = f"{still} problem{'s' if still != 1 else ''}"
+        pieces.append(f"{problems} still open from {before}, {len(digest.resolved)} resolved")
     if digest.missing:
         pieces.append("not submitted: " + ", ".join(_missing(d) for d in digest.missing))
     if digest.skipped:
