@@ -12,6 +12,9 @@ Regional spellings (``de_DE``, ``fr-CA``) use their language; anything else fall
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Context, Decimal, getcontext, localcontext
 from functools import lru_cache
 
@@ -102,13 +105,45 @@ def _separators(group: str, point: str) -> dict[int, str]:
     return {44: group, 46: point}
 
 
-@lru_cache(maxsize=1 << 16)
-def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
-    """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape.
+# Texts of numbers already formatted, while a digest is built (see :func:`remembering`).
+_remembered: ContextVar[dict[tuple[Decimal, int, str, bool, bool], str] | None] = ContextVar(
+    "formatted_numbers", default=None)
 
-    Kept by value: a digest formats the same figures, targets and gaps many times over (its
-    header, replies, tables and files); equal Decimals (``1.0`` and ``1.00``, ``0`` and
-    ``-0``) round to the same text, so they may share an entry."""
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Keep every number formatted inside the block, and reuse its text: a digest formats
+    the same figures, targets and gaps many times over (header, replies, tables, files).
+    The texts go when the outermost block ends, so a long-running bot keeps none."""
+    token = _remembered.set({}) if _remembered.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _remembered.reset(token)
+
+
+def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
+    """:func:`_shaped`, through the texts kept while a digest is built, else a small cache.
+    Equal Decimals (``1.0`` and ``1.00``, ``0`` and ``-0``) round to the same text, so they
+    may share an entry."""
+    memo = _remembered.get()
+    if memo is None:
+        return _recent(value, decimals, locale, percent, signed)
+    key = (value, decimals, locale, percent, signed)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _shaped(value, decimals, locale, percent, signed)
+    return found
+
+
+@lru_cache(maxsize=1 << 12)
+def _recent(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
+    return _shaped(value, decimals, locale, percent, signed)
+
+
+def _shaped(value: Decimal, decimals: int, locale: str, percent: bool, signed: bool) -> str:
+    """Round ``value`` half-up to ``decimals`` places and format it in the locale's shape."""
     if not isinstance(value, Decimal):
         value = Decimal(value)
     if not value.is_finite():

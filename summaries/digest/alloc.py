@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from summaries.formatting import remembering
+
 _lock = threading.Lock()
 _holders = 0  # builds under way (the bot may build two digests at once, on two threads)
 _was_enabled = False
@@ -37,3 +39,11 @@ def collector_paused() -> Iterator[None]:
             _holders -= 1
             if _holders == 0 and _was_enabled:
                 gc.enable()
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """What building a digest runs under: the collector paused, and every number's text
+    formatted once (:func:`summaries.formatting.remembering`)."""
+    with collector_paused(), remembering():
+        yield

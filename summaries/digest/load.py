@@ -17,7 +17,7 @@ from summaries.checkins.evaluation import (
     load_targets,
 )
 from summaries.config.schema import Config
-from summaries.digest.alloc import collector_paused
+from summaries.digest.alloc import building
 from summaries.digest.model import TREND_MONTHS, Digest, RevisionRow, Trend, compile_digest
 from summaries.digest.trend import build_trend
 from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
@@ -75,7 +75,7 @@ def load_digest(session: Session, config: Config, month: Month | str, *,
                 closed: bool | None = True, revisions: bool = False) -> Digest:
     """The month's digest, compiled from its report and trend (with the revision trail, for
     an export, when asked); nothing is written."""
-    with collector_paused():
+    with building():
         report, trend = load_month(session, config, month, closed=closed)
         trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
         digest = compile_digest(config, report, trend, figure_revisions(trail),

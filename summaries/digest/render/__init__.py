@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from summaries.dates import format_month
-from summaries.digest.alloc import collector_paused
+from summaries.digest.alloc import building
 from summaries.digest.askwords import ask_note
 from summaries.digest.header import (
     ProblemLine,
@@ -84,7 +84,7 @@ def environment() -> Environment:
 
 def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
-    with collector_paused():  # tens of thousands of texts, all alive till the page is written
+    with building():  # tens of thousands of texts, all alive till the page is written
         return environment().get_template("digest.md.j2").render(**_view(digest, chart))
 
 
@@ -95,7 +95,7 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     :func:`~summaries.digest.render.html.draw_chart` draws it), embedded as a ``data:`` URI.
     Without it the page says so, and why if ``chart_problem`` tells, and keeps the trend as a
     table."""
-    with collector_paused():  # as render_markdown
+    with building():  # as render_markdown
         view = _view(digest, None)
         view |= html_view(digest, view["departments"], chart, chart_problem)
         return environment().get_template("digest.html.j2").render(**view)
