@@ -60,20 +60,21 @@ def handle_assign_pick(deps: Deps, body: dict[str, Any], client: WebClient) -> N
 
 def handle_answer(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     """"Reply or decide": open the modal for whoever may answer the ask."""
-    ask_id = _button_ask(body)
-    if ask_id is None:
-        refuse(client, body, NOT_OURS)
-        return
-    open_modal(deps, client, body, ask_id, answer_view)
+    _button_modal(deps, body, client, answer_view)
 
 
 def handle_full(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     """"Show full text": the whole ask and its history, for anyone."""
+    _button_modal(deps, body, client, full_view)
+
+
+def _button_modal(deps: Deps, body: dict[str, Any], client: WebClient,
+                  view: ViewBuilder) -> None:
     ask_id = _button_ask(body)
     if ask_id is None:
         refuse(client, body, NOT_OURS)
         return
-    open_modal(deps, client, body, ask_id, full_view)
+    open_modal(deps, client, body, ask_id, view)
 
 
 def handle_menu(deps: Deps, body: dict[str, Any], client: WebClient) -> None:

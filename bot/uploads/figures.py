@@ -32,8 +32,8 @@ from summaries.imports.figurerows import (
     rows_from_csv,
     rows_from_xlsx,
 )
-from summaries.lookup.matching import fold
 from summaries.numberwords import input_text
+from summaries.textfold import fold
 
 log = logging.getLogger(__name__)
 READERS: dict[str, Callable[[bytes], list[FigureRow]]] = {

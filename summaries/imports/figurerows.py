@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from summaries.config.schema import Config, Kpi
 from summaries.errors import Problem
 from summaries.imports.csvrows import Cells, Row, Table
 from summaries.numberwords import parse_figure
+from summaries.textfold import fold
 
 FigureRow = tuple[int, str, str]
 """A row number (from 1, as the spreadsheet shows it), the KPI's name or key, the value text."""
@@ -130,7 +130,7 @@ def read_figure_rows(config: Config, department_key: str, rows: Sequence[FigureR
     first_row: dict[str, int] = {}
     for number, name, text in rows:
         cells = Cells(table, Row(number, {}))
-        kpi = names.get(_fold(name))
+        kpi = names.get(fold(name))
         if not name:
             cells.fail("", "no KPI name in the first column")
         elif kpi is None:
@@ -177,15 +177,9 @@ def _row_problem(problem: Problem) -> RowProblem:
 
 def _names(kpis: Iterable[Kpi]) -> dict[str, Kpi]:
     """Every KPI by its folded key and name; a key wins over another KPI's equal name."""
-    found = {_fold(kpi.name): kpi for kpi in kpis}
-    found.update({_fold(kpi.key): kpi for kpi in kpis})
+    found = {fold(kpi.name): kpi for kpi in kpis}
+    found.update({fold(kpi.key): kpi for kpi in kpis})
     return found
-
-
-def _fold(text: str) -> str:
-    """``text`` compared without case or width, in any script: NFKC, case-folded, single spaces
-    (as summaries.lookup.matching compares, which this layer may not import)."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
@@ -230,7 +224,7 @@ def _figure_rows(records: Iterable[tuple[int, list[str]]]) -> list[FigureRow]:
 
 def _is_header(name: str, value: str) -> bool:
     return not any(c.isdigit() for c in value) and (
-        _fold(name) in _KPI_HEADERS or _fold(value) in _VALUE_HEADERS)
+        fold(name) in _KPI_HEADERS or fold(value) in _VALUE_HEADERS)
 
 
 def _cell_text(cell: Any) -> str:

@@ -11,10 +11,11 @@ Hangul is written with spaces, so Korean names keep word starts.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from summaries.textfold import fold
 
 _WORD_BREAK = re.compile(r"[\s\-_/(),.·:;]+")
 
@@ -44,11 +45,6 @@ class Named:
 
     key: str
     name: str
-
-
-def fold(text: str) -> str:
-    """``text`` as matching compares it: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @lru_cache(maxsize=8192)

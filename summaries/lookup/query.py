@@ -18,8 +18,9 @@ from summaries.access import Viewer
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, echo
-from summaries.lookup.matching import Named, cuts, find, fold
+from summaries.lookup.matching import Named, cuts, find
 from summaries.periods import Month
+from summaries.textfold import fold
 
 Mode = Literal["list", "month", "ytd", "trend"]
 MODES: dict[str, Mode] = {"ytd": "ytd", "trend": "trend"}
