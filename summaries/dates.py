@@ -8,12 +8,18 @@ from functools import lru_cache
 from babel.dates import format_skeleton
 
 from summaries.formatting import babel_locale
+from summaries.i18n import reading
 from summaries.periods import Month
 
 
-@lru_cache(maxsize=512)
 def format_month(month: Month, locale: str = "en") -> str:
-    """A month as people write it: en ``October 2026``, de ``Oktober 2026``."""
+    """A month as people write it: en ``October 2026``, de ``Oktober 2026``, zh ``2026年10月``
+    (the reader's way inside :func:`summaries.i18n.speaking`)."""
+    return _month(month, reading(locale))
+
+
+@lru_cache(maxsize=512)
+def _month(month: Month, locale: str) -> str:
     return format_skeleton("yMMMM", month.first_day(), locale=babel_locale(locale))
 
 

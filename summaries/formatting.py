@@ -28,6 +28,8 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from summaries.i18n import reading
+
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "de", "fr", "es", "zh", "ja")
 DEFAULT_LOCALE = "en"
 
@@ -43,9 +45,14 @@ _CONTEXT = Context(prec=64, rounding=ROUND_HALF_UP)
 _STEPS = tuple(Decimal(1).scaleb(-places) for places in range(13))  # 1, 0.1, 0.01, …
 
 
-@lru_cache(maxsize=64)
 def babel_locale(locale: str) -> Locale:
-    """The Babel locale for a product locale code, ``en`` when unknown or unsupported."""
+    """The Babel locale for a product locale code, ``en`` when unknown or unsupported; the
+    reader's instead, inside :func:`summaries.i18n.speaking`."""
+    return _babel_locale(reading(locale))
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(locale: str) -> Locale:
     language = re.split(r"[-_]", locale.strip(), maxsplit=1)[0].lower() if locale else ""
     if language not in SUPPORTED_LOCALES:
         language = DEFAULT_LOCALE
@@ -127,6 +134,7 @@ def _render(value: Decimal, decimals: int, locale: str, percent: bool, signed: b
     """:func:`_shaped`, through the texts kept while a digest is built, else a small cache.
     Equal Decimals (``1.0`` and ``1.00``, ``0`` and ``-0``) round to the same text, so they
     may share an entry."""
+    locale = reading(locale)
     memo = _remembered.get()
     if memo is None:
         return _recent(value, decimals, locale, percent, signed)

@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.blocks.common import escape
+from summaries.i18n import _, ngettext
 
 
 @lru_cache(maxsize=1)
@@ -17,6 +18,7 @@ def environment() -> Environment:
                       autoescape=False, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=False)
     env.filters["slack"] = escape
+    env.globals.update(_=_, ngettext=ngettext)  # the words, from the reader's catalogue
     return env
 
 

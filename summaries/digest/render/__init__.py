@@ -35,6 +35,7 @@ from summaries.digest.text import (
     title_text,
     value_text,
 )
+from summaries.i18n import _, ngettext
 
 # Characters Markdown would read as markup (tables, emphasis, links, HTML, headings, code).
 _MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
@@ -77,6 +78,7 @@ def environment() -> Environment:
                                                    default_for_string=False, default=False),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = md
+    env.globals.update(_=_, ngettext=ngettext)  # the words, from the reader's catalogue
     env.filters["md_cell"] = md_cell
     env.filters["md_row"] = md_row
     return env

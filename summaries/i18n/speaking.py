@@ -1,0 +1,66 @@
+"""The reader's language for a stretch of work, and the functions that look words up in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from summaries.i18n.catalogs import language_of, translations
+
+# The reader's locale tag ("zh_CN", "en"), or None outside any ``speaking``.
+_reading: ContextVar[str | None] = ContextVar("reading", default=None)
+
+
+@contextmanager
+def speaking(locale: str | None) -> Iterator[str]:
+    """Inside, words come from ``locale``'s catalogue (English where none ships) and numbers
+    and dates are written the way ``locale`` writes them, whatever locale a formatter is
+    handed (:func:`reading`). Nests: a direct message to one reader inside a job that speaks
+    the organization's language."""
+    token = _reading.set(locale.replace("-", "_") if locale else None)
+    try:
+        yield current()
+    finally:
+        _reading.reset(token)
+
+
+def current() -> str:
+    """The catalogue language words come from now: ``en`` or ``zh_Hans``."""
+    return language_of(_reading.get()) or "en"
+
+
+def reading(locale: str) -> str:
+    """The locale to write numbers and dates in: the reader's, inside :func:`speaking`; else
+    ``locale`` (the organization's, as the caller was given it)."""
+    return _reading.get() or locale
+
+
+def reader_locale(own: str | None, organization: str) -> str:
+    """The locale one person reads in: their own (Slack's ``zh-CN``) where a catalogue exists
+    for it, else the organization's. Numbers and dates follow the same locale as the words."""
+    return own.replace("-", "_") if own and language_of(own) else organization
+
+
+def _(message: str, /, **values: Any) -> str:
+    """``message`` in the reader's language, its ``{placeholders}`` filled from ``values``."""
+    text = translations(current()).gettext(message)
+    return text.format(**values) if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
+    """The form for ``n`` by the language's CLDR plural rule; ``{n}`` is filled in too."""
+    text = translations(current()).ngettext(singular, plural, n)
+    return text.format(n=n, **values)
+
+
+def pgettext(context: str, message: str, /, **values: Any) -> str:
+    """``message`` where the same English means different things (``context`` tells which)."""
+    text = translations(current()).pgettext(context, message)
+    return text.format(**values) if values else text
+
+
+def N_(message: str, /) -> str:
+    """Marks ``message`` for the catalogue without translating it yet (kept in a constant)."""
+    return message
