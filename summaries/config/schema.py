@@ -13,7 +13,6 @@ from summaries.config.away import Away
 from summaries.config.fields import (
     MAX_HINT,
     MAX_UNIT,
-    ChannelId,
     Key,
     Name,
     Percent,
@@ -22,6 +21,7 @@ from summaries.config.fields import (
     field_error,
     parse_percent,
 )
+from summaries.config.organization import Organization
 from summaries.config.rules import Rules
 from summaries.config.timing import Month, Schedule
 from summaries.formulas import Formula, parse_formula
@@ -29,17 +29,6 @@ from summaries.formulas import Formula, parse_formula
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Organization(_Strict):
-    name: Title
-    timezone: str = "UTC"
-    locale: Literal["en", "de", "fr", "es", "zh", "ja"] = "en"
-    currency: Annotated[str, Field(max_length=MAX_UNIT)] = ""
-    fiscal_year_start: int = Field(1, ge=1, le=12)
-    leadership_channel: ChannelId
-    leaders: list[UserId] = []
-    admins: list[UserId] = []
 
 
 class Section(_Strict):
