@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners import actions, asks, commands, events, views
 from bot.notices import tell
+from bot.people import reader_of
 from summaries.errors import DomainError
+from summaries.i18n import N_, _, speak_from_now
 
 log = logging.getLogger(__name__)
-SORRY = ("Something went wrong on our side and it has been logged. Nothing you saved is lost; "
-         "please try again in a minute.")
+SORRY = N_("Something went wrong on our side and it has been logged. Nothing you saved is "
+           "lost; please try again in a minute.")
 
 
 class _ClientFromToken(logging.Filter):
@@ -42,6 +45,13 @@ def create_app(deps: Deps) -> App:
               process_before_response=False, logger=slack_log,
               listener_executor=deps.listeners)
 
+    @app.use
+    def speak_to_the_reader(context: BoltContext, next_: Callable[[], None]) -> None:
+        """Everything this request writes is in its reader's language (SPEC 11): the request
+        runs in a context of its own (bot.server) and hands it on to its listener (ContextPool)."""
+        speak_from_now(reader_of(deps, context.user_id))
+        next_()
+
     actions.register(app, deps)
     asks.register(app, deps)
     views.register(app, deps)
@@ -54,7 +64,7 @@ def create_app(deps: Deps) -> App:
             message = str(error)
         else:
             log.error("a %s request failed", body.get("type", "Slack"), exc_info=error)
-            message = SORRY
+            message = _(SORRY)
         try:
             tell(client, deps.settings.slack_api_url, body, message)
         except Exception:

@@ -20,13 +20,14 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import Engine
 
 from bot.chartqueue import ChartQueue
-from bot.deps import ACK_BUDGET_SECONDS, Deps
+from bot.deps import ACK_BUDGET_SECONDS, ContextPool, Deps
 from bot.liveconfig import LiveConfig
 from bot.outbox.pacing import Pacer, Rates
 from bot.settings import EXIT_FAILED, Settings, StartupError
 from bot.throttle import Throttle
 from summaries.config.schema import Config
 from summaries.errors import first_line
+from summaries.i18n import _
 from summaries.store.db import session_factory, unit_of_work
 from summaries.store.types import utcnow
 
@@ -84,9 +85,9 @@ def build_deps(settings: Settings, config: Config, engine: Engine,
         sessions=session_factory(engine),
         client=client, poster=poster if poster is not None else make_poster(client),
         pacer=Pacer(Rates.from_settings(settings)),
-        executor=executor or ThreadPoolExecutor(workers, thread_name_prefix="checkin"),
-        listeners=listeners or ThreadPoolExecutor(LISTENER_THREADS,
-                                                  thread_name_prefix="checkin-listener"),
+        executor=executor or ContextPool(workers, thread_name_prefix="checkin"),
+        listeners=listeners or ContextPool(LISTENER_THREADS,
+                                           thread_name_prefix="checkin-listener"),
         throttle=Throttle(settings.user_burst, settings.user_refill),
         charts=ChartQueue(settings.chart_queue), clock=clock, ack_budget=ack_budget,
         double_click=double_click)
@@ -109,10 +110,12 @@ def open_database(settings: Settings) -> Engine:
         current = current_revision(engine)
     except Exception as exc:
         engine.dispose()
-        raise StartupError(f"cannot open the database: {first_line(exc)}", EXIT_FAILED) from exc
+        raise StartupError(_("cannot open the database: {reason}", reason=first_line(exc)),
+                           EXIT_FAILED) from exc
     if current != head_revision():
         engine.dispose()
-        raise StartupError("the database schema is not current: run `checkin db upgrade` first")
+        raise StartupError(_("the database schema is not current: run `checkin db upgrade` "
+                             "first"))
     return engine
 
 

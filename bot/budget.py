@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -26,7 +27,8 @@ class Attempt(Generic[T]):
 def within(executor: Executor, budget: float, work: Callable[[], T]) -> Attempt[T]:
     """Start ``work`` and wait for it at most ``budget`` seconds (none at all for 0: the work
     counts as late even if a fast thread finishes it before we look)."""
-    future = executor.submit(work)
+    # The work runs in a copy of this request's context: its reader's language goes with it.
+    future = executor.submit(contextvars.copy_context().run, work)
     if budget <= 0:
         return Attempt(future, in_time=False)
     try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -25,6 +27,16 @@ from summaries.store.types import utcnow
 
 # How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
 ACK_BUDGET_SECONDS = 2.0
+_T = TypeVar("_T")
+
+
+class ContextPool(ThreadPoolExecutor):
+    """A thread pool whose work runs in a copy of the submitter's context, so what a request
+    set for itself (the reader's language, :func:`summaries.i18n.speaking`) goes with the
+    work it hands on, and nothing leaks from one piece of work to the next."""
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from summaries.checkins.cycle import PeriodInfo, current_period
 from summaries.checkins.forms import department_statuses, ensure_fillable, kpi_history
 from summaries.checkins.skipping import skip_reasons
 from summaries.errors import DomainError
+from summaries.i18n import _
 from summaries.periods import Month, months_between
 
 HISTORY_MONTHS = 3
@@ -28,7 +29,8 @@ def deadline(deps: Deps, month: Month, period: PeriodInfo,
     an admin's reopening, if later)."""
     due, late = period.deadline(deps.moments(month).close_at,
                                 deps.config.schedule.late_until_days, reopened)
-    return f"{slack_date(due, deps.locale)} (late)" if late else slack_date(due, deps.locale)
+    when = slack_date(due, deps.locale)
+    return _("{when} (late)", when=when) if late else when
 
 
 def home_screen(deps: Deps, user: str) -> HomeScreen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import threading
@@ -93,8 +94,9 @@ def _measured(slack: WsgiApp, deps: Deps, metrics: Metrics, environ: dict[str, A
 
     try:
         # Bolt answers with the acknowledgement and does the slow work afterwards, so the
-        # handler's return is when Slack gets its answer.
-        return slack(environ, recording)
+        # handler's return is when Slack gets its answer. Each request runs in a context of
+        # its own: what it sets for its reader (their language) ends with it.
+        return contextvars.copy_context().run(slack, environ, recording)
     finally:
         metrics.observe(kind, command, status[0], time.perf_counter() - started)
 

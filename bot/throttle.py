@@ -13,6 +13,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from summaries.i18n import _
+
 # Forget people whose bucket is full again once this many are remembered (then twice as many
 # as are left), so the table stays as small as the number of people asking right now.
 _TIDY_AT = 1024
@@ -52,5 +54,5 @@ class Throttle:
 
 def too_fast(wait: float) -> str:
     """The polite answer to a request beyond the limit."""
-    return ("One moment: you're asking faster than I can answer. "
-            f"Try again in {max(1, math.ceil(wait))} s.")
+    return _("One moment: you're asking faster than I can answer. Try again in {seconds} s.",
+             seconds=max(1, math.ceil(wait)))

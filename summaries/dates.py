@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_datetime_format
 
 from summaries.formatting import babel_locale
 from summaries.i18n import reading
@@ -26,7 +26,9 @@ def _month(month: Month, locale: str) -> str:
 def format_moment(moment: datetime, locale: str = "en") -> str:
     """A moment in its own time zone, short: en ``Wed, Nov 4, 18:00``."""
     day = format_skeleton("MMMEd", moment, locale=babel_locale(locale))
-    return f"{day}, {moment:%H:%M}"
+    # The locale's own joint of a day and a time: en "Wed, Nov 4, 18:00", zh "11月4日周三 18:00".
+    joint = get_datetime_format("medium", locale=babel_locale(locale))
+    return str(joint).format(f"{moment:%H:%M}", day)
 
 
 def format_day(moment: datetime, locale: str = "en") -> str:

@@ -28,14 +28,16 @@ from babel.numbers import (
     parse_pattern,
 )
 
-from summaries.i18n import reading
+from summaries.i18n import _, reading
 
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "de", "fr", "es", "zh", "ja")
 DEFAULT_LOCALE = "en"
 
 # The typographic minus sign, used for signed changes and gaps where CLDR gives a hyphen-minus.
 MINUS_SIGN = "\u2212"
-POINTS_SUFFIX = "pts"
+COMPACT_UNITS = ("auto", "cn", "western")  # organization.compact_units
+# Ten thousand, a hundred million, a trillion: the units of Chinese (and Japanese) amounts.
+_MYRIADS = {"zh": ("\u4e07", "\u4ebf", "\u4e07\u4ebf"), "ja": ("\u4e07", "\u5104", "\u5146")}
 
 # prefix / number / suffix of the positive part of a CLDR number pattern.
 _PATTERN_PARTS = re.compile(r"^((?:[^'0-9@#.,]|'[^']*')*)([0-9@#.,]*)(.*)$")
@@ -199,8 +201,8 @@ def format_change(ratio: Decimal, locale: str = "en") -> str:
 
 def format_points(value: Decimal, locale: str = "en", decimals: int = 1) -> str:
     """A signed change in percentage points: ``+1.5 pts``, ``\u22120.5 pts`` (one decimal
-    unless told)."""
-    return f"{_render(value, decimals, locale, percent=False, signed=True)} {POINTS_SUFFIX}"
+    unless told); in Chinese ``+1.5个百分点``."""
+    return _("{value} pts", value=_render(value, decimals, locale, percent=False, signed=True))
 
 
 def format_figure(value: Decimal, unit: str, decimals: int, locale: str = "en") -> str:
@@ -213,17 +215,72 @@ def format_figure(value: Decimal, unit: str, decimals: int, locale: str = "en") 
     return f"{number} {unit}"
 
 
-def format_compact(value: Decimal, locale: str = "en", *, signed: bool = False) -> str:
-    """A large figure short, in the locale's compact form: ``\u2212218K``, ``1.12M``, ``126.1M``;
+# The compact units in force (organization.compact_units), see :func:`compacting`.
+_units: ContextVar[str] = ContextVar("compact_units", default="auto")
+
+
+@contextmanager
+def compacting(units: str | None) -> Iterator[None]:
+    """Large amounts inside the block in ``units`` (:func:`compact_number`); None keeps the
+    setting in force."""
+    token = _units.set(units) if units else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _units.reset(token)
+
+
+def compact_number(value: Decimal | float, locale: str = "en", fraction: int | None = None,
+                   units: str | None = None) -> str:
+    """``value`` short, in ``units`` (else those in force, :func:`compacting`): ``auto`` is the
+    reader's locale's own short form (``1.12M``; Chinese ``112万``, ``1.26亿``), ``cn`` 万 and
+    亿 in any language, ``western`` K, M and B in any language. ``fraction`` decimals at most;
+    by default three significant digits, thousands whole (``218K``, ``1.12M``, ``126.1M``)."""
+    units = units or _units.get()
+    language = babel_locale(locale).language
+    number = Decimal(str(value)) if isinstance(value, float) else value
+    if units == "cn" or (units == "auto" and language in _MYRIADS):
+        return _myriad(number, locale, fraction,
+                       _MYRIADS.get(language if units == "auto" else "zh", _MYRIADS["zh"]))
+    if fraction is None:
+        magnitude = abs(number)
+        fraction = 0 if magnitude < 1_000_000 else 2 if magnitude < 10_000_000 else 1
+    if units != "western" or language == "en":
+        return format_compact_decimal(value, locale=babel_locale(locale),
+                                      fraction_digits=fraction)
+    text = format_compact_decimal(value, locale=_babel_locale("en"), fraction_digits=fraction)
+    group, point = _shape(locale, False, False)[:2]
+    return text.translate(_separators(group, point))
+
+
+def _myriad(value: Decimal, locale: str, fraction: int | None, names: tuple[str, ...]) -> str:
+    """``value`` in 万, 亿 and 万亿 (``names``), the number ungrouped: ``1100万``, ``1.26亿``."""
+    magnitude = abs(value)
+    power = next((p for p in (12, 8, 4) if magnitude >= Decimal(10) ** p), 0)
+    while True:
+        mantissa = magnitude.scaleb(-power)
+        places = fraction if fraction is not None else (
+            2 if mantissa < 10 else 1 if mantissa < 100 else 0)
+        rounded = mantissa.quantize(_STEPS[places], context=_CONTEXT)
+        if rounded < 10_000 or power == 12:
+            break
+        power += 4  # 9999.6万 is 1亿
+    digits = format(rounded.normalize(), "f") if rounded else "0"
+    name = names[power // 4 - 1] if power else ""
+    text = digits.replace(".", _shape(locale, False, False)[1]) + name
+    return f"-{text}" if value < 0 and rounded else text
+
+
+def format_compact(value: Decimal, locale: str = "en", *, signed: bool = False,
+                   units: str | None = None) -> str:
+    """A large figure short (:func:`compact_number`): ``\u2212218K``, ``1.12M``, ``126.1M``;
     figures under 10,000 in full."""
     magnitude = abs(value)
     if magnitude < 10_000:
         digits = format_number(magnitude, 0, locale)
     else:
-        # Three significant digits at least: 1.12M, 10.6M, 126.1M; thousands whole: 218K.
-        fraction = 0 if magnitude < 1_000_000 else 2 if magnitude < 10_000_000 else 1
-        digits = format_compact_decimal(magnitude, locale=babel_locale(locale),
-                                        fraction_digits=fraction)
+        digits = compact_number(magnitude, locale, units=units)
     if not signed:
         return f"\u2212{digits}" if value < 0 else digits
     if value == 0:

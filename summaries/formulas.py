@@ -11,6 +11,8 @@ from typing import Any
 
 from simpleeval import SimpleEval
 
+from summaries.i18n import N_, _
+
 _MAX_PLACES = 100  # round(x, 1E+999999) would build a million-digit integer first
 
 
@@ -77,22 +79,23 @@ def parse_formula(text: str) -> Formula:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"does not parse: {exc.msg}") from None
+        raise FormulaError(_("does not parse: {reason}", reason=_syntax(exc.msg))) from None
     inputs: set[str] = set()
     constants: dict[str, Decimal] = {}
     called: set[int] = set()  # the Name nodes that are the function of a call
     for node in ast.walk(tree):  # breadth first: a call comes before the name it calls
         if not isinstance(node, _ALLOWED_NODES):
-            raise FormulaError(f"not allowed in a formula: {_describe(node)}")
+            raise FormulaError(_("not allowed in a formula: {what}", what=_describe(node)))
         if isinstance(node, ast.Call):
             _check_call(node)
             called.add(id(node.func))
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-                raise FormulaError(f"only numbers may appear as constants, not {node.value!r}")
+                raise FormulaError(_("only numbers may appear as constants, not {value}",
+                                     value=repr(node.value)))
         elif isinstance(node, ast.Name) and node.id in _FUNCTIONS:
             if id(node) not in called:  # min + 1 would fail at every evaluation
-                raise FormulaError(f"{node.id} is a function: write {node.id}(...)")
+                raise FormulaError(_("{name} is a function: write {name}(...)", name=node.id))
         elif isinstance(node, ast.Name):
             inputs.add(node.id)
     tree = _ConstantsToDecimals(text.strip(), constants, frozenset(inputs)).visit(tree)
@@ -102,21 +105,36 @@ def parse_formula(text: str) -> Formula:
 
 def _check_call(node: ast.Call) -> None:
     if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
-        raise FormulaError("only min, max, abs and round may be called")
+        raise FormulaError(_("only min, max, abs and round may be called"))
     name = node.func.id
     if node.keywords or not node.args:
-        raise FormulaError(f"{name}() takes plain arguments")
+        raise FormulaError(_("{name}() takes plain arguments", name=name))
     fewest, most = _ARITY[name]
     if len(node.args) < fewest or (most is not None and len(node.args) > most):
-        wanted = {"min": "two or more arguments", "max": "two or more arguments",
-                  "abs": "one argument", "round": "a value and, optionally, decimal places"}
-        raise FormulaError(f"{name}() takes {wanted[name]}")
+        raise FormulaError(_(_WANTED[name], name=name))
+
+
+# What each function takes, said when a call gives it too few or too many arguments.
+_WANTED = {"min": N_("{name}() takes two or more arguments"),
+           "max": N_("{name}() takes two or more arguments"),
+           "abs": N_("{name}() takes one argument"),
+           "round": N_("{name}() takes a value and, optionally, decimal places")}
+_NODES = {ast.Attribute: N_("attribute access"), ast.Compare: N_("comparisons"),
+          ast.Subscript: N_("indexing")}
+# Python's reasons a formula does not parse, where they are common; a rare one stays English.
+_SYNTAX = frozenset({N_("invalid syntax"), N_("'(' was never closed"), N_("unmatched ')'"),
+                     N_("invalid decimal literal")})
+
+
+def _syntax(reason: str) -> str:
+    return _(reason) if reason in _SYNTAX else reason
 
 
 def _describe(node: ast.AST) -> str:
-    names = {ast.Attribute: "attribute access", ast.Pow: "**", ast.Mod: "%",
-             ast.FloorDiv: "//", ast.Compare: "comparisons", ast.Subscript: "indexing"}
-    return names.get(type(node), type(node).__name__)
+    if type(node) in _NODES:
+        return _(_NODES[type(node)])
+    operators: dict[type[ast.AST], str] = {ast.Pow: "**", ast.Mod: "%", ast.FloorDiv: "//"}
+    return operators.get(type(node), type(node).__name__)
 
 
 class _ConstantsToDecimals(ast.NodeTransformer):

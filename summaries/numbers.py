@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from summaries.i18n import _, ngettext
+
 INTEGER_DIGITS = 20  # Amount is NUMERIC(28, 8): twenty digits before the point ...
 DECIMAL_PLACES = 8  # ... and eight after it
 
@@ -28,12 +30,13 @@ def check_bounds(value: Decimal, shown: str | None = None) -> Decimal:
     8 after), else ValueError saying which bound it passes."""
     shown = shown if shown is not None else str(value)
     if not value.is_finite():
-        raise OutOfBounds(f"not a finite number: {shown!r}")
+        raise OutOfBounds(_("not a finite number: {value}", value=repr(shown)))
     if value and value.adjusted() >= INTEGER_DIGITS:
-        raise OutOfBounds(f"too large: {shown!r} (at most {INTEGER_DIGITS} digits before "
-                          "the point)")
+        raise OutOfBounds(_("too large: {value} (at most {digits} digits before the point)",
+                            value=repr(shown), digits=INTEGER_DIGITS))
     if value != value.quantize(_QUANTUM):
-        raise OutOfBounds(f"more than {DECIMAL_PLACES} decimal places: {shown!r}")
+        raise OutOfBounds(_("more than {places} decimal places: {value}",
+                            places=DECIMAL_PLACES, value=repr(shown)))
     return value
 
 
@@ -51,31 +54,33 @@ def decimals_problem(value: Decimal, decimals: int | None) -> str | None:
     if decimals is None or value == value.quantize(Decimal(1).scaleb(-decimals)):
         return None
     if decimals == 0:
-        return "must be a whole number"
-    return f"at most {decimals} decimal place{'s' if decimals > 1 else ''}"
+        return _("must be a whole number")
+    return ngettext("at most {n} decimal place", "at most {n} decimal places", decimals)
 
 
 def parse_decimal(text: str) -> Decimal:
     """A plain decimal (``-1234.5``); raise ValueError with a message an operator can act on."""
     if len(text) > MAX_CHARS:
-        raise OutOfBounds(f"too long for a number: {text[:24]!r}\u2026 ({len(text):,} "
-                          "characters)")
+        raise OutOfBounds(_("too long for a number: {start}\u2026 ({count} characters)",
+                            start=repr(text[:24]), count=format(len(text), ",")))
     if _PLAIN.fullmatch(text):
         return check_bounds(Decimal(text), text) + 0  # -0 is 0
     grouped = _GROUPED.fullmatch(text)
     if grouped:
         plain = text.replace(grouped.group(1), "").replace(",", ".")
-        raise ValueError(f"thousands separators are not allowed: {text!r}; write {plain}")
+        raise ValueError(_("thousands separators are not allowed: {value}; write {plain}",
+                           value=repr(text), plain=plain))
     if _DECIMAL_COMMA.fullmatch(text):
-        raise ValueError(f"use a point as the decimal mark: {text!r}; write "
-                         f"{text.replace(',', '.')}")
+        raise ValueError(_("use a point as the decimal mark: {value}; write {plain}",
+                           value=repr(text), plain=text.replace(",", ".")))
     if text.endswith("%") and _PLAIN.fullmatch(text[:-1].strip()):
-        raise ValueError(f"no % sign: {text!r}; write {text[:-1].strip()}")
+        raise ValueError(_("no % sign: {value}; write {plain}", value=repr(text),
+                           plain=text[:-1].strip()))
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
+        raise ValueError(_("not a number: {text}", text=repr(text))) from None
     if not value.is_finite():
-        raise OutOfBounds(f"not a finite number: {text!r}")
-    raise ValueError(f"not a plain decimal: {text!r}; write digits with an optional point, "
-                     "without exponent or spaces")
+        raise OutOfBounds(_("not a finite number: {value}", value=repr(text)))
+    raise ValueError(_("not a plain decimal: {value}; write digits with an optional point, "
+                       "without exponent or spaces", value=repr(text)))

@@ -1,5 +1,7 @@
 """Figures as managers write them in the form: ``4,993,120``, ``4 993 120``, ``499.31万``,
-``1.2亿``, ``3.4%``, read by the organization's locale (``4.993.120,5`` in German).
+``1.2亿``, ``3.4%``, read by the organization's locale (``4.993.120,5`` in German). Chinese
+input conventions too: full-width digits, separators and signs (read as their ASCII forms),
+and the units 千, 万, 百万, 千万 and 亿.
 
 Slack's number input refuses all of these, so the form takes text and this module reads it.
 Anything that could mean two numbers (``1,5`` in English, misplaced groups) is refused with a
@@ -15,11 +17,17 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from summaries.i18n import _
 from summaries.numbers import MAX_CHARS, OutOfBounds, check_bounds
 
-# Chinese large-number units, traditional forms too: what 499.31万 multiplies by.
-UNITS = {"万": Decimal(10) ** 4, "萬": Decimal(10) ** 4,
+# Chinese large-number units, traditional forms too: what 499.31万 multiplies by. 百万 and 千万
+# are one unit each (as in 百万元); 万亿 is two, refused like any unit typed twice.
+UNITS = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "萬": Decimal(10) ** 4,
+         "百万": Decimal(10) ** 6, "百萬": Decimal(10) ** 6,
+         "千万": Decimal(10) ** 7, "千萬": Decimal(10) ** 7,
          "亿": Decimal(10) ** 8, "億": Decimal(10) ** 8}
+# Longest first, so 千万 is read as one unit rather than 万 after 千.
+_SUFFIXES = ("%", *sorted(UNITS, key=len, reverse=True))
 _MINUS = "-\u2212"  # ASCII hyphen-minus and the minus sign Babel and Excel write
 _SPACES = re.compile(r"\s+")
 
@@ -35,12 +43,13 @@ class NotANumber(FigureWordsError):
 
 def parse_figure(text: str, locale: str = "en", *, percent: bool = False) -> Decimal:
     """The number ``text`` means in ``locale``: groups of thousands by the locale's symbol or
-    spaces, its decimal mark, one trailing unit (万 or 亿; ``%`` for a percentage KPI, whose
-    figures are stored in points, so ``3.4%`` is 3.4). Raise :class:`FigureWordsError` (a
-    ValueError) saying what is wrong, or :class:`OutOfBounds` when the column cannot hold it."""
+    spaces, its decimal mark, one trailing unit (千, 万, 百万, 千万 or 亿; ``%`` for a
+    percentage KPI, whose figures are stored in points, so ``3.4%`` is 3.4). Raise
+    :class:`FigureWordsError` (a ValueError) saying what is wrong, or :class:`OutOfBounds` when
+    the column cannot hold it."""
     if len(text) > MAX_CHARS:
-        raise OutOfBounds(f"too long for a number: {text[:24]!r}\u2026 ({len(text):,} "
-                          "characters)")
+        raise OutOfBounds(_("too long for a number: {start}\u2026 ({count} characters)",
+                            start=repr(text[:24]), count=format(len(text), ",")))
     # Full-width digits and signs become ASCII; no-break and narrow spaces become spaces.
     body = unicodedata.normalize("NFKC", text).strip()
     body, units = _peel_units(body, text)
@@ -63,23 +72,31 @@ def input_text(value: Decimal, locale: str = "en") -> str:
 
 
 def _peel_units(body: str, shown: str) -> tuple[str, list[str]]:
-    """The text without its trailing units (``%``, 万, 亿), and those units, last first."""
+    """The text without its trailing units (``%``, 万, 千万, 亿, ...), and those units, last
+    first."""
     units: list[str] = []
-    while body and (body[-1] == "%" or body[-1] in UNITS):
-        units.append(body[-1])
-        body = body[:-1].rstrip()
+    while body:
+        unit = next((u for u in _SUFFIXES if body.endswith(u)), None)
+        if unit is None:
+            break
+        units.append(unit)
+        body = body[:-len(unit)].rstrip()
     if not body:
-        raise NotANumber(f"not a number: {shown!r}")
+        raise NotANumber(_not_a_number(shown))
     return body, units
+
+
+def _not_a_number(shown: str) -> str:
+    return _("not a number: {text}", text=repr(shown))
 
 
 def _check_units(units: list[str], shown: str, percent: bool) -> None:
     if len(units) > 1:
-        raise FigureWordsError(f"two units in {shown!r}: write one number, such as 499.31万 "
-                               "or 4993100")
+        raise FigureWordsError(_("two units in {text}: write one number, such as 499.31万 or "
+                                 "4993100", text=repr(shown)))
     if units == ["%"] and not percent:
-        raise FigureWordsError(f"this figure is not a percentage: {shown!r}; write it "
-                               "without %")
+        raise FigureWordsError(_("this figure is not a percentage: {text}; write it without %",
+                                 text=repr(shown)))
 
 
 def _read_digits(body: str, shown: str, locale: str) -> Decimal:
@@ -88,14 +105,15 @@ def _read_digits(body: str, shown: str, locale: str) -> Decimal:
     group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     if _SPACES.search(body):
         if group.strip() and group in body:
-            raise FigureWordsError(f"both spaces and {group!r} between digits in {shown!r}; "
-                                   "use one way of grouping thousands")
+            raise FigureWordsError(_("both spaces and {group} between digits in {text}; use one "
+                                     "way of grouping thousands", group=repr(group),
+                                     text=repr(shown)))
         body = _SPACES.sub(group, body)
     allowed = f"0-9{re.escape(group)}{re.escape(decimal)}"
     if not re.fullmatch(f"[{allowed}]+", body) or not re.search("[0-9]", body):
-        raise NotANumber(f"not a number: {shown!r}")
+        raise NotANumber(_not_a_number(shown))
     if not re.match(f"[0-9{re.escape(decimal)}]", body):
-        raise NotANumber(f"not a number: {shown!r}")
+        raise NotANumber(_not_a_number(shown))
     try:
         return parse_decimal(body, locale=locale, strict=True)
     except NumberFormatError as exc:
@@ -104,11 +122,15 @@ def _read_digits(body: str, shown: str, locale: str) -> Decimal:
 
 def _ambiguous(shown: str, suggestions: list[str]) -> str:
     if not suggestions:
-        return f"not a number: {shown!r}"
-    options = " or ".join(suggestions)
+        return _not_a_number(shown)
     if len(suggestions) == 1:
-        return f"the separators are misplaced in {shown!r}: did you mean {options}?"
-    return f"{shown!r} is ambiguous here: did you mean {options}?"
+        return _("the separators are misplaced in {text}: did you mean {number}?",
+                 text=repr(shown), number=suggestions[0])
+    # Translators: the numbers a figure as typed could mean: "15 or 1.5".
+    options = _("{options} or {last}", options=", ".join(suggestions[:-1]),
+                last=suggestions[-1])
+    return _("{text} is ambiguous here: did you mean {options}?", text=repr(shown),
+             options=options)
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from summaries.i18n import _
+
 
 class PeriodState(StrEnum):
     """A period is pending until its cycle opens it, then open, then closed."""
@@ -52,7 +54,7 @@ class Month:
         """Parse ``YYYY-MM``; raise ValueError with a plain message otherwise."""
         found = _PERIOD.match(text.strip())
         if not found:
-            raise ValueError(f"not a month (YYYY-MM): {text!r}")
+            raise ValueError(_("not a month (YYYY-MM): {value}", value=repr(text)))
         return cls(int(found.group(1)), int(found.group(2)))
 
     @classmethod

@@ -15,14 +15,15 @@ from bot.cycle.closing import refresh_digests
 from bot.dedupe import first_time
 from bot.deps import Deps
 from bot.outbox.delivery import Outgoing, deliver, enqueue
-from summaries.checkins.asks import AskOutcome, act_on_ask, read_ask
+from bot.people import reader_of
+from summaries.checkins.asks import GONE, AskOutcome, act_on_ask, read_ask
 from summaries.dates import format_month
 from summaries.engine.asks import Ask, AskAction, Event
 from summaries.errors import DomainError
+from summaries.i18n import _, speaking
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
-GONE = "That ask is no longer there."
 
 
 def act(deps: Deps, *, ask_id: int, user: str, action: AskAction, text: str | None = None,
@@ -35,7 +36,7 @@ def act(deps: Deps, *, ask_id: int, user: str, action: AskAction, text: str | No
         if once is not None and not first_time(session, f"ask-view:{once}", now):
             found = read_ask(session, deps.config, ask_id)
             if found is None:
-                raise DomainError(GONE)
+                raise DomainError(_(GONE))
             log.info("view %s was submitted again; acted on ask %s once", once, ask_id)
             return AskOutcome(found, False)
         return act_on_ask(session, deps.config, ask_id=ask_id, user=user, action=action,
@@ -47,7 +48,7 @@ def find_ask(deps: Deps, ask_id: int) -> Ask:
     with deps.read_only() as session:
         found = read_ask(session, deps.config, ask_id)
     if found is None:
-        raise DomainError(GONE)
+        raise DomainError(_(GONE))
     return found
 
 
@@ -84,16 +85,19 @@ def messages_for(deps: Deps, ask: Ask, event: Event, event_id: int) -> list[Outg
     what they did themselves)."""
     spec = deps.config.department_by_key.get(ask.department)
     manager = spec.manager if spec is not None else None
-    name, month = department_name(deps, ask), month_name(deps, ask)
+    name = department_name(deps, ask)
     out: list[Outgoing] = []
     if manager and manager != event.by:
-        out.append(_dm(f"ask-outcome:{ask.id}:{event_id}:{manager}", "ask_outcome", manager,
-                       outcome_message(ask, event, name, month), ask))
+        key = ":".join(("ask-outcome", str(ask.id), str(event_id), manager))
+        with speaking(reader_of(deps, manager)):  # each told in their own language
+            message = outcome_message(ask, event, name, month_name(deps, ask))
+        out.append(_dm(key, "ask_outcome", manager, message, ask))
     assignee = event.assignee
     if event.action is AskAction.ASSIGN and assignee and assignee != event.by:
-        out.append(_dm(f"ask-assigned:{ask.id}:{event_id}:{assignee}", "ask_assigned",
-                       assignee, assigned_message(ask, event, name, month, manager or ""),
-                       ask))
+        key = ":".join(("ask-assigned", str(ask.id), str(event_id), assignee))
+        with speaking(reader_of(deps, assignee)):
+            message = assigned_message(ask, event, name, month_name(deps, ask), manager or "")
+        out.append(_dm(key, "ask_assigned", assignee, message, ask))
     return out
 
 

@@ -25,16 +25,18 @@ from bot.blocks.asks import (
 from bot.blocks.common import escape
 from bot.dedupe import first_time
 from bot.deps import Deps
+from summaries.checkins.asks import ended_message
 from summaries.engine.asks import Ask, AskAction
 from summaries.errors import DomainError, ValidationFailed
+from summaries.i18n import N_, _
 from summaries.store.types import utcnow
 
 log = logging.getLogger(__name__)
-NOT_OURS = "This button is not one of ours any more; nothing was changed."
-ANSWER_REFUSED = ("Sorry, only leaders and admins (or the person an ask is assigned to) can "
-                  "reply to or decide an ask of leadership. Nothing was changed.")
-ASSIGN_REFUSED = ("Sorry, only leaders and admins can assign an ask of leadership. Nothing was "
-                  "changed.")
+NOT_OURS = N_("This button is not one of ours any more; nothing was changed.")
+ANSWER_REFUSED = N_("Sorry, only leaders and admins (or the person an ask is assigned to) can "
+                    "reply to or decide an ask of leadership. Nothing was changed.")
+ASSIGN_REFUSED = N_("Sorry, only leaders and admins can assign an ask of leadership. Nothing "
+                    "was changed.")
 ViewBuilder = Callable[..., dict[str, Any]]
 
 
@@ -42,7 +44,7 @@ def handle_acknowledge(deps: Deps, body: dict[str, Any], client: WebClient) -> N
     """The Acknowledge button: act at once (a second click changes nothing)."""
     ask_id = _button_ask(body)
     if ask_id is None:
-        refuse(client, body, NOT_OURS)
+        refuse(client, body, _(NOT_OURS))
         return
     run(deps, client, body, ask_id, AskAction.ACKNOWLEDGE)
 
@@ -53,7 +55,7 @@ def handle_assign_pick(deps: Deps, body: dict[str, Any], client: WebClient) -> N
     try:
         ask_id = ask_id_of_block(str(picked.get("block_id", "")))
     except ValueError:
-        refuse(client, body, NOT_OURS)
+        refuse(client, body, _(NOT_OURS))
         return
     run(deps, client, body, ask_id, AskAction.ASSIGN, assignee=picked.get("selected_user"))
 
@@ -72,7 +74,7 @@ def _button_modal(deps: Deps, body: dict[str, Any], client: WebClient,
                   view: ViewBuilder) -> None:
     ask_id = _button_ask(body)
     if ask_id is None:
-        refuse(client, body, NOT_OURS)
+        refuse(client, body, _(NOT_OURS))
         return
     open_modal(deps, client, body, ask_id, view)
 
@@ -83,7 +85,7 @@ def handle_menu(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     try:
         verb, ask_id = read_menu_value(str(chosen))
     except ValueError:
-        refuse(client, body, NOT_OURS)
+        refuse(client, body, _(NOT_OURS))
         return
     if verb == MENU_ACKNOWLEDGE:
         run(deps, client, body, ask_id, AskAction.ACKNOWLEDGE)
@@ -124,8 +126,8 @@ def open_modal(deps: Deps, client: WebClient, body: dict[str, Any], ask_id: int,
         return
     if deps.double_click > 0:
         with deps.unit_of_work() as session:  # two quick clicks open one modal
-            if not first_time(session, f"ask-open:{user}:{ask_id}:{build.__name__}", utcnow(),
-                              timedelta(seconds=deps.double_click)):
+            key = ":".join(("ask-open", user, str(ask_id), build.__name__))
+            if not first_time(session, key, utcnow(), timedelta(seconds=deps.double_click)):
                 return
     view = build(ask, department_name(deps, ask), month_name(deps, ask), deps.locale,
                  deps.config.organization.timezone)
@@ -138,12 +140,12 @@ def _may_not(deps: Deps, ask: Ask, user: str, build: ViewBuilder) -> str | None:
     if build is full_view:
         return None
     if not ask.live:
-        return f"This ask is already {ask.state}: nothing more can be done with it."
+        return ended_message(ask.state)
     if deps.config.is_leader(user):
         return None
     if build is answer_view:
-        return None if user == ask.assignee else ANSWER_REFUSED
-    return ASSIGN_REFUSED
+        return None if user == ask.assignee else _(ANSWER_REFUSED)
+    return _(ASSIGN_REFUSED)
 
 
 def _button_ask(body: dict[str, Any]) -> int | None:

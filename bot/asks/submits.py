@@ -23,14 +23,16 @@ from bot.deps import Deps
 from summaries.checkins.asks import AskOutcome
 from summaries.engine.asks import AskAction
 from summaries.errors import DomainError, ValidationFailed
+from summaries.i18n import N_, _
 
 log = logging.getLogger(__name__)
-TITLE = "Ask of leadership"
-NOT_OURS = "This window is out of date; nothing was changed. Open the ask again from the digest."
-TRY_AGAIN = ("We could not save this just now. Everything you typed is still here: press the "
-             "button again in a moment.")
-DONE = "Done: the digest and the department's manager are being updated."
-ANSWERS = frozenset(action for action, _ in OUTCOMES)
+TITLE = N_("Ask of leadership")
+NOT_OURS = N_("This window is out of date; nothing was changed. Open the ask again from the "
+              "digest.")
+TRY_AGAIN = N_("We could not save this just now. Everything you typed is still here: press the "
+               "button again in a moment.")
+DONE = N_("Done: the digest and the department's manager are being updated.")
+ANSWERS = frozenset(action for action, _label in OUTCOMES)
 
 
 def handle_answer_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -40,7 +42,7 @@ def handle_answer_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: Web
     chosen = (_entry(view, OUTCOME_BLOCK).get("selected_option") or {}).get("value")
     action = AskAction(chosen) if chosen in ANSWERS else None
     if ask_id is None or action is None:
-        ack(response_action="update", view=notice_view(TITLE, NOT_OURS))
+        ack(response_action="update", view=notice_view(_(TITLE), _(NOT_OURS)))
         return
     text = _entry(view, TEXT_BLOCK).get("value")
     _submit(deps, ack, client, body, lambda: act(
@@ -52,7 +54,7 @@ def handle_assign_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: Web
     view, user = body["view"], body["user"]["id"]
     ask_id = _ask_id(view)
     if ask_id is None:
-        ack(response_action="update", view=notice_view(TITLE, NOT_OURS))
+        ack(response_action="update", view=notice_view(_(TITLE), _(NOT_OURS)))
         return
     picked = _entry(view, ASSIGNEE_BLOCK).get("selected_user")
     _submit(deps, ack, client, body, lambda: act(
@@ -67,13 +69,13 @@ def _submit(deps: Deps, ack: Ack, client: WebClient, body: dict[str, Any],
     view = body["view"]
     attempt = within(deps.executor, deps.ack_budget, work)
     if not attempt.in_time:
-        ack(response_action="update", view=busy_view("Saving\u2026"))
+        ack(response_action="update", view=busy_view(_("Saving\u2026")))
         try:
             outcome = attempt.result()
         except Exception as exc:
             client.views_update(view_id=view["id"], view=_restored(view, exc))
             return
-        client.views_update(view_id=view["id"], view=notice_view(TITLE, DONE))
+        client.views_update(view_id=view["id"], view=notice_view(_(TITLE), _(DONE)))
         after_change(deps, outcome)
         return
     try:
@@ -94,10 +96,10 @@ def _refusal(view: dict[str, Any], exc: Exception) -> dict[str, Any]:
         if here:
             return {"response_action": "errors", "errors": here}
     if isinstance(exc, DomainError):
-        return {"response_action": "update", "view": notice_view(TITLE, str(exc))}
+        return {"response_action": "update", "view": notice_view(_(TITLE), str(exc))}
     log.error("acting on an ask failed", exc_info=exc)
     fields = input_fields(view)
-    return {"response_action": "errors", "errors": {fields[-1]: TRY_AGAIN}}
+    return {"response_action": "errors", "errors": {fields[-1]: _(TRY_AGAIN)}}
 
 
 def _restored(view: dict[str, Any], exc: Exception) -> dict[str, Any]:
@@ -105,10 +107,10 @@ def _restored(view: dict[str, Any], exc: Exception) -> dict[str, Any]:
     if isinstance(exc, ValidationFailed):
         message = " ".join(exc.errors.values())
     elif isinstance(exc, DomainError):
-        return notice_view(TITLE, str(exc))
+        return notice_view(_(TITLE), str(exc))
     else:
         log.error("acting on an ask failed", exc_info=exc)
-        message = TRY_AGAIN
+        message = _(TRY_AGAIN)
     return restore_view(view, {TEXT_BLOCK: _entry(view, TEXT_BLOCK).get("value")}, message)
 
 

@@ -31,6 +31,7 @@ from summaries.digest.askwords import (
     update_text,
 )
 from summaries.engine.asks import Ask
+from summaries.i18n import N_, _, reading, speaking
 from summaries.periods import Month
 
 Message = dict[str, Any]
@@ -39,7 +40,19 @@ INDENT = "\u2003"
 _LIST_BLOCKS, _LIST_CHARS = 2, 1_000
 # The App Home is shared with the month's status: its asks stay short.
 HOME_ASKS, HOME_SECTIONS, HOME_CHARS = 10, 4, 8_000
-OPEN_WORDS = "open, acknowledged or assigned"
+# The words of a list of asks, by (every state or open ones only, a department named or not).
+_NONE = {(False, False): N_("No open asks of leadership."),
+         (True, False): N_("No asks of leadership."),
+         (False, True): N_("No open asks of leadership of {department}."),
+         (True, True): N_("No asks of leadership of {department}.")}
+_TITLE = {(False, False): N_("*Open asks of leadership* \u00b7 {n}"),
+          (True, False): N_("*Asks of leadership* \u00b7 {n}"),
+          (False, True): N_("*Open asks of leadership* of {department} \u00b7 {n}"),
+          (True, True): N_("*Asks of leadership* of {department} \u00b7 {n}")}
+_FALLBACK = {(False, False): N_("Open asks of leadership: {n}"),
+             (True, False): N_("Asks of leadership: {n}"),
+             (False, True): N_("Open asks of leadership of {department}: {n}"),
+             (True, True): N_("Asks of leadership of {department}: {n}")}
 
 
 def mention(user: str) -> str:
@@ -62,7 +75,7 @@ def ask_entry(ask: Ask, words: AskWords) -> str:
     waits) and, if any, the last reply and the manager's latest update."""
     text, cut = short_text(" ".join(ask.text.split()))
     name = escape(words.names.get(ask.department, ask.department))
-    lines = [f"\u2022 *{name}*: {escape(text)}" + (f" _{CUT_NOTE}_" if cut else "")]
+    lines = [f"\u2022 *{name}*: {escape(text)}" + (f" _{_(CUT_NOTE)}_" if cut else "")]
     where = state_text(ask, words.locale, words.timezone, mention)
     if ask.live:
         where += f" \u00b7 {age_text(ask, words.month)}"
@@ -84,7 +97,7 @@ def _quoted(full: str | None, said: str | None) -> str | None:
     if not full or not said or not full.endswith(said):
         return None
     text, cut = short_text(" ".join(said.split()))
-    return full[:len(full) - len(said)] + escape(text) + (f" _{CUT_NOTE}_" if cut else "")
+    return full[:len(full) - len(said)] + escape(text) + (f" _{_(CUT_NOTE)}_" if cut else "")
 
 
 def pack_entries(groups: Sequence[tuple[str | None, Sequence[str]]], *, blocks: int,
@@ -124,31 +137,36 @@ def asks_message(asks: Sequence[Ask], words: AskWords, *, every_state: bool,
                  department: str | None = None) -> Message:
     """The answer to ``/checkin asks``: the asks by month raised, newest first, with how many
     did not fit; ``department`` names the one asked about, if any."""
-    where = f" of {department}" if department else ""
-    kind = "" if every_state else "open "
+    with speaking(reading(words.locale)):
+        return _asks_message(asks, words, every_state, department)
+
+
+def _asks_message(asks: Sequence[Ask], words: AskWords, every_state: bool,
+                  department: str | None) -> Message:
+    kind = (every_state, bool(department))
     if not asks:
-        hint = (f"Open asks are those {OPEN_WORDS}; `{CHECKIN_COMMAND} asks all` lists "
-                "decided, declined and withdrawn ones too." if not every_state else
-                "Asks are the lines of the sections that raise them to leadership.")
-        text = f"No {kind}asks of leadership{where}."
+        hint = (_("Open asks are those open, acknowledged or assigned; `{command} asks all` "
+                  "lists decided, declined and withdrawn ones too.", command=CHECKIN_COMMAND)
+                if not every_state else
+                _("Asks are the lines of the sections that raise them to leadership."))
+        text = _(_NONE[kind], department=department)
         return {"text": escape(text), "blocks": [section(escape(text)), context(hint)]}
-    title = (f"*{'Asks' if every_state else 'Open asks'} of leadership*{escape(where)} "
-             f"\u00b7 {len(asks)}")
+    title = _(_TITLE[kind], department=escape(department or ""), n=len(asks))
     groups = [(heading, [ask_entry(a, words) for a in found])
               for heading, found in by_month(asks, words.locale)]
     texts, shown = pack_entries(groups, blocks=MAX_MESSAGE_BLOCKS - _LIST_BLOCKS,
                                 chars=MAX_MESSAGE_CHARS - _LIST_CHARS - len(title))
     if shown < len(asks):
-        hint = (f"\u2026and {len(asks) - shown} more not shown. Name a department to see "
-                f"fewer: `{CHECKIN_COMMAND} asks {'all' if every_state else 'open'} "
-                "<department>`.")
+        hint = _("\u2026and {more} more not shown. Name a department to see fewer: "
+                 "`{command} asks {scope} <department>`.", more=len(asks) - shown,
+                 command=CHECKIN_COMMAND, scope="all" if every_state else "open")
     elif every_state:
-        hint = "Every state: open, acknowledged, assigned, decided, declined and withdrawn."
+        hint = _("Every state: open, acknowledged, assigned, decided, declined and withdrawn.")
     else:
-        hint = (f"Open asks are those {OPEN_WORDS}; `{CHECKIN_COMMAND} asks all` lists "
-                "the decided, declined and withdrawn ones too.")
+        hint = _("Open asks are those open, acknowledged or assigned; `{command} asks all` "
+                 "lists the decided, declined and withdrawn ones too.", command=CHECKIN_COMMAND)
     blocks: list[Block] = [section(title), *(section(t) for t in texts), context(hint)]
-    fallback = f"{'Asks' if every_state else 'Open asks'} of leadership{where}: {len(asks)}"
+    fallback = _(_FALLBACK[kind], department=department, n=len(asks))
     return {"text": escape(fallback), "blocks": blocks}
 
 
@@ -156,13 +174,17 @@ def home_asks(asks: Sequence[Ask], words: AskWords, *, everyone: bool) -> list[B
     """The App Home's open asks, oldest first as given: every department's for leaders and
     admins, a manager's own departments' otherwise; at most :data:`HOME_ASKS`, then how many
     more ``/checkin asks`` lists."""
-    whose = "" if everyone else " from your departments"
-    if not asks:
-        return [section(f"*Open asks of leadership*{whose}: none.")]
-    entries = [ask_entry(a, words) for a in asks[:HOME_ASKS]]
-    texts, shown = pack_entries([(None, entries)], blocks=HOME_SECTIONS, chars=HOME_CHARS)
-    blocks: list[Block] = [section(f"*Open asks of leadership*{whose} \u00b7 {len(asks)}, "
-                                   "oldest first"), *(section(t) for t in texts)]
-    if shown < len(asks):
-        blocks.append(context(f"\u2026and {len(asks) - shown} more: `{CHECKIN_COMMAND} asks`"))
+    with speaking(reading(words.locale)):
+        if not asks:
+            return [section(_("*Open asks of leadership*: none.") if everyone else
+                            _("*Open asks of leadership* from your departments: none."))]
+        entries = [ask_entry(a, words) for a in asks[:HOME_ASKS]]
+        texts, shown = pack_entries([(None, entries)], blocks=HOME_SECTIONS, chars=HOME_CHARS)
+        title = (_("*Open asks of leadership* \u00b7 {n}, oldest first", n=len(asks))
+                 if everyone else _("*Open asks of leadership* from your departments \u00b7 "
+                                    "{n}, oldest first", n=len(asks)))
+        blocks: list[Block] = [section(title), *(section(t) for t in texts)]
+        if shown < len(asks):
+            blocks.append(context(_("\u2026and {more} more: `{command} asks`",
+                                    more=len(asks) - shown, command=CHECKIN_COMMAND)))
     return blocks

@@ -22,30 +22,31 @@ from bot.ids import ASK_ANSWER_CALLBACK, ASK_ASSIGN_CALLBACK
 from summaries.dates import format_day
 from summaries.digest.askwords import state_text
 from summaries.engine.asks import Ask, AskAction, Event
+from summaries.i18n import N_, _, reading, speaking
 
 # Block and action ids of the inputs: the same keys the domain's ValidationFailed names, so
 # its messages land under the field they are about.
 OUTCOME_BLOCK, TEXT_BLOCK, ASSIGNEE_BLOCK = "outcome", "text", "assignee"
-OUTCOMES = ((AskAction.REPLY, "Reply only \u2014 keeps it open"),
-            (AskAction.DECIDE, "Decided"), (AskAction.DECLINE, "Declined"))
+OUTCOMES = ((AskAction.REPLY, N_("Reply only \u2014 keeps it open")),
+            (AskAction.DECIDE, N_("Decided")), (AskAction.DECLINE, N_("Declined")))
 # Slack's limit on a text input, and the domain's on a reply.
 MAX_REPLY = 3000
 # The ask quoted at the top of a modal that is about something else than reading it.
 QUOTED_ASK = 1000
-_DONE = {AskAction.RAISE: "raised it", AskAction.EDIT: "edited it",
-         AskAction.ACKNOWLEDGE: "acknowledged it", AskAction.REPLY: "replied",
-         AskAction.DECIDE: "decided it", AskAction.DECLINE: "declined it",
-         AskAction.WITHDRAW: "withdrew it", AskAction.UPDATE: "added an update"}
+_DONE = {AskAction.RAISE: N_("raised it"), AskAction.EDIT: N_("edited it"),
+         AskAction.ACKNOWLEDGE: N_("acknowledged it"), AskAction.REPLY: N_("replied"),
+         AskAction.DECIDE: N_("decided it"), AskAction.DECLINE: N_("declined it"),
+         AskAction.WITHDRAW: N_("withdrew it"), AskAction.UPDATE: N_("added an update")}
 
 
 def _option(action: AskAction, label: str) -> dict[str, Any]:
-    return {"text": plain(label, 75), "value": str(action)}
+    return {"text": plain(_(label), 75), "value": str(action)}
 
 
 def _modal(callback: str | None, title: str, ask: Ask, blocks: list[Block],
            submit: str | None) -> dict[str, Any]:
     view: dict[str, Any] = {"type": "modal", "title": plain(title, MAX_VIEW_TITLE),
-                            "close": plain("Cancel" if submit else "Close"),
+                            "close": plain(_("Cancel") if submit else _("Close")),
                             "private_metadata": str(ask.id), "blocks": blocks[:MAX_VIEW_BLOCKS]}
     if callback:
         view["callback_id"] = callback
@@ -56,7 +57,7 @@ def _modal(callback: str | None, title: str, ask: Ask, blocks: list[Block],
 
 def _about(ask: Ask, department: str, month: str, locale: str, timezone: str) -> list[Block]:
     """The ask quoted (shortened), whose it is and where it stands."""
-    shown, _ = for_slack(ask, text_limit=QUOTED_ASK)
+    shown, _cut = for_slack(ask, text_limit=QUOTED_ASK)
     state = state_text(shown, locale, timezone, mention)
     return [context(f"*{escape(department)}* \u00b7 {escape(month)} \u00b7 {state}"),
             *sections([f">{shown.text}"])]
@@ -65,52 +66,72 @@ def _about(ask: Ask, department: str, month: str, locale: str, timezone: str) ->
 def answer_view(ask: Ask, department: str, month: str, locale: str = "en",
                 timezone: str = "UTC") -> dict[str, Any]:
     """Reply to an ask, or decide or decline it, with words the manager gets by DM."""
+    with speaking(reading(locale)):
+        return _answer_view(ask, department, month, locale, timezone)
+
+
+def _answer_view(ask: Ask, department: str, month: str, locale: str,
+                 timezone: str) -> dict[str, Any]:
     choices = [_option(action, label) for action, label in OUTCOMES]
     blocks = [*_about(ask, department, month, locale, timezone),
-              {"type": "input", "block_id": OUTCOME_BLOCK, "label": plain("Outcome"),
+              {"type": "input", "block_id": OUTCOME_BLOCK, "label": plain(_("Outcome")),
                "element": {"type": "radio_buttons", "action_id": OUTCOME_BLOCK,
                            "options": choices, "initial_option": choices[0]}},
               {"type": "input", "block_id": TEXT_BLOCK, "optional": True,
-               "label": plain("Your reply"),
-               "hint": plain("The department's manager gets it by direct message. Needed to "
-                             "reply only or to decline; optional with a decision."),
+               "label": plain(_("Your reply")),
+               "hint": plain(_("The department's manager gets it by direct message. Needed "
+                               "to reply only or to decline; optional with a decision.")),
                "element": {"type": "plain_text_input", "action_id": TEXT_BLOCK,
                            "multiline": True, "max_length": MAX_REPLY}}]
-    return _modal(ASK_ANSWER_CALLBACK, "Reply or decide", ask, blocks, "Send")
+    return _modal(ASK_ANSWER_CALLBACK, _("Reply or decide"), ask, blocks, _("Send"))
 
 
 def assign_view(ask: Ask, department: str, month: str, locale: str = "en",
                 timezone: str = "UTC") -> dict[str, Any]:
     """Assign an ask to a person, who gets it by DM with a button to answer it."""
+    with speaking(reading(locale)):
+        return _assign_view(ask, department, month, locale, timezone)
+
+
+def _assign_view(ask: Ask, department: str, month: str, locale: str,
+                 timezone: str) -> dict[str, Any]:
     picker: dict[str, Any] = {"type": "users_select", "action_id": ASSIGNEE_BLOCK,
-                              "placeholder": plain("Choose a person")}
+                              "placeholder": plain(_("Choose a person"))}
     if ask.assignee:
         picker["initial_user"] = ask.assignee
     blocks = [*_about(ask, department, month, locale, timezone),
-              {"type": "input", "block_id": ASSIGNEE_BLOCK, "label": plain("Assign to"),
+              {"type": "input", "block_id": ASSIGNEE_BLOCK, "label": plain(_("Assign to")),
                "element": picker}]
-    return _modal(ASK_ASSIGN_CALLBACK, "Assign the ask", ask, blocks, "Assign")
+    return _modal(ASK_ASSIGN_CALLBACK, _("Assign the ask"), ask, blocks, _("Assign"))
 
 
 def full_view(ask: Ask, department: str, month: str, locale: str = "en",
               timezone: str = "UTC") -> dict[str, Any]:
     """The whole ask and everything that happened to it, for anyone to read."""
-    shown, _ = for_slack(ask)
+    with speaking(reading(locale)):
+        return _full_view(ask, department, month, locale, timezone)
+
+
+def _full_view(ask: Ask, department: str, month: str, locale: str,
+               timezone: str) -> dict[str, Any]:
+    shown, _cut = for_slack(ask)
     state = state_text(shown, locale, timezone, mention)
     blocks = [context(f"*{escape(department)}* \u00b7 {escape(month)} \u00b7 {state}"),
               *sections([shown.text])]
     if shown.history:
         zone = ZoneInfo(timezone)
-        blocks += [section("*History*"),
+        blocks += [section(_("*History*")),
                    *sections(_event_line(e, zone, locale) for e in shown.history)]
-    return _modal(None, "Ask of leadership", ask, blocks, None)
+    return _modal(None, _("Ask of leadership"), ask, blocks, None)
 
 
 def _event_line(event: Event, zone: ZoneInfo, locale: str) -> str:
     """``Nov 5 · @CEO decided it: words`` (the words already escaped)."""
-    done = (f"assigned it to {mention(event.assignee)}" if event.action is AskAction.ASSIGN
-            and event.assignee else _DONE.get(event.action, str(event.action)))
-    words = f": {event.text}" if event.text else ""
-    return (f"{format_day(event.at.astimezone(zone), locale)} \u00b7 {mention(event.by)} "
-            f"{done}{words}")
+    if event.action is AskAction.ASSIGN and event.assignee:
+        done = _("assigned it to {person}", person=mention(event.assignee))
+    else:
+        done = _(_DONE[event.action]) if event.action in _DONE else str(event.action)
+    if event.text:
+        done = _("{done}: {words}", done=done, words=event.text)
+    return f"{format_day(event.at.astimezone(zone), locale)} \u00b7 {mention(event.by)} {done}"
 

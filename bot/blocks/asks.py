@@ -27,6 +27,7 @@ from bot.ids import ASK_ACKNOWLEDGE, ASK_ANSWER, ASK_ASSIGN, ASK_FULL, ASK_MENU
 from summaries.digest.askwords import CUT_NOTE, ask_note, carried_groups, short_text
 from summaries.digest.header import AskLine
 from summaries.engine.asks import Ask, AskState, Event
+from summaries.i18n import N_, _, reading, speaking
 from summaries.periods import Month
 
 # A reply quoted in the thread (the full-text view shows all of it); the header quotes none.
@@ -36,6 +37,9 @@ _CONTEXT_TEXT = 2000
 # What the header's menu offers, by the value prefix its option carries.
 MENU_ACKNOWLEDGE, MENU_ANSWER, MENU_ASSIGN, MENU_FULL = "acknowledge", "answer", "assign", "full"
 ASK_BLOCK = "ask"  # block id prefix of an ask's row of controls: ``ask:<id>``
+# The header's menu, by what an option does.
+MENU_LABELS = {MENU_ACKNOWLEDGE: N_("Acknowledge"), MENU_ANSWER: N_("Reply or decide\u2026"),
+               MENU_ASSIGN: N_("Assign\u2026"), MENU_FULL: N_("Show full text")}
 
 
 def mention(user: str) -> str:
@@ -49,7 +53,7 @@ def menu_value(verb: str, ask_id: int) -> str:
 
 def read_menu_value(value: str) -> tuple[str, int]:
     """The verb and ask id of a menu option; ValueError when it is not one of ours."""
-    verb, _, number = value.partition(":")
+    verb, _colon, number = value.partition(":")
     if verb not in (MENU_ACKNOWLEDGE, MENU_ANSWER, MENU_ASSIGN, MENU_FULL):
         raise ValueError(f"not an ask menu option: {value[:40]!r}")
     return verb, int(number)
@@ -57,7 +61,7 @@ def read_menu_value(value: str) -> tuple[str, int]:
 
 def ask_id_of_block(block_id: str) -> int:
     """The ask id of a row of controls (``ask:<id>``); ValueError otherwise."""
-    prefix, _, number = block_id.partition(":")
+    prefix, _colon, number = block_id.partition(":")
     if prefix != ASK_BLOCK:
         raise ValueError(f"not an ask's controls: {block_id[:40]!r}")
     return int(number)
@@ -95,14 +99,20 @@ def header_ask_blocks(lines: Sequence[AskLine], month: Month, locale: str,
     """One line per ask: department, the ask (shortened), where it stands. A stored ask is a
     section of its own with a menu of what leaders do (a button to read it whole once it has
     ended); asks not stored (a preview) share sections, being nothing to act on."""
+    with speaking(reading(locale)):
+        return _header_ask_blocks(lines, month, locale, timezone)
+
+
+def _header_ask_blocks(lines: Sequence[AskLine], month: Month, locale: str,
+                       timezone: str) -> list[Block]:
     blocks: list[Block] = []
     pending: list[str] = []
     for line in lines:
         ask = line.ask
         text, cut = short_text(ask.text)
         note, reply_cut = ask_state_note(ask, month, locale, timezone, None, said=False)
-        mark = f" _{CUT_NOTE}_" if cut and ask.id is not None else (
-            f" _{CUT_NOTE[:-1]}; in full in the thread)_" if cut else "")
+        mark = f" _{_(CUT_NOTE)}_" if cut and ask.id is not None else (
+            " " + _("_(shortened; in full in the thread)_") if cut else "")
         words = f"\u2022 *{escape(line.department)}*: {escape(text)}{mark} \u2014 {note}"
         if ask.id is None:
             pending.append(words)
@@ -121,14 +131,12 @@ def ask_menu(ask: Ask, cut: bool) -> dict[str, Any] | None:
     ended; nothing on an ended ask shown whole."""
     assert ask.id is not None
     if not ask.live:
-        return button("Show full text", ASK_FULL, str(ask.id)) if cut else None
-    options = [("Acknowledge", MENU_ACKNOWLEDGE)] if ask.state is AskState.OPEN else []
-    options += [("Reply or decide\u2026", MENU_ANSWER), ("Assign\u2026", MENU_ASSIGN)]
-    if cut:
-        options.append(("Show full text", MENU_FULL))
+        return button(_("Show full text"), ASK_FULL, str(ask.id)) if cut else None
+    verbs = [MENU_ACKNOWLEDGE] if ask.state is AskState.OPEN else []
+    verbs += [MENU_ANSWER, MENU_ASSIGN] + ([MENU_FULL] if cut else [])
     return {"type": "overflow", "action_id": ASK_MENU,
-            "options": [{"text": plain(label, MAX_BUTTON_TEXT),
-                         "value": menu_value(verb, ask.id)} for label, verb in options]}
+            "options": [{"text": plain(_(MENU_LABELS[verb]), MAX_BUTTON_TEXT),
+                         "value": menu_value(verb, ask.id)} for verb in verbs]}
 
 
 def reply_ask_blocks(asks: Sequence[Ask], carried: Sequence[Ask], month: Month, locale: str,
@@ -136,12 +144,13 @@ def reply_ask_blocks(asks: Sequence[Ask], carried: Sequence[Ask], month: Month, 
     """A department's asks in its reply: this month's, then those still open from earlier
     months by the month they were raised in; each whole, where it stands, and its controls."""
     blocks: list[Block] = []
-    if asks:
-        blocks.append(section(f"*Asks of leadership* ({len(asks)})"))
-        blocks += _asks(asks, month, locale, timezone)
-    for group in carried_groups(carried, month, locale):
-        blocks.append(section(f"*{escape(group.title)}*"))
-        blocks += _asks(group.asks, month, locale, timezone)
+    with speaking(reading(locale)):
+        if asks:
+            blocks.append(section(_("*Asks of leadership* ({n})", n=len(asks))))
+            blocks += _asks(asks, month, locale, timezone)
+        for group in carried_groups(carried, month, locale):
+            blocks.append(section(f"*{escape(group.title)}*"))
+            blocks += _asks(group.asks, month, locale, timezone)
     return blocks
 
 
@@ -172,15 +181,15 @@ def ask_controls(ask: Ask, cut: bool) -> Block | None:
     elements: list[dict[str, Any]] = []
     if ask.live:
         if ask.state is AskState.OPEN:
-            elements.append(button("Acknowledge", ASK_ACKNOWLEDGE, value))
-        elements.append(button("Reply or decide", ASK_ANSWER, value, style="primary"))
+            elements.append(button(_("Acknowledge"), ASK_ACKNOWLEDGE, value))
+        elements.append(button(_("Reply or decide"), ASK_ANSWER, value, style="primary"))
         picker: dict[str, Any] = {"type": "users_select", "action_id": ASK_ASSIGN,
-                                  "placeholder": plain("Assign to\u2026")}
+                                  "placeholder": plain(_("Assign to\u2026"))}
         if ask.assignee:
             picker["initial_user"] = ask.assignee
         elements.append(picker)
     if cut:
-        elements.append(button("Show full text", ASK_FULL, value))
+        elements.append(button(_("Show full text"), ASK_FULL, value))
     if not elements:
         return None
     return {"type": "actions", "block_id": f"{ASK_BLOCK}:{ask.id}", "elements": elements}
@@ -205,7 +214,7 @@ def assigned_message(ask: Ask, event: Event, department: str, month: str,
     words = render("ask_assigned", by=event.by, department=department, month=month,
                    ask=ask.text, manager=manager)
     controls = {"type": "actions", "block_id": f"{ASK_BLOCK}:{ask.id}", "elements": [
-        button("Reply or decide", ASK_ANSWER, str(ask.id), style="primary")]}
+        button(_("Reply or decide"), ASK_ANSWER, str(ask.id), style="primary")]}
     return {"text": render("ask_assigned_fallback", department=department, month=month,
                            ask=ask.text),
             "blocks": [*sections(words.splitlines()), controls]}

@@ -33,13 +33,18 @@ from summaries.digest.askwords import (
     update_text,
 )
 from summaries.engine.asks import Ask, AskState
+from summaries.i18n import N_, _, pgettext, reading, speaking
 from summaries.periods import Month
 
 # The part of a prompt its carried asks may fill; the rest is left for the prompt's own words.
 PROMPT_ASK_CHARS = MAX_MESSAGE_CHARS // 2
 # Blocks one ask takes in the form: its words, its keep-or-withdraw choice, its update.
 FORM_ASK_BLOCKS = 3
-CHOICES = ((KEEP, "Keep open"), (WITHDRAW, "Withdraw"))
+CHOICES = ((KEEP, N_("Keep open")), (WITHDRAW, N_("Withdraw")))
+# What the form did to an ask that had ended meanwhile, by how it ended.
+_ENDED = {AskState.DECIDED: N_("{ask}: already decided, so nothing was changed"),
+          AskState.DECLINED: N_("{ask}: already declined, so nothing was changed"),
+          AskState.WITHDRAWN: N_("{ask}: already withdrawn, so nothing was changed")}
 # People are marked while the words around them are escaped, then become Slack mentions.
 _MARK, _END = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_MARK}([A-Za-z0-9]+){_END}")
@@ -67,14 +72,15 @@ def ask_text(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC") 
     it stands, then leadership's last reply (or that there is none yet) and the manager's last
     update."""
     words, cut = short_text(ask.text)
-    first = f"*{escape(words)}*" + (f" _{CUT_NOTE}_" if cut else "")
+    first = f"*{escape(words)}*" + (f" _{_(CUT_NOTE)}_" if cut else "")
     where = [age_text(ask, month)]
     if ask.state is not AskState.OPEN:
         where.append(state_text(ask, locale, timezone, _marked))
     reply = _said(lambda person: answer_text(ask, locale, timezone, person))
     update = _said(lambda _person: update_text(ask, locale, timezone))
-    lines = [first, f"_{with_mentions(', '.join(where))}_",
-             f"> {reply}" if reply else "_No reply from leadership yet._"]
+    joined = pgettext("clause separator", ", ").join(where)
+    lines = [first, f"_{with_mentions(joined)}_",
+             f"> {reply}" if reply else _("_No reply from leadership yet._")]
     return "\n".join(lines + ([update] if update else []))
 
 
@@ -82,6 +88,12 @@ def prompt_asks(asks: Sequence[Ask], month: Month, locale: str = "en", timezone:
                 chars: int = PROMPT_ASK_CHARS) -> list[Block]:
     """The prompt's part on the department's open asks: a heading, then each ask as long as
     they fit in ``chars`` (the prompt is one message), then how many more there are."""
+    with speaking(reading(locale)):
+        return _prompt_asks(asks, month, locale, timezone, chars)
+
+
+def _prompt_asks(asks: Sequence[Ask], month: Month, locale: str, timezone: str,
+                 chars: int) -> list[Block]:
     if not asks:
         return []
     lines: list[str] = []  # the asks, a blank line between two
@@ -104,6 +116,12 @@ def form_asks(asks: Sequence[Ask], month: Month, values: Mapping[str, str], room
     """The form's part on the department's open asks, in at most ``room`` blocks (a modal holds
     100): a heading, then per ask its words and two optional inputs, keep or withdraw and an
     update, prefilled from ``values``; the asks that do not fit are counted."""
+    with speaking(reading(locale)):
+        return _form_asks(asks, month, values, room, locale, timezone)
+
+
+def _form_asks(asks: Sequence[Ask], month: Month, values: Mapping[str, str], room: int,
+               locale: str, timezone: str) -> list[Block]:
     if not asks or room < 1 + FORM_ASK_BLOCKS:
         return []
     shown = list(asks)
@@ -120,20 +138,20 @@ def form_asks(asks: Sequence[Ask], month: Month, values: Mapping[str, str], room
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
+    return {"text": plain(_(label)), "value": value}
 
 
 def choice_input(ask: Ask, chosen: str | None) -> Block:
     """Keep the ask open (the default: nothing chosen) or withdraw it."""
     element: dict[str, Any] = {"type": "static_select", "action_id": CARRY_CHOICE,
-                               "placeholder": plain("Keep open"),
+                               "placeholder": plain(_("Keep open")),
                                "options": [_option(v, label) for v, label in CHOICES]}
     initial = next((_option(v, label) for v, label in CHOICES if v == chosen), None)
     if initial is not None:
         element["initial_option"] = initial
     words = short_text(ask.text, 60)[0]
     return {"type": "input", "block_id": f"{CARRY_BLOCK}:{ask.id}", "optional": True,
-            "label": plain(f"Keep or withdraw \u201c{words}\u201d", MAX_LABEL),
+            "label": plain(_("Keep or withdraw \u201c{ask}\u201d", ask=words), MAX_LABEL),
             "element": element}
 
 
@@ -144,8 +162,8 @@ def update_input(ask: Ask, typed: str | None) -> Block:
     if typed:
         element["initial_value"] = typed[:MAX_REPLY_CHARS]
     return {"type": "input", "block_id": f"{CARRY_UPDATE_BLOCK}:{ask.id}", "optional": True,
-            "label": plain("Add an update"), "element": element,
-            "hint": plain("Leadership sees it with the ask in the next digest.")}
+            "label": plain(_("Add an update")), "element": element,
+            "hint": plain(_("Leadership sees it with the ask in the next digest."))}
 
 
 def carried_lines(carried: Sequence[Carried]) -> list[str]:
@@ -155,10 +173,11 @@ def carried_lines(carried: Sequence[Carried]) -> list[str]:
     for done in carried:
         words = f"*{escape(short_text(done.ask.text)[0])}*"
         if done.ended:
-            lines.append(f"\u2022 {words}: already {done.ask.state}, so nothing was changed")
+            said = _(_ENDED.get(done.ask.state, _ENDED[AskState.WITHDRAWN]), ask=words)
         elif done.withdrawn:
-            lines.append(f"\u2022 {words}: withdrawn"
-                         + (" (with your update)" if done.updated else ""))
+            said = (_("{ask}: withdrawn (with your update)", ask=words) if done.updated
+                    else _("{ask}: withdrawn", ask=words))
         else:
-            lines.append(f"\u2022 {words}: your update was added")
+            said = _("{ask}: your update was added", ask=words)
+        lines.append(f"\u2022 {said}")
     return lines

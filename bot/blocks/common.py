@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from summaries.i18n import _, ngettext
+
 Block = dict[str, Any]
 
 MAX_MESSAGE_BLOCKS = 50
@@ -15,6 +17,7 @@ MAX_HEADER_TEXT = 150
 MAX_VIEW_TITLE = 24
 MAX_BUTTON_TEXT = 75
 MAX_LABEL = 2000
+MAX_PLACEHOLDER = 150
 # Slack refuses a message whose blocks carry much over 13,000 characters (msg_blocks_too_long),
 # far below the 40,000 it documents for text: keep well under it.
 MAX_MESSAGE_CHARS = 12_000
@@ -158,14 +161,29 @@ def split_message(text: str, blocks: list[Block],
                   limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
     """One message, or several in order when the blocks exceed Slack's per-message limits."""
     parts = chunk_blocks(blocks, limit)
-    return [{"text": text if n == 0 else f"{text} (continued)", "blocks": part}
+    return [{"text": text if n == 0 else _("{text} (continued)", text=text), "blocks": part}
             for n, part in enumerate(parts)]
+
+
+def _not_shown(count: int, noun: str, hint: str) -> str:
+    """``…and 3 more departments not shown. <hint>``: the lines a long list left out."""
+    if noun == "department":
+        return ngettext("\u2026and {n} more department not shown. {hint}",
+                        "\u2026and {n} more departments not shown. {hint}", count, hint=hint)
+    if noun == "KPI":
+        return ngettext("\u2026and {n} more KPI not shown. {hint}",
+                        "\u2026and {n} more KPIs not shown. {hint}", count, hint=hint)
+    if noun == "line":
+        return ngettext("\u2026and {n} more line not shown. {hint}",
+                        "\u2026and {n} more lines not shown. {hint}", count, hint=hint)
+    return _("\u2026and {n} more not shown. {hint}", n=count, hint=hint)
 
 
 def long_list(text: str, title: str, lines: Sequence[str], hint: str,
               noun: str, *, more: int = 0) -> dict[str, Any]:
     """A title, ``lines`` packed into sections, and a hint; lines beyond one message's limits
-    (and ``more`` left out beforehand) are counted instead of shown."""
+    (and ``more`` left out beforehand) are counted instead of shown, as ``noun``s: one of
+    ``department``, ``KPI`` or ``line`` (anything else is counted without a noun)."""
     blocks: list[Block] = [section(title)]
     used = block_chars(blocks[0]) + len(hint)
     shown = 0
@@ -178,6 +196,6 @@ def long_list(text: str, title: str, lines: Sequence[str], hint: str,
         used += size
         shown += chunk.count("\n") + 1
     if shown < len(lines) or more:
-        hint = f"\u2026and {len(lines) - shown + more} more {noun}s not shown. {hint}"
+        hint = _not_shown(len(lines) - shown + more, noun, hint)
     blocks.append(context(hint))
     return {"text": escape(text), "blocks": blocks}  # ``text`` is plain: names, typed words

@@ -1,5 +1,6 @@
 """The leadership digest in Slack: the header message (and its continuations) and one thread
-reply per department. Pure builders: payloads without ``channel`` or ``thread_ts``."""
+reply per department. Pure builders: payloads without ``channel`` or ``thread_ts``; in the
+organization's language unless the caller speaks a reader's (``summaries.digest.voice``)."""
 
 from __future__ import annotations
 
@@ -26,15 +27,27 @@ from summaries.dates import format_month
 from summaries.digest.header import header_view
 from summaries.digest.model import DepartmentDigest, Digest
 from summaries.digest.text import submitted_text, title_text
+from summaries.digest.voice import counted, voice
+from summaries.i18n import N_, _, pgettext
 
 # Room kept in each part of a long header for the line that says where the rest is.
 _SPARE_BLOCKS, _SPARE_CHARS = 1, 400
-_TITLES = {"intro": "Check-in digest", "headline": "Headline KPIs",
-           "asks": "Asks of leadership", "carried": "Asks still open from earlier months",
-           "reds": "Red problems", "problems": "Problems", "counts": ""}
-_NAMES = {"intro": "digest", "headline": "headline KPIs", "asks": "asks of leadership",
-          "carried": "asks still open from earlier months", "problems": "problems",
-          "counts": "counts of the other problems"}
+# English here, translated where shown.
+_TITLES = {"intro": N_("Check-in digest"), "headline": N_("Headline KPIs"),
+           "asks": N_("Asks of leadership"), "carried": N_("Asks still open from earlier months"),
+           "reds": N_("Red problems"), "problems": N_("Problems"), "counts": ""}
+# What goes on in the thread: the whole list, or the rest of it ({count}: how many in all).
+_NAMES = {"intro": (N_("the digest"), N_("the rest of the digest")),
+          "headline": (N_("the headline KPIs ({count} in all)"),
+                       N_("the rest of the headline KPIs ({count} in all)")),
+          "asks": (N_("the asks of leadership ({count} in all)"),
+                   N_("the rest of the asks of leadership ({count} in all)")),
+          "carried": (N_("the asks still open from earlier months ({count} in all)"),
+                      N_("the rest of the asks still open from earlier months ({count} in all)")),
+          "problems": (N_("the problems ({count} in all)"),
+                       N_("the rest of the problems ({count} in all)")),
+          "counts": (N_("the counts of the other problems"),
+                     N_("the rest of the counts of the other problems"))}
 
 
 @dataclass(frozen=True)
@@ -53,10 +66,16 @@ def header_messages(digest: Digest, corrected: str | None = None) -> list[dict[s
     Nothing is cut: what does not fit in the header (within Slack's block and size limits)
     follows in order in messages 1.., and the header says so.
     """
+    with voice(digest.locale, digest.compact_units):
+        return _header_messages(digest, corrected)
+
+
+def _header_messages(digest: Digest, corrected: str | None) -> list[dict[str, Any]]:
     month = format_month(digest.period, digest.locale)
     pieces = _header_pieces(digest)
     if corrected:
-        pieces.insert(2, _Piece("intro", context(f"Corrected on {escape(corrected)}")))
+        pieces.insert(2, _Piece("intro", context(_("Corrected on {day}",
+                                                   day=escape(corrected)))))
     blocks = [p.block for p in pieces]
     metadata = {"event_type": EVENT_TYPE, "event_payload": {"period": str(digest.period)}}
     fallback = _fallback(digest, month)
@@ -73,9 +92,10 @@ def header_messages(digest: Digest, corrected: str | None = None) -> list[dict[s
         lead = rest[start]
         start += len(chunk)
         if not lead.title:  # a list carried over from the message before: name it again
-            chunk = [section(f"*{_TITLES[lead.part]}* (continued)"), *chunk]
-        messages.append({"text": f"{month} check-in digest, continued ({number} of "
-                                 f"{len(chunks)})", "blocks": chunk})
+            chunk = [section(_("*{title}* (continued)", title=_(_TITLES[lead.part]))), *chunk]
+        messages.append({"text": _("{month} check-in digest, continued ({number} of {count})",
+                                   month=month, number=number, count=len(chunks)),
+                         "blocks": chunk})
     return messages
 
 
@@ -87,22 +107,23 @@ def _header_pieces(digest: Digest) -> list[_Piece]:
                                len(digest.skipped))
     pieces = [_Piece("intro", header(title), True), _Piece("intro", section(f"*{submitted}*"))]
     if view.headline:
-        pieces += _list("headline", _TITLES["headline"],
+        pieces += _list("headline", _(_TITLES["headline"]),
                         [headline_line(line) for line in view.headline])
     zone = digest.timezone
     if view.asks:
-        pieces += _blocks("asks", f"{_TITLES['asks']} ({len(view.asks)})",
+        pieces += _blocks("asks", counted(_(_TITLES["asks"]), len(view.asks)),
                           header_ask_blocks(view.asks, digest.period, locale, zone))
     for title, lines in view.carried:  # "Still open from September (2)"
         pieces += _blocks("carried", escape(title),
                           header_ask_blocks(lines, digest.period, locale, zone))
-    label = _TITLES["problems" if digest.rules.header == "all" else "reds"]
+    label = _(_TITLES["problems" if digest.rules.header == "all" else "reds"])
     if view.problems:
-        pieces += _list("problems", f"{label} ({len(view.problems) + view.hidden})",
+        pieces += _list("problems", counted(label, len(view.problems) + view.hidden),
                         [problem_line(line, severity=digest.rules.header == "all")
                          for line in view.problems])
     if view.hidden:
-        pieces.append(_Piece("problems", context(f"{view.hidden} more in the thread")))
+        pieces.append(_Piece("problems", context(_("{count} more in the thread",
+                                                   count=view.hidden))))
     pieces.append(_Piece("counts", context(escape(view.counts)), True))
     return pieces
 
@@ -120,20 +141,23 @@ def _continued(digest: Digest, rest: list[_Piece]) -> str:
     counts = {"headline": len(digest.headline), "asks": len(digest.asks),
               "carried": len(digest.carried), "problems": len(digest.problems)}
     named: list[str] = []
+    parts: set[str] = set()
     for piece in rest:
-        label = _NAMES[piece.part]
-        if piece.part in counts:
-            label += f" ({counts[piece.part]} in all)"
-        if not any(label in n for n in named):
-            named.append(f"the {label}" if piece.title else f"the rest of the {label}")
-    return ":thread: Continued in the thread: " + "; ".join(named) + "."
+        if piece.part not in parts:
+            parts.add(piece.part)
+            whole, rest_of = _NAMES[piece.part]
+            named.append(_(whole if piece.title else rest_of, count=counts.get(piece.part, 0)))
+    lists = pgettext("clause separator", "; ").join(named)
+    return ":thread: " + _("Continued in the thread: {lists}.", lists=lists)
 
 
 def _fallback(digest: Digest, month: str) -> str:
     red = sum(1 for p in digest.problems if p.severity == "red" and p.restates is None)
-    return (f"{month} check-in digest for {escape(digest.organization)}: {digest.submitted} of "
-            f"{digest.total} departments submitted, {len(digest.asks)} asks of leadership, "
-            f"{red} red problems, {len(digest.missing)} not submitted.")
+    return _("{month} check-in digest for {organization}: {submitted} of {total} departments "
+             "submitted, {asks} asks of leadership, {red} red problems, {missing} not "
+             "submitted.", month=month, organization=escape(digest.organization),
+             submitted=digest.submitted, total=digest.total, asks=len(digest.asks), red=red,
+             missing=len(digest.missing))
 
 
 def department_messages(digest: Digest, department_key: str,
@@ -147,6 +171,12 @@ def department_messages(digest: Digest, department_key: str,
     figures of its own were imported (otherwise the list is empty); a key not in the digest
     raises KeyError.
     """
+    with voice(digest.locale, digest.compact_units):
+        return _department_messages(digest, department_key, corrected)
+
+
+def _department_messages(digest: Digest, department_key: str,
+                         corrected: str | None) -> list[dict[str, Any]]:
     department = digest.department(department_key)
     if department is None:
         raise KeyError(f"no department {department_key!r} in the digest")
@@ -154,22 +184,27 @@ def department_messages(digest: Digest, department_key: str,
         return []
     locale = digest.locale
     month = format_month(digest.period, locale)
-    late = " (late)" if department.status == "late" else ""
-    blocks: list[Block] = [header(f"{department.name} \u00b7 {month}{late}"),
-                           context(_status_line(department, locale))]
+    late = department.status == "late"
+    title = (_("{name} \u00b7 {month} (late)", name=department.name, month=month) if late
+             else _("{name} \u00b7 {month}", name=department.name, month=month))
+    blocks: list[Block] = [header(title), context(_status_line(department, locale))]
     if corrected:
-        blocks.append(context(f"Corrected on {escape(corrected)}"))
+        blocks.append(context(_("Corrected on {day}", day=escape(corrected))))
     blocks += reply_problems(digest, department)
     written: list[Block] = []
     for title, text in department.written:
         written += sections([f"*{escape(title)}*",
                              *(escape(line.rstrip()) for line in text.splitlines())])
-    fallback = f"{escape(department.name)}: {month} summary{late}"
+    name = escape(department.name)
+    fallback = (_("{name}: {month} summary (late)", name=name, month=month) if late
+                else _("{name}: {month} summary", name=name, month=month))
     if department.status == "missing":
-        fallback = f"{escape(department.name)}: no {month} summary; imported figures"
+        fallback = _("{name}: no {month} summary; imported figures", name=name, month=month)
     parts = [*chunk_blocks([*blocks, *_figures(department, locale)]),
              *(chunk_blocks(written) if written else [])]
-    return [{"text": fallback if n == 1 else f"{fallback} (continued, {n} of {len(parts)})",
+    return [{"text": fallback if n == 1 else _(
+                "{text} (continued, {number} of {count})", text=fallback, number=n,
+                count=len(parts)),
              "blocks": part} for n, part in enumerate(parts, start=1)]
 
 
@@ -177,38 +212,50 @@ def _figures(department: DepartmentDigest, locale: str) -> list[Block]:
     if not department.rows:
         return []
     table = kpi_table(department.rows, locale, f"kpis:{department.key}")
+    title = section("*" + _("Figures") + "*")
     if table is None:
-        return [section("*Figures*"),
-                *sections(kpi_row_line(row, locale) for row in department.rows)]
-    revised = [f"{escape(row.kpi.name)} {revised_text(row, locale)}"
+        return [title, *sections(kpi_row_line(row, locale) for row in department.rows)]
+    revised = [_("{kpi} {revised}", kpi=escape(row.kpi.name), revised=revised_text(row, locale))
                for row in department.rows if row.revised is not None]
     notes = [context(" \u00b7 ".join(revised))] if revised else []
-    return [section("*Figures*"), *notes, table]  # Slack shows a table last in its message
+    return [title, *notes, table]  # Slack shows a table last in its message
 
 
 def _status_line(department: DepartmentDigest, locale: str) -> str:
     when = department.submitted_at
-    moment = f" {slack_date(when, locale)}" if when is not None else ""
+    manager = f"<@{department.manager}>"
+    moment = slack_date(when, locale) if when is not None else None
     if department.status == "late":
-        return f":hourglass_flowing_sand: *Late*: submitted by <@{department.manager}>{moment}"
+        return ":hourglass_flowing_sand: " + (
+            _("*Late*: submitted by {manager} {when}", manager=manager, when=moment)
+            if moment else _("*Late*: submitted by {manager}", manager=manager))
     if department.status == "skipped":
-        reason = f": {escape(department.skip_reason)}" if department.skip_reason else ""
-        return (f":heavy_minus_sign: *Nothing to report this month*{reason} "
-                f"(<@{department.manager}>{moment})")
+        who = pgettext("who and when", "{manager} {when}", manager=manager,
+                       when=moment) if moment else manager
+        if department.skip_reason:
+            return ":heavy_minus_sign: " + _(
+                "*Nothing to report this month*: {reason} ({who})",
+                reason=escape(department.skip_reason), who=who)
+        return ":heavy_minus_sign: " + _("*Nothing to report this month* ({who})", who=who)
     if department.status == "missing":
-        return (f":warning: No summary submitted by <@{department.manager}>; the figures below "
-                "were imported.")
-    return f":white_check_mark: Submitted by <@{department.manager}>{moment}"
+        return ":warning: " + _("No summary submitted by {manager}; the figures below were "
+                                "imported.", manager=manager)
+    return ":white_check_mark: " + (
+        _("Submitted by {manager} {when}", manager=manager, when=moment) if moment
+        else _("Submitted by {manager}", manager=manager))
 
 
 def chart_title(digest: Digest) -> str:
     """The trend chart's title: the organization, then the months the trend spans."""
-    months = digest.trend.months if digest.trend and digest.trend.months else [digest.period]
-    first, last = (format_month(m, digest.locale) for m in (months[0], months[-1]))
-    span = last if first == last else f"{first} \u2013 {last}"
-    return f"{digest.organization} \u00b7 headline KPIs, {span}"
+    with voice(digest.locale, digest.compact_units):
+        months = (digest.trend.months if digest.trend and digest.trend.months
+                  else [digest.period])
+        first, last = (format_month(m, digest.locale) for m in (months[0], months[-1]))
+        span = last if first == last else _("{first} \u2013 {last}", first=first, last=last)
+        return _("{organization} \u00b7 headline KPIs, {span}",
+                 organization=digest.organization, span=span)
 
 
 def chart_filename(digest: Digest) -> str:
     """``checkin-trend-2026-10.png``."""
-    return f"checkin-trend-{digest.period}.png"
+    return "checkin-trend-" + str(digest.period) + ".png"

@@ -27,12 +27,13 @@ from summaries.config.schema import Config
 from summaries.dates import format_day, format_month
 from summaries.engine.asks import Ask
 from summaries.engine.cell import Cell
+from summaries.i18n import N_, _, reading, speaking
 from summaries.periods import FILLED_IN_STATES, Month
 
 STATUS_TEXT = {
-    "submitted": ":white_check_mark: Submitted",
-    "late": ":warning: Submitted late",
-    "skipped": ":heavy_minus_sign: Nothing to report",
+    "submitted": N_(":white_check_mark: Submitted"),
+    "late": N_(":warning: Submitted late"),
+    "skipped": N_(":heavy_minus_sign: Nothing to report"),
 }
 BUTTONS_PER_ACTIONS = 25
 
@@ -59,43 +60,47 @@ def status_text(status: DepartmentStatus, config: Config,
     """``:white_check_mark: Submitted Oct 28`` (the organization's day), nothing to report
     (with the reason from ``skipped``), a draft, or not started."""
     if status.status in STATUS_TEXT:
-        text = STATUS_TEXT[status.status]
+        text = _(STATUS_TEXT[status.status])
         reason = (skipped or {}).get(status.department.key)
         if reason:
-            text += f": {escape(reason)}"
+            text = _("{status}: {reason}", status=text, reason=escape(reason))
         if status.submitted_at is None:
             return text
         local = status.submitted_at.astimezone(ZoneInfo(config.organization.timezone))
-        return f"{text} {format_day(local, config.organization.locale)}"
+        # Translators: a summary's status and the day it was handed in ("Submitted Oct 28").
+        return _("{status} {day}", status=text, day=format_day(local, config.organization.locale))
     if status.has_draft:
-        return ":pencil2: Draft saved, not submitted yet"
-    return ":hourglass_flowing_sand: Not started"
+        return _(":pencil2: Draft saved, not submitted yet")
+    return _(":hourglass_flowing_sand: Not started")
 
 
 def home_view(screen: HomeScreen, config: Config) -> dict[str, Any]:
-    """The home tab; long organizations fall back to a compact list, nothing is left out."""
-    blocks = _blocks(screen, config, compact=False)
-    if len(blocks) > MAX_VIEW_BLOCKS:
-        blocks = _blocks(screen, config, compact=True)
+    """The home tab; long organizations fall back to a compact list, nothing is left out. In
+    the reader's language (the organization's outside any :func:`summaries.i18n.speaking`)."""
+    with speaking(reading(config.organization.locale)):
+        blocks = _blocks(screen, config, compact=False)
+        if len(blocks) > MAX_VIEW_BLOCKS:
+            blocks = _blocks(screen, config, compact=True)
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
 
 
 def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]:
     locale = config.organization.locale
-    blocks: list[Block] = [header("Monthly check-in")]
+    blocks: list[Block] = [header(_("Monthly check-in"))]
     if screen.period is None:
-        when = f" The next one opens {screen.next_open}." if screen.next_open else ""
-        blocks.append(section(f"No check-in is open right now.{when}"))
+        blocks.append(section(_("No check-in is open right now. The next one opens {when}.",
+                                when=screen.next_open) if screen.next_open
+                              else _("No check-in is open right now.")))
     else:
-        line = f"*{format_month(screen.period, locale)}*"
+        line = [f"*{format_month(screen.period, locale)}*"]
         if screen.deadline:
-            line += f" \u00b7 due {screen.deadline}"
+            line.append(_("due {deadline}", deadline=screen.deadline))
         if not screen.fillable:
-            line += " \u00b7 closed"
-        blocks.append(section(line))
+            line.append(_("closed"))
+        blocks.append(section(" \u00b7 ".join(line)))
     if not screen.managed and screen.everyone is None:
-        blocks.append(section("You have no role in the monthly check-in. An admin can add you "
-                              "to the configuration as a manager, leader or admin."))
+        blocks.append(section(_("You have no role in the monthly check-in. An admin can add "
+                                "you to the configuration as a manager, leader or admin.")))
         return blocks
     if screen.managed:
         blocks.append(divider())
@@ -110,11 +115,13 @@ def _blocks(screen: HomeScreen, config: Config, *, compact: bool) -> list[Block]
     if screen.everyone is not None:
         done = sum(1 for s in screen.everyone if s.submitted)
         blocks.append(divider())
-        blocks.append(section(f"*All departments* \u00b7 {done} of {len(screen.everyone)} "
-                              "submitted"))
+        blocks.append(section(_("*All departments* \u00b7 {done} of {total} submitted",
+                                done=done, total=len(screen.everyone))))
         blocks.extend(sections(
-            f"{status_text(s, config, screen.skipped)} \u00b7 {escape(s.department.name)} "
-            f"(<@{s.department.manager}>)" for s in screen.everyone))
+            _("{status} \u00b7 {department} (<@{manager}>)",
+              status=status_text(s, config, screen.skipped),
+              department=escape(s.department.name), manager=s.department.manager)
+            for s in screen.everyone))
     return blocks
 
 
@@ -125,7 +132,7 @@ def _managed(screen: HomeScreen, config: Config) -> list[Block]:
         text = f"*{escape(spec.name)}*\n{status_text(status, config, screen.skipped)}"
         accessory = None
         if screen.fillable and screen.period is not None:
-            label = "Edit" if status.status in FILLED_IN_STATES else "Fill in"
+            label = _("Edit") if status.status in FILLED_IN_STATES else _("Fill in")
             accessory = open_button(str(screen.period), spec.key, label)
         blocks.append(section(text, accessory=accessory))
         if screen.fillable and screen.period is not None and not status.submitted:
@@ -144,7 +151,8 @@ def _history_lines(screen: HomeScreen, config: Config, department: str) -> list[
         for month in screen.months:
             cell = screen.history.get((department, kpi.key, str(month)))
             if cell is not None:
-                months.append(f"{format_month(month, locale)}: {compact_cell(cell, kpi, locale)}")
+                months.append(_("{month}: {value}", month=format_month(month, locale),
+                                value=compact_cell(cell, kpi, locale)))
         if months:
             lines.append(f"*{escape(kpi.name)}* \u2014 " + " \u00b7 ".join(months))
     return lines
@@ -164,5 +172,5 @@ def _compact_managed(screen: HomeScreen, config: Config) -> list[Block]:
         for start in range(0, len(buttons), BUTTONS_PER_ACTIONS):
             blocks.append({"type": "actions",
                            "elements": buttons[start:start + BUTTONS_PER_ACTIONS]})
-    blocks.append(context("Use `/kpi` for the figures of each department."))
+    blocks.append(context(_("Use `/kpi` for the figures of each department.")))
     return blocks

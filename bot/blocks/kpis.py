@@ -12,7 +12,9 @@ from summaries.dates import format_moment
 from summaries.digest.text import attainment_text, coverage_text
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
+from summaries.engine.flagwords import flag_text
 from summaries.formatting import format_figure, format_ratio
+from summaries.i18n import _, pgettext
 
 
 def figure(value: Decimal | None, kpi: schema.Kpi, locale: str) -> str:
@@ -33,22 +35,23 @@ def cell_line(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
     if partial := coverage_text(cell):
         shown += f" ({partial})"
     if cell.children_total is not None:
-        shown += f" (its departments: {figure(cell.children_total, kpi, locale)})"
+        shown = _("{figure} (its departments: {total})", figure=shown,
+                  total=figure(cell.children_total, kpi, locale))
     parts = [f"{status_mark(cell)} *{escape(kpi.name)}*: {shown}"]
     if cell.target is not None:
-        target = f"target {figure(cell.target, kpi, locale)}"
+        target = _("target {figure}", figure=figure(cell.target, kpi, locale))
         if cell.attainment is not None:
             target += f" ({escape(attainment_text(cell, kpi, locale))})"
         parts.append(target)
     if cell.limit_max is not None:
-        parts.append(f"limit {figure(cell.limit_max, kpi, locale)}")
+        parts.append(_("limit {figure}", figure=figure(cell.limit_max, kpi, locale)))
     if cell.limit_min is not None:
-        parts.append(f"floor {figure(cell.limit_min, kpi, locale)}")
+        parts.append(_("floor {figure}", figure=figure(cell.limit_min, kpi, locale)))
     if cell.ytd_share is not None and cell.pace_share is not None:
-        parts.append(f"YTD {format_ratio(cell.ytd_share, locale)} of plan "
-                     f"({format_ratio(cell.pace_share, locale)} due)")
+        parts.append(_("YTD {ytd} of plan ({due} due)", ytd=format_ratio(cell.ytd_share, locale),
+                       due=format_ratio(cell.pace_share, locale)))
     if kpi.formula:
-        parts.append("calculated")
+        parts.append(_("calculated"))
     return " \u00b7 ".join(parts)
 
 
@@ -64,19 +67,23 @@ def compact_cell(cell: Cell, kpi: schema.Kpi, locale: str) -> str:
 
 
 def slack_date(moment: datetime, locale: str) -> str:
-    """A moment Slack shows in each reader's own time zone, with a fallback in ours."""
-    return (f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|"
-            f"{format_moment(moment, locale)}>")
+    """A moment Slack shows in each reader's own time zone, with a fallback in ours (the
+    braces are Slack's tokens, filled in by Slack)."""
+    shown = pgettext("slack date", "{date} at {time}", date="{date_short_pretty}",
+                     time="{time}")
+    return f"<!date^{int(moment.timestamp())}^{shown}|{format_moment(moment, locale)}>"
 
 
-def flag_line(flag: FlagSpec, department: str | None = None) -> str:
-    """One flag as a bullet, after its department's name if given; its plain text is escaped."""
+def flag_line(flag: FlagSpec, department: str | None = None, *,
+              config: schema.Config | None = None) -> str:
+    """One flag as a bullet, after its department's name if given; its plain text (worded
+    with ``config``'s names and locale, else those the flag kept) is escaped."""
     where = f"*{escape(department)}*: " if department else ""
-    return f"{SEVERITY_EMOJI.get(flag.severity, '')} {where}{escape(flag.message)}"
+    return f"{SEVERITY_EMOJI.get(flag.severity, '')} {where}{escape(flag_text(flag, config))}"
 
 
 def revised_note(revised: tuple[datetime, str], locale: str) -> str:
     """``revised <date> by <who>``: a Slack user id as a mention, else (an import) the text."""
     at, by = revised
     who = f"<@{by}>" if re.fullmatch(r"[UW][A-Z0-9]{2,}", by) else escape(by)
-    return f"revised {slack_date(at, locale)} by {who}"
+    return _("revised {date} by {who}", date=slack_date(at, locale), who=who)

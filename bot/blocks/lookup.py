@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,20 +18,29 @@ from summaries.digest.text import (
     row_text,
     value_text,
 )
+from summaries.digest.voice import status_word
+from summaries.i18n import N_, _, ngettext, pgettext, reading, speaking
 from summaries.lookup.answer import KpiAnswer, LookupRow, TrendAnswer
 from summaries.lookup.matching import Named
 
 Message = dict[str, Any]
-PACE_WORDS = {"green": "on pace", "amber": "slightly off pace", "red": "off pace"}
+PACE_WORDS = {"green": N_("on pace"), "amber": N_("slightly off pace"), "red": N_("off pace")}
 
 
 def answer_message(answer: KpiAnswer, locale: str) -> Message:
     """The comparison of one KPI for a month: a department in detail, with a line for each
     department below it; or a line per department of an overview."""
+    with speaking(reading(locale)):
+        return _answer_message(answer, locale)
+
+
+def _answer_message(answer: KpiAnswer, locale: str) -> Message:
     kpi, month = answer.kpi, format_month(answer.month, locale)
-    what = "year to date" if answer.mode == "ytd" else month
+    what = _("year to date") if answer.mode == "ytd" else month
     line = _ytd_line if answer.mode == "ytd" else _month_line
-    suffix = " ytd" if answer.mode == "ytd" else ""
+    # Translators: the words typed after /kpi to ask for the year to date.
+    suffix = " " + pgettext("kpi command", "ytd") if answer.mode == "ytd" else ""
+    department = _("<department>")
     if answer.detail:
         row, below = answer.rows[0], answer.rows[1:]
         title = f"*{escape(kpi.name)}* · {escape(row.name)} · {what}"
@@ -43,37 +53,51 @@ def answer_message(answer: KpiAnswer, locale: str) -> Message:
         fallback = f"{kpi.name}, {row.name}, {what}: {text.actual}"
         if not below:
             return {"text": escape(fallback), "blocks": blocks}
-        listed = long_list(fallback, "*Below it*", [line(r, kpi, locale) for r in below],
-                           f"Details: `/kpi {escape(kpi.key)} <department>{suffix}`",
-                           "department", more=answer.more)
+        details = f"/kpi {escape(kpi.key)} {department}{suffix}"
+        listed = long_list(fallback, _("*Below it*"), [line(r, kpi, locale) for r in below],
+                           _("Details: `{example}`", example=details), "department",
+                           more=answer.more)
         return {"text": escape(fallback), "blocks": blocks + listed["blocks"]}
     title = f"*{escape(kpi.name)}* · {what}"
     lines = [line(row, kpi, locale) for row in answer.rows]
-    example = f"/kpi {kpi.key} <department>{suffix}"
+    example = f"/kpi {kpi.key} {department}{suffix}"
     return long_list(f"{kpi.name}, {what}", title, lines,
-                     f"Name a department for its details and those below it: "
-                     f"`{escape(example)}`", "department", more=answer.more)
+                     _("Name a department for its details and those below it: `{example}`",
+                       example=escape(example)), "department", more=answer.more)
 
 
 def trend_message(answer: TrendAnswer, locale: str, *, chart: bool) -> Message:
     """Twelve months of a KPI against target as a table; the chart follows by DM."""
+    with speaking(reading(locale)):
+        return _trend_message(answer, locale, chart)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _trend_message(answer: TrendAnswer, locale: str, chart: bool) -> Message:
     kpi = answer.kpi
     first, last = answer.months[0], answer.months[-1]
     span = f"{format_month(first, locale)} \u2013 {format_month(last, locale)}"
-    rows = [("Month", "Actual", "Target", "Attainment", "Status")]
+    rows = [(_("Month"), _("Actual"), _("Target"), _("Attainment"), _("Status"))]
     for cell in answer.cells:
         text = row_text(kpi, cell, locale)
         rows.append((cell.month, text.actual, value_text(cell.target, kpi, locale),
-                     text.attainment, text.status or NO_VALUE))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    table = "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+                     text.attainment, status_word(text.status) or NO_VALUE))
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = "\n".join("  ".join(v + " " * (w - _width(v))
+                                for v, w in zip(r, widths, strict=True)).rstrip()
                       for r in rows)
     blocks: list[Block] = [
         section(f"*{escape(kpi.name)}* \u00b7 {escape(answer.name)} \u00b7 {span}"),
         section(f"```{escape(table)}```")]
     if chart:
-        blocks.append(context("The chart is on its way to you in a direct message."))
-    return {"text": escape(f"{kpi.name}, {answer.name}: last {len(answer.cells)} months"),
+        blocks.append(context(_("The chart is on its way to you in a direct message.")))
+    return {"text": escape(ngettext("{kpi}, {department}: last {n} month",
+                                    "{kpi}, {department}: last {n} months", len(answer.cells),
+                                    kpi=kpi.name, department=answer.name)),
             "blocks": blocks}
 
 
@@ -90,24 +114,25 @@ def choices_message(message: str, candidates: Sequence[Named], noun: str) -> Mes
     if not lines:
         return {"text": escape(message), "blocks": [section(escape(message))]}
     return long_list(message, escape(message), lines,
-                     "Type a key, the start of a name, or (in Chinese or Japanese) any part of it.",
-                     noun)
+                     _("Type a key, the start of a name, or (in Chinese or Japanese) any part of "
+                       "it."), noun)
 
 
 def list_message(organization: str, kpis: Sequence[schema.Kpi],
                  departments: Sequence[schema.Department]) -> Message:
     """``/kpi`` alone: the KPIs and departments the caller may look up, and how."""
-    usage = ("`/kpi <kpi>` \u00b7 `/kpi <kpi> <department>` \u00b7 "
-             "`/kpi <kpi> <department> YYYY-MM` \u00b7 `/kpi <kpi> ytd` \u00b7 "
-             "`/kpi <kpi> trend`. Name a KPI or department by its key or the start of its name "
-             "(in Chinese or Japanese, any part of it).")
-    lines = [f"*KPIs you can look up* ({len(kpis)})"]
+    usage = _("`/kpi <kpi>` \u00b7 `/kpi <kpi> <department>` \u00b7 "
+              "`/kpi <kpi> <department> YYYY-MM` \u00b7 `/kpi <kpi> ytd` \u00b7 "
+              "`/kpi <kpi> trend`. Name a KPI or department by its key or the start of its name "
+              "(in Chinese or Japanese, any part of it).")
+    lines = [_("*KPIs you can look up* ({n})", n=len(kpis))]
     lines += [f"`{escape(k.key)}` {escape(k.name)}" + (f" ({escape(k.unit)})" if k.unit else "")
               for k in kpis]
-    lines += ["", f"*Departments* ({len(departments)})"]
+    lines += ["", _("*Departments* ({n})", n=len(departments))]
     lines += [f"`{escape(d.key)}` {escape(d.name)}" for d in departments]
-    return long_list(f"KPIs at {organization}", f"*{escape(organization)}*: what you can look up",
-                     lines, usage, "line")
+    return long_list(_("KPIs at {organization}", organization=organization),
+                     _("*{organization}*: what you can look up",
+                       organization=escape(organization)), lines, usage, "line")
 
 
 def _fields(pairs: list[tuple[str, str]]) -> Block:
@@ -117,45 +142,49 @@ def _fields(pairs: list[tuple[str, str]]) -> Block:
 
 def _month_fields(row: LookupRow, text: RowText, locale: str) -> list[tuple[str, str]]:
     """Up to nine of a section's ten fields: stretch and rank only where there is one."""
-    status = f"{text.status}" if text.status else NO_VALUE
-    fields = [("Actual", text.actual), ("Target", text.target), ("Attainment", text.attainment),
-              ("Status", status), ("Month over month", text.mom), ("Year over year", text.yoy),
-              ("YTD vs pace", text.ytd)]
+    status = status_word(text.status) if text.status else NO_VALUE
+    fields = [(_("Actual"), text.actual), (_("Target"), text.target),
+              (_("Attainment"), text.attainment), (_("Status"), status),
+              (_("Month over month"), text.mom), (_("Year over year"), text.yoy),
+              (_("YTD vs pace"), text.ytd)]
     if text.stretch:
-        fields.append(("Stretch target", text.stretch))
+        fields.append((_("Stretch target"), text.stretch))
     rank = rank_text(row.cell, locale, row.parent)
     if rank:
-        fields.append(("Rank by attainment", rank))
+        fields.append((_("Rank by attainment"), rank))
     return fields
 
 
 def _ytd_fields(row: LookupRow, kpi: schema.Kpi, locale: str) -> list[tuple[str, str]]:
     cell = row.cell
     text = row_text(kpi, cell, locale)
-    pace = PACE_WORDS.get(cell.pace_band or "", NO_VALUE)
-    return [("Year to date", value_text(cell.ytd, kpi, locale)),
-            ("Annual plan", value_text(cell.annual_plan, kpi, locale)),
-            ("Against plan", text.ytd if cell.ytd_share is not None else NO_VALUE),
-            ("Pace", pace)]
+    band = cell.pace_band or ""
+    pace = _(PACE_WORDS[band]) if band in PACE_WORDS else NO_VALUE
+    return [(_("Year to date"), value_text(cell.ytd, kpi, locale)),
+            (_("Annual plan"), value_text(cell.annual_plan, kpi, locale)),
+            (_("Against plan"), text.ytd if cell.ytd_share is not None else NO_VALUE),
+            (_("Pace"), pace)]
 
 
 def _notes(row: LookupRow, kpi: schema.Kpi, locale: str, through: str | None) -> list[str]:
     cell, notes = row.cell, []
     mark = STATUS_EMOJI.get(cell.status or "")
     if mark:
-        notes.append(f"{mark} {cell.status}")
+        notes.append(f"{mark} {status_word(cell.status)}")
     if through:
-        notes.append(f"through {through}")
+        notes.append(_("through {month}", month=through))
     if cell.source == "imported":
-        notes.append("imported figure")
+        notes.append(_("imported figure"))
     if row.revised is not None:
         notes.append(revised_note(row.revised, locale))
     elif cell.source == "rollup" and cell.coverage is not None:
-        notes.append(f"rolled up from {cell.coverage[0]} of {cell.coverage[1]} departments")
+        notes.append(ngettext("rolled up from {done} of {n} department",
+                              "rolled up from {done} of {n} departments", cell.coverage[1],
+                              done=cell.coverage[0]))
     if kpi.formula:
-        notes.append(f"calculated: {escape(kpi.formula)}")
+        notes.append(_("calculated: {formula}", formula=escape(kpi.formula)))
         if cell.missing_inputs:
-            notes.append(f"missing: {escape(', '.join(cell.missing_inputs))}")
+            notes.append(_("missing: {inputs}", inputs=escape(', '.join(cell.missing_inputs))))
     return notes
 
 
@@ -163,10 +192,12 @@ def _month_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
     text = row_text(kpi, row.cell, locale)
     parts = [f"{_mark(row)} *{escape(row.name)}*: {escape(text.actual)}"]
     if text.target != NO_VALUE:
-        parts.append(f"target {escape(text.target)} ({escape(text.attainment)})")
+        parts.append(_("target {target} ({attainment})", target=escape(text.target),
+                       attainment=escape(text.attainment)))
     if text.stretch:
         parts.append(escape(text.stretch))
-    parts += [f"MoM {escape(text.mom)}", f"YoY {escape(text.yoy)}"]
+    parts += [_("MoM {change}", change=escape(text.mom)),
+              _("YoY {change}", change=escape(text.yoy))]
     place = place_text(row.cell, locale)  # the lines of a list share their parent
     if place:
         parts.append(place)
@@ -177,14 +208,15 @@ def _month_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
 
 def _ytd_line(row: LookupRow, kpi: schema.Kpi, locale: str) -> str:
     cell = row.cell
-    parts = [f"{_mark(row)} *{escape(row.name)}*: YTD "
-             f"{escape(value_text(cell.ytd, kpi, locale))}"]
+    parts = [f"{_mark(row)} *{escape(row.name)}*: " + _(
+        "YTD {value}", value=escape(value_text(cell.ytd, kpi, locale)))]
     if cell.annual_plan is not None:
         text = row_text(kpi, cell, locale)
-        parts.append(f"plan {escape(value_text(cell.annual_plan, kpi, locale))}: "
-                     f"{escape(text.ytd)}")
+        parts.append(_("plan {plan}: {share}",
+                       plan=escape(value_text(cell.annual_plan, kpi, locale)),
+                       share=escape(text.ytd)))
     if cell.pace_band:
-        parts.append(PACE_WORDS[cell.pace_band])
+        parts.append(_(PACE_WORDS[cell.pace_band]))
     return " \u00b7 ".join(parts)
 
 

@@ -24,13 +24,16 @@ from summaries.checkins.forms import KPI, SECTION, FormContext, field_id
 from summaries.checkins.submissions import MAX_SECTION_CHARS
 from summaries.config import schema as schema
 from summaries.dates import format_month
+from summaries.i18n import N_, _, reading, speaking
 
 ORIGIN_NOTE = {
-    "draft": "Starting from your saved draft.",
-    "submission": "Editing your submitted summary; every change is kept as a revision.",
-    "imported": "The figures already imported for this month are filled in: check them.",
+    "draft": N_("Starting from your saved draft."),
+    "submission": N_("Editing your submitted summary; every change is kept as a revision."),
+    "imported": N_("The figures already imported for this month are filled in: check them."),
     "empty": "",
 }
+# Slack's limit for the texts of a view's submit and close buttons.
+MAX_VIEW_BUTTON = 24
 
 
 def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
@@ -39,14 +42,24 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
                  version: int = 0) -> dict[str, Any]:
     """The modal for step ``ref.step`` of ``form``, prefilled with its values; the asks
     carried over from earlier months follow the section asks are raised in (on the last step
-    when there is none), in the room the view's 100 blocks leave."""
-    title = "Monthly check-in" if ref.steps == 1 else f"Check-in {ref.step + 1} of {ref.steps}"
+    when there is none), in the room the view's 100 blocks leave. In the reader's language
+    (``locale``'s outside any :func:`summaries.i18n.speaking`)."""
+    with speaking(reading(locale)):
+        return _checkin_view(form, ref, steps, locale=locale, deadline=deadline, notes=notes,
+                             timezone=timezone, version=version)
+
+
+def _checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *, locale: str,
+                  deadline: str | None, notes: list[str] | None, timezone: str,
+                  version: int) -> dict[str, Any]:
+    title = _("Monthly check-in") if ref.steps == 1 else _(
+        "Check-in {step} of {steps}", step=ref.step + 1, steps=ref.steps)
     intro = [f"*{escape(form.department.name)}* \u00b7 {format_month(form.period, locale)}"]
     if deadline:
-        intro.append(f"Due {deadline}")
+        intro.append(_("Due {deadline}", deadline=deadline))
     note = ORIGIN_NOTE.get(form.origin, "")
     if ref.step == 0 and note:
-        intro.append(note)
+        intro.append(_(note))
     blocks: list[Block] = [context(" \u00b7 ".join(intro))]
     blocks.extend(context(escape(n)) for n in (notes or []))
     sections = {field_id(SECTION, s.key): s for s in form.sections}
@@ -74,17 +87,17 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
         at = len(blocks) if anchor is None else anchor  # and a note restore_view may add
         blocks[at:at] = form_asks(form.carried, form.period, form.values, room,
                                   locale=locale, timezone=timezone)
-    footer = "Closing this window keeps what you typed as a draft."
+    footer = _("Closing this window keeps what you typed as a draft.")
     if ref.step > 0:
         blocks.append({"type": "actions", "block_id": NAV_BLOCK, "elements": [
-            button("Back", BACK_ACTION, ref.at(ref.step - 1).dumps())]})
+            button(_("Back"), BACK_ACTION, ref.at(ref.step - 1).dumps())]})
     blocks.append(context(footer))
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "title": plain(title, MAX_VIEW_TITLE),
-        "submit": plain("Submit" if ref.last_step else "Next"),
-        "close": plain("Close"),
+        "submit": plain(_("Submit") if ref.last_step else _("Next"), MAX_VIEW_BUTTON),
+        "close": plain(_("Close"), MAX_VIEW_BUTTON),
         "notify_on_close": True,
         "private_metadata": ref.dumps(),
         "blocks": versioned(blocks, version),
@@ -124,7 +137,7 @@ def next_version(view: Mapping[str, Any]) -> int:
     for block in view.get("blocks") or []:
         element = block.get("element") if block.get("type") == "input" else None
         if isinstance(element, dict):
-            _, mark, number = str(element.get("action_id", "")).partition(VERSION_MARK)
+            _base, mark, number = str(element.get("action_id", "")).partition(VERSION_MARK)
             if mark and number.isdigit():
                 found = max(found, int(number))
     return found + 1
@@ -146,14 +159,16 @@ def section_input(section: schema.Section, value: str | None) -> Block:
 
 def notice_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only tells the person something, with a Close button."""
-    return {"type": "modal", "title": plain(title, MAX_VIEW_TITLE), "close": plain("Close"),
+    return {"type": "modal", "title": plain(title, MAX_VIEW_TITLE),
+            "close": plain(_("Close"), MAX_VIEW_BUTTON),
             "blocks": [{"type": "section", "text": {"type": "mrkdwn",
                                                     "text": clip(escape(text), 3000)}}]}
 
 
-def busy_view(text: str = "Working on it\u2026") -> dict[str, Any]:
-    """A placeholder shown while slow work finishes; it is replaced when done."""
-    return notice_view("Monthly check-in", text)
+def busy_view(text: str | None = None) -> dict[str, Any]:
+    """A placeholder shown while slow work finishes (``text``, else "Working on it…"); it is
+    replaced when done."""
+    return notice_view(_("Monthly check-in"), text or _("Working on it\u2026"))
 
 
 # Keys of a view object that may be sent back to Slack (the rest is Slack's own bookkeeping).

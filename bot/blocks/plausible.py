@@ -12,6 +12,7 @@ from bot.blocks.common import MAX_VIEW_TITLE, Block, button, clip, context, esca
 from bot.ids import PLAUSIBLE_BACK, PLAUSIBLE_CALLBACK, FormRef
 from summaries.checkins.plausible import Implausible
 from summaries.formatting import format_figure, format_number
+from summaries.i18n import _, reading, speaking
 
 MAX_LINES = 40  # one section each, well inside a view's 100 blocks
 
@@ -20,25 +21,32 @@ def plausible_view(ref: FormRef, found: list[Implausible], mark: str, factor: De
                    locale: str = "en") -> dict[str, Any]:
     """The view listing the implausible figures; its metadata carries the form's reference
     and ``mark``, the fingerprint of exactly the figures shown (what "Submit anyway" confirms)."""
+    with speaking(reading(locale)):
+        return _plausible_view(ref, found, mark, factor, locale)
+
+
+def _plausible_view(ref: FormRef, found: list[Implausible], mark: str, factor: Decimal,
+                    locale: str) -> dict[str, Any]:
     lines = [implausible_line(f, locale) for f in found]
     shown = lines[:MAX_LINES]
     if len(lines) > len(shown):
-        shown.append(f"\u2026and {len(lines) - len(shown)} more")
+        shown.append(_("\u2026and {count} more", count=len(lines) - len(shown)))
     times = format_number(factor, 2, locale).rstrip("0").rstrip(".,")
     blocks: list[Block] = [
-        {"type": "section", "text": mrkdwn(
-            f"These figures are more than {times}\u00d7 last month's, or less than "
-            f"1/{times} of it. Please check them before they are stored.")},
+        {"type": "section", "text": mrkdwn(_(
+            "These figures are more than {times}\u00d7 last month's, or less than "
+            "1/{times} of it. Please check them before they are stored.", times=times))},
         *({"type": "section", "text": mrkdwn(clip(line, 3000))} for line in shown),
         {"type": "actions", "block_id": "plausible_nav", "elements": [
-            button("Back", PLAUSIBLE_BACK, ref.dumps())]},
-        context("Nothing is stored until you submit. Back returns to the form with "
-                "everything you typed."),
+            button(_("Back"), PLAUSIBLE_BACK, ref.dumps())]},
+        context(_("Nothing is stored until you submit. Back returns to the form with "
+                  "everything you typed.")),
     ]
     metadata = {**json.loads(ref.dumps()), "c": mark}
     return {"type": "modal", "callback_id": PLAUSIBLE_CALLBACK,
-            "title": plain("Check these figures", MAX_VIEW_TITLE),
-            "submit": plain("Submit anyway"), "close": plain("Cancel"),
+            "title": plain(_("Check these figures"), MAX_VIEW_TITLE),
+            "submit": plain(_("Submit anyway"), MAX_VIEW_TITLE),
+            "close": plain(_("Cancel"), MAX_VIEW_TITLE),
             "private_metadata": json.dumps(metadata, separators=(",", ":")),
             "blocks": blocks}
 
@@ -59,14 +67,15 @@ def implausible_line(found: Implausible, locale: str = "en") -> str:
     kpi = found.kpi
     now = format_figure(found.value, kpi.unit, kpi.decimals, locale)
     before = format_figure(found.previous, kpi.unit, kpi.decimals, locale)
-    ratio = found.ratio
+    ratio, name = found.ratio, escape(kpi.name)
     if ratio <= 0:
-        how = f"{now} against last month's {before}"
-    elif ratio >= 1:
-        how = f"{now} is {_times(ratio, locale)}\u00d7 last month's {before}"
-    else:
-        how = f"{now} is 1/{_times(1 / ratio, locale)} of last month's {before}"
-    return f"*{escape(kpi.name)}*: {how}: submit anyway?"
+        return _("*{name}*: {now} against last month's {before}: submit anyway?",
+                 name=name, now=now, before=before)
+    if ratio >= 1:
+        return _("*{name}*: {now} is {times}\u00d7 last month's {before}: submit anyway?",
+                 name=name, now=now, before=before, times=_times(ratio, locale))
+    return _("*{name}*: {now} is 1/{times} of last month's {before}: submit anyway?",
+             name=name, now=now, before=before, times=_times(1 / ratio, locale))
 
 
 def _times(ratio: Decimal, locale: str) -> str:

@@ -8,6 +8,8 @@ from bot.blocks.common import SEVERITY_EMOJI, Block, context, escape, section, s
 from bot.blocks.kpis import status_mark
 from summaries.digest.header import HeadlineLine, ProblemLine, department_lines
 from summaries.digest.model import DepartmentDigest, Digest
+from summaries.digest.voice import counted, since_word
+from summaries.i18n import _, pgettext
 
 
 def headline_line(line: HeadlineLine) -> str:
@@ -22,9 +24,10 @@ def problem_line(line: ProblemLine, department: bool = True, severity: bool = Tr
     """A problem on one mrkdwn line: severity (a bullet instead where the list's title says
     it), department, its facts, since last month."""
     mark = SEVERITY_EMOJI.get(line.severity, "") if severity else "\u2022"
-    where = f"*{escape(line.department)}*: " if department else ""
-    since = f" _{line.since}_" if line.since else ""
-    minor = " _(minor)_" if line.minor else ""
+    colon = pgettext("after a label", ": ")
+    where = f"*{escape(line.department)}*{colon}" if department else ""
+    since = f" _{since_word(line.since)}_" if line.since else ""
+    minor = " _" + _("(minor)") + "_" if line.minor else ""
     return f"{mark} {where}{escape(line.text)}{since}{minor}"
 
 
@@ -35,7 +38,8 @@ def reply_problems(digest: Digest, department: DepartmentDigest) -> list[Block]:
     lines, notes = department_lines(digest, department)
     blocks: list[Block] = []
     if lines:
-        blocks += [section(f"*Problems* ({len(lines)})"),
+        title = counted(_("Problems"), len(lines))
+        blocks += [section(f"*{title}*"),
                    *sections(problem_line(line, department=False) for line in lines)]
     blocks += reply_ask_blocks(department.asks, department.carried, digest.period,
                                digest.locale, digest.timezone)

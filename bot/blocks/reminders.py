@@ -21,6 +21,7 @@ from bot.blocks.text import render
 from summaries.checkins.lacking import Lacking
 from summaries.config import schema as schema
 from summaries.dates import format_moment
+from summaries.i18n import _, reading, speaking
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,12 @@ class Due:
         local = self.moment.astimezone(ZoneInfo(self.zone))
         days = (local.date() - self.now.astimezone(ZoneInfo(self.zone)).date()).days
         clock = f"{local:%H:%M}"
-        text = {0: f"today {clock}", 1: f"tomorrow {clock}"}.get(
-            days, format_moment(local, self.locale))
+        if days == 0:
+            text = _("today {clock}", clock=clock)
+        elif days == 1:
+            text = _("tomorrow {clock}", clock=clock)
+        else:
+            text = format_moment(local, self.locale)
         return {"left_count": count, "left_unit": unit,
                 "when": slack_date(local, self.locale), "when_text": text}
 
@@ -74,7 +79,7 @@ def reminder_message(department: schema.Department, period: str, month: str, *, 
     text, fallback = _both("reminder", due, department=department.name, month=month,
                            lacking=lacking, last=last, asks=asks)
     return {"text": fallback,
-            "blocks": [section(text, accessory=open_button(period, department.key, "Fill in"))]}
+            "blocks": [section(text, accessory=open_button(period, department.key, _("Fill in")))]}
 
 
 def parent_copy(department: schema.Department, parent: schema.Department, month: str, *,
@@ -92,9 +97,11 @@ def missed_close_message(department: schema.Department, period: str, month: str,
     """The note at the close: the digest went out without this summary, and until when a late
     one is still taken, with the button to fill it in."""
     local = late_until.astimezone(ZoneInfo(zone))
-    text = render("missed_close", department=department.name, month=month,
-                  until=slack_date(local, locale))
-    fallback = render("missed_close_fallback", department=department.name, month=month,
-                      until=format_moment(local, locale))
-    return {"text": fallback, "blocks": [
-        section(text, accessory=open_button(period, department.key, "Fill in late summary"))]}
+    with speaking(reading(locale)):  # the reader's words; else the organization's
+        text = render("missed_close", department=department.name, month=month,
+                      until=slack_date(local, locale))
+        fallback = render("missed_close_fallback", department=department.name, month=month,
+                          until=format_moment(local, locale))
+        return {"text": fallback, "blocks": [
+            section(text, accessory=open_button(period, department.key,
+                                                _("Fill in late summary")))]}

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK, CommandError
 from bot.settings import Settings
+from summaries.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from sqlalchemy.orm import Session
@@ -31,16 +32,18 @@ GROUPS = ("live", "all")  # live: open, acknowledged or assigned
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``asks`` command."""
-    asks = commands.add_parser("asks", help="list the asks of leadership as CSV or Markdown")
-    asks.add_argument("--period", help="YYYY-MM: only the asks raised that month (default: "
-                                       "every month)")
+    asks = commands.add_parser("asks",
+                               help=_("list the asks of leadership as CSV or Markdown"))
+    asks.add_argument("--period", help=_("YYYY-MM: only the asks raised that month (default: "
+                                         "every month)"))
     asks.add_argument("--state", action="append", metavar="STATE",
-                      help=f"{', '.join(STATE_WORDS)}, live (the first three) or all; repeat "
-                           "it or separate with commas (default: live)")
-    asks.add_argument("--department", help="one department, by key or name (default: all)")
+                      help=_("{states}, live (the first three) or all; repeat it or separate "
+                             "with commas (default: live)", states=", ".join(STATE_WORDS)))
+    asks.add_argument("--department",
+                      help=_("one department, by key or name (default: all)"))
     asks.add_argument("--format", choices=FORMATS,
-                      help="csv or md (default: csv for a .csv output, else md)")
-    asks.add_argument("--output", help="file to write (default: standard output)")
+                      help=_("csv or md (default: csv for a .csv output, else md)"))
+    asks.add_argument("--output", help=_("file to write (default: standard output)"))
     asks.set_defaults(handler=run_asks)
 
 
@@ -57,8 +60,8 @@ def chosen_states(values: Sequence[str] | None) -> set[str] | None:
         elif word in STATE_WORDS:
             states.add(word)
         else:
-            raise CommandError(f"--state: unknown state {word!r}; use "
-                               f"{', '.join(STATE_WORDS + GROUPS)}")
+            raise CommandError(_("--state: unknown state {word}; use {choices}",
+                                 word=repr(word), choices=", ".join(STATE_WORDS + GROUPS)))
     return states
 
 
@@ -106,7 +109,8 @@ def run_asks(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(content.decode("utf-8-sig"))
         else:
             write_outputs([(output, content)])
-            print(f"wrote {output} ({len(found)} asks)", file=sys.stderr)
+            print(ngettext("wrote {path} ({n} ask)", "wrote {path} ({n} asks)", len(found),
+                           path=output), file=sys.stderr)
     except OutputProblem as problem:
         raise CommandError(str(problem)) from None
     return EXIT_OK
@@ -123,27 +127,39 @@ def _department(config: Config, words: str | None) -> str | None:
     try:
         return find_one(words, [Named(d.key, d.name) for d in config.departments]).key
     except DomainError as problem:
-        raise CommandError(f"--department: {problem}") from None
+        raise CommandError(_("--department: {problem}", problem=problem)) from None
 
 
-MD_COLUMNS = ("id", "month", "department", "section", "ask", "state", "last reply")
+def md_columns() -> tuple[str, ...]:
+    """The Markdown table's column headings."""
+    return (pgettext("asks table", "id"), pgettext("asks table", "month"),
+            pgettext("asks table", "department"), pgettext("asks table", "section"),
+            pgettext("asks table", "ask"), pgettext("asks table", "state"),
+            pgettext("asks table", "last reply"))
 
 
 def markdown(asks: Sequence[Ask], config: Config) -> str:
     """The asks as a Markdown table, user text escaped; the full texts, never shortened."""
+    from bot.cli.shown import shown_month
     from summaries.digest.askwords import answer_text, state_text
     from summaries.digest.render import md_cell
+    from summaries.periods import Month
 
     organization = config.organization
     locale, zone = organization.locale, organization.timezone
-    lines = [f"# Asks of leadership: {md_cell(organization.name)}", ""]
+    lines = [_("# Asks of leadership: {organization}", organization=md_cell(organization.name)),
+             ""]
     if not asks:
-        return "\n".join([*lines, "No asks match.", ""])
-    lines += [f"{len(asks)} ask{'s' if len(asks) != 1 else ''}, newest month first.", "",
-              "| " + " | ".join(MD_COLUMNS) + " |", "|" + " --- |" * len(MD_COLUMNS)]
+        return "\n".join([*lines, _("No asks match."), ""])
+    columns = md_columns()
+    lines += [ngettext("{n} ask, newest month first.", "{n} asks, newest month first.",
+                       len(asks)), "",
+              "| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     names = {d.key: d.name for d in config.departments}
     for ask in asks:
-        cells = (str(ask.id or ""), ask.period or "", names.get(ask.department, ask.department),
+        month = pgettext("asks table: a month", "{month}", month=shown_month(
+            Month.parse(ask.period), locale)) if ask.period else ""
+        cells = (str(ask.id or ""), month, names.get(ask.department, ask.department),
                  ask.section, ask.text, state_text(ask, locale, zone),
                  answer_text(ask, locale, zone) or "")
         lines.append("| " + " | ".join(md_cell(cell) for cell in cells) + " |")

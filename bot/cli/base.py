@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 from bot.settings import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Settings
+from summaries.i18n import _
 
 # The exit statuses every command ends with (defined beside StartupError, which carries one).
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "CommandError", "Handler",
@@ -30,10 +31,10 @@ def failure_line(exc: BaseException) -> str:
     cause = getattr(exc, "orig", None)  # a database error: the driver's own message
     if type(exc).__module__.startswith("sqlalchemy"):
         detail = first_line(cause) if cause is not None else type(exc).__name__
-        return f"database error: {detail}"
+        return _("database error: {detail}", detail=detail)
     if isinstance(exc, OSError):
         return f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}"
-    return f"failed: {type(exc).__name__}: {first_line(exc)[:200]}"
+    return _("failed: {kind}: {detail}", kind=type(exc).__name__, detail=first_line(exc)[:200])
 
 
 def silence_stdout() -> None:

@@ -7,18 +7,21 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK
 from bot.settings import Settings
+from summaries.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from summaries.config.schema import Config
     from summaries.errors import Problem
+    from summaries.store.rename import Held
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``config`` command group."""
-    config = commands.add_parser("config", help="work with the configuration file")
+    config = commands.add_parser("config", help=_("work with the configuration file"))
     config_sub = config.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = config_sub.add_parser("check", help="validate the configuration; exit 2 if invalid")
-    check.add_argument("--config", dest="sub_config", help="configuration file")
+    check = config_sub.add_parser("check",
+                                  help=_("validate the configuration; exit 2 if invalid"))
+    check.add_argument("--config", dest="sub_config", help=_("configuration file"))
     check.set_defaults(handler=run_check)
 
 
@@ -26,9 +29,12 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import load_configuration
 
     config = load_configuration(settings)
-    print(f"{settings.config_path}: OK: {len(config.departments)} departments, "
-          f"{len(config.kpis)} KPIs, {len(config.sections)} sections, "
-          f"{len(config.targets)} targets")
+    print(_("{path}: OK: {departments}, {kpis}, {sections}, {targets}",
+            path=settings.config_path,
+            departments=ngettext("{n} department", "{n} departments", len(config.departments)),
+            kpis=ngettext("{n} KPI", "{n} KPIs", len(config.kpis)),
+            sections=ngettext("{n} section", "{n} sections", len(config.sections)),
+            targets=ngettext("{n} target", "{n} targets", len(config.targets))))
     for line in stored_warnings(settings, config):
         print(line)
     return EXIT_OK
@@ -64,10 +70,21 @@ def stored_warnings(settings: Settings, config: Config) -> list[str]:
         return []
     finally:
         engine.dispose()
-    lines = [f"warning: stored data for the {h.kind} {h.key!r}, which the configuration no "
-             f"longer has: {h.describe()} (after renaming it: `checkin rename {h.kind} "
-             f"{h.key} NEW`)" for h in found]
-    return lines + [f"warning: {problem}" for problem in _history(settings, config, first)]
+    lines = [_orphan_line(h) for h in found]
+    return lines + [_("warning: {problem}", problem=problem)
+                    for problem in _history(settings, config, first)]
+
+
+def _orphan_line(held: Held) -> str:
+    from bot.cli.rename import held_words
+
+    if held.kind == "kpi":
+        return _("warning: stored data for the kpi {key}, which the configuration no longer "
+                 "has: {what} (after renaming it: `checkin rename kpi {name} NEW`)",
+                 key=repr(held.key), name=held.key, what=held_words(held))
+    return _("warning: stored data for the department {key}, which the configuration no "
+             "longer has: {what} (after renaming it: `checkin rename department {name} NEW`)",
+             key=repr(held.key), name=held.key, what=held_words(held))
 
 
 def _history(settings: Settings, config: Config, first: dict[str, str]) -> list[Problem]:
@@ -78,7 +95,7 @@ def _history(settings: Settings, config: Config, first: dict[str, str]) -> list[
     from summaries.config.yamlsource import LineMap, load_yaml
 
     try:
-        _, lines = load_yaml(Path(settings.config_path).read_text(encoding="utf-8-sig"),
+        _data, lines = load_yaml(Path(settings.config_path).read_text(encoding="utf-8-sig"),
                              config.source)
     except Exception:  # read a moment ago; should it have gone since, the warnings say line 1
         lines = LineMap()

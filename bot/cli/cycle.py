@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_FAILED, EXIT_OK
 from bot.settings import Settings
+from summaries.i18n import _
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from bot.outbox.delivery import DeliveryReport
@@ -17,19 +18,21 @@ EXIT_UNDELIVERED = EXIT_FAILED  # some posts did not go out
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``cycle`` command group."""
-    cycle = commands.add_parser("cycle", help="run a step of the month-end cycle now")
+    cycle = commands.add_parser("cycle", help=_("run a step of the month-end cycle now"))
     steps = cycle.add_subparsers(dest="action", metavar="STEP", required=True)
-    opener = steps.add_parser("open", help="open a period and send each manager their prompt")
-    opener.add_argument("--period", help="YYYY-MM (default: this month)")
-    reminder = steps.add_parser("remind", help="remind managers who have not submitted, in "
-                                               "their prompt's thread")
-    reminder.add_argument("--period", help="YYYY-MM (default: the open period)")
+    opener = steps.add_parser("open",
+                              help=_("open a period and send each manager their prompt"))
+    opener.add_argument("--period", help=_("YYYY-MM (default: this month)"))
+    reminder = steps.add_parser("remind", help=_("remind managers who have not submitted, in "
+                                                 "their prompt's thread"))
+    reminder.add_argument("--period", help=_("YYYY-MM (default: the open period)"))
     reminder.add_argument("--round", type=int,
-                          help="which reminder (default: the next one; give a number to finish "
-                               "a round that failed part-way)")
-    closer = steps.add_parser("close", help="close a period and post the digest to the "
-                                             "leadership channel")
-    closer.add_argument("--period", help="YYYY-MM (default: the open period, else last month)")
+                          help=_("which reminder (default: the next one; give a number to "
+                                 "finish a round that failed part-way)"))
+    closer = steps.add_parser("close", help=_("close a period and post the digest to the "
+                                               "leadership channel"))
+    closer.add_argument("--period",
+                        help=_("YYYY-MM (default: the open period, else last month)"))
     for parser in (opener, reminder, closer):
         parser.set_defaults(handler=run_cycle_step)
 
@@ -47,7 +50,7 @@ def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
         month = Month.parse(args.period) if args.period else default_period(deps, args.action)
         report = run_by_hand(deps, args.action, month, getattr(args, "round", None))
     except NoOpenPeriod as exc:
-        raise CommandError("no period is open; give --period YYYY-MM") from exc
+        raise CommandError(_("no period is open; give --period YYYY-MM")) from exc
     except (DomainError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     finally:
@@ -62,5 +65,8 @@ def _summarise(action: str, month: Month, report: DeliveryReport) -> int:
     print(lines[0])
     if report.ok:
         return EXIT_OK
-    print(lines[1].replace("go out on the next run", "run the command again to send them"))
+    key, error = next(iter(report.failed.items()))
+    print(_("{count} message(s) not delivered (first: {key}: {error}); they stay in the outbox "
+            "and run the command again to send them", count=len(report.failed), key=key,
+            error=error))
     return EXIT_UNDELIVERED

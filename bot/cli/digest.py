@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK
 from bot.settings import Settings
+from summaries.i18n import _
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from summaries.config.schema import Config
@@ -24,12 +25,14 @@ FORMATS = ("md", "blocks", "html")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``digest`` command."""
-    digest = commands.add_parser("digest", help="render a month's digest without posting it")
-    digest.add_argument("--period", required=True, help="YYYY-MM")
+    digest = commands.add_parser("digest",
+                                 help=_("render a month's digest without posting it"))
+    digest.add_argument("--period", required=True, help=_("YYYY-MM"))
     digest.add_argument("--format", choices=FORMATS, default="md",
-                        help="md (default), blocks (Block Kit JSON) or html")
-    digest.add_argument("--output", help="file to write (default: standard output); with md "
-                                         "the trend chart is written beside it, html embeds it")
+                        help=_("md (default), blocks (Block Kit JSON) or html"))
+    digest.add_argument("--output", help=_("file to write (default: standard output); with md "
+                                           "the trend chart is written beside it, html "
+                                           "embeds it"))
     digest.set_defaults(handler=run_digest)
 
 
@@ -75,7 +78,7 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(text)
         else:
             write_outputs([(output, text.encode("utf-8"))])
-            print(f"wrote {output}", file=sys.stderr)
+            print(_("wrote {path}", path=output), file=sys.stderr)
     except OutputProblem as problem:
         raise CommandError(str(problem)) from None
     return EXIT_OK
@@ -110,7 +113,8 @@ def _render_html(digest: Digest) -> str:
 
     png, problem = draw_chart(digest, chart_title(digest))
     if problem:
-        print(f"the trend chart is left out of the page: {problem}", file=sys.stderr)
+        print(_("the trend chart is left out of the page: {problem}", problem=problem),
+              file=sys.stderr)
     return render_html(digest, chart=png, chart_problem=problem)
 
 
@@ -124,5 +128,5 @@ def _write_chart(digest: Digest, output: Path) -> str | None:
 
     path = _chart_path(output)
     write_outputs([(path, trend_png(digest.trend, digest.locale, chart_title(digest)))])
-    print(f"wrote the trend chart to {path}", file=sys.stderr)
+    print(_("wrote the trend chart to {path}", path=path), file=sys.stderr)
     return path.name

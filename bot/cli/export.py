@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK
 from bot.settings import Settings
+from summaries.i18n import _
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from summaries.periods import Month
@@ -23,19 +24,20 @@ FORMATS = ("csv", "xlsx")
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``export`` command."""
-    export = commands.add_parser("export", help="export a month's KPI rows, section texts "
-                                                "and asks as CSV or XLSX")
-    export.add_argument("--period", help="YYYY-MM (default: last month in the organization's "
-                                         "time zone)")
+    export = commands.add_parser("export", help=_("export a month's KPI rows, section texts "
+                                                  "and asks as CSV or XLSX"))
+    export.add_argument("--period", help=_("YYYY-MM (default: last month in the "
+                                           "organization's time zone)"))
     export.add_argument("--format", choices=FORMATS,
-                        help="csv or xlsx (default: xlsx for an .xlsx output, else csv)")
-    export.add_argument("--output", help="file to write (default: checkin-YYYY-MM.csv or .xlsx "
-                                         "here); with csv the section texts, the asks and "
-                                         "their history go beside it as <stem>-sections.csv, "
-                                         "<stem>-asks.csv and <stem>-ask-history.csv")
+                        help=_("csv or xlsx (default: xlsx for an .xlsx output, else csv)"))
+    export.add_argument("--output", help=_("file to write (default: checkin-YYYY-MM.csv or "
+                                           ".xlsx here); with csv the section texts, the asks "
+                                           "and their history go beside it as "
+                                           "<stem>-sections.csv, <stem>-asks.csv and "
+                                           "<stem>-ask-history.csv"))
     export.add_argument("--revisions", action="store_true",
-                        help="with csv, write the month's revision trail beside it as "
-                             "<stem>-revisions.csv (xlsx always has a Revisions sheet)")
+                        help=_("with csv, write the month's revision trail beside it as "
+                               "<stem>-revisions.csv (xlsx always has a Revisions sheet)"))
     export.set_defaults(handler=run_export)
 
 
@@ -72,11 +74,12 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     output = Path(args.output) if args.output else Path(f"{export_stem(digest)}.{fmt}")
     files = export_files(digest, fmt, output.stem, revisions=args.revisions, asks=asks)
     # The first file is the one asked for; any other (csv's sections, asks) goes beside it.
-    paths = [output] + [output.with_name(name) for name, _ in files[1:]]
+    paths = [output] + [output.with_name(name) for name, _content in files[1:]]
     try:
-        write_outputs([(path, content) for path, (_, content) in zip(paths, files, strict=True)])
+        write_outputs([(path, content)
+                       for path, (_name, content) in zip(paths, files, strict=True)])
     except OutputProblem as problem:
         raise CommandError(str(problem)) from None
     for path in paths:
-        print(f"wrote {path}")
+        print(_("wrote {path}", path=path))
     return EXIT_OK

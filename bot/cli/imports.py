@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_OK, CommandError
 from bot.settings import Settings
+from summaries.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -17,15 +18,19 @@ if TYPE_CHECKING:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``targets`` and ``figures`` command groups."""
-    for noun in ("targets", "figures"):
-        group = commands.add_parser(noun, help=f"import {noun} from CSV")
+    helps = {"targets": (_("import targets from CSV"),
+                         _("import targets from a long-format CSV file")),
+             "figures": (_("import figures from CSV"),
+                         _("import figures from a long-format CSV file"))}
+    for noun, (group_help, import_help) in helps.items():
+        group = commands.add_parser(noun, help=group_help)
         group_sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
-        imp = group_sub.add_parser("import", help=f"import {noun} from a long-format CSV file")
-        imp.add_argument("file", help="CSV file (UTF-8, header row required)")
+        imp = group_sub.add_parser("import", help=import_help)
+        imp.add_argument("file", help=_("CSV file (UTF-8, header row required)"))
         imp.add_argument("--dry-run", action="store_true",
-                         help="list what would change and write nothing")
+                         help=_("list what would change and write nothing"))
         imp.add_argument("-v", "--verbose", action="store_true",
-                         help="list every change, not only the summary")
+                         help=_("list every change, not only the summary"))
         imp.set_defaults(handler=run_import, noun=noun)
 
 
@@ -40,7 +45,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     config = load_configuration(settings)
     path = Path(args.file)
     if not path.is_file():
-        raise CommandError(f"{args.file}: file not found")
+        raise CommandError(_("{file}: file not found", file=args.file))
     importer = import_figures if args.noun == "figures" else import_targets
     engine = open_database(settings)
     work = dry_run if args.dry_run else unit_of_work  # a dry run keeps nothing
@@ -49,20 +54,34 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
             sync_config(session, config)
             report = importer(session, config, path, filename=args.file,
                               by=f"import:{path.name}", dry_run=args.dry_run)
-            posted = closed_months(session, {month for month, _ in report.touched})
+            posted = closed_months(session, {month for month, _key in report.touched})
         if args.dry_run or args.verbose:
             for change in report.changes:
                 print(f"  {change}")
         print(report.summary())
         for month in sorted(posted):
             names = sorted(d for m, d in report.touched if m == month)
-            verb = "would correct" if args.dry_run else "corrects"
-            print(f"{args.file}: {verb} the posted {month} digest ({', '.join(names)})")
+            print(_corrects(config, args.file, month, names, dry_run=args.dry_run))
             if not args.dry_run:
                 correct_digest(settings, config, engine, month, names)
     finally:
         engine.dispose()
     return EXIT_OK
+
+
+def _corrects(config: Config, file: str, month: str, departments: list[str], *,
+              dry_run: bool) -> str:
+    """What the import does to a posted digest: one line naming the departments."""
+    from bot.cli.shown import shown_departments, shown_month
+    from summaries.periods import Month
+
+    shown = shown_month(Month.parse(month), config.organization.locale)
+    names = shown_departments(config, departments)
+    if dry_run:
+        return _("{file}: would correct the posted {month} digest ({departments})",
+                 file=file, month=shown, departments=names)
+    return _("{file}: corrects the posted {month} digest ({departments})",
+             file=file, month=shown, departments=names)
 
 
 def closed_months(session: Session, months: set[str]) -> set[str]:

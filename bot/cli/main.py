@@ -18,18 +18,20 @@ from bot.cli.base import (
     failure_line,
     silence_stdout,
 )
+from bot.cli.language import argparse_speaking, command_locale, environment_locale
 from bot.settings import Settings, StartupError
+from summaries.i18n import _, speaking
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar of ``checkin``: each command adds its own part."""
     parser = argparse.ArgumentParser(
         prog="checkin",
-        description="Monthly management check-ins in Slack: summaries, KPIs against targets, "
-                    "and a leadership digest.",
+        description=_("Monthly management check-ins in Slack: summaries, KPIs against "
+                      "targets, and a leadership digest."),
     )
-    parser.add_argument("--config", help="configuration file (default: $CHECKIN_CONFIG "
-                                         "or checkin.yaml)")
+    parser.add_argument("--config", help=_("configuration file (default: $CHECKIN_CONFIG "
+                                           "or checkin.yaml)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (config, db, cycle, digest, export, asks, demo, serve, imports, rename):
         module.add_parser(commands)
@@ -37,16 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit status."""
-    args = build_parser().parse_args(argv)
-    try:
-        settings = Settings.from_env()
-    except ValueError as exc:
-        print(f"checkin: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    """Run one command; return its exit status. Until the configuration is loaded the command
+    line speaks the environment's language; the command, the organization's (SPEC 11)."""
+    with speaking(environment_locale()), argparse_speaking():
+        args = build_parser().parse_args(argv)
+        try:
+            settings = Settings.from_env()
+        except ValueError as exc:
+            print(f"checkin: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     config_path = getattr(args, "sub_config", None) or args.config
     if config_path:
         settings = replace(settings, config_path=config_path)
+    with speaking(command_locale(args, settings)):
+        return _run(args, settings)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command ``args`` name: the one place errors become exit statuses."""
     handler: Handler = args.handler
     from summaries.errors import InputError
 
@@ -80,4 +90,5 @@ def _configure_logging(settings: Settings, *, serving: bool) -> None:
     try:
         configure_logging(settings, level)
     except ValueError as exc:  # logging's own message would not name the variable
-        raise CommandError(f"LOG_LEVEL: not a logging level: {settings.log_level!r}") from exc
+        raise CommandError(_("LOG_LEVEL: not a logging level: {level}",
+                             level=repr(settings.log_level))) from exc

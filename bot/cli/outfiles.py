@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from summaries.i18n import _
+
 
 class OutputProblem(Exception):
     """A file cannot be written where it was asked; the message names it and why."""
@@ -21,18 +23,19 @@ class OutputProblem(Exception):
 def check_output(path: Path) -> None:
     """Refuse a path that is a link or a folder, or whose folder does not exist."""
     if path.is_symlink():
-        raise OutputProblem(f"{path}: is a symbolic link; name the file itself (links are not "
-                            "followed)")
+        raise OutputProblem(_("{path}: is a symbolic link; name the file itself (links are "
+                              "not followed)", path=path))
     if path.is_dir():
-        raise OutputProblem(f"{path}: is a folder; name a file to write")
+        raise OutputProblem(_("{path}: is a folder; name a file to write", path=path))
     parent = path.parent
     if not parent.is_dir():
-        raise OutputProblem(f"{path}: the folder {parent} does not exist")
+        raise OutputProblem(_("{path}: the folder {folder} does not exist", path=path,
+                              folder=parent))
 
 
 def write_outputs(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write each (path, content), after checking every path first."""
-    for path, _ in files:
+    for path, _content in files:
         check_output(path)
     for path, content in files:
         _write(path, content)
@@ -43,7 +46,7 @@ def _write(path: Path, content: bytes) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                              suffix=".part")
     except OSError as exc:
-        raise OutputProblem(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputProblem(_cannot_write(path, exc)) from None
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(content)
@@ -52,4 +55,8 @@ def _write(path: Path, content: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise OutputProblem(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputProblem(_cannot_write(path, exc)) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return _("{path}: cannot write: {reason}", path=path, reason=exc.strerror or exc)

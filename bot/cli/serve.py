@@ -7,33 +7,38 @@ import logging
 
 from bot.cli.base import EXIT_OK, CommandError
 from bot.settings import Settings
+from summaries.i18n import _, speaking
 
 log = logging.getLogger(__name__)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``serve`` command."""
-    serve = commands.add_parser("serve", help="run the bot: Slack requests over HTTP "
-                                              "(or Socket Mode), /healthz and /metrics")
-    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve = commands.add_parser("serve", help=_("run the bot: Slack requests over HTTP "
+                                                "(or Socket Mode), /healthz and /metrics"))
+    serve.add_argument("--port", type=int, help=_("HTTP port (default: $PORT or 3000)"))
+    serve.add_argument("--host", default="0.0.0.0",
+                       help=_("address to listen on (default: all)"))
     serve.add_argument("--socket-mode", action="store_true",
-                       help="receive Slack requests over Socket Mode ($SLACK_APP_TOKEN)")
+                       help=_("receive Slack requests over Socket Mode ($SLACK_APP_TOKEN)"))
     serve.add_argument("--no-scheduler", action="store_true",
-                       help="do not run the cycle's steps on schedule (another process does)")
+                       help=_("do not run the cycle's steps on schedule (another process "
+                              "does)"))
     serve.set_defaults(handler=run_serve, serving=True)
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_signing_secret:
-        raise CommandError("SLACK_SIGNING_SECRET is not set: the bot cannot verify Slack's "
-                           "requests, so it will not start")
+        raise CommandError(_("SLACK_SIGNING_SECRET is not set: the bot cannot verify "
+                             "Slack's requests, so it will not start"))
     if not settings.slack_bot_token:
-        raise CommandError("SLACK_BOT_TOKEN is not set")
+        raise CommandError(_("SLACK_BOT_TOKEN is not set"))
     if args.socket_mode and not settings.slack_app_token:
-        raise CommandError("--socket-mode needs SLACK_APP_TOKEN (an app-level xapp- token)")
-    run(settings, host=args.host, port=args.port or settings.port, socket_mode=args.socket_mode,
-        scheduler=not args.no_scheduler)
+        raise CommandError(_("--socket-mode needs SLACK_APP_TOKEN (an app-level xapp- token)"))
+    # The bot speaks to each reader in their own language, never in the command line's.
+    with speaking(None):
+        run(settings, host=args.host, port=args.port or settings.port,
+            socket_mode=args.socket_mode, scheduler=not args.no_scheduler)
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from bot.outbox.delivery import Outgoing, deliver, enqueue
 from bot.outbox.files import DmFile, send_files
 from summaries.checkins.submissions import reopen_submission
 from summaries.dates import format_month
+from summaries.i18n import _, ngettext
 from summaries.lookup.matching import Named, find_one
 from summaries.periods import Month
 
@@ -22,8 +23,9 @@ Message = dict[str, Any]
 
 def run_step_by_hand(deps: Deps, action: str, month: Month) -> Message:
     """Run ``open``, ``remind`` or ``close`` now and say what was sent."""
-    report = run_by_hand(deps, action, month)
-    return one_line(". ".join(summary(action, month, report)) + ".")
+    lines = summary(action, month, run_by_hand(deps, action, month))
+    # Translators: one finished sentence of a report; {line} is the sentence without its stop.
+    return one_line(" ".join(_("{line}.", line=line) for line in lines))
 
 
 def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Message:
@@ -41,11 +43,14 @@ def reopen_department(deps: Deps, admin: str, words: str, month: Month) -> Messa
                                           {**message, "channel": spec.manager},
                                           period_key=str(month), department_key=spec.key)])
     told = deliver(deps, keys).ok
-    return {"text": f"Reopened {spec.name}, {name}", "blocks": [{
-        "type": "section", "text": {"type": "mrkdwn", "text": (
-            f"Reopened the {name} summary of *{escape(spec.name)}* until {until}. "
-            + (f"<@{spec.manager}> has been told by DM." if told else
-               f"The DM to <@{spec.manager}> did not go out yet; it stays in the outbox."))}}]}
+    values = {"month": name, "department": escape(spec.name), "until": until,
+              "manager": spec.manager}
+    text = (_("Reopened the {month} summary of *{department}* until {until}. <@{manager}> has "
+              "been told by DM.", **values) if told else
+            _("Reopened the {month} summary of *{department}* until {until}. The DM to "
+              "<@{manager}> did not go out yet; it stays in the outbox.", **values))
+    return {"text": _("Reopened {department}, {month}", department=spec.name, month=name),
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
 def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str) -> Message:
@@ -62,8 +67,11 @@ def export_period(deps: Deps, user: str, month: Month, fmt: str, request_id: str
     name = format_month(month, deps.locale)
     report = send_files(deps, user, f"export:{month}:{fmt}:{user}:{request_id}", "export",
                         files, period=str(month),
-                        comment=f"Check-in export for {name} ({fmt.upper()}).")
+                        comment=_("Check-in export for {month} ({format}).", month=name,
+                                  format=fmt.upper()))
     if not report.ok:
-        return one_line(f"The {name} export could not be sent yet ({len(report.failed)} file(s) "
-                       "waiting); it will be retried.")
-    return one_line(f"The {name} export is in your direct messages with the bot.")
+        return one_line(ngettext("The {month} export could not be sent yet ({n} file waiting); "
+                                 "it will be retried.", "The {month} export could not be sent "
+                                 "yet ({n} files waiting); it will be retried.",
+                                 len(report.failed), month=name))
+    return one_line(_("The {month} export is in your direct messages with the bot.", month=name))

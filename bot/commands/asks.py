@@ -13,19 +13,22 @@ from bot.deps import Deps
 from summaries.access import Viewer
 from summaries.checkins.asks import find_asks
 from summaries.errors import DomainError
+from summaries.i18n import _
 from summaries.lookup.matching import Named, find_one
 from summaries.periods import this_month
+from summaries.textfold import fold
 
-SCOPES = ("open", "all")
+# Whether a scope word asks for every state: ``open`` and ``all``, and as Chinese says them.
+SCOPES = {"open": False, "all": True, "未办结": False, "待批复": False, "全部": True}
 
 
 def parse_scope(words: Sequence[str]) -> tuple[bool, list[str]]:
     """Whether every state was asked for (``all``; ``open`` is the default), and the words
     left, which name a department."""
-    scopes = {w.lower() for w in words if w.lower() in SCOPES}
+    scopes = {SCOPES[fold(w)] for w in words if fold(w) in SCOPES}
     if len(scopes) > 1:
-        raise DomainError("Choose open or all, not both.")
-    return scopes == {"all"}, [w for w in words if w.lower() not in SCOPES]
+        raise DomainError(_("Choose open or all, not both."))
+    return scopes == {True}, [w for w in words if fold(w) not in SCOPES]
 
 
 def asks_reply(deps: Deps, who: Viewer, words: Sequence[str]) -> dict[str, Any]:

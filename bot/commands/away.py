@@ -25,14 +25,15 @@ from summaries.checkins.skipping import REASON_FIELD, Skipped, skip_month
 from summaries.checkins.submissions import authorize_department
 from summaries.dates import format_day, format_month
 from summaries.errors import DomainError, ValidationFailed
+from summaries.i18n import N_, _
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
 # Slack sends a mention in a command's text as <@U123|name> (or <@U123> without the name).
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-AWAY_USAGE = (f"`{CHECKIN_COMMAND} away YYYY-MM-DD YYYY-MM-DD @deputy` (admins: add "
-              "`for @manager`)")
-BACK_USAGE = f"`{CHECKIN_COMMAND} back` (admins: `{CHECKIN_COMMAND} back for @manager`)"
+AWAY_USAGE = N_("`{command} away YYYY-MM-DD YYYY-MM-DD @deputy` (admins: add `for @manager`)")
+BACK_USAGE = N_("`{command} back` (admins: `{command} back for @manager`)")
+TITLE = N_("Monthly check-in")
 
 
 def _message(text: str) -> dict[str, Any]:
@@ -50,7 +51,8 @@ def _for_whom(user: str, words: list[str]) -> tuple[str, list[str]]:
 def _mention(word: str) -> str:
     found = _MENTION.match(word)
     if found is None:
-        raise DomainError(f"Name a person with @, as in @someone; {word[:40]!r} is not one.")
+        raise DomainError(_("Name a person with @, as in @someone; {typed} is not one.",
+                            typed=repr(word[:40])))
     return found.group(1)
 
 
@@ -58,8 +60,8 @@ def _day(word: str) -> date:
     try:
         return date.fromisoformat(word)
     except ValueError:
-        raise DomainError(f"{word[:20]!r} is not a date; write it as YYYY-MM-DD, e.g. "
-                          "2026-11-20.") from None
+        raise DomainError(_("{typed} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-20.",
+                            typed=repr(word[:20]))) from None
 
 
 def _days(deps: Deps, absence: Absence) -> tuple[str, str]:
@@ -72,7 +74,8 @@ def away_reply(deps: Deps, user: str, words: list[str]) -> dict[str, Any]:
     """Set a manager away with a deputy; the deputy is told by DM."""
     manager, rest = _for_whom(user, words)
     if len(rest) != 3:
-        raise DomainError(f"Give the first and last day away and the deputy: {AWAY_USAGE}.")
+        raise DomainError(_("Give the first and last day away and the deputy: {usage}.",
+                            usage=_(AWAY_USAGE, command=CHECKIN_COMMAND)))
     first, last, deputy = _day(rest[0]), _day(rest[1]), _mention(rest[2])
     with deps.unit_of_work() as session:
         absence = set_away(session, deps.config, by=user, manager=manager, first=first,
@@ -89,26 +92,30 @@ def back_reply(deps: Deps, user: str, words: list[str]) -> dict[str, Any]:
     """End a manager's absence now: their prompts and reminders come to them again."""
     manager, rest = _for_whom(user, words)
     if rest:
-        raise DomainError(f"Nothing more is needed: {BACK_USAGE}.")
+        raise DomainError(_("Nothing more is needed: {usage}.",
+                            usage=_(BACK_USAGE, command=CHECKIN_COMMAND)))
     with deps.unit_of_work() as session:
         ended = end_away(session, deps.config, by=user, manager=manager, now=deps.clock())
     start, end = _days(deps, ended)
-    return _message(f":wave: <@{manager}> is back: the absence from {start} to {end} with "
-                    f"<@{ended.deputy}> as deputy is over; prompts and reminders go to "
-                    f"<@{manager}> again.")
+    return _message(_(":wave: <@{manager}> is back: the absence from {start} to {end} with "
+                      "<@{deputy}> as deputy is over; prompts and reminders go to <@{manager}> "
+                      "again.", manager=manager, start=start, end=end, deputy=ended.deputy))
 
 
 def skip_reply(deps: Deps, user: str, managed: tuple[str, ...], month: Month,
                reason: str) -> dict[str, Any]:
     """``/checkin skip <reason>``: mark the one department ``user`` manages."""
     if len(managed) != 1:
-        raise DomainError("Use the “Nothing to report this month” button in the department's "
-                          "prompt or on the App Home: you manage "
-                          f"{'no' if not managed else 'more than one'} department.")
+        raise DomainError(
+            _("Use the \u201cNothing to report this month\u201d button in the department's "
+              "prompt or on the App Home: you manage no department.") if not managed else
+            _("Use the \u201cNothing to report this month\u201d button in the department's "
+              "prompt or on the App Home: you manage more than one department."))
     skipped, recipients = _mark(deps, user, month, managed[0], reason)
     _after_skip(deps, user, month, skipped, recipients)
-    return _message(f"Marked: {skipped.department.name} has nothing to report for "
-                    f"{format_month(month, deps.locale)}.")
+    return _message(_("Marked: {department} has nothing to report for {month}.",
+                      department=skipped.department.name,
+                      month=format_month(month, deps.locale)))
 
 
 def _mark(deps: Deps, user: str, month: Month, department: str, reason: str
@@ -165,10 +172,10 @@ def open_skip_modal(deps: Deps, body: dict[str, Any], client: WebClient) -> None
             fillable_period(session, deps.config, month, deps.clock(), department)
     except ValueError:
         client.views_open(trigger_id=trigger, view=notice_view(
-            "Monthly check-in", "This button is not one of ours any more; use the App Home."))
+            _(TITLE), _("This button is not one of ours any more; use the App Home.")))
         return
     except DomainError as exc:
-        client.views_open(trigger_id=trigger, view=notice_view("Monthly check-in", str(exc)))
+        client.views_open(trigger_id=trigger, view=notice_view(_(TITLE), str(exc)))
         return
     client.views_open(trigger_id=trigger, view=skip_view(
         period, department, spec.name, format_month(month, deps.locale)))
@@ -188,7 +195,7 @@ def handle_skip_submit(deps: Deps, ack: Ack, body: dict[str, Any]) -> None:
         return
     except ValueError:
         ack(response_action="update", view=notice_view(
-            "Monthly check-in", "This form is not one of ours any more; use the App Home."))
+            _(TITLE), _("This form is not one of ours any more; use the App Home.")))
         return
     except DomainError as exc:
         ack(response_action="errors", errors={SKIP_REASON_BLOCK: str(exc)})

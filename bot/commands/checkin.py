@@ -4,7 +4,6 @@ the roles of SPEC section 1. Who may do what is checked here, on the server, eve
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,9 @@ from slack_sdk import WebClient
 from bot.blocks.admin import (
     help_message,
     no_role_message,
+    not_allowed,
     one_line,
+    period_words,
     picker_message,
     status_message,
     usage_line,
@@ -36,14 +37,15 @@ from summaries.checkins.forms import department_statuses
 from summaries.checkins.skipping import skip_reasons
 from summaries.dates import format_month
 from summaries.errors import DomainError, echo
+from summaries.i18n import N_, _, reading, speaking
 from summaries.lookup.matching import Named, find_one
+from summaries.lookup.months import is_month_word, month_of
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
-_MONTH = re.compile(r"\d{4}-\d{1,2}")
 FORMATS = ("xlsx", "csv")
-SORRY = ("That did not work because of a problem on our side; it has been logged. Please try "
-         "again in a minute.")
+SORRY = N_("That did not work because of a problem on our side; it has been logged. Please "
+           "try again in a minute.")
 
 
 @dataclass
@@ -74,21 +76,29 @@ class Request:
         answer(self.client, self.deps.settings.slack_api_url, self.body, message)
 
     def month(self) -> Month | None:
-        """The YYYY-MM among the words, if any (removed from them); DomainError if malformed."""
-        word = next((w for w in self.words if _MONTH.fullmatch(w)), None)
+        """The month among the words, if any (removed from them): YYYY-MM, or as Chinese
+        writes it (``2026年10月``, ``10月``, ``上月``); DomainError if malformed."""
+        word = next((w for w in self.words if is_month_word(w)), None)
         if word is None:
             return None
         self.words.remove(word)
+        today = this_month(self.deps.clock(), self.deps.config.organization.timezone)
         try:
-            return Month.parse(word)
+            return month_of(word, today)
         except ValueError:
-            raise DomainError(f"{echo(word)} is not a month; write it as YYYY-MM, e.g. 2026-10.") \
-                from None
+            raise DomainError(_("{typed} is not a month; write it as YYYY-MM, e.g. 2026-10.",
+                                typed=echo(word))) from None
 
 
 def handle_checkin_command(deps: Deps, ack: Ack, body: dict[str, Any],
                            client: WebClient) -> None:
-    """Check the role, acknowledge, then do the subcommand's work."""
+    """Check the role, acknowledge, then do the subcommand's work, in the reader's language
+    (the organization's unless a reader's own was set for this request)."""
+    with speaking(reading(deps.locale)):
+        _checkin_command(deps, ack, body, client)
+
+
+def _checkin_command(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     words = (body.get("text") or "").split()
     name = words[0].lower() if words else "help"
     who = viewer(deps.config, body["user_id"])
@@ -98,25 +108,22 @@ def handle_checkin_command(deps: Deps, ack: Ack, body: dict[str, Any],
         ack(**no_role_message(deps.config))
         return
     if entry is None:
-        ack(**one_line(f"There is no `{CHECKIN_COMMAND} {name}`. Usage: {usage}"))
+        typed = " ".join((CHECKIN_COMMAND, name))
+        ack(**one_line(_("There is no `{command}`. Usage: {usage}", command=typed, usage=usage)))
         return
     roles, handler = entry
     if who.role not in roles:
-        ack(**one_line(_not_allowed(name, roles)))
+        ack(**one_line(not_allowed(f"{CHECKIN_COMMAND} {name}", roles)))
         return
     request = Request(deps, who, words[1:], body, client, ack)
     try:
         handler(request)
     except DomainError as problem:
-        request.answer(one_line(f"{problem} Usage: {usage}"))
+        request.answer(one_line(_("{problem} Usage: {usage}", problem=problem, usage=usage)))
     except Exception:
         log.exception("/checkin %s failed", name)
-        request.answer(one_line(SORRY))
+        request.answer(one_line(_(SORRY)))
 
-
-def _not_allowed(name: str, roles: tuple[str, ...]) -> str:
-    who = " and ".join(f"{r}s" for r in roles)
-    return f"Sorry, only {who} can use `{CHECKIN_COMMAND} {name}`."
 
 
 def _help(request: Request) -> None:
@@ -153,8 +160,8 @@ def _edit(request: Request) -> None:
     else:
         keys = list(who.managed)
     if not keys:
-        raise DomainError("You manage no department; as an admin, name the one to edit: "
-                          f"`{CHECKIN_COMMAND} edit <department> [YYYY-MM]`.")
+        raise DomainError(_("You manage no department; as an admin, name the one to edit: "
+                            "`{command} edit <department> [YYYY-MM]`.", command=CHECKIN_COMMAND))
     if len(keys) == 1:
         open_form(deps, request.client, request.body["trigger_id"], who.user, str(month),
                   keys[0])
@@ -196,10 +203,11 @@ def _cycle_step(action: str) -> Callable[[Request], None]:
         try:
             month = month or default_period(deps, action)
         except NoOpenPeriod as exc:
-            raise DomainError("No period is open; name one: "
-                              f"`{CHECKIN_COMMAND} remind YYYY-MM`.") from exc
-        request.ack(**one_line(f"Running {action} for {month}\u2026 I'll report here when it "
-                              "is done."))
+            raise DomainError(_("No period is open; name one: `{command} remind YYYY-MM`.",
+                                command=CHECKIN_COMMAND)) from exc
+        request.ack(**one_line(_("Running {action} for {month}\u2026 I'll report here when it "
+                                 "is done.", action=action,
+                                 month=period_words(month, deps.locale))))
         _in_background(request, lambda: run_step_by_hand(deps, action, month))
     return run
 
@@ -209,7 +217,7 @@ def _reopen(request: Request) -> None:
     deps = request.deps
     month = request.month()
     if not request.words:
-        raise DomainError("Name the department to reopen.")
+        raise DomainError(_("Name the department to reopen."))
     with deps.unit_of_work() as session:
         month = month or _working_month(deps, session, closed_first=True)
     request.reply(reopen_department(deps, request.who.user, " ".join(request.words), month))
@@ -222,12 +230,13 @@ def _export(request: Request) -> None:
     request.words[:] = [w for w in request.words if w.lower() not in FORMATS]
     _no_more_words(request)
     if len(formats) > 1:
-        raise DomainError("Choose one format: xlsx or csv.")
+        raise DomainError(_("Choose one format: xlsx or csv."))
     fmt = formats[0] if formats else "xlsx"
     with deps.unit_of_work() as session:
         month = month or _working_month(deps, session, closed_first=True)
-    request.ack(**one_line(f"Preparing the {month} export ({fmt})\u2026 it will arrive in a direct "
-                  "message."))
+    request.ack(**one_line(_("Preparing the {month} export ({format})\u2026 it will arrive in a "
+                             "direct message.", month=period_words(month, deps.locale),
+                             format=fmt)))
     trigger = str(request.body.get("trigger_id") or deps.clock().timestamp())
     _in_background(request, lambda: export_period(deps, request.who.user, month, fmt, trigger))
 
@@ -241,14 +250,15 @@ def _in_background(request: Request, work: Callable[[], dict[str, Any]]) -> None
             message = one_line(str(problem))
         except Exception:
             log.exception("/checkin %s failed", " ".join(request.words))
-            message = one_line(SORRY)
+            message = one_line(_(SORRY))
         request.reply(message)
     request.deps.executor.submit(run)
 
 
 def _no_more_words(request: Request) -> None:
     if request.words:
-        raise DomainError(f"I don't understand “{' '.join(request.words)}”.")
+        raise DomainError(_("I don't understand \u201c{words}\u201d.",
+                            words=" ".join(request.words)))
 
 
 def _working_month(deps: Deps, session: Any, *, closed_first: bool = False) -> Month:
@@ -264,10 +274,10 @@ def _working_month(deps: Deps, session: Any, *, closed_first: bool = False) -> M
 def _state_line(deps: Deps, month: Month, row: PeriodInfo | None) -> str:
     moments = deps.moments(month)
     if row is None or row.state == "pending":
-        return f"opens {_when(deps, moments.open_at)}"
+        return _("opens {when}", when=_when(deps, moments.open_at))
     if row.state == "open":
-        return f"open, closes {_when(deps, moments.close_at)}"
-    return f"closed {_when(deps, row.closed_at or moments.close_at)}"
+        return _("open, closes {when}", when=_when(deps, moments.close_at))
+    return _("closed {when}", when=_when(deps, row.closed_at or moments.close_at))
 
 
 def _when(deps: Deps, moment: datetime) -> str:

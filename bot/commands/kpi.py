@@ -32,6 +32,7 @@ from bot.notices import answer
 from bot.outbox.files import DmFile, send_files
 from summaries.access import Viewer, viewer
 from summaries.errors import DomainError, PermissionDenied
+from summaries.i18n import N_, _, reading, speaking
 from summaries.lookup.answer import KpiAnswer, TrendAnswer, answer_query
 from summaries.lookup.query import (
     KpiQuery,
@@ -44,20 +45,23 @@ from summaries.lookup.reads import latest_month
 from summaries.periods import this_month
 
 log = logging.getLogger(__name__)
-CHART_SKIPPED = ("I'm drawing too many charts just now, so this one is skipped; ask again in "
-                 "a minute for the picture.")
+CHART_SKIPPED = N_("I'm drawing too many charts just now, so this one is skipped; ask again "
+                   "in a minute for the picture.")
 
 
 def handle_kpi_command(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     """Answer one ``/kpi`` request: in the acknowledgement when the answer is ready within the
     budget (the usual case), else acknowledge at once and answer through the response URL when
-    the answer is ready, from the worker that made it (this thread is free after the ack)."""
-    attempt = within(deps.executor, deps.ack_budget, lambda: kpi_reply(deps, body))
-    if attempt.in_time:
-        ack(response_type="ephemeral", **outcome(attempt.future))
-    else:
-        ack()
-        attempt.future.add_done_callback(lambda done: answer_late(deps, client, body, done))
+    the answer is ready, from the worker that made it (this thread is free after the ack).
+    Words are the reader's (the organization's unless a reader's own was set)."""
+    locale = reading(deps.locale)
+    with speaking(locale):
+        attempt = within(deps.executor, deps.ack_budget, lambda: kpi_reply(deps, body))
+        if attempt.in_time:
+            ack(response_type="ephemeral", **outcome(attempt.future))
+            return
+    ack()
+    attempt.future.add_done_callback(lambda done: answer_late(deps, client, body, done, locale))
 
 
 def outcome(done: Future[dict[str, Any]]) -> dict[str, Any]:
@@ -72,14 +76,17 @@ def outcome(done: Future[dict[str, Any]]) -> dict[str, Any]:
         return one_line(str(problem))
     except Exception:
         log.exception("a /kpi request failed")
-        return one_line(SORRY)
+        return one_line(_(SORRY))
 
 
 def answer_late(deps: Deps, client: WebClient, body: dict[str, Any],
-                done: Future[dict[str, Any]]) -> None:
-    """Send an answer that missed the acknowledgement (or a sorry) through the response URL."""
+                done: Future[dict[str, Any]], locale: str | None = None) -> None:
+    """Send an answer that missed the acknowledgement (or a sorry) through the response URL,
+    in the reader's ``locale`` (the worker's thread does not carry the request's)."""
     try:
-        answer(client, deps.settings.slack_api_url, body, outcome(done))
+        with speaking(locale or deps.locale):
+            message = outcome(done)
+        answer(client, deps.settings.slack_api_url, body, message)
     except Exception:
         log.exception("could not send a /kpi answer to %s", body.get("user_id"))
 
@@ -88,10 +95,11 @@ def kpi_reply(deps: Deps, body: dict[str, Any]) -> dict[str, Any]:
     """The message answering a ``/kpi`` request; a trend's chart is offered to the chart
     worker, and when that is busy the table comes alone, saying the chart was skipped."""
     message, result = kpi_answer(deps, body)
+    locale = reading(deps.locale)  # the chart worker's thread does not carry the reader's
     if isinstance(result, TrendAnswer) and not deps.charts.offer(
-            lambda: send_chart(deps, body, result)):
+            lambda: send_chart(deps, body, result, locale)):
         message = trend_message(result, deps.locale, chart=False)
-        message["blocks"].append(context(CHART_SKIPPED))
+        message["blocks"].append(context(_(CHART_SKIPPED)))
     return message
 
 
@@ -102,7 +110,8 @@ def kpi_answer(deps: Deps, body: dict[str, Any]
     if who.role is None:
         return no_role_message(deps.config), None
     try:
-        query = parse_query(deps.config, who, body.get("text") or "")
+        today = this_month(deps.clock(), deps.config.organization.timezone)
+        query = parse_query(deps.config, who, body.get("text") or "", today)
         if query.mode == "list":
             return list_message(deps.config.organization.name, visible_kpis(deps.config, who),
                                 visible_departments(deps.config, who)), None
@@ -128,9 +137,15 @@ def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
         return answer_query(session, deps.config, who, query, month)
 
 
-def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer) -> None:
-    """Draw the trend and send it to the caller by DM (on the chart worker); a failure costs
-    only the picture."""
+def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer,
+               locale: str | None = None) -> None:
+    """Draw the trend and send it to the caller by DM (on the chart worker), in the reader's
+    ``locale``; a failure costs only the picture."""
+    with speaking(locale or deps.locale):
+        _send_chart(deps, body, result)
+
+
+def _send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer) -> None:
     from summaries.digest.charts import trend_png  # matplotlib loads on the first chart
 
     user = body["user_id"]
@@ -139,8 +154,9 @@ def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer) -> None:
         png = trend_png(result.trend(), deps.locale, title)
         last = result.months[-1]
         filename = f"{result.kpi.key}-{result.key.strip('*') or 'all'}-{last}.png"
-        report = send_files(deps, user, f"kpi-chart:{user}:{body.get('trigger_id', '')}",
-                            "chart", [DmFile(filename, title, png)], period=str(last))
+        key = ":".join(("kpi-chart", user, str(body.get("trigger_id", ""))))
+        report = send_files(deps, user, key, "chart", [DmFile(filename, title, png)],
+                            period=str(last))
         if not report.ok:
             log.warning("a /kpi chart for %s was not delivered: %s", user, report.failed)
     except Exception:

@@ -10,10 +10,11 @@ is still owed.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
@@ -33,6 +34,7 @@ from summaries.digest.load import (
 )
 from summaries.digest.model import Digest, RevisionRow, compile_digest
 from summaries.engine.asks import Ask
+from summaries.i18n import speaking
 from summaries.periods import Month, months_between, this_month
 from summaries.store.reminders import reminders_sent
 
@@ -40,7 +42,7 @@ log = logging.getLogger(__name__)
 
 
 def header_key(period: str, channel: str) -> str:
-    return f"digest:{period}:header:{channel}"
+    return ":".join(("digest", period, "header", channel))
 
 
 def reply_key(period: str, department: str, channel: str, part: int = 0) -> str:
@@ -50,7 +52,7 @@ def reply_key(period: str, department: str, channel: str, part: int = 0) -> str:
 
 def _more_key(period: str, channel: str, number: int) -> str:
     """The header's continuation ``number`` (1, 2, ...), in its thread."""
-    return f"digest:{period}:more{number}:{channel}"
+    return ":".join(("digest", period, f"more{number}", channel))
 
 
 def close_period(deps: Deps, month: Month) -> DeliveryReport:
@@ -85,6 +87,25 @@ def _posted(deps: Deps, period: str) -> bool:
         return header is not None and bool(header.slack_ts)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _in_the_channels_language(work: Callable[Concatenate[Deps, _P], _R]
+                              ) -> Callable[Concatenate[Deps, _P], _R]:
+    """The leadership channel reads the organization's language (SPEC 11), whoever set the
+    work off: a late submission by a manager who reads Chinese updates an English digest in
+    English."""
+
+    @functools.wraps(work)
+    def run(deps: Deps, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with speaking(deps.config.organization.locale):
+            return work(deps, *args, **kwargs)
+
+    return run
+
+
+@_in_the_channels_language
 def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
     """Post the header, then everything that threads under it."""
     period, channel = str(digest.period), deps.config.organization.leadership_channel
@@ -112,6 +133,7 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
     return report
 
 
+@_in_the_channels_language
 def refresh_digest(deps: Deps, period: str, department: str, *, deliver_now: bool = True,
                    version: str | None = None) -> DeliveryReport:
     """A late summary, a correction or a change to an ask arrived: update the posted header
@@ -145,20 +167,21 @@ def refresh_digest(deps: Deps, period: str, department: str, *, deliver_now: boo
     corrected = _day(deps, max(fixed.values())) if fixed else None
     head, *rest = header_messages(digest, corrected)
     own = _day(deps, fixed[department]) if department in fixed else None
-    parts = [_outgoing(f"digest-update:{period}:{department}:{version}:header", "digest_update",
+    update = ":".join(("digest-update", period, department, version))
+    parts = [_outgoing(f"{update}:header", "digest_update",
                        channel, {**head, **place}, period, department, "chat.update")]
     for n, payload in enumerate(rest, 1):  # continuations posted at the close, as they now are
         row = more[n - 1] if n <= len(more) else None
         if row is not None and row.slack_ts:
             parts.append(_outgoing(
-                f"digest-update:{period}:{department}:{version}:more{n}", "digest_update",
+                f"{update}:more{n}", "digest_update",
                 channel, {**payload, "channel": row.slack_channel or channel,
                           "ts": row.slack_ts}, period, department, "chat.update"))
     for n, payload in enumerate(department_messages(digest, department, own)):
         row = replies[n] if n < len(replies) else None
         if row is not None and row.slack_ts:
             parts.append(_outgoing(
-                f"digest-update:{period}:{department}:{version}:{n}", "digest_update", channel,
+                f"{update}:{n}", "digest_update", channel,
                 {**payload, "channel": row.slack_channel or channel, "ts": row.slack_ts},
                 period, department, "chat.update"))
         else:
@@ -220,6 +243,7 @@ def _outgoing(key: str, kind: str, channel: str, payload: dict[str, Any], period
 MAX_DIGESTS = 24
 
 
+@_in_the_channels_language
 def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
     """Update every posted digest that shows the ask: its own month's, and the later ones
     that carry it as still open (a digest not posted yet will show it as it then stands)."""

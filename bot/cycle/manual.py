@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport
 from summaries.checkins.cycle import latest_open
 from summaries.errors import DomainError
+from summaries.i18n import _, ngettext
 from summaries.periods import Month, this_month
 
 ACTIONS = ("open", "remind", "close")
@@ -21,7 +22,7 @@ class NoOpenPeriod(DomainError):
     """A reminder was asked for without a period, and none is open."""
 
     def __init__(self) -> None:
-        super().__init__("no period is open, so there is nobody to remind; name the period")
+        super().__init__(_("no period is open, so there is nobody to remind; name the period"))
 
 
 def default_period(deps: Deps, action: str) -> Month:
@@ -64,9 +65,13 @@ def run_by_hand(deps: Deps, action: str, month: Month,
 
 def summary(action: str, month: Month, report: DeliveryReport) -> list[str]:
     """One line on what was sent, and one on what was not (if anything)."""
-    lines = [f"{action} {month}: {len(report.sent)} message(s) sent"]
+    lines = [ngettext("{action} {month}: {n} message sent", "{action} {month}: {n} messages sent",
+                      len(report.sent), action=action, month=month)]
     if not report.ok:
-        first = next(iter(report.failed.items()))
-        lines.append(f"{len(report.failed)} message(s) not delivered (first: {first[0]}: "
-                     f"{first[1]}); they stay in the outbox and go out on the next run")
+        key, error = next(iter(report.failed.items()))
+        lines.append(ngettext(
+            "{n} message not delivered (first: {key}: {error}); it stays in the outbox and goes "
+            "out on the next run", "{n} messages not delivered (first: {key}: {error}); they "
+            "stay in the outbox and go out on the next run", len(report.failed), key=key,
+            error=error))
     return lines

@@ -15,9 +15,11 @@ from bot.blocks.reminders import Due, missed_close_message, parent_copy
 from bot.cycle.localtime import reader_zone
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
+from bot.people import reader_of
 from summaries.checkins.lacking import Lacking, not_handed_in
 from summaries.config import schema as schema
 from summaries.dates import format_month
+from summaries.i18n import speaking
 from summaries.periods import Month, late_until
 
 
@@ -45,8 +47,9 @@ def parent_copies(deps: Deps, month: Month, number: int,
         if parent is None or parent.manager == department.manager:
             continue
         due = Due(moments.close_at, now, reader_zone(deps, parent.manager), deps.locale)
-        payload = parent_copy(department, parent, format_month(month, deps.locale), due=due,
-                              lacking=lacking[department.key], reminders=number)
+        with speaking(reader_of(deps, parent.manager)):
+            payload = parent_copy(department, parent, format_month(month, deps.locale),
+                                  due=due, lacking=lacking[department.key], reminders=number)
         payload["channel"] = parent.manager
         copies.append(Outgoing(escalation_key(str(month), department.key, parent.manager),
                                "escalation", parent.manager, payload, period_key=str(month),
@@ -58,13 +61,15 @@ def tell_missing(deps: Deps, month: Month, closed_at: datetime) -> DeliveryRepor
     """Tell each manager whose summary is not in that the digest went out without it, and
     until when a late one is taken (call once the digest's header is posted)."""
     until = late_until(closed_at, deps.config.schedule.late_until_days)
-    shown = format_month(month, deps.locale)
     with deps.unit_of_work() as session:
         notes = []
         for department in not_handed_in(session, deps.config, month):
             to = department.manager
-            payload = missed_close_message(department, str(month), shown, late_until=until,
-                                           zone=reader_zone(deps, to), locale=deps.locale)
+            with speaking(reader_of(deps, to)):
+                shown = format_month(month, deps.locale)
+                payload = missed_close_message(department, str(month), shown,
+                                               late_until=until, zone=reader_zone(deps, to),
+                                               locale=deps.locale)
             payload["channel"] = to
             notes.append(Outgoing(missed_key(str(month), department.key, to), "missed_close",
                                   to, payload, period_key=str(month),

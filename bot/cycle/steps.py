@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.admin import period_words
 from bot.blocks.kpis import slack_date
 from bot.blocks.messages import prompt_message, standing_in
 from bot.blocks.reminders import Due, reminder_message
@@ -17,6 +18,7 @@ from bot.cycle.localtime import reader_zone
 from bot.cycle.nudges import parent_copies
 from bot.deps import Deps
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue, sent_message
+from bot.people import reader_of
 from summaries.checkins.asks import open_asks
 from summaries.checkins.away import absence_of
 from summaries.checkins.cycle import open_month, period_state
@@ -25,9 +27,13 @@ from summaries.checkins.lacking import Lacking, drafts_lacking
 from summaries.config import schema as schema
 from summaries.dates import format_day, format_moment, format_month
 from summaries.errors import DomainError
+from summaries.i18n import N_, _, speaking
 from summaries.periods import Month, PeriodState
 
 log = logging.getLogger(__name__)
+# Why no reminder goes out, by the state the period is in.
+_NOT_OPEN = {PeriodState.PENDING: N_("{month} is pending; reminders go out while it is open."),
+             PeriodState.CLOSED: N_("{month} is closed; reminders go out while it is open.")}
 
 
 def prompt_key(period: str, department: schema.Department, recipient: str | None = None) -> str:
@@ -43,8 +49,9 @@ def _recipient(deps: Deps, session: Session, department: schema.Department
     absence = absence_of(session, deps.config, department.manager, deps.clock())
     if absence is None:
         return department.manager, None
-    until = format_day(datetime.combine(absence.last_day, time()), deps.locale)
-    return absence.deputy, standing_in(department.manager, department.name, until)
+    with speaking(reader_of(deps, absence.deputy)):
+        until = format_day(datetime.combine(absence.last_day, time()), deps.locale)
+        return absence.deputy, standing_in(department.manager, department.name, until)
 
 
 def open_period(deps: Deps, month: Month, only: Collection[str] | None = None
@@ -69,7 +76,8 @@ def remind_period(deps: Deps, month: Month, number: int,
     with deps.unit_of_work() as session:
         state = period_state(session, month)
         if state != PeriodState.OPEN:
-            raise DomainError(f"{month} is {state}; reminders go out while it is open.")
+            raise DomainError(_(_NOT_OPEN.get(state, _NOT_OPEN[PeriodState.CLOSED]),
+                                month=period_words(month, deps.locale)))
         waiting = [s.department for s in department_statuses(session, deps.config, month)
                    if not s.submitted and (only is None or s.department.key in only)]
         prompt_keys = enqueue(session, [_prompt(deps, session, month, d) for d in waiting])
@@ -83,7 +91,7 @@ def remind_period(deps: Deps, month: Month, number: int,
             prompt = sent_message(session, prompt_key(str(month), department, to))
             if prompt is None or not prompt.slack_ts:
                 report.failed.setdefault(prompt_key(str(month), department, to),
-                                         "prompt not delivered; no thread to remind in")
+                                         _("prompt not delivered; no thread to remind in"))
                 continue
             asks = len(open_asks(session, deps.config, department.key, month))
             reminder = _reminder(deps, month, number, department, prompt.slack_channel or to,
@@ -108,15 +116,16 @@ def _prompt(deps: Deps, session: Session, month: Month,
             department: schema.Department) -> Outgoing:
     """The prompt, with the department's asks still open from earlier months as they stand
     when it is written (it is sent once; the form shows them as they stand when opened)."""
-    deadline, deadline_text = _deadline(deps, month)
-    payload: dict[str, Any] = prompt_message(
-        department, str(month), format_month(month, deps.locale),
-        sections_count=len(deps.config.sections_of(department)),
-        kpis_count=len(input_kpis(deps.config, department)),
-        deadline=deadline, deadline_text=deadline_text,
-        carried=open_asks(session, deps.config, department.key, month),
-        locale=deps.locale, timezone=deps.config.organization.timezone)
     to, note = _recipient(deps, session, department)
+    with speaking(reader_of(deps, to)):  # in the language of the person it goes to
+        deadline, deadline_text = _deadline(deps, month)
+        payload: dict[str, Any] = prompt_message(
+            department, str(month), format_month(month, deps.locale),
+            sections_count=len(deps.config.sections_of(department)),
+            kpis_count=len(input_kpis(deps.config, department)),
+            deadline=deadline, deadline_text=deadline_text,
+            carried=open_asks(session, deps.config, department.key, month),
+            locale=deps.locale, timezone=deps.config.organization.timezone)
     if note is not None:
         payload["blocks"].insert(1, note)
     payload["channel"] = to
@@ -129,9 +138,10 @@ def _reminder(deps: Deps, month: Month, number: int, department: schema.Departme
     """A reminder that escalates as the close nears: it names the time left (in hours on the
     last day) and what the draft still lacks; the last configured round says it is the last."""
     due = Due(deps.moments(month).close_at, deps.clock(), reader_zone(deps, to), deps.locale)
-    payload: dict[str, Any] = reminder_message(
-        department, str(month), format_month(month, deps.locale), due=due, lacking=lacking,
-        last=number >= len(deps.config.schedule.reminders), asks=asks)
+    with speaking(reader_of(deps, to)):  # in the language of the person it goes to
+        payload: dict[str, Any] = reminder_message(
+            department, str(month), format_month(month, deps.locale), due=due,
+            lacking=lacking, last=number >= len(deps.config.schedule.reminders), asks=asks)
     payload.update(channel=channel, thread_ts=thread_ts)
     key = f"reminder{number}:{month}:{department.key}:{to}"
     return Outgoing(key, "reminder", to, payload, period_key=str(month),
@@ -176,11 +186,13 @@ _OFFSET = re.compile(r"[+-](0\d|1[0-4])[0-5]\d")
 def run_step(deps: Deps, step: Step, month: Month, only: Collection[str] | None = None
              ) -> DeliveryReport:
     """Run one step of ``month``'s cycle (an open or a reminder for ``only`` those
-    departments, when given)."""
-    if step.kind == "open":
-        return open_period(deps, month, only)
-    if step.kind == "remind":
-        return remind_period(deps, month, step.round, only)
+    departments, when given). It speaks the organization's language (the digest, the
+    channel), and each direct message its reader's, whoever started it."""
     from bot.cycle.closing import close_period
 
-    return close_period(deps, month)
+    with speaking(deps.config.organization.locale):
+        if step.kind == "open":
+            return open_period(deps, month, only)
+        if step.kind == "remind":
+            return remind_period(deps, month, step.round, only)
+        return close_period(deps, month)

@@ -15,6 +15,7 @@ from bot.form.state import carry_choices, check_values, split_steps
 from bot.home import deadline
 from bot.ids import FormRef
 from bot.outbox.delivery import DeliveryReport, Outgoing, deliver, enqueue
+from bot.people import reader_of
 from summaries.checkins.away import confirmation_recipients
 from summaries.checkins.cycle import confirmation_data, fillable_period
 from summaries.checkins.evaluation import refresh_flags
@@ -31,6 +32,7 @@ from summaries.dates import format_month
 from summaries.digest.load import load_revised
 from summaries.engine.problems import asks_of, find_problems
 from summaries.errors import ValidationFailed
+from summaries.i18n import speaking
 from summaries.periods import Month, SubmissionStatus
 
 log = logging.getLogger(__name__)
@@ -142,19 +144,22 @@ def confirm(deps: Deps, ref: FormRef, user: str,
     department = shown.report.department(ref.department)
     if department is None:
         return None
-    messages = confirmation_message(
-        department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
-        first=result.first_submission, late=result.status == SubmissionStatus.LATE,
-        changed=len(result.changed_fields), editable_until=until, locale=deps.locale,
-        problems=find_problems(deps.config, [department], ref.period),
-        asks=asks_of(deps.config, department), revised=revised,
-        carried=carried_lines(carried))
     # A change of carried asks alone is news too: its asks' latest changes tell it apart.
     version = ".".join([str(revisions), *(_last_event(c) for c in carried)])
-    outgoing = [Outgoing(f"confirm:{ref.period}:{ref.department}:{to}:{version}:{n}",
-                         "confirmation", to, {**payload, "channel": to},
-                         period_key=ref.period, department_key=ref.department)
-                for to in recipients for n, payload in enumerate(messages)]
+    outgoing = []
+    for to in recipients:
+        with speaking(reader_of(deps, to)):  # each recipient in their own language
+            messages = confirmation_message(
+                department, deps.config.kpi_by_key, ref.period, format_month(month, deps.locale),
+                first=result.first_submission, late=result.status == SubmissionStatus.LATE,
+                changed=len(result.changed_fields), editable_until=until, locale=deps.locale,
+                problems=find_problems(deps.config, [department], ref.period),
+                asks=asks_of(deps.config, department), revised=revised,
+                carried=carried_lines(carried))
+        outgoing += [Outgoing(f"confirm:{ref.period}:{ref.department}:{to}:{version}:{n}",
+                              "confirmation", to, {**payload, "channel": to},
+                              period_key=ref.period, department_key=ref.department)
+                     for n, payload in enumerate(messages)]
     with deps.unit_of_work() as session:
         keys = enqueue(session, outgoing)
     return deliver(deps, keys)

@@ -17,6 +17,7 @@ from bot.form.handlers import form_view, keep_draft
 from bot.form.state import read_state
 from bot.ids import FormRef, read_open_value
 from summaries.errors import DomainError
+from summaries.i18n import _
 from summaries.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ def handle_open(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
         period, department = read_open_value(value)
     except ValueError:
         client.views_open(trigger_id=trigger, view=notice_view(
-            "Monthly check-in", "This button is not one of ours any more; use the App Home."))
+            _("Monthly check-in"),
+            _("This button is not one of ours any more; use the App Home.")))
         return
     with deps.unit_of_work() as session:
         if deps.double_click > 0 and not first_time(
@@ -52,12 +54,12 @@ def open_form(deps: Deps, client: WebClient, trigger: str, user: str, period: st
     if attempt.in_time:
         show(client, trigger, attempt.future)
         return
-    opened = client.views_open(trigger_id=trigger, view=busy_view("Loading your form\u2026"))
+    opened = client.views_open(trigger_id=trigger, view=busy_view(_("Loading your form\u2026")))
     view_id = opened["view"]["id"]
     try:
         client.views_update(view_id=view_id, view=attempt.result())
     except DomainError as exc:
-        client.views_update(view_id=view_id, view=notice_view("Monthly check-in", str(exc)))
+        client.views_update(view_id=view_id, view=notice_view(_("Monthly check-in"), str(exc)))
 
 
 def show(client: WebClient, trigger: str, future: Any) -> None:
@@ -65,7 +67,7 @@ def show(client: WebClient, trigger: str, future: Any) -> None:
     try:
         view = future.result()
     except DomainError as exc:
-        client.views_open(trigger_id=trigger, view=notice_view("Monthly check-in", str(exc)))
+        client.views_open(trigger_id=trigger, view=notice_view(_("Monthly check-in"), str(exc)))
         return
     client.views_open(trigger_id=trigger, view=view)
 

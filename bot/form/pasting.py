@@ -19,12 +19,12 @@ from bot.form.handlers import form_view, keep_draft
 from bot.ids import PASTE_BLOCK, FormRef
 from summaries.checkins.forms import KPI, field_id
 from summaries.checkins.submissions import read_draft
+from summaries.i18n import _, ngettext
 from summaries.imports.figurerows import FigureRow, read_figure_rows, rows_from_text
 from summaries.numberwords import input_text, parse_figure
 
 log = logging.getLogger(__name__)
 MAX_ERROR = 2000  # characters under the box: the first problems, each naming its row
-FILLED = ("Filled in {count} from what you pasted. Check them, then press {button} again.")
 
 
 def answer_paste(deps: Deps, ack: Ack, client: WebClient, view: dict[str, Any], ref: FormRef,
@@ -36,13 +36,13 @@ def answer_paste(deps: Deps, ack: Ack, client: WebClient, view: dict[str, Any], 
     if attempt.in_time:
         ack(**attempt.result())
         return
-    ack(response_action="update", view=busy_view("Reading your figures\u2026"))
+    ack(response_action="update", view=busy_view(_("Reading your figures\u2026")))
     try:
         answer = attempt.result()
     except Exception:
         log.exception("reading pasted figures failed")
-        answer = {"view": notice_view("Monthly check-in", "We could not read the pasted "
-                                      "figures just now; your typing is in your draft.")}
+        answer = {"view": notice_view(_("Monthly check-in"), _(
+            "We could not read the pasted figures just now; your typing is in your draft."))}
     client.views_update(view_id=view["id"], view=answer.get("view") or form_view(
         deps, ref.period, ref.department, user, ref.step, notes=list(answer["errors"].values())))
 
@@ -56,7 +56,7 @@ def take_paste(deps: Deps, ref: FormRef, user: str, typed: dict[str, str | None]
     found = read_figure_rows(config, ref.department, rows, locale)
     problems = [str(p) for p in found.problems]
     if not rows:
-        problems.append("no rows: paste two columns, the KPI's name or key and its value")
+        problems.append(_("no rows: paste two columns, the KPI's name or key and its value"))
     with deps.read_only() as session:
         current = {**read_draft(session, period=ref.period, department=ref.department),
                    **typed}
@@ -68,8 +68,10 @@ def take_paste(deps: Deps, ref: FormRef, user: str, typed: dict[str, str | None]
     filled = {field_id(KPI, key): input_text(value, locale)
               for key, value in found.values.items()}
     keep_draft(deps, ref, user, {**typed, **filled})
-    count = f"{len(filled)} figure{'s' if len(filled) != 1 else ''}"
-    note = FILLED.format(count=count, button="Submit" if ref.last_step else "Next")
+    note = ngettext("Filled in {n} figure from what you pasted. Check them, then press {button} "
+                    "again.", "Filled in {n} figures from what you pasted. Check them, then "
+                    "press {button} again.", len(filled),
+                    button=_("Submit") if ref.last_step else _("Next"))
     return {"response_action": "update",
             "view": form_view(deps, ref.period, ref.department, user, ref.step, notes=[note],
                               version=version)}  # new ids: Slack shows the new values
@@ -86,8 +88,9 @@ def _conflicts(deps: Deps, department: str, rows: list[FigureRow],
             typed = current.get(field_id(KPI, key))
             if isinstance(typed, str) and typed.strip() and _read(deps, key, typed) != value:
                 name = deps.config.kpi_by_key[key].name
-                found.append(f"row {row[0]}: {name} is {row[2]} here but {typed.strip()} in "
-                             "the form; clear one of them")
+                found.append(_("row {row}: {name} is {pasted} here but {typed} in the form; "
+                               "clear one of them", row=row[0], name=name, pasted=row[2],
+                               typed=typed.strip()))
     return found
 
 

@@ -13,12 +13,13 @@ from summaries.checkins.asks import MAX_REPLY_CHARS
 from summaries.checkins.forms import CARRY, CARRY_NOTE, KPI, SECTION, WITHDRAW
 from summaries.checkins.submissions import validate_submission
 from summaries.config.schema import Config
+from summaries.i18n import N_, _
 from summaries.numbers import OutOfBounds
 from summaries.numberwords import NotANumber, parse_figure
 
 # Inputs per modal step: well inside Slack's 100 blocks a view, and a screenful to fill in.
 INPUTS_PER_STEP = 40
-NOT_A_NUMBER = "must be a number, such as 4,993,120, 499.31\u4e07 or 3.5"
+NOT_A_NUMBER = N_("must be a number, such as 4,993,120, 499.31\u4e07 or 3.5")
 
 
 def split_steps(fields: Sequence[str], per_step: int = INPUTS_PER_STEP) -> list[list[str]]:
@@ -111,12 +112,13 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
     errors: dict[str, str] = {}
     wanted = list(fields)
     for field in wanted:
-        kind, _, key = field.partition(":")
+        kind, _sep, key = field.partition(":")
         raw = values.get(field)
         if kind == SECTION:
             answers[key] = raw or ""
         elif kind == CARRY_NOTE and raw is not None and len(raw.strip()) > MAX_REPLY_CHARS:
-            errors[field] = f"at most {MAX_REPLY_CHARS:,} characters; this has {len(raw):,}"
+            errors[field] = _("at most {limit} characters; this has {count}",
+                              limit=format(MAX_REPLY_CHARS, ","), count=format(len(raw), ","))
         elif kind != KPI:
             continue
         elif raw is None or not raw.strip():
@@ -127,9 +129,10 @@ def check_values(config: Config, department_key: str, values: Mapping[str, str |
                 figures[key] = parse_figure(raw, config.organization.locale,
                                             percent=kpi is not None and kpi.is_percent)
             except OutOfBounds as exc:
-                errors[field] = f"must be a number this form can keep ({exc})"
+                errors[field] = _("must be a number this form can keep ({problem})",
+                                  problem=exc)
             except NotANumber:
-                errors[field] = NOT_A_NUMBER
+                errors[field] = _(NOT_A_NUMBER)
             except ValueError as exc:  # ambiguous, misplaced separators, a unit too many
                 errors[field] = str(exc)
     problems = validate_submission(config, department, answers, {
@@ -143,7 +146,7 @@ def carry_choices(values: Mapping[str, object]) -> dict[int, tuple[bool, str | N
     is ``withdraw``) and the update typed for it; asks left as they were are left out."""
     found: dict[int, tuple[bool, str | None]] = {}
     for key, value in values.items():
-        kind, _, number = key.partition(":")
+        kind, _sep, number = key.partition(":")
         if kind not in (CARRY, CARRY_NOTE) or not number.isdigit():
             continue
         withdraw, update = found.get(int(number), (False, None))

@@ -22,15 +22,17 @@ from summaries.checkins.forms import form_fields
 from summaries.checkins.submissions import SubmissionResult, authorize_department
 from summaries.engine.asks import Ask
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.i18n import N_, _
 from summaries.periods import Month
 
 log = logging.getLogger(__name__)
-TRY_AGAIN = ("We could not save this just now. Everything you typed is still here: "
-             "press the button again in a moment.")
-OUT_OF_DATE = ("This form is out of date. Nothing was saved from it: please open the check-in "
-               "again from your direct messages.")
-SAVED = ("Saved. Your confirmation, with your figures against target, arrives in a "
-         "direct message.")
+TRY_AGAIN = N_("We could not save this just now. Everything you typed is still here: "
+               "press the button again in a moment.")
+OUT_OF_DATE = N_("This form is out of date. Nothing was saved from it: please open the "
+                 "check-in again from your direct messages.")
+SAVED = N_("Saved. Your confirmation, with your figures against target, arrives in a "
+           "direct message.")
+TITLE = N_("Monthly check-in")
 
 
 def close_form(deps: Deps, ack: Ack, body: dict[str, Any]) -> None:
@@ -54,7 +56,7 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
                                         deps.clock())
         Month.parse(claimed.period)
     except PermissionDenied as exc:
-        ack(response_action="update", view=notice_view("Monthly check-in", str(exc)))
+        ack(response_action="update", view=notice_view(_(TITLE), str(exc)))
         return
     except (ValueError, DomainError):
         claimed = None
@@ -62,7 +64,7 @@ def handle_submit(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClient)
     ref = claimed and locate_step(claimed, form_fields(deps.config, spec), fields)
     if ref is None:
         log.info("a check-in form that matches no step of today's form was submitted")
-        ack(response_action="update", view=notice_view("Monthly check-in", OUT_OF_DATE))
+        ack(response_action="update", view=notice_view(_(TITLE), _(OUT_OF_DATE)))
         return
     pasted = read_paste(view)
     if pasted is not None:  # fill the figures in and show them for review, store nothing
@@ -89,7 +91,7 @@ def handle_confirmed(deps: Deps, ack: Ack, body: dict[str, Any], client: WebClie
     try:
         ref = FormRef.loads(view.get("private_metadata", ""))
     except ValueError:
-        ack(response_action="update", view=notice_view("Monthly check-in", OUT_OF_DATE))
+        ack(response_action="update", view=notice_view(_(TITLE), _(OUT_OF_DATE)))
         return
     mark = confirmed_mark(view.get("private_metadata", ""))
     attempt: Attempt[Any] = within(deps.executor, deps.ack_budget,
@@ -103,7 +105,7 @@ def _acknowledge(deps: Deps, ack: Ack, client: WebClient, body: dict[str, Any], 
     App Home follow), a view (the next step, figures to confirm) replaces it, a failure is
     said under a field; a placeholder first when the work outlives the acknowledgement."""
     if not attempt.in_time:
-        ack(response_action="update", view=busy_view("Saving\u2026"))
+        ack(response_action="update", view=busy_view(_("Saving\u2026")))
         _finish_late(deps, client, body, ref, typed, attempt)
         return
     try:
@@ -162,15 +164,16 @@ def _refusal(view: dict[str, Any], typed: dict[str, str | None], fields: list[st
             return {"response_action": "errors", "errors": here}
         problems = "; ".join(exc.errors.values())
         return {"response_action": "update",
-                "view": restore_view(view, typed, f"Please fix another step: {problems}")}
+                "view": restore_view(view, typed, _("Please fix another step: {problems}",
+                                                    problems=problems))}
     if isinstance(exc, DomainError):
         message = str(exc)
     else:
         log.error("saving a check-in failed", exc_info=exc)
-        message = TRY_AGAIN
+        message = _(TRY_AGAIN)
     if fields:
         return {"response_action": "errors", "errors": {fields[0]: message}}
-    return {"response_action": "update", "view": notice_view("Monthly check-in", message)}
+    return {"response_action": "update", "view": notice_view(_(TITLE), message)}
 
 
 def _finish_late(deps: Deps, client: WebClient, body: dict[str, Any], ref: FormRef,
@@ -182,11 +185,11 @@ def _finish_late(deps: Deps, client: WebClient, body: dict[str, Any], ref: FormR
     except Exception as exc:
         if not isinstance(exc, DomainError):
             log.error("saving a check-in failed", exc_info=exc)
-        message = str(exc) if isinstance(exc, DomainError) else TRY_AGAIN
+        message = str(exc) if isinstance(exc, DomainError) else _(TRY_AGAIN)
         client.views_update(view_id=view["id"], view=restore_view(view, typed, message))
         return
     if isinstance(outcome, SubmissionResult):
-        client.views_update(view_id=view["id"], view=notice_view("Monthly check-in", SAVED))
+        client.views_update(view_id=view["id"], view=notice_view(_(TITLE), _(SAVED)))
         after_store(deps, ref, user, outcome)
     else:
         client.views_update(view_id=view["id"], view=outcome)

@@ -26,6 +26,7 @@ from summaries.checkins.forms import KPI, field_id
 from summaries.checkins.submissions import save_draft
 from summaries.config.schema import Config
 from summaries.errors import DomainError
+from summaries.i18n import N_, _
 from summaries.imports.figurerows import (
     FigureRow,
     read_figure_rows,
@@ -38,8 +39,9 @@ from summaries.textfold import fold
 log = logging.getLogger(__name__)
 READERS: dict[str, Callable[[bytes], list[FigureRow]]] = {
     "xlsx": rows_from_xlsx, "csv": rows_from_csv}
-NO_DEPARTMENT = ("Thanks for the file, but you manage no department in the monthly check-in, "
-                 "so there is no summary to put figures in.")
+NO_DEPARTMENT = N_("Thanks for the file, but you manage no department in the monthly "
+                   "check-in, so there is no summary to put figures in.")
+MAX_MB = MAX_BYTES // 1024 // 1024
 
 
 def handle_file_shared(deps: Deps, event: dict[str, Any], client: WebClient) -> None:
@@ -63,7 +65,7 @@ def _read_and_keep(deps: Deps, client: WebClient, user: str, file_id: str) -> di
     config = deps.config
     managed = viewer(config, user).managed
     if not managed:
-        return plain_reply(NO_DEPARTMENT)
+        return plain_reply(_(NO_DEPARTMENT))
     shared = _shared_file(client, file_id)
     rows = _rows(deps, shared)
     department = pick_department(config, managed, shared.name, rows, deps.locale)
@@ -72,14 +74,15 @@ def _read_and_keep(deps: Deps, client: WebClient, user: str, file_id: str) -> di
         now = deps.clock()
         period = current_period(session, config, now)
         if period is None:
-            raise DomainError("No monthly check-in is open now; send the file again once it "
-                              "opens.")
+            raise DomainError(_("No monthly check-in is open now; send the file again once "
+                                "it opens."))
         fillable_period(session, config, period.month, now, department)
         found = read_figure_rows(config, department, rows, deps.locale)
         if found.problems:
             return problems_reply(shared.name, name, found.problems)
         if not found.values:
-            raise DomainError(f"{shared.name} has no figures in it. {FORMAT_HINT}")
+            raise DomainError(_("{file} has no figures in it. {hint}", file=shared.name,
+                                hint=_(FORMAT_HINT)))
         # As the form shows a stored figure, so it reads back as the same value.
         shown = {key: input_text(value, deps.locale) for key, value in found.values.items()}
         save_draft(session, config, period=period.key, department=department, user=user,
@@ -95,13 +98,13 @@ def _shared_file(client: WebClient, file_id: str) -> SharedFile:
         shared = file_info(client, file_id)
     except SlackApiError as exc:
         log.warning("files.info %s failed: %s", file_id, exc.response.get("error"))
-        raise DomainError("Slack would not let me read that file; please send it again.") \
-            from None
+        raise DomainError(_("Slack would not let me read that file; please send it "
+                            "again.")) from None
     if shared.kind not in READERS:
-        raise DomainError(f"I can only read XLSX and CSV files. {FORMAT_HINT}")
+        raise DomainError(_("I can only read XLSX and CSV files. {hint}", hint=_(FORMAT_HINT)))
     if shared.size > MAX_BYTES:
-        raise DomainError(f"{shared.name} is larger than {MAX_BYTES // 1024 // 1024} MB; a "
-                          "month's figures fit in far less. Send only the two columns.")
+        raise DomainError(_("{file} is larger than {size} MB; a month's figures fit in far "
+                            "less. Send only the two columns.", file=shared.name, size=MAX_MB))
     return shared
 
 
@@ -110,15 +113,16 @@ def _rows(deps: Deps, shared: SharedFile) -> list[FigureRow]:
         data = download(shared, deps.client.token or "", deps.settings.slack_api_url)
     except DownloadFailed as exc:
         log.warning("downloading %s failed: %s", shared.id, exc)
-        raise DomainError(f"I could not download {shared.name}; please send it again "
-                          f"(at most {MAX_BYTES // 1024 // 1024} MB).") from None
+        raise DomainError(_("I could not download {file}; please send it again (at most "
+                            "{size} MB).", file=shared.name, size=MAX_MB)) from None
     try:
         rows = READERS[shared.kind](data)
     except ValueError:
-        raise DomainError(f"{shared.name} is not a readable {shared.kind.upper()} file. "
-                          f"{FORMAT_HINT}") from None
+        raise DomainError(_("{file} is not a readable {kind} file. {hint}", file=shared.name,
+                            kind=shared.kind.upper(), hint=_(FORMAT_HINT))) from None
     if not rows:
-        raise DomainError(f"{shared.name} has no rows. {FORMAT_HINT}")
+        raise DomainError(_("{file} has no rows. {hint}", file=shared.name,
+                            hint=_(FORMAT_HINT)))
     return rows
 
 
@@ -137,6 +141,7 @@ def pick_department(config: Config, managed: Sequence[str], filename: str,
     fitting = [k for k in managed if not read_figure_rows(config, k, rows, locale).problems]
     if len(fitting) == 1:
         return fitting[0]
-    choices = ", ".join(f"{config.department_by_key[k].name} ({k}.xlsx)" for k in managed)
-    raise DomainError("You manage several departments; put the department's key in the "
-                      f"file's name and send it again: {choices}.")
+    choices = ", ".join(_("{name} ({file})", name=config.department_by_key[k].name,
+                          file=k + ".xlsx") for k in managed)
+    raise DomainError(_("You manage several departments; put the department's key in the "
+                        "file's name and send it again: {choices}.", choices=choices))

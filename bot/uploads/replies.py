@@ -10,13 +10,16 @@ from typing import Any
 from bot.blocks.common import context, escape, section, sections
 from bot.blocks.messages import open_button
 from summaries.config.schema import Config
+from summaries.dates import format_month
+from summaries.i18n import N_, _, ngettext
 from summaries.imports.figurerows import RowProblem
+from summaries.periods import Month
 
 Message = dict[str, Any]
-REVIEW = "Review and submit"
+REVIEW = N_("Review and submit")
 SHOWN_PROBLEMS = 40  # a whole wrong sheet is named by its first rows; the rest are counted
-FORMAT_HINT = ("Send an XLSX or CSV file with two columns: the KPI's name or key, and its "
-               "value.")
+FORMAT_HINT = N_("Send an XLSX or CSV file with two columns: the KPI's name or key, and its "
+                 "value.")
 
 
 def plain_reply(text: str) -> Message:
@@ -27,24 +30,27 @@ def plain_reply(text: str) -> Message:
 def problems_reply(filename: str, department: str, problems: Sequence[RowProblem]) -> Message:
     """Every bad row of the file, and that nothing was kept."""
     count = len(problems)
-    title = (f"{escape(filename)}: {count} row{'s' if count != 1 else ''} to fix for "
-             f"{escape(department)}; nothing was kept.")
+    title = ngettext("{file}: {n} row to fix for {department}; nothing was kept.",
+                     "{file}: {n} rows to fix for {department}; nothing was kept.", count,
+                     file=escape(filename), department=escape(department))
     lines = [f"\u2022 {escape(str(p))}" for p in problems[:SHOWN_PROBLEMS]]
     if count > SHOWN_PROBLEMS:
-        lines.append(f"\u2026 and {count - SHOWN_PROBLEMS} more")
+        lines.append(_("\u2026 and {count} more", count=count - SHOWN_PROBLEMS))
     return {"text": title, "blocks": [section(title), *sections(lines),
-                                      context("Fix the rows and send the file again.")]}
+                                      context(_("Fix the rows and send the file again."))]}
 
 
 def kept_reply(config: Config, filename: str, period: str, department: str,
                values: Mapping[str, Decimal], shown: Mapping[str, str]) -> Message:
     """The figures now in the draft, and the button to review and submit them."""
     name = config.department_by_key[department].name
-    count = len(values)
-    title = (f"{escape(filename)}: {count} figure{'s' if count != 1 else ''} for "
-             f"{escape(name)}, {period}, are in your draft. Nothing is submitted until you "
-             "review them and press Submit.")
+    month = format_month(Month.parse(period), config.organization.locale)
+    title = ngettext("{file}: {n} figure for {department}, {month}, is in your draft. Nothing "
+                     "is submitted until you review it and press Submit.",
+                     "{file}: {n} figures for {department}, {month}, are in your draft. "
+                     "Nothing is submitted until you review them and press Submit.",
+                     len(values), file=escape(filename), department=escape(name), month=month)
     lines = [f"\u2022 {escape(config.kpi_by_key[key].name)}: {shown[key]}" for key in values]
     return {"text": title,
-            "blocks": [section(title, accessory=open_button(period, department, REVIEW)),
+            "blocks": [section(title, accessory=open_button(period, department, _(REVIEW))),
                        *sections(lines)]}

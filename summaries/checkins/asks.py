@@ -31,6 +31,7 @@ from summaries.engine.asks import (
     transition,
 )
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.i18n import N_, _
 from summaries.periods import SUBMITTED_STATES, Month
 from summaries.store.asks import (
     add_ask,
@@ -46,6 +47,21 @@ from summaries.store.models import AskRow, Department
 MAX_REPLY_CHARS = 3000
 # Actions that say nothing without words.
 NEEDS_TEXT = frozenset({AskAction.REPLY, AskAction.UPDATE, AskAction.DECLINE})
+GONE = N_("That ask is no longer there.")
+# What someone trying to act on an ask that has ended is told, by how it ended.
+_ENDED = {AskState.DECIDED: N_("This ask is already decided: nothing more can be done with it."),
+          AskState.DECLINED: N_("This ask is already declined: nothing more can be done with "
+                                "it."),
+          AskState.WITHDRAWN: N_("This ask is already withdrawn: nothing more can be done with "
+                                 "it.")}
+
+
+def ended_message(state: str) -> str:
+    """Why nothing more can be done with an ask that has ended, in the reader's language."""
+    try:
+        return _(_ENDED[AskState(state)])
+    except (KeyError, ValueError):
+        return _("This ask is closed: nothing more can be done with it.")
 
 
 def sync_asks(session: Session, *, period_id: int, department_id: int, section_key: str,
@@ -101,27 +117,28 @@ def act_on_ask(session: Session, config: Config, *, ask_id: int, user: str, acti
     action = AskAction(action)
     found = lock_ask(session, ask_id)
     if found is None:
-        raise DomainError("That ask is no longer there.")
+        raise DomainError(_(GONE))
     row, month, department = found
     spec = config.department_by_key.get(department)
     deputy = acting_deputy(session, config, spec, now) if spec is not None else None
     _authorize(config, action, user, department, row.assignee, deputy)
     words = (text or "").strip() or None
     if action in NEEDS_TEXT and words is None:
-        raise ValidationFailed({"text": "Write a few words: this is what the manager reads."})
+        raise ValidationFailed({"text": _("Write a few words: this is what the manager "
+                                          "reads.")})
     if words is not None and len(words) > MAX_REPLY_CHARS:
-        raise ValidationFailed({"text": f"at most {MAX_REPLY_CHARS:,} characters; this has "
-                                        f"{len(words):,}"})
+        raise ValidationFailed({"text": _("at most {limit} characters; this has {count}",
+                                          limit=format(MAX_REPLY_CHARS, ","),
+                                          count=format(len(words), ","))})
     if action is AskAction.ASSIGN and not assignee:
-        raise ValidationFailed({"assignee": "Choose the person to assign it to."})
+        raise ValidationFailed({"assignee": _("Choose the person to assign it to.")})
     if action is AskAction.ASSIGN and not re.fullmatch(USER_ID_PATTERN, assignee or ""):
-        raise ValidationFailed({"assignee": "Choose a person in Slack to assign it to."})
+        raise ValidationFailed({"assignee": _("Choose a person in Slack to assign it to.")})
     try:
         to = transition(AskState(row.state), action, assignee=assignee,
                         current_assignee=row.assignee)
     except AskClosed:
-        raise DomainError(f"This ask is already {row.state}: nothing more can be done with "
-                          "it.") from None
+        raise DomainError(ended_message(row.state)) from None
     titles = _titles(config)
     if to is None or _repeated(row, action, user, words):
         return AskOutcome(as_ask(row, month, department, titles), False)
@@ -147,14 +164,15 @@ def _authorize(config: Config, action: AskAction, user: str, department: str,
     if action in LEADER_ACTIONS:
         if config.is_leader(user) or (action in ASSIGNEE_ACTIONS and user == assignee):
             return
-        raise PermissionDenied(f"Sorry, only leaders and admins can answer the asks of "
-                               f"leadership; this one is {name}'s. Nothing was changed.")
+        raise PermissionDenied(_("Sorry, only leaders and admins can answer the asks of "
+                                 "leadership; this one is {department}'s. Nothing was changed.",
+                                 department=name))
     if action in (AskAction.WITHDRAW, AskAction.UPDATE):
         if (spec is not None and user in (spec.manager, deputy)) or config.is_admin(user):
             return
-        raise PermissionDenied(f"Sorry, only the manager of {name} can withdraw or update "
-                               "its asks. Nothing was changed.")
-    raise DomainError(f"{action} is not something to do with an ask here.")
+        raise PermissionDenied(_("Sorry, only the manager of {department} can withdraw or "
+                                 "update its asks. Nothing was changed.", department=name))
+    raise DomainError(_("{action} is not something to do with an ask here.", action=action))
 
 
 def _titles(config: Config) -> dict[str, str]:
@@ -184,7 +202,7 @@ def find_asks(session: Session, config: Config, who: Viewer, *, live_only: bool 
     """The asks ``who`` may see (leaders and admins every department's, a manager those of
     the departments they see), newest month first."""
     if department is not None and not who.may_see(department):
-        raise PermissionDenied("You can only see the asks of the departments you manage.")
+        raise PermissionDenied(_("You can only see the asks of the departments you manage."))
     wanted = [department] if department is not None else [
         d.key for d in config.departments if who.may_see(d.key)]
     chosen = set(states) if states is not None else (set(LIVE) if live_only else None)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied
+from summaries.i18n import _
 from summaries.store.models import AwayRow
 
 
@@ -78,10 +79,10 @@ def managed_by(config: Config, manager: str) -> list[schema.Department]:
 
 def _authorize(config: Config, by: str, manager: str) -> None:
     if by != manager and not config.is_admin(by):
-        raise PermissionDenied("Only the manager themself or an admin can set them away or "
-                               "back.")
+        raise PermissionDenied(_("Only the manager themself or an admin can set them away or "
+                                 "back."))
     if not managed_by(config, manager):
-        raise DomainError(f"<@{manager}> manages no department.")
+        raise DomainError(_("<@{manager}> manages no department.", manager=manager))
 
 
 def set_away(session: Session, config: Config, *, by: str, manager: str, first: date,
@@ -90,11 +91,12 @@ def set_away(session: Session, config: Config, *, by: str, manager: str, first: 
     later setting wins over an earlier one on the days both cover."""
     _authorize(config, by, manager)
     if deputy == manager:
-        raise DomainError("A manager cannot be their own deputy; name someone else.")
-    if last < first:
-        raise DomainError(f"The last day ({last}) comes before the first ({first}).")
+        raise DomainError(_("A manager cannot be their own deputy; name someone else."))
+    if last < first:  # the days as typed in the command: 2026-11-20
+        raise DomainError(_("The last day ({last}) comes before the first ({first}).",
+                            last=last, first=first))
     if last < local_day(config, now):
-        raise DomainError(f"{last} has passed; give dates from today on.")
+        raise DomainError(_("{day} has passed; give dates from today on.", day=last))
     row = AwayRow(manager=manager, deputy=deputy, first_day=first, last_day=last, set_by=by,
                   set_at=now)
     session.add(row)
@@ -123,7 +125,7 @@ def end_away(session: Session, config: Config, *, by: str, manager: str,
         AwayRow.manager == manager, AwayRow.first_day > local_day(config, now),
         AwayRow.ended_at.is_(None)).order_by(AwayRow.first_day)).all()
     if not ahead:
-        raise DomainError(f"<@{manager}> is not away.")
+        raise DomainError(_("<@{manager}> is not away.", manager=manager))
     for row in ahead:
         row.ended_at = now
     session.flush()

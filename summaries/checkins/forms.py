@@ -22,12 +22,14 @@ from summaries.checkins.hints import KpiHint, kpi_hints
 from summaries.checkins.lastmonth import last_month_texts
 from summaries.config import schema as schema
 from summaries.config.schema import Config
+from summaries.dates import format_month
 from summaries.engine.asks import Ask, AskAction, AskState
 from summaries.engine.cell import Cell
 from summaries.engine.cells import Engine
 from summaries.engine.figurebook import FigureBook
 from summaries.engine.targets import TargetBook
 from summaries.errors import DomainError, ValidationFailed
+from summaries.i18n import _
 from summaries.numberwords import input_text
 from summaries.periods import (
     SUBMITTED_STATES,
@@ -96,15 +98,16 @@ def ensure_fillable(session: Session, config: Config, month: Month,
     """The period if its summaries (``department``'s, when given) can be filled in now; else a
     DomainError saying why. An admin's reopening lets one department past the late window."""
     period = session.scalars(select(Period).where(Period.key == str(month))).first()
+    shown = format_month(month, config.organization.locale)
     if period is None or period.state == PeriodState.PENDING:
-        raise DomainError(f"The check-in for {month} is not open yet.")
+        raise DomainError(_("The check-in for {month} is not open yet.", month=shown))
     if period.state == PeriodState.CLOSED:
         until = reopened_until(session, period, department) if department is not None else None
         if not accepts_submissions(period.state, period.closed_at, now,
                                    config.schedule.late_until_days, until):
-            raise DomainError(
-                f"The check-in for {month} is closed and no longer takes late "
-                "submissions. Ask an admin to reopen it.")
+            raise DomainError(_(
+                "The check-in for {month} is closed and no longer takes late submissions. "
+                "Ask an admin to reopen it.", month=shown))
     return period
 
 

@@ -63,7 +63,7 @@ def read_implausible(session: Session, config: Config, month: Month,
     keys = [k for k, v in figures.items() if v is not None and k in config.kpi_by_key]
     if not keys:
         return []
-    stored, _ = load_figures(session, month, month, {department.key}, keys)
+    stored, _sources = load_figures(session, month, month, {department.key}, keys)
     changed = {k: figures[k] for k in keys
                if stored.get((department.key, k), {}).get(str(month)) != figures[k]}
     kpis = {k: config.kpi_by_key[k] for k in changed}
@@ -84,7 +84,7 @@ class Unconfirmed(Exception):
     so nothing of it is kept; ``mark`` is what the manager's confirmation must carry."""
 
     def __init__(self, found: list[Implausible]) -> None:
-        super().__init__(f"{len(found)} figure(s) to confirm")
+        super().__init__(", ".join(f.kpi.key for f in found))  # for logs: the KPIs asked
         self.found = found
         self.mark = fingerprint(found)
 

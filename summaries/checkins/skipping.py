@@ -19,7 +19,9 @@ from summaries.checkins.submissions import (
 )
 from summaries.config import schema as schema
 from summaries.config.schema import Config
+from summaries.dates import format_month
 from summaries.errors import DomainError, ValidationFailed
+from summaries.i18n import _
 from summaries.periods import FILLED_IN_STATES, Month, SubmissionStatus
 from summaries.store.figures import add_revision, get_or_create_period
 from summaries.store.models import Department, Period, Submission
@@ -44,17 +46,18 @@ def skip_month(session: Session, config: Config, *, month: Month, department: st
     summary is submitted (edit it instead) and when the month takes no summaries."""
     text = " ".join(reason.split())
     if not text:
-        raise ValidationFailed({REASON_FIELD: "Say why there is nothing to report."})
+        raise ValidationFailed({REASON_FIELD: _("Say why there is nothing to report.")})
     if len(text) > MAX_REASON_CHARS:
-        raise ValidationFailed({REASON_FIELD: f"At most {MAX_REASON_CHARS} characters; this "
-                                              f"has {len(text)}."})
+        raise ValidationFailed({REASON_FIELD: _("At most {limit} characters; this has {count}.",
+                                                limit=MAX_REASON_CHARS, count=len(text))})
     spec = authorize_department(config, department, user, session, now)
     fillable_period(session, config, month, now, department)
     period = get_or_create_period(session, str(month), now)
     submission = submission_row(session, period, department_row(session, department), now)
     if submission.status in FILLED_IN_STATES:
-        raise DomainError(f"The {month} summary of {spec.name} is already submitted; edit it "
-                          "instead.")
+        raise DomainError(_("The {month} summary of {name} is already submitted; edit it "
+                            "instead.", month=format_month(month, config.organization.locale),
+                            name=spec.name))
     late = late_status(config, period, submission, now)
     old = submission.skip_reason
     if submission.status == SubmissionStatus.SKIPPED and old == text:

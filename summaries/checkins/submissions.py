@@ -15,7 +15,9 @@ from summaries.checkins.asks import sync_asks
 from summaries.checkins.away import acting_deputy
 from summaries.config import schema as schema
 from summaries.config.schema import Config
+from summaries.dates import format_month
 from summaries.errors import DomainError, PermissionDenied, ValidationFailed
+from summaries.i18n import _
 from summaries.numbers import OutOfBounds, check_bounds, decimals_problem
 from summaries.periods import Month, PeriodState, SubmissionStatus, accepts_submissions, late_until
 from summaries.store.figures import FigureValue, add_revision, get_or_create_period, set_figures
@@ -44,15 +46,15 @@ def authorize_department(config: Config, department_key: str, user_id: str,
     PermissionDenied."""
     department = config.department_by_key.get(department_key)
     if department is None:
-        raise DomainError(f"There is no department {department_key!r}.")
+        raise DomainError(_("There is no department {key}.", key=repr(department_key)))
     if user_id == department.manager or config.is_admin(user_id):
         return department
     if session is not None and acting_deputy(session, config, department,
                                              now or utcnow()) == user_id:
         return department
-    raise PermissionDenied(
-        f"Only the manager of {department.name} (or their deputy while they are away) or an "
-        "admin can fill in its summary.")
+    raise PermissionDenied(_(
+        "Only the manager of {department} (or their deputy while they are away) or an admin "
+        "can fill in its summary.", department=department.name))
 
 
 def validate_submission(config: Config, department: schema.Department,
@@ -63,26 +65,27 @@ def validate_submission(config: Config, department: schema.Department,
     sections = {s.key: s for s in config.sections_of(department)}
     for key, text in answers.items():
         if key not in sections:
-            errors[f"section:{key}"] = "not a section of this department's summary"
+            errors[f"section:{key}"] = _("not a section of this department's summary")
         elif len(text) > MAX_SECTION_CHARS:
-            errors[f"section:{key}"] = (
-                f"at most {MAX_SECTION_CHARS:,} characters; this has {len(text):,}")
+            errors[f"section:{key}"] = _("at most {limit} characters; this has {count}",
+                                         limit=format(MAX_SECTION_CHARS, ","),
+                                         count=format(len(text), ","))
     for section in sections.values():
         if section.required and not answers.get(section.key, "").strip():
-            errors[f"section:{section.key}"] = f"{section.title} is required"
+            errors[f"section:{section.key}"] = _("{name} is required", name=section.title)
     kpis = {k.key: k for k in config.kpis_of(department)}
     for key in config.required_kpis(department):
         if figures.get(key) is None:
-            errors[f"kpi:{key}"] = f"{kpis[key].name} is required"
+            errors[f"kpi:{key}"] = _("{name} is required", name=kpis[key].name)
     for key, value in figures.items():
         kpi = kpis.get(key)
         if kpi is None:
-            errors[f"kpi:{key}"] = "not a KPI of this department"
+            errors[f"kpi:{key}"] = _("not a KPI of this department")
         elif kpi.formula:
-            errors[f"kpi:{key}"] = f"{kpi.name} is calculated from other figures"
+            errors[f"kpi:{key}"] = _("{name} is calculated from other figures", name=kpi.name)
         elif key in config.from_children(department):
-            errors[f"kpi:{key}"] = (f"{kpi.name} adds up the figures of the departments below "
-                                    f"{department.name}")
+            errors[f"kpi:{key}"] = _("{name} adds up the figures of the departments below "
+                                     "{department}", name=kpi.name, department=department.name)
         elif value is not None:
             problem = check_figure(kpi, value)
             if problem:
@@ -100,14 +103,16 @@ def check_figure(kpi: schema.Kpi, value: Decimal) -> str | None:
     if precision:
         return precision
     if kpi.min is not None and value < kpi.min:
-        return f"must be at least {kpi.min}{_unit(kpi)}"
+        return _("must be at least {value}", value=_bound(kpi, kpi.min))
     if kpi.max is not None and value > kpi.max:
-        return f"must be at most {kpi.max}{_unit(kpi)}"
+        return _("must be at most {value}", value=_bound(kpi, kpi.max))
     return None
 
 
-def _unit(kpi: schema.Kpi) -> str:
-    return "%" if kpi.is_percent else (f" {kpi.unit}" if kpi.unit else "")
+def _bound(kpi: schema.Kpi, value: Decimal) -> str:
+    """A KPI's bound with its unit: ``0%``, ``5 CNY``."""
+    return f"{value}%" if kpi.is_percent else (f"{value} {kpi.unit}" if kpi.unit else
+                                               str(value))
 
 
 def record_submission(
@@ -161,7 +166,9 @@ def late_status(config: Config, period: Period, submission: Submission,
         return False
     if not accepts_submissions(period.state, period.closed_at, now,
                                config.schedule.late_until_days, submission.reopened_until):
-        raise DomainError(f"{period.key} is closed and no longer takes late submissions.")
+        raise DomainError(_("{month} is closed and no longer takes late submissions.",
+                            month=format_month(Month.parse(period.key),
+                                               config.organization.locale)))
     return True
 
 
@@ -169,7 +176,8 @@ def department_row(session: Session, key: str) -> Department:
     """The stored row of a configured department."""
     row = session.scalars(select(Department).where(Department.key == key)).first()
     if row is None:
-        raise DomainError(f"Department {key!r} is not in the database yet; restart the bot.")
+        raise DomainError(_("Department {key} is not in the database yet; restart the bot.",
+                            key=repr(key)))
     return row
 
 
@@ -241,16 +249,19 @@ def reopen_submission(session: Session, config: Config, *, period: Month, depart
     """Let ``department``'s manager edit its summary of a closed ``period`` again, for
     ``late_until_days`` from now. Admins only."""
     if not config.is_admin(by):
-        raise PermissionDenied("Only admins can reopen a summary.")
+        raise PermissionDenied(_("Only admins can reopen a summary."))
     spec = config.department_by_key.get(department)
     if spec is None:
-        raise DomainError(f"There is no department {department!r}.")
+        raise DomainError(_("There is no department {key}.", key=repr(department)))
     row = session.scalars(select(Period).where(Period.key == str(period))).first()
+    shown = format_month(period, config.organization.locale)
     if row is None or row.state == PeriodState.PENDING:
-        raise DomainError(f"The check-in for {period} has not opened yet; nothing to reopen.")
+        raise DomainError(_("The check-in for {month} has not opened yet; nothing to reopen.",
+                            month=shown))
     if row.state == PeriodState.OPEN:
-        raise DomainError(f"The check-in for {period} is still open: {spec.name}'s manager "
-                          "can fill in and edit it until it closes. Nothing to reopen.")
+        raise DomainError(_("The check-in for {month} is still open: {department}'s manager "
+                            "can fill in and edit it until it closes. Nothing to reopen.",
+                            month=shown, department=spec.name))
     submission = submission_row(session, row, department_row(session, department), now)
     submission.reopened_until = late_until(now, config.schedule.late_until_days)
     submission.reopened_by = by

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from summaries.config.fields import UserId, field_error
+from summaries.i18n import _
 
 
 class _Strict(BaseModel):
@@ -25,7 +26,7 @@ class Away(_Strict):
     @model_validator(mode="after")
     def _sensible(self) -> Away:
         if self.until < self.from_:
-            raise field_error("until", f"comes before from ({self.from_})")
+            raise field_error("until", _("comes before from ({day})", day=self.from_))
         if self.deputy == self.manager:
-            raise field_error("deputy", "a manager cannot be their own deputy")
+            raise field_error("deputy", _("a manager cannot be their own deputy"))
         return self

@@ -22,6 +22,7 @@ from summaries.config.timing import HolidayCalendar
 from summaries.config.yamlsource import format_path
 from summaries.errors import Problem
 from summaries.formulas import dependency_cycle
+from summaries.i18n import _
 
 if TYPE_CHECKING:
     from summaries.config.yamlsource import LineMap
@@ -65,16 +66,17 @@ def check_away(report: Reporter, away: list[tuple[int, Away]],
                 departments: list[tuple[int, Department]]) -> None:
     """Each absence is a department manager's, and one manager's absences do not overlap
     (which deputy would act on a day both cover?)."""
-    managers = {dept.manager for _, dept in departments}
+    managers = {dept.manager for _index, dept in departments}
     earlier: dict[str, list[tuple[int, Away]]] = {}
     for index, entry in away:
         if managers and entry.manager not in managers:
             report.add(("away", index, "manager"),
-                       f"{entry.manager} manages no department")
+                       _("{manager} manages no department", manager=entry.manager))
         for other_index, other in earlier.get(entry.manager, []):
             if entry.from_ <= other.until and other.from_ <= entry.until:
-                report.add(("away", index, "from"),
-                           f"overlaps away[{other_index}] ({other.from_} to {other.until})")
+                report.add(("away", index, "from"), _(
+                    "overlaps away[{index}] ({start} to {end})", index=other_index,
+                    start=other.from_, end=other.until))
                 break
         earlier.setdefault(entry.manager, []).append((index, entry))
 
@@ -97,7 +99,7 @@ def _check_duplicates(report: Reporter, data: dict[str, Any], name: str) -> None
         if isinstance(key, str):
             seen[key] += 1
             if seen[key] == 2:
-                report.add((name, index, "key"), f"duplicate key {key!r}")
+                report.add((name, index, "key"), _("duplicate key {key}", key=repr(key)))
 
 
 def _check_departments(
@@ -113,24 +115,25 @@ def _check_departments(
         index_of[dept.key] = index
         for i, key in enumerate(dept.kpis):
             if key not in kpi_keys:
-                report.add(("departments", index, "kpis", i), f"unknown KPI {key!r}")
+                report.add(("departments", index, "kpis", i),
+                           _("unknown KPI {key}", key=repr(key)))
             elif key in dept.kpis[:i]:
-                report.add(("departments", index, "kpis", i), f"KPI {key!r} listed twice")
-        for i, key in enumerate(dept.required):
-            if key not in dept.kpis:
-                report.add(("departments", index, "required", i),
-                           f"{key!r} is not one of this department's KPIs")
-        if isinstance(dept.own_figures, list):
-            for i, key in enumerate(dept.own_figures):
+                report.add(("departments", index, "kpis", i),
+                           _("KPI {key} listed twice", key=repr(key)))
+        listed = [("required", dept.required)] + (
+            [("own_figures", dept.own_figures)] if isinstance(dept.own_figures, list) else [])
+        for field, keys in listed:
+            for i, key in enumerate(keys):
                 if key not in dept.kpis:
-                    report.add(("departments", index, "own_figures", i),
-                               f"{key!r} is not one of this department's KPIs")
+                    report.add(("departments", index, field, i), _(
+                        "{key} is not one of this department's KPIs", key=repr(key)))
         for i, key in enumerate(dept.sections or []):
             if key not in section_keys:
-                report.add(("departments", index, "sections", i), f"unknown section {key!r}")
+                report.add(("departments", index, "sections", i),
+                           _("unknown section {key}", key=repr(key)))
             elif key in (dept.sections or [])[:i]:
                 report.add(("departments", index, "sections", i),
-                           f"section {key!r} listed twice")
+                           _("section {key} listed twice", key=repr(key)))
         dated: dict[str, str | None] = (dict(dept.parent) if isinstance(dept.parent, dict)
                                         else {"": dept.parent})
         for month, parent in dated.items():
@@ -139,9 +142,9 @@ def _check_departments(
             if parent is None:
                 continue
             if parent == dept.key:
-                report.add(where, "a department cannot be its own parent")
+                report.add(where, _("a department cannot be its own parent"))
             elif parent not in department_keys:
-                report.add(where, f"unknown department {parent!r}")
+                report.add(where, _("unknown department {key}", key=repr(parent)))
             elif parent == dept.parent_key:
                 parents[dept.key] = parent  # cycles: checked in the tree in force now
     reported: set[str] = set()
@@ -152,7 +155,7 @@ def _check_departments(
         if nxt is not None and nxt == start and start not in reported:
             reported.update(chain)
             report.add(("departments", index_of[start], "parent"),
-                       "parent cycle: " + " -> ".join([*chain, start]))
+                       _("parent cycle: {cycle}", cycle=" -> ".join([*chain, start])))
 
 
 def _check_targets(
@@ -162,24 +165,25 @@ def _check_targets(
     kpi_keys: set[str],
     department_keys: set[str],
 ) -> None:
-    reported_by = {dept.key: set(dept.kpis) for _, dept in departments}
+    reported_by = {dept.key: set(dept.kpis) for _index, dept in departments}
     first_at: dict[tuple[object, ...], int] = {}
     for index, spec in targets:
         if spec.kpi not in kpi_keys:
-            report.add(("targets", index, "kpi"), f"unknown KPI {spec.kpi!r}")
+            report.add(("targets", index, "kpi"), _("unknown KPI {key}", key=repr(spec.kpi)))
         elif spec.department is not None and spec.department not in department_keys:
             report.add(("targets", index, "department"),
-                       f"unknown department {spec.department!r}")
+                       _("unknown department {key}", key=repr(spec.department)))
         elif spec.department in reported_by and spec.kpi not in reported_by[spec.department]:
-            report.add(("targets", index, "kpi"),
-                       f"{spec.department} does not report KPI {spec.kpi!r} (add it to the "
-                       "department's kpis)")
+            report.add(("targets", index, "kpi"), _(
+                "{department} does not report KPI {key} (add it to the department's kpis)",
+                department=spec.department, key=repr(spec.kpi)))
         kinds = [spec.kind] if spec.kind != "limit" else [
             kind for kind, value in (("max", spec.max), ("min", spec.min)) if value is not None]
         for kind in kinds:
             identity = (kind, spec.kpi, spec.department, spec.month, spec.year, spec.from_)
             if identity in first_at:
-                report.add(("targets", index), f"duplicate of targets[{first_at[identity]}]")
+                report.add(("targets", index),
+                           _("duplicate of targets[{index}]", index=first_at[identity]))
             else:
                 first_at[identity] = index
 
@@ -194,20 +198,21 @@ def _check_formulas(report: Reporter, kpis: list[tuple[int, Kpi]], kpi_keys: set
         index_of[kpi.key] = index
         graph[kpi.key] = formula.inputs
         for name in sorted(formula.inputs - kpi_keys):
-            report.add(("kpis", index, "formula"), f"unknown KPI {name!r} in formula")
+            report.add(("kpis", index, "formula"),
+                       _("unknown KPI {key} in formula", key=repr(name)))
         if kpi.key in formula.inputs:
-            report.add(("kpis", index, "formula"), "a formula cannot use its own KPI")
+            report.add(("kpis", index, "formula"), _("a formula cannot use its own KPI"))
     cycle = dependency_cycle({k: v - {k} for k, v in graph.items()})
     if cycle:
         report.add(("kpis", index_of[cycle[0]], "formula"),
-                   "formula cycle: " + " -> ".join(cycle))
+                   _("formula cycle: {cycle}", cycle=" -> ".join(cycle)))
 
 
 def _check_timezone(report: Reporter, name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        report.add(("organization", "timezone"), f"unknown time zone {name!r}")
+        report.add(("organization", "timezone"), _("unknown time zone {name}", name=repr(name)))
 
 
 def _check_holidays(report: Reporter, data: dict[str, Any]) -> None:
@@ -220,18 +225,21 @@ def _check_holidays(report: Reporter, data: dict[str, Any]) -> None:
         return
     if calendar.country is None:
         if calendar.subdivision is not None:
-            report.add(("schedule", "holidays", "subdivision"), "a subdivision needs a country")
+            report.add(("schedule", "holidays", "subdivision"),
+                       _("a subdivision needs a country"))
         return
     import holidays  # a large package, needed only when a country is set
 
     supported: dict[str, list[str]] = holidays.list_supported_countries()
     if calendar.country not in supported:
-        report.add(("schedule", "holidays", "country"),
-                   f"unknown holiday country {calendar.country!r} (use an ISO code such as CN)")
+        report.add(("schedule", "holidays", "country"), _(
+            "unknown holiday country {country} (use an ISO code such as CN)",
+            country=repr(calendar.country)))
     elif calendar.subdivision is not None and calendar.subdivision not in supported[
             calendar.country]:
-        report.add(("schedule", "holidays", "subdivision"),
-                   f"unknown subdivision {calendar.subdivision!r} of {calendar.country}")
+        report.add(("schedule", "holidays", "subdivision"), _(
+            "unknown subdivision {subdivision} of {country}",
+            subdivision=repr(calendar.subdivision), country=calendar.country))
 
 
 def history_warnings(config: Config, lines: LineMap, first_stored: Mapping[str, str]
@@ -257,7 +265,8 @@ def history_warnings(config: Config, lines: LineMap, first_stored: Mapping[str, 
         where: NodePath = ("departments", index, "from")
         found.append(Problem(
             config.source, lines.line(where), format_path(where),
-            f"{dept.key} has stored figures or summaries from {begins} only (the "
-            f"organization's go back to {start}), and no from: the months before {begins} "
-            f"roll up waiting for it; add `from: {begins}` if it began then"))
+            _("{department} has stored figures or summaries from {begins} only (the "
+              "organization's go back to {start}), and no from: the months before {begins} "
+              "roll up waiting for it; add `from: {begins}` if it began then",
+              department=dept.key, begins=begins, start=start)))
     return found

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field
 from pydantic_core import PydanticCustomError
 
+from summaries.i18n import _
+
 KEY_PATTERN = r"^[a-z0-9_-]+$"
 USER_ID_PATTERN = r"^[UW][A-Z0-9]{2,}$"
 CHANNEL_ID_PATTERN = r"^[CGD][A-Z0-9]{2,}$"
@@ -40,7 +42,8 @@ def parse_percent(value: object) -> object:
         try:
             return Decimal(text)
         except ArithmeticError:
-            raise ValueError(f"must be a percentage such as 5%, not {value!r}") from None
+            raise ValueError(_("must be a percentage such as 5%, not {value}",
+                               value=repr(value))) from None
     return value
 
 

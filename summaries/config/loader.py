@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from summaries.config.checks import check_away, cross_check
-from summaries.config.fields import CHANNEL_ID_PATTERN, FIELD_ERROR, KEY_PATTERN, USER_ID_PATTERN
+from summaries.config.fields import FIELD_ERROR
+from summaries.config.messages import message
 from summaries.config.schema import (
     Away,
     Config,
@@ -20,10 +21,11 @@ from summaries.config.schema import (
     Section,
     TargetSpec,
 )
-from summaries.config.timing import MONTH_PATTERN, Schedule
+from summaries.config.timing import Schedule
 from summaries.config.yamlsource import LineMap, format_path, load_yaml
 from summaries.config.yamlsource import Path as NodePath
 from summaries.errors import InputError, Problem
+from summaries.i18n import _
 
 M = TypeVar("M", bound=BaseModel)
 _TOP_LEVEL = ("organization", "schedule", "sections", "kpis", "departments", "targets", "rules",
@@ -41,13 +43,14 @@ def load_config(path: str | Path) -> Config:
         with Path(path).open("rb") as file:  # devices and pipes too: never past the limit
             raw = file.read(MAX_CONFIG_BYTES + 1)
         if len(raw) > MAX_CONFIG_BYTES:
-            raise InputError([Problem(name, 1, "", f"larger than {MAX_CONFIG_BYTES // 1024:,} "
-                                      "KiB: not a configuration file this bot reads")])
+            raise InputError([Problem(name, 1, "", _(
+                "larger than {size} KiB: not a configuration file this bot reads",
+                size=format(MAX_CONFIG_BYTES // 1024, ",")))])
         text = raw.decode("utf-8-sig")
     except FileNotFoundError:
-        raise InputError([Problem(name, 1, "", "file not found")]) from None
+        raise InputError([Problem(name, 1, "", _("file not found"))]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, 1, "", f"cannot read: {exc}")]) from None
+        raise InputError([Problem(name, 1, "", _("cannot read: {error}", error=exc))]) from None
     return parse_config(text, name)
 
 
@@ -58,11 +61,12 @@ def parse_config(text: str, filename: str = "checkin.yaml") -> Config:
         data, lines = {}, LineMap()
     report = _Report(filename, lines)
     if not isinstance(data, dict):
-        report.add((), "the file must be a mapping of organization, schedule, kpis, ...")
+        report.add((), _("the file must be a mapping of organization, schedule, kpis, ..."))
         raise InputError(report.problems)
     for key in data:
         if key not in _TOP_LEVEL:
-            report.add((key,), f"unknown section; expected one of {', '.join(_TOP_LEVEL)}")
+            report.add((key,), _("unknown section; expected one of {sections}",
+                                 sections=", ".join(_TOP_LEVEL)))
     organization = report.one(Organization, data, "organization", required=True)
     schedule = report.one(Schedule, data, "schedule")
     rules = report.one(Rules, data, "rules") or Rules()
@@ -79,12 +83,12 @@ def parse_config(text: str, filename: str = "checkin.yaml") -> Config:
         source=filename,
         organization=organization,
         schedule=schedule or Schedule(),
-        sections=tuple(s for _, s in sections),
-        kpis=tuple(k for _, k in kpis),
-        departments=tuple(d for _, d in departments),
-        targets=tuple(t for _, t in targets),
+        sections=tuple(s for _index, s in sections),
+        kpis=tuple(k for _index, k in kpis),
+        departments=tuple(d for _index, d in departments),
+        targets=tuple(t for _index, t in targets),
         rules=rules,
-        away=tuple(a for _, a in away),
+        away=tuple(a for _index, a in away),
     )
 
 
@@ -105,7 +109,7 @@ class _Report:
             required: bool = False) -> M | None:
         if key not in data or data[key] is None:
             if required:
-                self.add((key,), "required")
+                self.add((key,), _("required"))
             return None
         return self.validate(model, data[key], (key,))
 
@@ -114,10 +118,10 @@ class _Report:
         items = data.get(key)
         if items is None:
             if required:
-                self.add((key,), "required: a list")
+                self.add((key,), _("required: a list"))
             return []
         if not isinstance(items, list):
-            self.add((key,), "must be a list")
+            self.add((key,), _("must be a list"))
             return []
         valid = []
         for index, item in enumerate(items):
@@ -134,7 +138,7 @@ class _Report:
                 where = (*path, *_clean_loc(error["loc"]))
                 if error["type"] == FIELD_ERROR:  # a whole-entry check naming its field
                     where = (*where, (error.get("ctx") or {})["field"])
-                self.add(where, _message(error))
+                self.add(where, message(error))
             return None
 
 
@@ -144,36 +148,3 @@ def _clean_loc(loc: Sequence[Any]) -> Iterator[str | int]:
         if isinstance(part, int) or (isinstance(part, str) and "[" not in part
                                      and part not in ("int", "str", "function-after")):
             yield part
-
-
-_PATTERN_WORDS = {
-    KEY_PATTERN: "a key: use lowercase letters, digits, - and _",
-    USER_ID_PATTERN: "a Slack user id (such as U0123ABCD)",
-    CHANNEL_ID_PATTERN: "a Slack channel id (such as C0123ABCD)",
-    MONTH_PATTERN: "a month (YYYY-MM)",
-}
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return "required"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "literal_error":
-        return f"must be one of {_choices(ctx.get('expected', ''))}"
-    if kind == "string_pattern_mismatch":
-        described = _PATTERN_WORDS.get(str(ctx.get("pattern")))
-        if described:
-            return f"{error['input']!r} is not {described}"
-        return f"{error['input']!r} does not match {ctx.get('pattern')}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    message: str = error["msg"]
-    return message[:1].lower() + message[1:]
-
-
-def _choices(expected: str) -> str:
-    parts: Iterable[str] = (p.strip(" '\"") for p in expected.replace(" or ", ",").split(","))
-    return ", ".join(p for p in parts if p)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from summaries.config.fields import Percent, parse_percent
+from summaries.i18n import _
 
 MAX_TOP = 50  # more lines than this is no longer a header a leader reads in 30 seconds
 
@@ -44,6 +45,7 @@ class Rules(_Strict):
     @classmethod
     def _more_than_once(cls, value: Decimal) -> Decimal:
         if not value.is_finite() or value <= 1:
-            raise ValueError("must be a number greater than 1 (3 asks again about a figure "
-                             "more than 3\u00d7 or less than a third of last month's)")
+            raise ValueError(_("must be a number greater than 1 (3 asks again about a "
+                               "figure more than 3\u00d7 or less than a third of last "
+                               "month's)"))
         return value

@@ -25,6 +25,7 @@ from summaries.config.organization import Organization
 from summaries.config.rules import Rules
 from summaries.config.timing import Month, Schedule
 from summaries.formulas import Formula, parse_formula
+from summaries.i18n import _
 
 
 class _Strict(BaseModel):
@@ -67,7 +68,7 @@ class Kpi(_Strict):
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Kpi:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise field_error("max", "min is greater than max")
+            raise field_error("max", _("min is greater than max"))
         return self
 
     @property
@@ -106,7 +107,7 @@ class Department(_Strict):
     @model_validator(mode="after")
     def _life_in_order(self) -> Department:
         if self.from_ is not None and self.until is not None and self.until < self.from_:
-            raise field_error("until", f"comes before from ({self.from_})")
+            raise field_error("until", _("comes before from ({start})", start=self.from_))
         return self
 
     @property
@@ -146,41 +147,41 @@ class TargetSpec(_Strict):
     def _twelve_weights(cls, value: list[Decimal] | None) -> list[Decimal] | None:
         if value is not None:
             if len(value) != 12:
-                raise ValueError("needs twelve weights, one per month of the fiscal year, "
-                                 f"not {len(value)}")
+                raise ValueError(_("needs twelve weights, one per month of the fiscal year, "
+                                   "not {count}", count=len(value)))
             if sum(value) <= 0:
-                raise ValueError("needs weights that add up to more than zero")
+                raise ValueError(_("needs weights that add up to more than zero"))
         return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> TargetSpec:
         if self.month is not None and self.year is not None:
-            raise ValueError("names both month and year; a monthly target takes month, "
-                             "an annual plan takes year")
+            raise ValueError(_("names both month and year; a monthly target takes month, "
+                               "an annual plan takes year"))
         # The keys that belong to one kind first, so the message names the stray key.
         if self.stretch is not None and self.target is None:
-            raise field_error("stretch", "stretch goes with a monthly target")
+            raise field_error("stretch", _("stretch goes with a monthly target"))
         if self.phasing is not None and self.annual is None:
-            raise field_error("phasing", "phasing goes with an annual plan")
+            raise field_error("phasing", _("phasing goes with an annual plan"))
         kinds = [self.target is not None, self.annual is not None,
                  self.max is not None or self.min is not None]
         if sum(kinds) != 1:
-            raise ValueError("give exactly one of: target (with month), annual (with year), "
-                             "max or min")
+            raise ValueError(_("give exactly one of: target (with month), annual (with year), "
+                               "max or min"))
         if self.target is not None and self.month is None:
-            raise field_error("month", "a monthly target needs month: YYYY-MM")
+            raise field_error("month", _("a monthly target needs month: YYYY-MM"))
         if self.annual is not None and self.year is None:
-            raise field_error("year", "an annual plan needs year")
+            raise field_error("year", _("an annual plan needs year"))
         if self.department is None and self.kind != "limit":
             # Only control limits and floors apply to every department (SPEC sections 3, 10).
-            kind = "a monthly target" if self.kind == "monthly" else "an annual plan"
-            raise field_error("department", f"{kind} needs a department")
+            raise field_error("department", _("a monthly target needs a department")
+                              if self.kind == "monthly" else _("an annual plan needs a department"))
         if self.from_ is not None and self.kind == "monthly":
-            raise field_error("from", "from goes with an annual plan (the month a revision "
-                                      "takes effect), a control limit (max) or a floor (min)")
+            raise field_error("from", _("from goes with an annual plan (the month a revision "
+                                        "takes effect), a control limit (max) or a floor (min)"))
         if self.kind == "limit" and (self.month is not None or self.year is not None):
-            raise field_error("month" if self.month is not None else "year",
-                               "a control limit or floor takes from: YYYY-MM, not month or year")
+            raise field_error("month" if self.month is not None else "year", _(
+                "a control limit or floor takes from: YYYY-MM, not month or year"))
         return self
 
     @property

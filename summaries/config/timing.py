@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from summaries.i18n import _
+
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
@@ -23,7 +25,7 @@ def parse_time(value: object) -> object:
         hours, minutes = value.strip().split(":")
         return dt.time(int(hours), int(minutes))
     shown = repr(value) if isinstance(value, str) else str(value)
-    raise ValueError(f"must be a time as HH:MM, e.g. \"09:00\", not {shown}")
+    raise ValueError(_("must be a time as HH:MM, e.g. \"09:00\", not {value}", value=shown))
 
 
 class _Strict(BaseModel):
@@ -47,7 +49,7 @@ class OpenAt(_Strict):
         if isinstance(value, int) and not isinstance(value, bool) and (
                 1 <= value <= 28 or -10 <= value <= -1):
             return value
-        raise ValueError("must be last_business_day, last, 1..28 or -1..-10")
+        raise ValueError(_("must be last_business_day, last, 1..28 or -1..-10"))
 
 
 class ReminderAt(_Strict):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 
 from summaries.errors import InputError, Problem
+from summaries.i18n import N_, _
 
 Path = tuple[str | int, ...]
 
@@ -63,21 +65,23 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        message = exc.problem or exc.context or "cannot parse"
+        message = exc.problem or exc.context or _("cannot parse")
         if exc.context and message.startswith("but "):  # "expected ..., but found ..."
             message = f"{exc.context}, {message}"
-        raise InputError([Problem(filename, line, "", f"invalid YAML: {message}")]) from None
+        raise InputError([Problem(filename, line, "", _(
+            "invalid YAML: {problem}", problem=yaml_problem(message)))]) from None
     except yaml.reader.ReaderError as exc:  # a control character or invalid text
         line = text.count("\n", 0, exc.position) + 1
         char = exc.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
-        raise InputError(
-            [Problem(filename, line, "", f"invalid YAML: character {shown} is not allowed")]
-        ) from None
+        raise InputError([Problem(filename, line, "", _(
+            "invalid YAML: character {character} is not allowed", character=shown))]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(filename, 1, "", f"invalid YAML: {exc}")]) from None
+        raise InputError([Problem(filename, 1, "", _(
+            "invalid YAML: {problem}", problem=yaml_problem(str(exc))))]) from None
     except RecursionError:
-        raise InputError([Problem(filename, 1, "", "invalid YAML: nested too deeply")]) from None
+        raise InputError([Problem(filename, 1, "", _("invalid YAML: nested too deeply"))]
+                         ) from None
     if node is None:
         return {}, lines
     problems: list[Problem] = []
@@ -85,7 +89,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     try:
         data = converter.convert(node, (), node.start_mark.line + 1)
     except RecursionError:
-        raise InputError([Problem(filename, 1, "", "invalid YAML: nested too deeply")]) from None
+        raise InputError([Problem(filename, 1, "", _("invalid YAML: nested too deeply"))]
+                         ) from None
     if problems:
         raise InputError(problems)
     return data, lines
@@ -112,16 +117,16 @@ class _Converter:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self.problem(node, (), f"the document expands to more than {MAX_NODES} "
-                                       "values (aliases used too often)")
+                self.problem(node, (), _("the document expands to more than {count} values "
+                                         "(aliases used too often)", count=MAX_NODES))
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if node.tag not in (_MAP, _SEQ):
-            self.problem(node, path, f"unsupported YAML tag {node.tag}")
+            self.problem(node, path, _("unsupported YAML tag {tag}", tag=node.tag))
             return None
         if id(node) in self.active:
-            self.problem(node, path, "an alias refers to a node that contains it")
+            self.problem(node, path, _("an alias refers to a node that contains it"))
             return None
         self.active.add(id(node))
         try:
@@ -139,10 +144,10 @@ class _Converter:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
                 self.problem(key_node, path,
-                             "merge keys (<<) are not supported; write the keys out")
+                             _("merge keys (<<) are not supported; write the keys out"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, path, "a key must be a plain value")
+                self.problem(key_node, path, _("a key must be a plain value"))
                 continue
             before = len(self.problems)
             key = self.scalar(key_node, path)
@@ -151,7 +156,7 @@ class _Converter:
             key_line = key_node.start_mark.line + 1
             if key in result:
                 self.problems.append(
-                    Problem(self.filename, key_line, format_path((*path, key)), "duplicate key")
+                    Problem(self.filename, key_line, format_path((*path, key)), _("duplicate key"))
                 )
                 continue
             # The key's line: for a nested block, where its name is written, not its first item.
@@ -174,7 +179,7 @@ class _Converter:
             except InvalidOperation:
                 number = None
             if number is None or not number.is_finite():
-                self.problem(node, path, f"not a finite number: {value!r}")
+                self.problem(node, path, _("not a finite number: {value}", value=repr(value)))
                 return None
             return number
         if tag == _BOOL:
@@ -185,7 +190,7 @@ class _Converter:
             return lowered == "true" if lowered in ("true", "false") else value
         if tag == _NULL:
             return None
-        self.problem(node, path, f"unsupported YAML tag {tag}")
+        self.problem(node, path, _("unsupported YAML tag {tag}", tag=tag))
         return None
 
 
@@ -199,3 +204,39 @@ def _integer(value: str) -> int | str:
             return int(digits, 0)
         except ValueError:
             return value
+
+
+# PyYAML's common complaints, as sentences of the catalogue (placeholders for what they quote);
+# a rare one stays in PyYAML's English.
+_YAML_PROBLEMS = [
+    (re.compile(r"mapping values are not allowed here"),
+     N_("mapping values are not allowed here")),
+    (re.compile(r"found character (?P<character>.+) that cannot start any token"),
+     N_("found character {character} that cannot start any token")),
+    (re.compile(r"could not find expected ':'"), N_("could not find expected ':'")),
+    (re.compile(r"did not find expected key"), N_("did not find expected key")),
+    (re.compile(r"did not find expected '-' indicator"),
+     N_("did not find expected '-' indicator")),
+    (re.compile(r"expected a single document in the stream, but found another document"),
+     N_("expected a single document in the stream, but found another document")),
+    (re.compile(r"expected ',' or (?P<bracket>'[\]}]'), but got (?P<token>.+)"),
+     N_("expected ',' or {bracket}, but got {token}")),
+    (re.compile(r"expected <block end>, but found (?P<token>.+)"),
+     N_("expected <block end>, but found {token}")),
+    (re.compile(r"expected '<document start>', but found (?P<token>.+)"),
+     N_("expected '<document start>', but found {token}")),
+    (re.compile(r"found unexpected end of stream"), N_("found unexpected end of stream")),
+    (re.compile(r"second occurrence"), N_("second occurrence")),  # of an anchor (&name)
+    (re.compile(r"found undefined alias (?P<name>.+)"), N_("found undefined alias {name}")),
+    (re.compile(r"found unknown escape character (?P<character>.+)"),
+     N_("found unknown escape character {character}")),
+]
+
+
+def yaml_problem(text: str) -> str:
+    """PyYAML's description of a problem, in the reader's language where it is a common one."""
+    for pattern, message in _YAML_PROBLEMS:
+        found = pattern.fullmatch(text)
+        if found:
+            return _(message, **found.groupdict())
+    return text

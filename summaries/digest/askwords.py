@@ -13,12 +13,13 @@ from babel.dates import format_date
 from summaries.dates import format_day
 from summaries.engine.asks import Ask, AskAction, AskState, Event
 from summaries.formatting import babel_locale
+from summaries.i18n import N_, _, ngettext, pgettext
 from summaries.periods import Month
 
 # An ask in the header or a list is shortened past this many characters (the thread and the
 # full-text view show all of it).
 SHORT_ASK = 280
-CUT_NOTE = "(shortened)"
+CUT_NOTE = N_("(shortened)")  # English: shown as _(CUT_NOTE)
 
 
 def plain(user: str) -> str:
@@ -37,6 +38,17 @@ def short_text(text: str, limit: int = SHORT_ASK) -> tuple[str, bool]:
     return head.rstrip(" ,;:.") + "\u2026", True
 
 
+def state_word(state: AskState | str) -> str:
+    """An ask's state as a word: "open", "acknowledged", ... "withdrawn"."""
+    words: dict[str, str] = {AskState.OPEN: pgettext("ask state", "open"),
+             AskState.ACKNOWLEDGED: pgettext("ask state", "acknowledged"),
+             AskState.ASSIGNED: pgettext("ask state", "assigned"),
+             AskState.DECIDED: pgettext("ask state", "decided"),
+             AskState.DECLINED: pgettext("ask state", "declined"),
+             AskState.WITHDRAWN: pgettext("ask state", "withdrawn")}
+    return words.get(state, str(state))
+
+
 def state_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
                person: Callable[[str], str] = plain) -> str:
     """"open", "acknowledged by X", "assigned to X", "decided by X on Dec 4", "declined by X
@@ -44,13 +56,15 @@ def state_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
     last = _last(ask, {AskAction.ACKNOWLEDGE, AskAction.REPLY, AskAction.ASSIGN,
                        AskAction.DECIDE, AskAction.DECLINE})
     if ask.state is AskState.ASSIGNED and ask.assignee:
-        return f"assigned to {person(ask.assignee)}"
+        return _("assigned to {person}", person=person(ask.assignee))
     if ask.state in (AskState.DECIDED, AskState.DECLINED) and last is not None:
         day = format_day(last.at.astimezone(ZoneInfo(timezone)), locale)
-        return f"{ask.state} by {person(last.by)} on {day}"
+        if ask.state is AskState.DECIDED:
+            return _("decided by {person} on {day}", person=person(last.by), day=day)
+        return _("declined by {person} on {day}", person=person(last.by), day=day)
     if ask.state is AskState.ACKNOWLEDGED and last is not None:
-        return f"acknowledged by {person(last.by)}"
-    return str(ask.state)
+        return _("acknowledged by {person}", person=person(last.by))
+    return state_word(ask.state)
 
 
 def age_text(ask: Ask, month: Month) -> str:
@@ -58,8 +72,8 @@ def age_text(ask: Ask, month: Month) -> str:
     months"."""
     months = ask.age(month)
     if months <= 0:
-        return "raised this month"
-    return f"waiting {months} month{'s' if months != 1 else ''}"
+        return _("raised this month")
+    return ngettext("waiting {n} month", "waiting {n} months", months)
 
 
 def answer_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
@@ -69,9 +83,12 @@ def answer_text(ask: Ask, locale: str = "en", timezone: str = "UTC",
     if answer is None or not answer.text:
         return None
     day = format_day(answer.at.astimezone(ZoneInfo(timezone)), locale)
-    label = {AskAction.DECIDE: "Decision from", AskAction.DECLINE: "Declined by"}.get(
-        answer.action, "Reply from")
-    return f"{label} {person(answer.by)} ({day}): {answer.text}"
+    values = {"person": person(answer.by), "day": day, "text": answer.text}
+    if answer.action is AskAction.DECIDE:
+        return _("Decision from {person} ({day}): {text}", **values)
+    if answer.action is AskAction.DECLINE:
+        return _("Declined by {person} ({day}): {text}", **values)
+    return _("Reply from {person} ({day}): {text}", **values)
 
 
 def update_text(ask: Ask, locale: str = "en", timezone: str = "UTC") -> str | None:
@@ -80,7 +97,7 @@ def update_text(ask: Ask, locale: str = "en", timezone: str = "UTC") -> str | No
     if update is None or not update.text:
         return None
     day = format_day(update.at.astimezone(ZoneInfo(timezone)), locale)
-    return f"Update ({day}): {update.text}"
+    return _("Update ({day}): {text}", day=day, text=update.text)
 
 
 def _last(ask: Ask, actions: set[AskAction]) -> Event | None:
@@ -108,8 +125,8 @@ def carried_groups(asks: Sequence[Ask], month: Month, locale: str = "en"
         name = format_date(raised.first_day(), "LLLL" if raised.year == month.year
                            else "LLLL y", locale=babel_locale(locale))
         found = by_month[key]
-        groups.append(CarriedGroup(raised, f"Still open from {name} ({len(found)})",
-                                   tuple(found)))
+        groups.append(CarriedGroup(raised, _("Still open from {month} ({count})", month=name,
+                                             count=len(found)), tuple(found)))
     return groups
 
 
@@ -121,19 +138,24 @@ def ask_note(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC",
     thread)."""
     parts = [state_text(ask, locale, timezone, person)]
     if ask.age(month) > 0:  # an earlier month's: how long, and where it stands if not open
-        parts = [age_text(ask, month), *(p for p in parts if p != AskState.OPEN)]
+        parts = [age_text(ask, month), *(parts if ask.state is not AskState.OPEN else [])]
     words = [t for t in (answer_text(ask, locale, timezone, person),
                          update_text(ask, locale, timezone)) if t] if said else []
-    return _sentences([", ".join(parts), *words])
+    return _sentences([pgettext("clause separator", ", ").join(parts), *words])
 
 
 def _sentences(parts: Sequence[str]) -> str:
     """``parts`` one after the other, a full stop between them where one does not end in
-    its own (a reply's words keep their punctuation; none is doubled)."""
+    its own (a reply's words keep their punctuation; none is doubled), a space after a stop
+    that needs one."""
     text = ""
     for part in parts:
         if text:
-            text += " " if text.endswith((".", "!", "?", "\u3002", "\uff01", "\uff1f")) \
-                else ". "
+            if text.endswith(("\u3002", "\uff01", "\uff1f")):  # full width: no space
+                pass
+            elif text.endswith((".", "!", "?")):
+                text += " "
+            else:
+                text += pgettext("between two sentences", ". ")
         text += part
     return text

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,11 +17,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_skeleton
-from babel.numbers import format_compact_decimal
 
 from summaries.digest import fonts
 from summaries.digest.model import Trend, TrendSeries
-from summaries.formatting import babel_locale, format_figure, format_number
+from summaries.digest.voice import voice, wrap_words
+from summaries.formatting import babel_locale, compact_number, format_figure, format_number
+from summaries.i18n import _
 
 if TYPE_CHECKING:  # matplotlib itself loads on the first chart only
     from matplotlib.axes import Axes
@@ -79,17 +79,20 @@ class Panel:
         return next((line for line in self.lines if line.role == role), None)
 
 
-def trend_png(trend: Trend, locale: str, title: str) -> bytes:
+def trend_png(trend: Trend, locale: str, title: str, *, units: str | None = None) -> bytes:
     """One panel per headline KPI, stacked: actual with markers, the target dashed, the same
     months a year before in a lighter shade, the control limit and floor in red.
 
     The image is 1200 px wide and about 700 px tall per panel (the months every other one
-    when their names would touch).
+    when their names would touch). Its words are the reader's (``summaries.digest.voice``:
+    ``locale``'s unless the caller speaks another), large amounts in ``units`` (else the
+    trend's, else those in force).
     """
     from PIL import Image  # matplotlib's own dependency
 
     pixels = io.BytesIO()
-    with DRAWING:  # in fonts that draw its text (a fallback for Chinese, say): see fonts
+    # in fonts that draw its text (a fallback for Chinese, say): see fonts
+    with DRAWING, voice(locale, units or trend.units):
         figure = fonts.draw(lambda: _figure(trend, locale, title),
                             lambda drawn: drawn.savefig(pixels, format="rgba", dpi=DPI))
         size = figure.canvas.get_width_height(physical=True)
@@ -101,9 +104,10 @@ def trend_png(trend: Trend, locale: str, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def trend_figure(trend: Trend, locale: str, title: str) -> Figure:
+def trend_figure(trend: Trend, locale: str, title: str, *, units: str | None = None
+                 ) -> Figure:
     """The figure :func:`trend_png` saves, to look into (tests)."""
-    with DRAWING:
+    with DRAWING, voice(locale, units or trend.units):
         return fonts.draw(lambda: _figure(trend, locale, title))
 
 
@@ -111,18 +115,20 @@ def panel(series: TrendSeries, locale: str) -> Panel:
     """The lines of one KPI's panel and a y range that holds them all, the limit and the floor
     included, with a little room above and below."""
     kpi, count = series.kpi, len(series.actual)
-    candidates = [Line("year_before", "a year before", _floats(series.year_before, count)),
-                  Line("target", "target", _floats(series.target, count)),
-                  Line("actual", "actual", _floats(series.actual, count))]
+    candidates = [Line("year_before", _("a year before"), _floats(series.year_before, count)),
+                  Line("target", _("target"), _floats(series.target, count)),
+                  Line("actual", _("actual"), _floats(series.actual, count))]
     for role, values in (("limit", series.limit_max), ("floor", series.limit_min)):
         latest = next((v for v in reversed(values) if v is not None), None)
         if latest is not None:
             shown = format_figure(latest, kpi.unit, kpi.decimals, locale)
-            candidates.append(Line(role, f"{role} {shown}", _floats(values, count)))
+            label = (_("limit {value}", value=shown) if role == "limit"
+                     else _("floor {value}", value=shown))
+            candidates.append(Line(role, label, _floats(values, count)))
     lines = tuple(line for line in candidates if line.role == "actual" or _any(line.values))
     low, high = y_range(v for line in lines for v in line.values)
-    unit = f" ({kpi.unit})" if kpi.unit else ""
-    return Panel(f"{kpi.name}{unit}", lines, low, high, kpi.is_percent)
+    title = _("{name} ({unit})", name=kpi.name, unit=kpi.unit) if kpi.unit else kpi.name
+    return Panel(title, lines, low, high, kpi.is_percent)
 
 
 def y_range(values: Iterable[float]) -> tuple[float, float]:
@@ -158,20 +164,21 @@ def month_labels(trend: Trend, locale: str, every: int = 1) -> list[str]:
             continue
         name = format_skeleton("MMM", month.first_day(), locale=babel)
         new_year = not year_shown or month.month <= every
-        labels.append(f"{name}\n{month.year}" if new_year else name)
+        year = format_skeleton("y", month.first_day(), locale=babel)  # 2026, 2026年
+        labels.append(f"{name}\n{year}" if new_year else name)
         year_shown = True
     return labels
 
 
-def tick_labels(values: tuple[float, ...], locale: str, percent: bool = False
-                ) -> dict[float, str]:
-    """Axis labels in the locale, compact for large numbers (``1.2M``), with as few decimals
-    as keep neighbouring labels apart; ``%`` after each for a percent KPI."""
-    babel = babel_locale(locale)
+def tick_labels(values: tuple[float, ...], locale: str, percent: bool = False,
+                units: str | None = None) -> dict[float, str]:
+    """Axis labels in the locale, compact for large numbers (``1.2M``; in ``units``, else
+    those in force: Chinese ``1100万``), with as few decimals as keep neighbouring labels
+    apart; ``%`` after each for a percent KPI."""
     large = max((abs(v) for v in values), default=0) >= 10_000
     labels: list[str] = []
     for digits in range(4):
-        labels = [format_compact_decimal(v, locale=babel, fraction_digits=digits) if large
+        labels = [compact_number(v, locale, digits, units) if large
                   else format_number(Decimal(str(v)), digits, locale) for v in values]
         if len(set(labels)) == len(labels):
             break
@@ -193,7 +200,7 @@ def _any(values: Iterable[float]) -> bool:
 
 def _wrap(text: str, points: float, inches: float) -> str:
     """``text`` in lines that fit ``inches`` at ``points`` (an average glyph: 0.6 em)."""
-    return "\n".join(textwrap.wrap(text, max(int(inches * 72 / (points * 0.6)), 10)) or [""])
+    return wrap_words(text, max(int(inches * 72 / (points * 0.6)), 10), 1 / 0.6)
 
 
 def _figure(trend: Trend, locale: str, title: str) -> Figure:
@@ -258,7 +265,7 @@ def _draw(axes: Axes, shown: Panel, labels: list[str], locale: str) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     actual = shown.line("actual")
     if actual is None or not _any(actual.values):
-        axes.text(0.5, 0.5, "no figures yet", transform=axes.transAxes, ha="center",
+        axes.text(0.5, 0.5, _("no figures yet"), transform=axes.transAxes, ha="center",
                   va="center", color=MUTED, fontsize=LABEL_POINTS)
 
 

@@ -32,6 +32,7 @@ from summaries.digest.rows import (
 )
 from summaries.digest.xlsx import Sheet, xlsx_bytes
 from summaries.engine.asks import Ask
+from summaries.i18n import N_
 from summaries.periods import Month
 
 if TYPE_CHECKING:
@@ -77,9 +78,9 @@ def export_files(digest: Digest, fmt: str, stem: str, *, revisions: bool = False
                           csv_bytes(REVISION_COLUMNS, revision_rows(digest))))
         return files
     if fmt == "xlsx":
-        sheets = [Sheet("Asks", ASK_COLUMNS, tuple(ask_rows(chosen)),
+        sheets = [Sheet(N_("Asks"), ASK_COLUMNS, tuple(ask_rows(chosen)),
                         frozenset({"text", "last_reply"})),
-                  Sheet("Ask history", ASK_HISTORY_COLUMNS, tuple(ask_history_rows(chosen)),
+                  Sheet(N_("Ask history"), ASK_HISTORY_COLUMNS, tuple(ask_history_rows(chosen)),
                         frozenset({"text"}))]
         return [(f"{stem}.xlsx", xlsx_bytes(digest, sheets))]
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -17,9 +17,14 @@ from summaries.digest.askwords import carried_groups
 from summaries.digest.model import DepartmentDigest, Digest, KpiRow
 from summaries.digest.phrases import contributors_text, problem_text, projection_text
 from summaries.digest.text import attainment_text, place_text
+from summaries.digest.voice import clauses, listing, voice, voice_key
 from summaries.engine.asks import Ask
 from summaries.engine.problems import Problem
 from summaries.formatting import babel_locale, format_figure
+from summaries.i18n import _, ngettext, pgettext
+
+# Where the rest of the problems are: the thread (Slack) or the department sections (files).
+THREAD, SECTIONS = "thread", "sections"
 
 
 @dataclass(frozen=True)
@@ -60,15 +65,16 @@ class HeaderView:
     carried: tuple[tuple[str, tuple[AskLine, ...]], ...] = ()  # "Still open from …", lines
 
 
-def header_view(digest: Digest, where: str = "in the thread") -> HeaderView:
+def header_view(digest: Digest, where: str = THREAD) -> HeaderView:
     """The header's parts for ``digest``, by its ``rules.digest`` settings; ``where`` says
-    where the rest of the problems are (the thread in Slack, the sections of a document).
-    Worked out once per digest and place."""
-    key = ("header", where)
-    found = digest.memo.get(key)
-    if not isinstance(found, HeaderView):
-        found = digest.memo[key] = _header_view(digest, where)
-    return found
+    where the rest of the problems are (:data:`THREAD` in Slack, :data:`SECTIONS` of a
+    document). Worked out once per digest, place and language (:mod:`summaries.digest.voice`)."""
+    with voice(digest.locale, digest.compact_units):
+        key = ("header", where, *voice_key(digest.locale))
+        found = digest.memo.get(key)
+        if not isinstance(found, HeaderView):
+            found = digest.memo[key] = _header_view(digest, where)
+        return found
 
 
 def _header_view(digest: Digest, where: str) -> HeaderView:
@@ -95,12 +101,13 @@ def _in_header(problem: Problem, mode: str) -> bool:
 
 def problem_line(problem: Problem, digest: Digest, names: dict[str, str], *,
                  short: bool = False) -> ProblemLine:
-    """A problem worded once per digest (``short``: the header's line)."""
-    key = ("problem", id(problem), short)
-    found = digest.memo.get(key)
-    if not isinstance(found, ProblemLine):
-        found = digest.memo[key] = _problem_line(problem, digest, names, short)
-    return found
+    """A problem worded once per digest and language (``short``: the header's line)."""
+    with voice(digest.locale, digest.compact_units):
+        key = ("problem", id(problem), short, *voice_key(digest.locale))
+        found = digest.memo.get(key)
+        if not isinstance(found, ProblemLine):
+            found = digest.memo[key] = _problem_line(problem, digest, names, short)
+        return found
 
 
 def _problem_line(problem: Problem, digest: Digest, names: dict[str, str],
@@ -123,35 +130,44 @@ def _headline(row: KpiRow, locale: str, month: str, names: dict[str, str]) -> He
     if cell.actual is None:
         figure = text.actual
     elif cell.target is not None:
-        figure = (f"{text.actual} of {format_figure(cell.target, '', kpi.decimals, locale)}"
-                  f" target ({attainment_text(cell, kpi, locale)})")
+        figure = _("{actual} of {target} target ({attainment})", actual=text.actual,
+                   target=format_figure(cell.target, "", kpi.decimals, locale),
+                   attainment=attainment_text(cell, kpi, locale))
     elif cell.limit_max is not None or cell.limit_min is not None:
-        figure = f"{text.actual} ({text.target})"
+        figure = _("{actual} ({limits})", actual=text.actual, limits=text.target)
     else:
         figure = text.actual
     notes = []
     if row.contributors is not None and cell.status != "green":  # a gap worth explaining
         notes.append(contributors_text(row.contributors, kpi, locale, "", names))
     if cell.ytd_share is not None and cell.pace_share is not None:
-        ytd = f"YTD {text.ytd}"
         if row.projection is not None:
-            ytd += f"; {projection_text(row.projection, kpi, locale)}"
-        notes.append(ytd)
+            notes.append(_("YTD {ytd}; {projection}", ytd=text.ytd,
+                           projection=projection_text(row.projection, kpi, locale)))
+        else:
+            notes.append(_("YTD {ytd}", ytd=text.ytd))
     return HeadlineLine(row, figure, tuple(notes))
 
 
-def counts_text(digest: Digest, shown: list[Problem], where: str = "in the thread") -> str:
+def counts_text(digest: Digest, shown: list[Problem], where: str = THREAD) -> str:
     """Amber and minor problems (in the thread), still open from last month, resolved, and
     who has not submitted, with how many reminders they had."""
     listed = {p.identity for p in shown}
     rest = [p for p in digest.problems if p.identity not in listed and p.restates is None]
     parts = []
-    for label, picked in (("red", [p for p in rest if p.severity == "red"]),
-                          ("amber", [p for p in rest if p.severity == "amber" and not p.minor]),
-                          ("minor", [p for p in rest if p.minor])):
+    for label, picked in ((pgettext("problems", "{count} red"),
+                           [p for p in rest if p.severity == "red"]),
+                          (pgettext("problems", "{count} amber"),
+                           [p for p in rest if p.severity == "amber" and not p.minor]),
+                          (pgettext("problems", "{count} minor"), [p for p in rest if p.minor])):
         if picked:
-            parts.append(f"{len(picked)} {label}")
-    counted = f"{', '.join(parts)} {where}" if parts else "No other problems"
+            parts.append(label.format(count=len(picked)))
+    if not parts:
+        counted = _("No other problems")
+    elif where == SECTIONS:
+        counted = _("{counts} in the department sections", counts=listing(parts))
+    else:
+        counted = _("{counts} in the thread", counts=listing(parts))
     pieces = [counted]
     if digest.previous is not None:
         still = sum(1 for p in digest.problems if p.since in ("recurring", "worse"))
@@ -160,20 +176,25 @@ def counts_text(digest: Digest, shown: list[Problem], where: str = "in the threa
             before = format_date(digest.previous.first_day(), "LLLL",
                                  locale=babel_locale(digest.locale))
         # "problems": the asks still open from earlier months are a list of their own
-        problems = f"{still} problem{'s' if still != 1 else ''}"
-        pieces.append(f"{problems} still open from {before}, {len(digest.resolved)} resolved")
+        pieces.append(ngettext("{n} problem still open from {month}, {resolved} resolved",
+                               "{n} problems still open from {month}, {resolved} resolved",
+                               still, month=before, resolved=len(digest.resolved)))
     if digest.missing:
-        pieces.append("not submitted: " + ", ".join(_missing(d) for d in digest.missing))
+        pieces.append(_("not submitted: {departments}",
+                        departments=listing(_missing(d) for d in digest.missing)))
     if digest.skipped:
-        pieces.append("nothing to report: " + ", ".join(
-            f"{d.name} ({d.skip_reason})" if d.skip_reason else d.name for d in digest.skipped))
+        pieces.append(_("nothing to report: {departments}", departments=listing(
+            _("{name} ({reason})", name=d.name, reason=d.skip_reason) if d.skip_reason
+            else d.name for d in digest.skipped)))
     return " \u00b7 ".join(pieces)
 
 
 def _missing(department: DepartmentDigest) -> str:
     count = department.reminders
-    had = "no reminder" if count == 0 else f"{count} reminder{'s' if count != 1 else ''}"
-    return f"{department.name} ({had})"
+    if count == 0:
+        return _("{name} (no reminder)", name=department.name)
+    return ngettext("{name} ({n} reminder)", "{name} ({n} reminders)", count,
+                    name=department.name)
 
 
 def by_worst_problem(digest: Digest) -> list[DepartmentDigest]:
@@ -191,11 +212,12 @@ def department_lines(digest: Digest, department: DepartmentDigest
                      ) -> tuple[list[ProblemLine], list[str]]:
     """A department's reply opens with these: its problems (every fact, minor ones too) and
     the notes that explain them (a parent's gaps by department, its rank); worked out once."""
-    key = ("department", department.key)
-    found = digest.memo.get(key)
-    if found is None:
-        found = digest.memo[key] = _department_lines(digest, department)
-    return found  # type: ignore[return-value]
+    with voice(digest.locale, digest.compact_units):
+        key = ("department", department.key, *voice_key(digest.locale))
+        found = digest.memo.get(key)
+        if found is None:
+            found = digest.memo[key] = _department_lines(digest, department)
+        return found  # type: ignore[return-value]
 
 
 def _department_lines(digest: Digest, department: DepartmentDigest
@@ -216,5 +238,8 @@ def rank_line(digest: Digest, department: DepartmentDigest) -> str | None:
     if not places:
         return None
     parent = digest.names.get(department.parent) if department.parent else None
-    among = f"among the departments under {parent}" if parent else "among its peers"
-    return f"Ranked by attainment {among}: " + ", ".join(f"{n} {p}" for n, p in places)
+    shown = clauses(_("{kpi} {place}", kpi=name, place=place) for name, place in places)
+    if parent:
+        return _("Ranked by attainment among the departments under {parent}: {places}",
+                 parent=parent, places=shown)
+    return _("Ranked by attainment among its peers: {places}", places=shown)

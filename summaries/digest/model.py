@@ -14,6 +14,7 @@ from decimal import Decimal
 from summaries.config.rules import DigestRules
 from summaries.config.schema import Config, Kpi
 from summaries.digest.text import RowText, row_text
+from summaries.digest.voice import voice_key
 from summaries.engine.asks import Ask, AskBoard
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
@@ -43,14 +44,16 @@ class KpiRow:
     # The gap to target split by the departments below (headline and parents' sum KPIs).
     contributors: Contributors | None = None
     projection: Projection | None = None  # where the year ends at this pace (sum KPIs)
-    _texts: dict[str, RowText] = field(default_factory=dict, init=False, repr=False,
-                                       compare=False)
+    _texts: dict[tuple[str, str], RowText] = field(default_factory=dict, init=False,
+                                                   repr=False, compare=False)
 
     def text(self, locale: str) -> RowText:
-        """Every column formatted for ``locale``; worked out once, however many media show it."""
-        found = self._texts.get(locale)
+        """Every column formatted for ``locale`` (in the reader's language, inside
+        ``speaking``); worked out once per language, however many media show it."""
+        key = voice_key(locale)
+        found = self._texts.get(key)
         if found is None:
-            found = self._texts[locale] = row_text(self.kpi, self.cell, locale)
+            found = self._texts[key] = row_text(self.kpi, self.cell, locale)
         return found
 
 
@@ -115,6 +118,7 @@ class Trend:
 
     months: list[Month]
     series: list[TrendSeries]
+    units: str | None = None  # compact units of the axes (organization.compact_units)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ class Digest:
     resolved: tuple[Earlier, ...] = ()  # last month's problems now gone
     previous: Month | None = None  # the month problems are compared with, when known
     rules: DigestRules = field(default_factory=DigestRules)
+    compact_units: str = "auto"  # large amounts in headlines and charts (organization's)
     _by_key: dict[str, DepartmentDigest] = field(default_factory=dict, init=False, repr=False,
                                                  compare=False)
     _names: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -244,6 +249,7 @@ def compile_digest(config: Config, report: PeriodReport, trend: Trend | None = N
         resolved=tuple(resolved),
         previous=report.period.shift(-1) if earlier is not None else None,
         rules=config.rules.digest,
+        compact_units=config.organization.compact_units,
     )
 
 

@@ -2,6 +2,7 @@
 
 Plain text, not escaped; each medium escapes it its own way. One problem is one line:
 "Business income 1,121,470 CNY: 17.5% below the 1,360,000 CNY target, red 3 months running".
+Each fact is worded from what its flag keeps (``FlagSpec.params``), in the reader's language.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from summaries.config.schema import Kpi
-from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
+from summaries.engine.flagwords import FlagFacts, flag_text, missing_names, points_text
 from summaries.engine.outlook import Contributors, Projection
 from summaries.engine.problems import Problem
 from summaries.formatting import format_compact, format_figure, format_number, format_ratio
+from summaries.i18n import _, ngettext, pgettext
 
 SINCE_LABELS = {"new": "new", "worse": "worse", "recurring": "recurring"}
 
@@ -28,27 +30,26 @@ def problem_text(problem: Problem, kpi: Kpi, locale: str,
     flags = problem.flags
     if short:
         flags = tuple(f for f in flags if f.severity == problem.severity) or flags
-    facts = [_fact(flag, kpi, cell, locale, short) for flag in flags]
+    facts = [_fact(flag, kpi, locale, short) for flag in flags]
     head = kpi.name
     if figure is not None:  # the figure already worded (as the KPI table shows it)
-        head = f"{kpi.name} {figure}"
+        head = pgettext("problem line", "{kpi} {figure}", kpi=kpi.name, figure=figure)
     elif cell is not None and cell.actual is not None:
-        head = f"{kpi.name} {_figure(cell.actual, kpi, locale, short)}"
-    text = f"{head}: {', '.join(facts)}"
+        head = pgettext("problem line", "{kpi} {figure}", kpi=kpi.name,
+                        figure=_figure(cell.actual, kpi, locale, short))
+    text = pgettext("problem line", "{head}: {facts}", head=head,
+                    facts=pgettext("between facts", ", ").join(facts))
     if problem.restates is not None:
         child = (names or {}).get(problem.restates, problem.restates)
-        text += f" (mostly {child})"
+        text = _("{text} (mostly {child})", text=text, child=child)
     return text
 
 
-def _fact(flag: FlagSpec, kpi: Kpi, cell: Cell | None, locale: str, short: bool) -> str:
+def _fact(flag: FlagSpec, kpi: Kpi, locale: str, short: bool) -> str:
     phrase = _PHRASES.get(flag.rule)
-    worded = (phrase(kpi, cell, locale, short) if phrase is not None and cell is not None
-              else None)
-    if worded is not None:
-        return worded
-    # The engine's own sentence, without the KPI name it would repeat.
-    return flag.message.removeprefix(f"{kpi.name} ").rstrip(".")
+    worded = phrase(FlagFacts(flag), kpi, locale, short) if phrase is not None else None
+    # A flag kept as words (stored before flags kept their facts) reads as it was written.
+    return worded if worded is not None else flag_text(flag)
 
 
 def _figure(value: Decimal, kpi: Kpi, locale: str, short: bool = False, *,
@@ -60,68 +61,91 @@ def _figure(value: Decimal, kpi: Kpi, locale: str, short: bool = False, *,
 
 def _by(value: Decimal, reference: Decimal, kpi: Kpi, locale: str) -> str:
     if kpi.is_percent:
-        return f"{format_number(abs(value - reference), max(kpi.decimals, 1), locale)} points"
+        return points_text(abs(value - reference), max(kpi.decimals, 1), locale)
     return format_ratio(abs(value - reference) / abs(reference), locale) if reference else ""
 
 
-def _below_target(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    if cell.actual is None or cell.target is None:
+def _below_target(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    if not facts.has("actual", "target"):
         return None
-    side = "over" if kpi.better == "lower" else "below"
-    if cell.actual > cell.target and kpi.better != "lower":
-        side = "above"
+    actual, target = facts.decimal("actual"), facts.decimal("target")
     # The short line's figure carries the unit; its target does not repeat it.
-    target = _figure(cell.target, kpi, locale, short, unit=not short or kpi.is_percent)
-    return f"{_by(cell.actual, cell.target, kpi, locale)} {side} the {target} target"
+    values = {"by": _by(actual, target, kpi, locale),
+              "target": _figure(target, kpi, locale, short, unit=not short or kpi.is_percent)}
+    if kpi.better == "lower":
+        return _("{by} over the {target} target", **values)
+    if actual > target:
+        return _("{by} above the {target} target", **values)
+    return _("{by} below the {target} target", **values)
 
 
-def _off_pace(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    if kpi.accumulate == "sum":
-        if cell.ytd_share is None or cell.pace_share is None:
+def _off_pace(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    if facts.params.get("accumulate", kpi.accumulate) == "sum":
+        if not facts.has("ytd_share", "pace_share"):
             return None
-        lead = "YTD" if short else "year to date"
-        return (f"{lead} {format_ratio(cell.ytd_share, locale)} of plan, "
-                f"{format_ratio(cell.pace_share, locale)} due")
-    if cell.ytd is None or cell.annual_plan is None:
+        ytd, due = facts.ratio("ytd_share"), facts.ratio("pace_share")
+        if short:
+            return _("YTD {ytd} of plan, {due} due", ytd=ytd, due=due)
+        return _("year to date {ytd} of plan, {due} due", ytd=ytd, due=due)
+    if not facts.has("ytd", "plan"):
         return None
-    word = "averaging" if kpi.accumulate == "mean" else "at"
-    return (f"{word} {_figure(cell.ytd, kpi, locale)} this year against a plan of "
-            f"{_figure(cell.annual_plan, kpi, locale)}")
+    ytd = _figure(facts.decimal("ytd"), kpi, locale)
+    plan = _figure(facts.decimal("plan"), kpi, locale)
+    if facts.params.get("accumulate", kpi.accumulate) == "mean":
+        return _("averaging {ytd} this year against a plan of {plan}", ytd=ytd, plan=plan)
+    return _("at {ytd} this year against a plan of {plan}", ytd=ytd, plan=plan)
 
 
-def _threshold(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    if cell.breach == "max" and cell.limit_max is not None:
-        limit = "limit" if short else "control limit"
-        return f"above the {_figure(cell.limit_max, kpi, locale)} {limit}"
-    if cell.breach == "min" and cell.limit_min is not None:
-        return f"below the {_figure(cell.limit_min, kpi, locale)} floor"
-    return None
-
-
-def _streak(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    return f"red {cell.red_streak} months running" if cell.red_streak else None
-
-
-def _change(kpi: Kpi, cell: Cell, locale: str, before: Decimal | None, when: str,
-            short: bool) -> str | None:
-    if before is None or cell.actual is None:
+def _threshold(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    if not facts.has("bound", "limit"):
         return None
-    verb = "down" if cell.actual < before else "up"
-    was = "" if short else f" ({_figure(before, kpi, locale)})"
-    return f"{verb} {_by(cell.actual, before, kpi, locale)} on {when}{was}"
+    bound = _figure(facts.decimal("bound"), kpi, locale)
+    if facts.params["limit"] == "max":
+        if short:
+            return _("above the {limit} limit", limit=bound)
+        return _("above the {limit} control limit", limit=bound)
+    return _("below the {floor} floor", floor=bound)
 
 
-def _mom(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    return _change(kpi, cell, locale, cell.previous, "last month", short)
+def _streak(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    months = int(facts.params.get("months") or 0)
+    if not months:
+        return None
+    return ngettext("red {n} month running", "red {n} months running", months)
 
 
-def _yoy(kpi: Kpi, cell: Cell, locale: str, short: bool) -> str | None:
-    return _change(kpi, cell, locale, cell.year_ago, "a year before", short)
+def _change(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    if not facts.has("before", "actual"):
+        return None
+    before, actual = facts.decimal("before"), facts.decimal("actual")
+    by = _by(actual, before, kpi, locale)
+    was = _figure(before, kpi, locale)
+    down = actual < before
+    if facts.flag.rule == "mom_change":
+        if short:
+            return (_("down {by} on last month", by=by) if down
+                    else _("up {by} on last month", by=by))
+        return (_("down {by} on last month ({before})", by=by, before=was) if down
+                else _("up {by} on last month ({before})", by=by, before=was))
+    if short:
+        return (_("down {by} on a year before", by=by) if down
+                else _("up {by} on a year before", by=by))
+    return (_("down {by} on a year before ({before})", by=by, before=was) if down
+            else _("up {by} on a year before ({before})", by=by, before=was))
 
 
-_PHRASES: dict[str, Callable[[Kpi, Cell, str, bool], str | None]] = {
+def _no_value(facts: FlagFacts, kpi: Kpi, locale: str, short: bool) -> str | None:
+    if "kpi_name" not in facts.params:
+        return None
+    names = missing_names(facts)
+    if names is None:
+        return _("could not be calculated: its formula divides by zero")
+    return _("could not be calculated: no value for {names}", names=names)
+
+
+_PHRASES: dict[str, Callable[[FlagFacts, Kpi, str, bool], str | None]] = {
     "below_target": _below_target, "off_pace": _off_pace, "threshold": _threshold,
-    "streak": _streak, "mom_change": _mom, "yoy_change": _yoy,
+    "streak": _streak, "mom_change": _change, "yoy_change": _change, "no_value": _no_value,
 }
 
 
@@ -131,21 +155,25 @@ def contributors_text(found: Contributors, kpi: Kpi, locale: str, month: str,
     def amount(value: Decimal) -> str:
         return _amount(value, kpi, locale)
 
-    parts = [f"{names.get(key, key)} {amount(gap)}" for key, gap in found.parts]
+    parts = [pgettext("contributor", "{name} {amount}", name=names.get(key, key),
+                      amount=amount(gap)) for key, gap in found.parts]
     if found.others is not None:
-        parts.append(f"others {amount(found.others)}")
+        parts.append(_("others {amount}", amount=amount(found.others)))
     if found.unreported:
-        parts.append(f"{len(found.unreported)} without a figure")
-    lead = f"{month} gap" if month else "Gap"
-    return f"{lead} {amount(found.gap)}: {', '.join(parts)}"
+        parts.append(ngettext("{n} without a figure", "{n} without a figure",
+                              len(found.unreported)))
+    listed = pgettext("between names in a list", ", ").join(parts)
+    if month:
+        return _("{month} gap {amount}: {parts}", month=month, amount=amount(found.gap),
+                 parts=listed)
+    return _("Gap {amount}: {parts}", amount=amount(found.gap), parts=listed)
 
 
 def projection_text(found: Projection, kpi: Kpi, locale: str) -> str:
     """For example "year-end at this pace \u2248 126.1M of 127.7M (\u22121.6M)"."""
-    value = format_compact(found.value, locale)
-    plan = format_compact(found.plan, locale)
-    return (f"year-end at this pace \u2248 {value} of {plan} "
-            f"({_amount(found.gap, kpi, locale)})")
+    return _("year-end at this pace \u2248 {value} of {plan} ({gap})",
+             value=format_compact(found.value, locale),
+             plan=format_compact(found.plan, locale), gap=_amount(found.gap, kpi, locale))
 
 
 def _unit(kpi: Kpi) -> str:

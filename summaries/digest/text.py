@@ -1,6 +1,7 @@
 """The digest's figures as display text in the organization's locale, for every medium.
 
-Plain text, not escaped: Slack, Markdown and HTML each escape it their own way.
+Plain text, not escaped: Slack, Markdown and HTML each escape it their own way. Words come
+from the reader's catalogue (``summaries.i18n``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from summaries.config.schema import Kpi
 from summaries.dates import format_day, format_month
+from summaries.digest.voice import clauses, status_word
 from summaries.engine.cell import Cell
 from summaries.formatting import (
     babel_locale,
@@ -22,12 +24,27 @@ from summaries.formatting import (
     format_points,
     format_ratio,
 )
+from summaries.i18n import N_, _, current
 from summaries.periods import Month
 
 NO_VALUE = "\u2014"
-STATUS_LABELS = {"submitted": "submitted", "late": "late", "missing": "not submitted",
-                 "skipped": "nothing to report"}
-COLUMNS = ("KPI", "Actual", "Target", "Attainment", "MoM", "YoY", "YTD vs pace", "Status")
+# A department's month, as words (English here: translated where shown, see status_label).
+STATUS_LABELS = {"submitted": N_("submitted"), "late": N_("late"),
+                 "missing": N_("not submitted"), "skipped": N_("nothing to report")}
+# The KPI table's columns (English here: see columns()).
+COLUMNS = (N_("KPI"), N_("Actual"), N_("Target"), N_("Attainment"), N_("MoM"), N_("YoY"),
+           N_("YTD vs pace"), N_("Status"))
+
+
+def columns() -> tuple[str, ...]:
+    """The KPI table's column titles in the reader's language."""
+    return tuple(_(title) for title in COLUMNS)
+
+
+def status_label(status: str) -> str:
+    """A department's month in words: ``submitted``, ``late``, ``not submitted``..."""
+    label = STATUS_LABELS.get(status)
+    return _(label) if label is not None else status
 
 
 @dataclass(frozen=True)
@@ -48,10 +65,11 @@ class RowText:
     @property
     def columns(self) -> tuple[str, ...]:
         """The cells of a table row, in :data:`COLUMNS` order; imported figures are marked,
-        and the stretch target's attainment follows the target's."""
-        status = self.status or NO_VALUE
-        name = f"{self.name} (imported)" if self.imported else self.name
-        attainment = f"{self.attainment} ({self.stretch})" if self.stretch else self.attainment
+        and the stretch target's attainment follows the target's; the status in words."""
+        status = status_word(self.status) or NO_VALUE
+        name = _("{name} (imported)", name=self.name) if self.imported else self.name
+        attainment = (_("{attainment} ({stretch})", attainment=self.attainment,
+                        stretch=self.stretch) if self.stretch else self.attainment)
         return (name, self.actual, self.target, attainment, self.mom, self.yoy, self.ytd,
                 status)
 
@@ -97,9 +115,11 @@ def attainment_text(cell: Cell, kpi: Kpi, locale: str) -> str:
     if kpi.better != "lower":
         return format_ratio(cell.attainment, locale)
     if cell.attainment == 1:
-        return "on target"
-    side = "over" if cell.attainment > 1 else "under"
-    return f"{format_ratio(abs(cell.attainment - 1), locale)} {side} target"
+        return _("on target")
+    by = format_ratio(abs(cell.attainment - 1), locale)
+    if cell.attainment > 1:
+        return _("{ratio} over target", ratio=by)
+    return _("{ratio} under target", ratio=by)
 
 
 def stretch_text(cell: Cell, kpi: Kpi, locale: str) -> str:
@@ -111,13 +131,16 @@ def stretch_text(cell: Cell, kpi: Kpi, locale: str) -> str:
     stretch = value_text(cell.stretch, kpi, locale)
     reached = cell.stretch_attainment
     if reached is None:
-        return f"stretch {stretch}"
+        return _("stretch {stretch}", stretch=stretch)
     if kpi.better != "lower":
-        return f"{format_ratio(reached, locale)} of the {stretch} stretch"
+        return _("{ratio} of the {stretch} stretch", ratio=format_ratio(reached, locale),
+                 stretch=stretch)
     if reached == 1:
-        return f"on the {stretch} stretch"
-    side = "over" if reached > 1 else "under"
-    return f"{format_ratio(abs(reached - 1), locale)} {side} the {stretch} stretch"
+        return _("on the {stretch} stretch", stretch=stretch)
+    by = format_ratio(abs(reached - 1), locale)
+    if reached > 1:
+        return _("{ratio} over the {stretch} stretch", ratio=by, stretch=stretch)
+    return _("{ratio} under the {stretch} stretch", ratio=by, stretch=stretch)
 
 
 def rank_text(cell: Cell, locale: str, parent_name: str | None = None) -> str | None:
@@ -127,25 +150,35 @@ def rank_text(cell: Cell, locale: str, parent_name: str | None = None) -> str | 
     place = place_text(cell, locale)
     if place is None:
         return None
-    return f"{place} under {parent_name}" if parent_name else f"{place} top-level departments"
+    if parent_name:
+        return _("{place} under {parent}", place=place, parent=parent_name)
+    return _("{place} top-level departments", place=place)
 
 
 def place_text(cell: Cell, locale: str) -> str | None:
     """``2nd of 3``: the rank alone, for a list of siblings; None when not ranked."""
     if cell.rank is None or cell.rank_of is None:
         return None
-    return f"{ordinal(cell.rank, locale)} of {format_count(cell.rank_of, locale)}"
+    return _("{rank} of {total}", rank=ordinal(cell.rank, locale),
+             total=format_count(cell.rank_of, locale))
 
 
 _ORDINAL_SUFFIXES = {"one": "st", "two": "nd", "few": "rd"}
 
 
-@lru_cache(maxsize=4096)
 def ordinal(number: int, locale: str) -> str:
     """``1st``, ``2nd``, ``23rd``, ``111th``: the number in the locale's digits and grouping,
-    the English suffix chosen by Babel's English ordinal plural rules."""
+    the English suffix chosen by Babel's English ordinal plural rules; in another language
+    the number alone (its sentence words the place: Chinese ``第2``)."""
+    return _ordinal(number, format_count(number, locale), current() == "en")
+
+
+@lru_cache(maxsize=4096)
+def _ordinal(number: int, digits: str, english: bool) -> str:
+    if not english:
+        return digits
     suffix = _ORDINAL_SUFFIXES.get(babel_locale("en").ordinal_form(number), "th")
-    return f"{format_count(number, locale)}{suffix}"
+    return f"{digits}{suffix}"
 
 
 @lru_cache(maxsize=4096)
@@ -157,9 +190,10 @@ def format_count(number: int, locale: str) -> str:
 def _actual(cell: Cell, kpi: Kpi, locale: str) -> str:
     text = value_text(cell.actual, kpi, locale)
     if cell.children_total is not None:  # a parent's own figure, and its children's total
-        return f"{text} (its departments: {value_text(cell.children_total, kpi, locale)})"
+        return _("{figure} (its departments: {total})", figure=text,
+                 total=value_text(cell.children_total, kpi, locale))
     partial = coverage_text(cell)
-    return f"{text} ({partial})" if partial else text
+    return _("{figure} ({coverage})", figure=text, coverage=partial) if partial else text
 
 
 def coverage_text(cell: Cell) -> str:
@@ -168,46 +202,48 @@ def coverage_text(cell: Cell) -> str:
     if cell.actual is not None or cell.coverage is None:
         return ""
     have, of = cell.coverage
-    return f"{have} of {of} departments reported"
+    return _("{have} of {total} departments reported", have=have, total=of)
 
 
 def _target(cell: Cell, kpi: Kpi, locale: str) -> str:
     parts = [value_text(cell.target, kpi, locale)] if cell.target is not None else []
     if cell.limit_max is not None:
-        parts.append(f"limit {value_text(cell.limit_max, kpi, locale)}")
+        parts.append(_("limit {value}", value=value_text(cell.limit_max, kpi, locale)))
     if cell.limit_min is not None:
-        parts.append(f"floor {value_text(cell.limit_min, kpi, locale)}")
-    return ", ".join(parts) or NO_VALUE
+        parts.append(_("floor {value}", value=value_text(cell.limit_min, kpi, locale)))
+    return clauses(parts) or NO_VALUE
 
 
 def ytd_text(cell: Cell, kpi: Kpi, locale: str) -> str:
     """``90.0% of plan, 83.3% due``; without a plan, the year-to-date figure."""
     if cell.ytd_share is not None and cell.pace_share is not None:
-        return (f"{format_ratio(cell.ytd_share, locale)} of plan, "
-                f"{format_ratio(cell.pace_share, locale)} due")
+        return _("{share} of plan, {pace} due", share=format_ratio(cell.ytd_share, locale),
+                 pace=format_ratio(cell.pace_share, locale))
     return value_text(cell.ytd, kpi, locale)
 
 
 def title_text(period: Month, locale: str, organization: str) -> str:
     """``October 2026 check-in digest · Northfield Telecom``."""
-    return f"{format_month(period, locale)} check-in digest \u00b7 {organization}"
+    return _("{month} check-in digest \u00b7 {organization}",
+             month=format_month(period, locale), organization=organization)
 
 
 def submitted_text(submitted: int, total: int, late: int, skipped: int = 0) -> str:
     """``3 of 5 departments submitted (1 late, 1 nothing to report)``: a month with nothing to
     report counts as handed in."""
-    text = f"{submitted} of {total} departments submitted"
-    notes = [f"{late} late"] * bool(late) + [f"{skipped} nothing to report"] * bool(skipped)
-    return f"{text} ({', '.join(notes)})" if notes else text
+    # "departments" even for one of one: the English has always read so
+    text = _("{submitted} of {total} departments submitted", submitted=submitted, total=total)
+    notes = ([_("{count} late", count=late)] if late else []) + (
+        [_("{count} nothing to report", count=skipped)] if skipped else [])
+    return _("{text} ({notes})", text=text, notes=clauses(notes)) if notes else text
 
 
 def status_text(status: str, when: datetime | None, locale: str, timezone: str = "UTC") -> str:
     """``submitted Nov 3``, ``late, submitted Nov 12`` or ``not submitted`` (days in the
     organization's time zone)."""
     zone = ZoneInfo(timezone)
-    label = STATUS_LABELS.get(status, status)
     if status == "late" and when is not None:
-        return f"late, submitted {format_day(when.astimezone(zone), locale)}"
+        return _("late, submitted {day}", day=format_day(when.astimezone(zone), locale))
     if when is not None and status == "submitted":
-        return f"submitted {format_day(when.astimezone(zone), locale)}"
-    return label
+        return _("submitted {day}", day=format_day(when.astimezone(zone), locale))
+    return status_label(status)

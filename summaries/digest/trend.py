@@ -36,4 +36,4 @@ def build_trend(config: Config, months: list[Month], figures: FigureTable,
             limit_min=[engine.targets.limit("min", kpi.key, ORGANIZATION, k) for k in keys],
             year_before=[engine.book.value(ORGANIZATION, kpi.key, str(m.shift(-12)))
                          for m in months]))
-    return Trend(list(months), series)
+    return Trend(list(months), series, units=config.organization.compact_units)

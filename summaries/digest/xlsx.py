@@ -1,7 +1,10 @@
 """The XLSX export: the KPI rows on a sheet "KPIs", the section texts on a sheet "Sections",
 any further sheets the export adds (the asks of leadership and their history), and the
 revision trail, formatted for reading (bold frozen header, filters, widths, numbers as
-numbers, text never taken for a formula)."""
+numbers, text never taken for a formula).
+
+Sheet names, column titles and the words of statuses, sources and ask states are the
+reader's (English: the CSV's column names and words, see :mod:`summaries.digest.rows`)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 
 from summaries.config.schema import Kpi
+from summaries.digest.askwords import state_word
 from summaries.digest.model import Digest
 from summaries.digest.rows import (
     FIGURE_COLUMNS,
@@ -30,7 +34,10 @@ from summaries.digest.rows import (
     revision_rows,
     section_rows,
 )
+from summaries.digest.text import STATUS_LABELS
+from summaries.digest.voice import status_word, voice
 from summaries.formatting import format_number, format_ratio
+from summaries.i18n import N_, _, pgettext
 
 RATIO_FORMAT = "0.0%"
 MIN_WIDTH, MAX_WIDTH, TEXT_WIDTH = 6, 40, 80
@@ -115,18 +122,82 @@ def _write_cell(sheet: Any, formats: _Formats, at: tuple[int, int], value: Value
     sheet.write_string(row, col, value, formats.get(**properties))
 
 
+def column_title(column: str) -> str:
+    """A column's title in the reader's language (English: the CSV's name, ``kpi_name``)."""
+    titles = {
+        "period": pgettext("export column", "period"),
+        "department": pgettext("export column", "department"),
+        "department_name": pgettext("export column", "department_name"),
+        "kpi": pgettext("export column", "kpi"), "kpi_name": pgettext("export column", "kpi_name"),
+        "unit": pgettext("export column", "unit"), "actual": pgettext("export column", "actual"),
+        "target": pgettext("export column", "target"),
+        "stretch": pgettext("export column", "stretch"),
+        "attainment": pgettext("export column", "attainment"),
+        "mom": pgettext("export column", "mom"), "yoy": pgettext("export column", "yoy"),
+        "ytd": pgettext("export column", "ytd"),
+        "annual_plan": pgettext("export column", "annual_plan"),
+        "ytd_share": pgettext("export column", "ytd_share"),
+        "pace_share": pgettext("export column", "pace_share"),
+        "status": pgettext("export column", "status"),
+        "source": pgettext("export column", "source"),
+        "section": pgettext("export column", "section"),
+        "section_title": pgettext("export column", "section_title"),
+        "text": pgettext("export column", "text"), "field": pgettext("export column", "field"),
+        "old_value": pgettext("export column", "old_value"),
+        "new_value": pgettext("export column", "new_value"),
+        "changed_by": pgettext("export column", "changed_by"),
+        "changed_at": pgettext("export column", "changed_at"),
+        "id": pgettext("export column", "id"), "state": pgettext("export column", "state"),
+        "assignee": pgettext("export column", "assignee"),
+        "raised_by": pgettext("export column", "raised_by"),
+        "raised_at": pgettext("export column", "raised_at"),
+        "last_action": pgettext("export column", "last_action"),
+        "last_by": pgettext("export column", "last_by"),
+        "last_at": pgettext("export column", "last_at"),
+        "last_reply": pgettext("export column", "last_reply"),
+        "ask_id": pgettext("export column", "ask_id"), "at": pgettext("export column", "at"),
+        "by": pgettext("export column", "by"), "action": pgettext("export column", "action"),
+        "from": pgettext("export column", "from"), "to": pgettext("export column", "to")}
+    return titles.get(column, column)
+
+
+def shown_value(column: str, value: str) -> str:
+    """A word the export writes (a status, a source, an ask's state or action) in the
+    reader's language; any other text as it is."""
+    if column == "status":
+        label = next((label for label in STATUS_LABELS.values() if label == value), None)
+        return _(label) if label is not None else status_word(value)
+    if column in ("state", "from", "to"):
+        return state_word(value)
+    words = {"submitted": pgettext("figure source", "submitted"),
+             "imported": pgettext("figure source", "imported"),
+             "rollup": pgettext("figure source", "rollup"),
+             "derived": pgettext("figure source", "derived")} if column == "source" else {
+        "raise": pgettext("ask action", "raise"), "edit": pgettext("ask action", "edit"),
+        "acknowledge": pgettext("ask action", "acknowledge"),
+        "assign": pgettext("ask action", "assign"), "reply": pgettext("ask action", "reply"),
+        "decide": pgettext("ask action", "decide"), "decline": pgettext("ask action", "decline"),
+        "withdraw": pgettext("ask action", "withdraw"),
+        "update": pgettext("ask action", "update")} if column in ("action", "last_action") \
+        else {}
+    return words.get(value, value)
+
+
 def _write_sheet(workbook: Any, formats: _Formats, name: str, columns: Sequence[str],
                  rows: Iterable[tuple[Kpi | None, Sequence[Value]]],
                  wrapped: frozenset[str] = frozenset()) -> None:
     """One sheet: a bold frozen header with filters, the rows, widths fitted to the content."""
-    sheet = workbook.add_worksheet(name)
+    sheet = workbook.add_worksheet(_(name))
     header = formats.get(bold=True)
-    widths = [len(column) for column in columns]
-    for col, column in enumerate(columns):
-        sheet.write_string(0, col, column, header)
+    titles = [column_title(column) for column in columns]
+    widths = [len(title) for title in titles]
+    for col, title in enumerate(titles):
+        sheet.write_string(0, col, title, header)
     count = 0
     for count, (kpi, values) in enumerate(rows, start=1):
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            if isinstance(value, str) and value:
+                value = shown_value(column, value)
             _write_cell(sheet, formats, (count, col), value,
                         number_format=_number_format(column, kpi), wrap=column in wrapped)
             widths[col] = max(widths[col], _shown_width(column, value, kpi))
@@ -138,19 +209,21 @@ def _write_sheet(workbook: Any, formats: _Formats, name: str, columns: Sequence[
 
 
 def xlsx_bytes(digest: Digest, sheets: Sequence[Sheet] = ()) -> bytes:
-    """The month's export as an XLSX workbook: KPIs, Sections, then ``sheets``, and the
-    Revisions trail."""
+    """The month's export as an XLSX workbook: KPIs, Sections, then ``sheets`` (their names
+    marked for the catalogue), and the Revisions trail; in the organization's language unless
+    the caller speaks a reader's."""
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
-    formats = _Formats(workbook)
-    _write_sheet(workbook, formats, "KPIs", KPI_COLUMNS, kpi_rows(digest))
-    _write_sheet(workbook, formats, "Sections", SECTION_COLUMNS,
-                 ((None, values) for values in section_rows(digest)), frozenset({"text"}))
-    for sheet in sheets:
-        _write_sheet(workbook, formats, sheet.name, sheet.columns,
-                     ((None, values) for values in sheet.rows), sheet.wrapped)
-    _write_sheet(workbook, formats, "Revisions", REVISION_COLUMNS,
-                 ((None, values) for values in revision_rows(digest)),
-                 frozenset({"old_value", "new_value"}))
-    workbook.close()
+    with voice(digest.locale, digest.compact_units):
+        workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
+        formats = _Formats(workbook)
+        _write_sheet(workbook, formats, N_("KPIs"), KPI_COLUMNS, kpi_rows(digest))
+        _write_sheet(workbook, formats, N_("Sections"), SECTION_COLUMNS,
+                     ((None, values) for values in section_rows(digest)), frozenset({"text"}))
+        for sheet in sheets:
+            _write_sheet(workbook, formats, sheet.name, sheet.columns,
+                         ((None, values) for values in sheet.rows), sheet.wrapped)
+        _write_sheet(workbook, formats, N_("Revisions"), REVISION_COLUMNS,
+                     ((None, values) for values in revision_rows(digest)),
+                     frozenset({"old_value", "new_value"}))
+        workbook.close()
     return out.getvalue()

@@ -1,10 +1,15 @@
-"""Flags: the problems a leader should see, each with a severity and a plain sentence."""
+"""Flags: the problems a leader should see, each with a severity and the facts behind it.
+
+A flag keeps no sentence: it keeps its rule and the facts a sentence needs (``params``), and
+:func:`summaries.engine.flagwords.flag_text` words them when someone reads them, in that
+reader's language. So a month stored in one language reads in any other later.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from summaries.config.schema import Config, Department, Kpi
@@ -12,7 +17,6 @@ from summaries.engine.asks import ask_lines
 from summaries.engine.cell import Cell
 from summaries.engine.miss import miss_of
 from summaries.engine.targets import gap
-from summaries.formatting import format_figure, format_number, format_ratio
 from summaries.periods import FILLED_IN_STATES, SUBMITTED_STATES, SubmissionStatus
 
 RULES = ("missing", "late", "below_target", "off_pace", "threshold", "mom_change",
@@ -21,28 +25,51 @@ SEVERITIES = ("red", "amber", "info")
 GAP_STEP = Decimal("0.000001")
 GAP_LIMIT = Decimal(10) ** 18  # within what the column and the decimal context hold
 
+Params = dict[str, str]
+
 
 @dataclass(frozen=True)
 class FlagSpec:
     """One flag, identified by department, KPI (empty for the summary), rule and subject.
 
-    ``message`` is plain text; a ``raised`` flag carries the manager's own words unescaped, so
-    whatever posts it escapes it for its medium (Slack, HTML).
+    ``params`` are its facts, text to text: Decimals as their exact ``str()``, months as
+    ``YYYY-MM``, keys, and the names of the day (``kpi_name``, ``department_name``,
+    ``section_title``) for when a key has left the configuration. Per rule:
+
+    - missing, late: ``department_name``, ``month``
+    - below_target: ``actual``, ``target``, ``by`` (points for % KPIs, else a ratio),
+      ``side`` (``above`` or ``below``)
+    - off_pace: ``accumulate``; for ``sum`` ``ytd_share``, ``pace_share`` and ``month``,
+      else ``ytd`` and ``plan``
+    - threshold: ``limit`` (``max`` or ``min``), ``actual``, ``bound``
+    - mom_change, yoy_change: ``direction`` (``down`` or ``up``), ``by``, ``before``, ``actual``
+    - streak: ``months``
+    - no_value: ``missing`` (the inputs' keys, comma-separated; none when the formula divides
+      by zero) and ``name.<key>`` for each; or ``missing_names`` as written (a stored sentence)
+    - raised: ``section``, ``section_title``, ``text`` (the manager's words, unescaped)
+
+    The KPI rules also keep ``kpi_name``, ``unit`` and ``decimals``: figures are in the unit
+    of their day. ``sentence`` is the words of a flag stored before flags kept their facts,
+    when they could not be read back into ``params``; it is shown as it is.
     """
 
     department: str
     kpi: str
     rule: str
     severity: str
-    message: str
+    params: Mapping[str, str] = field(default_factory=dict)
     subject: str = ""
     # How far the figure misses (``Miss.size``: points for % KPIs, else relative); None for
     # rules that miss nothing. Kept so next month can tell a problem that got worse.
     gap: Decimal | None = None
+    sentence: str | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
         return self.department, self.kpi, self.rule, self.subject
+
+    def __hash__(self) -> int:  # params are a mapping; equal flags share their identity
+        return hash((self.identity, self.severity))
 
 
 def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
@@ -54,20 +81,19 @@ def derive_flags(config: Config, spec: Department, cells: Sequence[Cell],
     # A month with nothing to report is handed in, but holds no figures to judge the pace by.
     skipped = status == SubmissionStatus.SKIPPED
     flags: list[FlagSpec] = []
+    whose = {"department_name": spec.name, "month": period}
     if closed and not submitted:
-        flags.append(FlagSpec(spec.key, "", "missing", "red",
-                              f"{spec.name} has not submitted its summary for {period}."))
+        flags.append(FlagSpec(spec.key, "", "missing", "red", whose))
     if status == SubmissionStatus.LATE:
-        flags.append(FlagSpec(spec.key, "", "late", "amber",
-                              f"{spec.name} submitted its summary for {period} after the close."))
-    phrases = _Phrases(config)
+        flags.append(FlagSpec(spec.key, "", "late", "amber", whose))
+    facts = _Facts(config)
     for cell in cells:
         kpi = config.kpi_by_key[cell.kpi]
-        for rule, severity, message in phrases.cell_flags(kpi, cell, status in FILLED_IN_STATES):
+        for rule, severity, params in facts.cell_flags(kpi, cell, status in FILLED_IN_STATES):
             if skipped and rule == "off_pace":
                 continue
             missed = miss_of(kpi, cell, rule)
-            flags.append(FlagSpec(spec.key, kpi.key, rule, severity, message,
+            flags.append(FlagSpec(spec.key, kpi.key, rule, severity, params,
                                   gap=_rounded(missed.size if missed is not None else None)))
     flags.extend(_raised(config, spec, answers))
     return flags
@@ -89,26 +115,28 @@ def _raised(config: Config, spec: Department, answers: Mapping[str, str]
             continue
         for text in ask_lines(answers.get(section.key, "")):
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-            yield FlagSpec(spec.key, "", "raised", "amber", f"{section.title}: {text}",
+            yield FlagSpec(spec.key, "", "raised", "amber",
+                           {"section": section.key, "section_title": section.title,
+                            "text": text},
                            subject=f"{section.key}:{digest}")
 
 
-class _Phrases:
-    """The rules that look at a KPI cell, and the sentences that explain them."""
+class _Facts:
+    """The rules that look at a KPI cell, and the facts that explain them."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.locale = config.organization.locale
         self.rules = config.rules
 
-    def figure(self, kpi: Kpi, value: Decimal) -> str:
-        return format_figure(value, kpi.unit, kpi.decimals, self.locale)
-
-    def share(self, value: Decimal) -> str:
-        return format_ratio(value, self.locale)
+    @staticmethod
+    def of(kpi: Kpi, **values: Decimal | str | int) -> Params:
+        """The facts of one flag on ``kpi``: its name and unit of the day, and ``values``."""
+        params = {"kpi_name": kpi.name, "unit": kpi.unit, "decimals": str(kpi.decimals)}
+        params.update((key, str(value)) for key, value in values.items())
+        return params
 
     def cell_flags(self, kpi: Kpi, cell: Cell, submitted: bool
-                   ) -> Iterator[tuple[str, str, str]]:
+                   ) -> Iterator[tuple[str, str, Params]]:
         if cell.target_band in ("amber", "red") and cell.actual is not None and (
                 cell.target is not None):
             yield "below_target", cell.target_band, self.short_of_target(kpi, cell)
@@ -118,69 +146,56 @@ class _Phrases:
             yield "threshold", "red", self.breached(kpi, cell)
         yield from self.moves(kpi, cell)
         if cell.red_streak >= self.rules.streak_months:
-            yield ("streak", "red",
-                   f"{kpi.name} has been red for {cell.red_streak} months in a row.")
+            yield "streak", "red", self.of(kpi, months=cell.red_streak)
         if kpi.formula and cell.actual is None and (
                 submitted or len(cell.missing_inputs) < len(kpi.parsed_formula.inputs
                                                             if kpi.parsed_formula else ())):
             yield "no_value", "info", self.not_computed(kpi, cell)
 
-    def short_of_target(self, kpi: Kpi, cell: Cell) -> str:
+    def short_of_target(self, kpi: Kpi, cell: Cell) -> Params:
         assert cell.actual is not None
         assert cell.target is not None
-        side = "above" if kpi.better == "lower" else "below"
         if kpi.is_percent:
-            points = abs(cell.actual - cell.target)
-            by = f"{format_number(points, max(kpi.decimals, 1), self.locale)} points"
+            by = abs(cell.actual - cell.target)
         else:
-            by = self.share(abs(gap(cell.actual, cell.target, kpi.better) or Decimal(0)))
-        return (f"{kpi.name} {self.figure(kpi, cell.actual)} is {by} {side} the "
-                f"{self.figure(kpi, cell.target)} target.")
+            by = abs(gap(cell.actual, cell.target, kpi.better) or Decimal(0))
+        return self.of(kpi, actual=cell.actual, target=cell.target, by=by,
+                       side="above" if kpi.better == "lower" else "below")
 
-    def behind_pace(self, kpi: Kpi, cell: Cell) -> str:
+    def behind_pace(self, kpi: Kpi, cell: Cell) -> Params:
         assert cell.ytd_share is not None
         assert cell.pace_share is not None
         if kpi.accumulate == "sum":
-            return (f"{kpi.name} year to date is {self.share(cell.ytd_share)} of the annual "
-                    f"plan, against {self.share(cell.pace_share)} due by {cell.month}.")
+            return self.of(kpi, accumulate="sum", ytd_share=cell.ytd_share,
+                           pace_share=cell.pace_share, month=cell.month)
         assert cell.ytd is not None
         assert cell.annual_plan is not None
-        word = "averages" if kpi.accumulate == "mean" else "stands at"
-        return (f"{kpi.name} {word} {self.figure(kpi, cell.ytd)} this year, against a plan "
-                f"of {self.figure(kpi, cell.annual_plan)}.")
+        return self.of(kpi, accumulate=kpi.accumulate, ytd=cell.ytd, plan=cell.annual_plan)
 
-    def breached(self, kpi: Kpi, cell: Cell) -> str:
+    def breached(self, kpi: Kpi, cell: Cell) -> Params:
         assert cell.actual is not None
-        if cell.breach == "max":
-            assert cell.limit_max is not None
-            return (f"{kpi.name} {self.figure(kpi, cell.actual)} is above the "
-                    f"{self.figure(kpi, cell.limit_max)} control limit.")
-        assert cell.limit_min is not None
-        return (f"{kpi.name} {self.figure(kpi, cell.actual)} is below the "
-                f"{self.figure(kpi, cell.limit_min)} floor.")
+        bound = cell.limit_max if cell.breach == "max" else cell.limit_min
+        assert bound is not None
+        return self.of(kpi, limit=cell.breach or "min", actual=cell.actual, bound=bound)
 
-    def moves(self, kpi: Kpi, cell: Cell) -> Iterator[tuple[str, str, str]]:
+    def moves(self, kpi: Kpi, cell: Cell) -> Iterator[tuple[str, str, Params]]:
         if kpi.better == "none":
             return
-        checks = (("mom_change", cell.mom, cell.previous, self.rules.mom_change, "last month"),
-                  ("yoy_change", cell.yoy, cell.year_ago, self.rules.yoy_change,
-                   "the same month last year"))
-        for rule, moved, before, limit, when in checks:
+        checks = (("mom_change", cell.mom, cell.previous, self.rules.mom_change),
+                  ("yoy_change", cell.yoy, cell.year_ago, self.rules.yoy_change))
+        for rule, moved, before, limit in checks:
             if moved is None or before is None or cell.actual is None:
                 continue
             against = -moved if kpi.better == "higher" else moved
             # A % KPI's change and the rule's limit are in points; any other's are relative.
             if (against if kpi.is_percent else against * 100) > limit:
-                verb = "fell" if moved < 0 else "rose"
-                by = (f"{format_number(abs(moved), kpi.decimals, self.locale)} points"
-                      if kpi.is_percent else self.share(abs(moved)))
-                yield rule, "amber", (
-                    f"{kpi.name} {verb} {by} from {when} "
-                    f"({self.figure(kpi, before)} → {self.figure(kpi, cell.actual)}).")
+                yield rule, "amber", self.of(
+                    kpi, direction="down" if moved < 0 else "up", by=abs(moved),
+                    before=before, actual=cell.actual)
 
-    def not_computed(self, kpi: Kpi, cell: Cell) -> str:
-        if cell.missing_inputs:
-            names = ", ".join(self.config.kpi_by_key[k].name if k in self.config.kpi_by_key
-                              else k for k in cell.missing_inputs)
-            return f"{kpi.name} could not be calculated: no value for {names}."
-        return f"{kpi.name} could not be calculated: its formula divides by zero."
+    def not_computed(self, kpi: Kpi, cell: Cell) -> Params:
+        if not cell.missing_inputs:
+            return self.of(kpi)
+        names = {f"name.{key}": self.config.kpi_by_key[key].name
+                 for key in cell.missing_inputs if key in self.config.kpi_by_key}
+        return self.of(kpi, missing=",".join(cell.missing_inputs), **names)

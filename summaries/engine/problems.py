@@ -16,6 +16,7 @@ from summaries.config.schema import Config, Kpi
 from summaries.engine.asks import Ask
 from summaries.engine.cell import Cell
 from summaries.engine.flags import FlagSpec
+from summaries.engine.flagwords import FlagFacts
 from summaries.engine.miss import Miss, miss_of
 from summaries.engine.outlook import Tree
 from summaries.engine.report import DepartmentResult
@@ -60,7 +61,7 @@ class Earlier:
     kpi: str
     severity: str
     gap: Decimal | None
-    messages: tuple[str, ...]
+    flags: tuple[FlagSpec, ...]  # its facts, worded where shown (flagwords.flag_text)
 
 
 def find_problems(config: Config, results: Sequence[DepartmentResult], period: str,
@@ -200,7 +201,7 @@ def earlier_problems(flags: Iterable[FlagSpec]) -> list[Earlier]:
     for (department, kpi), group in groups.items():
         gaps = [f.gap for f in group if f.gap is not None]
         found.append(Earlier(department, kpi, min((f.severity for f in group), key=severity_rank),
-                             max(gaps) if gaps else None, tuple(f.message for f in group)))
+                             max(gaps) if gaps else None, tuple(group)))
     return found
 
 
@@ -211,8 +212,13 @@ def asks_of(config: Config, result: DepartmentResult, period: str | None = None)
     for flag in result.flags:
         if flag.rule != "raised":
             continue
-        section = config.section_by_key.get(flag.subject.partition(":")[0])
-        title = section.title if section is not None else ""
-        text = flag.message.removeprefix(f"{title}: ") if title else flag.message
+        facts = FlagFacts(flag, config)
+        if "text" in flag.params:
+            title, text = facts.section_title(), flag.params["text"]
+        else:  # a line stored as words before flags kept their facts
+            section = config.section_by_key.get(flag.subject.partition(":")[0])
+            title = section.title if section is not None else ""
+            text = flag.sentence or ""
+            text = text.removeprefix(f"{title}: ") if title else text
         found.append(Ask(result.key, title, text, flag.subject, period=period))
     return found

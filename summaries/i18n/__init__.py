@@ -15,8 +15,9 @@ from summaries.i18n.speaking import (
     pgettext,
     reader_locale,
     reading,
+    speak_from_now,
     speaking,
 )
 
 __all__ = ["LANGUAGES", "N_", "_", "current", "language_of", "ngettext", "pgettext",
-           "reader_locale", "reading", "speaking", "translations"]
+           "reader_locale", "reading", "speak_from_now", "speaking", "translations"]

@@ -47,14 +47,20 @@ def read(path: Path, language: str) -> Catalog:
 
 
 def merge_parts(catalog: Catalog, parts: Path, language: str) -> int:
-    """Translations from ``parts/*.po`` (``language``'s) that the catalogue lacks or differs in."""
+    """Translations from ``parts/<language>*.po`` the catalogue lacks or words otherwise."""
     taken = 0
     for part in sorted(parts.glob(f"{language}*.po")):
         for message in read(part, language):
-            if message.id and message.string and any(message.string if isinstance(
-                    message.string, tuple) else (message.string,)):
+            forms = message.string if isinstance(message.string, (list, tuple)) else (
+                message.string,)
+            if not message.id or not any(forms):
+                continue
+            found = catalog.get(message.id, context=message.context)
+            if found is None:
                 catalog[message.id] = message
-                taken += 1
+            else:
+                found.string, found.flags = message.string, found.flags - {"fuzzy"}
+            taken += 1
     return taken
 
 

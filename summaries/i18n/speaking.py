@@ -26,6 +26,13 @@ def speaking(locale: str | None) -> Iterator[str]:
         _reading.reset(token)
 
 
+def speak_from_now(locale: str | None) -> None:
+    """Like :func:`speaking`, for the rest of the current context: only where that context is
+    the work's own copy (a request run with ``contextvars.copy_context().run``), so that it
+    ends with the work."""
+    _reading.set(locale.replace("-", "_") if locale else None)
+
+
 def current() -> str:
     """The catalogue language words come from now: ``en`` or ``zh_Hans``."""
     return language_of(_reading.get()) or "en"

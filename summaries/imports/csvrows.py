@@ -12,15 +12,16 @@ from pathlib import Path
 
 from summaries.config.schema import Config, Kpi
 from summaries.errors import InputError, Problem
+from summaries.i18n import N_, _
 from summaries.numbers import decimals_problem, parse_decimal
 from summaries.periods import Month
 from summaries.store.figures import format_value
 
+# A file to read (``Path``), its raw bytes, or its text (``str``).
 Source = Path | str | bytes
-"""A file to read (``Path``), its raw bytes, or its text (``str``)."""
 
-WHAT = {"monthly": "a monthly target", "annual": "an annual plan",
-        "max": "a control limit (max)", "min": "a floor (min)"}
+WHAT = {"monthly": N_("a monthly target"), "annual": N_("an annual plan"),
+        "max": N_("a control limit (max)"), "min": N_("a floor (min)")}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Cells:
     def text(self, column: str, required: bool = False) -> str | None:
         value = self.row.get(column)
         if not value and required:
-            self.fail(column, "required")
+            self.fail(column, _("required"))
         return value or None
 
     def number(self, column: str, required: bool = False) -> Decimal | None:
@@ -86,7 +87,7 @@ class Cells:
         if text is None:
             return None
         if not re.fullmatch(r"[0-9]{4}", text) or not 2000 <= int(text) <= 2100:
-            self.fail(column, f"not a year between 2000 and 2100: {text!r}")
+            self.fail(column, _("not a year between 2000 and 2100: {value}", value=repr(text)))
             return None
         return int(text)
 
@@ -97,29 +98,31 @@ class Cells:
             return None
         parts = [p.strip() for p in text.split(";")]
         if len(parts) != 12:
-            self.fail(column, f"needs twelve weights separated by ';', not {len(parts)}: "
-                              f"{text!r}")
+            self.fail(column, _("needs twelve weights separated by ';', not {count}: {value}",
+                                count=len(parts), value=repr(text)))
             return None
         weights = []
         for position, part in enumerate(parts, 1):
             try:
                 weights.append(parse_decimal(part))
             except ValueError as exc:
-                self.fail(column, f"weight {position}: {exc if part else 'empty'}")
+                self.fail(column, _("weight {position}: {problem}", position=position,
+                                    problem=exc if part else _("empty")))
                 return None
         if any(w < 0 for w in weights):
-            self.fail(column, "weights must not be negative")
+            self.fail(column, _("weights must not be negative"))
         elif sum(weights) <= 0:
-            self.fail(column, "the weights add up to zero")
+            self.fail(column, _("the weights add up to zero"))
         return tuple(weights)
 
     def kpi(self, config: Config, importable: bool) -> Kpi | None:
         key = self.text("kpi", required=True)
         kpi = config.kpi_by_key.get(key) if key is not None else None
         if key is not None and kpi is None:
-            self.fail("kpi", f"unknown KPI {key!r}")
+            self.fail("kpi", _("unknown KPI {key}", key=repr(key)))
         elif kpi is not None and importable and kpi.formula:
-            self.fail("kpi", f"{key!r} is derived from a formula and cannot be imported")
+            self.fail("kpi", _("{key} is derived from a formula and cannot be imported",
+                               key=repr(key)))
             return None
         return kpi
 
@@ -128,33 +131,36 @@ class Cells:
         key = self.text("department", required=kind == "")
         if key is None:
             if kind in ("monthly", "annual"):
-                self.fail("department", f"required for {WHAT[kind]} (only max and min may leave "
-                                         "it empty, meaning every department)")
+                self.fail("department", _("required for {what} (only max and min may leave it "
+                                          "empty, meaning every department)",
+                                          what=_(WHAT[kind])))
             return None
         dept = config.department_by_key.get(key)
         if dept is None:
-            self.fail("department", f"unknown department {key!r}")
+            self.fail("department", _("unknown department {key}", key=repr(key)))
         elif kpi is not None and kpi.key not in dept.kpis:
-            self.fail("kpi", f"{kpi.key!r} is not a KPI of {key} "
-                              f"(its KPIs: {', '.join(dept.kpis) or 'none'})")
+            self.fail("kpi", _("{key} is not a KPI of {department} (its KPIs: {kpis})",
+                               key=repr(kpi.key), department=key,
+                               kpis=", ".join(dept.kpis) or _("none")))
         return key
 
     def precise(self, column: str, value: Decimal, kpi: Kpi) -> None:
         """A figure has no more decimal places than its KPI keeps."""
         problem = decimals_problem(value, kpi.input_decimals)
         if problem:
-            self.fail(column, f"{problem} ({kpi.key} has decimals: {kpi.decimals})")
+            self.fail(column, _("{problem} ({key} has decimals: {decimals})", problem=problem,
+                                key=kpi.key, decimals=kpi.decimals))
 
     def in_range(self, column: str, value: Decimal, kpi: Kpi, upper: bool = True) -> None:
         if kpi.min is not None and value < kpi.min:
-            self.fail(column, f"below the KPI's minimum {plain(kpi.min)}")
+            self.fail(column, _("below the KPI's minimum {minimum}", minimum=plain(kpi.min)))
         if upper and kpi.max is not None and value > kpi.max:
-            self.fail(column, f"above the KPI's maximum {plain(kpi.max)}")
+            self.fail(column, _("above the KPI's maximum {maximum}", maximum=plain(kpi.max)))
 
     def unique(self, seen: dict[Hashable, int], key: Hashable) -> bool:
         """False (and a problem) if an earlier row had the same key."""
         if key in seen:
-            self.fail("", f"duplicate of line {seen[key]}")
+            self.fail("", _("duplicate of line {line}", line=seen[key]))
             return False
         seen[key] = self.row.line
         return True
@@ -177,15 +183,16 @@ def read_text(source: Source, filename: str) -> str:
         try:
             data = source.read_bytes()
         except FileNotFoundError:
-            raise InputError([Problem(filename, 1, "", "file not found")]) from None
+            raise InputError([Problem(filename, 1, "", _("file not found"))]) from None
         except OSError as exc:
-            raise InputError([Problem(filename, 1, "", f"cannot read: {exc}")]) from None
+            raise InputError([Problem(filename, 1, "", _("cannot read: {error}", error=exc))]
+                             ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError([Problem(filename, line, "", "not UTF-8 text: save the file as "
-                                  "CSV UTF-8")]) from None
+        raise InputError([Problem(filename, line, "", _(
+            "not UTF-8 text: save the file as CSV UTF-8"))]) from None
 
 
 def read_table(text: str, filename: str, required: Sequence[str],
@@ -212,18 +219,20 @@ def read_table(text: str, filename: str, required: Sequence[str],
                 _check_header(table, header, required, known)
                 continue
             if len(cells) > len(header) and any(cells[len(header):]):
-                hint = (": write numbers without thousands separators" if all(
-                    re.fullmatch(r"[0-9]{3}", c) for c in cells[len(header):]) else "")
-                table.fail(line, "", f"{len(cells)} cells, but the header has {len(header)} "
-                                     f"columns{hint}")
+                grouped = all(re.fullmatch(r"[0-9]{3}", c) for c in cells[len(header):])
+                message = N_("{cells} cells, but the header has {columns} columns: write "
+                             "numbers without thousands separators") if grouped else N_(
+                    "{cells} cells, but the header has {columns} columns")
+                table.fail(line, "", _(message, cells=len(cells), columns=len(header)))
             row = {name: cell for name, cell in zip(header, cells, strict=False) if name}
             if any(cell and not name for name, cell in zip(header, cells, strict=False)):
-                table.fail(line, "", "a value under a column with no name in the header")
+                table.fail(line, "", _("a value under a column with no name in the header"))
             table.rows.append(Row(line, row))
     except csv.Error as exc:
-        table.fail(reader.line_num or 1, "", f"not readable as CSV: {exc}")
+        table.fail(reader.line_num or 1, "", _("not readable as CSV: {error}", error=exc))
     if header is None and not table.problems:
-        table.fail(1, "", f"no header row: the file must start with {','.join(required)}")
+        table.fail(1, "", _("no header row: the file must start with {columns}",
+                            columns=",".join(required)))
         table.missing.extend(required)
     table.columns = tuple(header or ())
     return table
@@ -236,12 +245,13 @@ def _check_header(table: Table, header: list[str], required: Sequence[str],
         if not name:
             continue
         if name not in known:
-            table.fail(line, name, f"unknown column; expected {', '.join(known)}")
+            table.fail(line, name, _("unknown column; expected {columns}",
+                                     columns=", ".join(known)))
         elif name in header[:position]:
-            table.fail(line, name, "duplicate column")
+            table.fail(line, name, _("duplicate column"))
     for name in required:
         if name not in header:
-            table.fail(line, name, "missing column")
+            table.fail(line, name, _("missing column"))
             table.missing.append(name)
 
 

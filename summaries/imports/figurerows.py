@@ -20,12 +20,13 @@ from typing import Any
 
 from summaries.config.schema import Config, Kpi
 from summaries.errors import Problem
+from summaries.i18n import _
 from summaries.imports.csvrows import Cells, Row, Table
 from summaries.numberwords import parse_figure
 from summaries.textfold import fold
 
+# A row number (from 1, as the spreadsheet shows it), the KPI's name or key, the value text.
 FigureRow = tuple[int, str, str]
-"""A row number (from 1, as the spreadsheet shows it), the KPI's name or key, the value text."""
 
 # A first row naming its columns instead of giving a figure; compared after _fold.
 _KPI_HEADERS = frozenset({"kpi", "kpis", "key", "name", "kpi name", "kpi key", "metric",
@@ -46,7 +47,7 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.message}"
+        return _("row {row}: {problem}", row=self.row, problem=self.message)
 
 
 @dataclass
@@ -101,14 +102,14 @@ def rows_from_xlsx(data: bytes) -> list[FigureRow]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors alike
-        raise ValueError("not a readable XLSX workbook") from exc
+        raise ValueError(_("not a readable XLSX workbook")) from exc
     try:
         sheet = book.worksheets[0]
         grid = [(number, [_cell_text(cell) for cell in cells])
                 for number, cells in enumerate(sheet.iter_rows(), 1)]
     finally:
         book.close()
-    filled = sorted({i for _, cells in grid for i, text in enumerate(cells) if text})[:2]
+    filled = sorted({i for _number, cells in grid for i, text in enumerate(cells) if text})[:2]
     return _figure_rows((number, [cells[i] if i < len(cells) else "" for i in filled])
                         for number, cells in grid)
 
@@ -132,19 +133,20 @@ def read_figure_rows(config: Config, department_key: str, rows: Sequence[FigureR
         cells = Cells(table, Row(number, {}))
         kpi = names.get(fold(name))
         if not name:
-            cells.fail("", "no KPI name in the first column")
+            cells.fail("", _("no KPI name in the first column"))
         elif kpi is None:
-            cells.fail("", f"no KPI named {name!r}")
+            cells.fail("", _("no KPI named {name}", name=repr(name)))
         elif kpi.key not in department.kpis:
-            cells.fail("", f"{kpi.name} is not a KPI of {department.name}")
+            cells.fail("", _("{kpi} is not a KPI of {department}", kpi=kpi.name,
+                             department=department.name))
         elif kpi.formula:
-            cells.fail("", f"{kpi.name} is calculated from other figures")
+            cells.fail("", _("{kpi} is calculated from other figures", kpi=kpi.name))
         elif kpi.key in rolled:
-            cells.fail("", f"{kpi.name} adds up the figures of the departments below "
-                           f"{department.name}")
+            cells.fail("", _("{kpi} adds up the figures of the departments below {department}",
+                             kpi=kpi.name, department=department.name))
         elif kpi.key in first_row:
-            cells.fail("", f"{kpi.name} is given twice, in rows {first_row[kpi.key]} and "
-                           f"{number}")
+            cells.fail("", _("{kpi} is given twice, in rows {first} and {again}", kpi=kpi.name,
+                             first=first_row[kpi.key], again=number))
         if not cells.ok or kpi is None:
             continue
         first_row[kpi.key] = number
@@ -162,12 +164,12 @@ def _parse(cells: Cells, kpi: Kpi, text: str, locale: str) -> Decimal | None:
     """The value of a row as the form reads a typed figure (``4,993,120``, ``499.31万``,
     ``3.4%`` for a percent KPI), or None with the reason noted on the row."""
     if not text:
-        cells.fail("", f"no value for {kpi.name}")
+        cells.fail("", _("no value for {kpi}", kpi=kpi.name))
         return None
     try:
         return parse_figure(text, locale, percent=kpi.is_percent)
     except ValueError as exc:
-        cells.fail("", f"{kpi.name}: {exc}")
+        cells.fail("", _("{kpi}: {problem}", kpi=kpi.name, problem=exc))
         return None
 
 
@@ -191,7 +193,7 @@ def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             yield end + 1, _two_cells([c.strip() for c in cells], delimiter)
             end = reader.line_num
     except csv.Error:
-        yield end + 1, ["", "not readable: check the quotes"]
+        yield end + 1, ["", _("not readable: check the quotes")]
 
 
 def _two_cells(cells: list[str], delimiter: str) -> list[str]:

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session
 
 from summaries.config.schema import Config
 from summaries.errors import InputError
+from summaries.i18n import N_, _
 from summaries.imports import csvrows
 from summaries.imports.csvrows import WHAT, Cells, Source, Table
 from summaries.imports.report import ImportChange, ImportReport
 from summaries.store.catalog import Catalog, load_catalog
 from summaries.store.db import gather_statistics
 from summaries.store.figures import FigureValue, get_or_create_period, set_figures
-from summaries.store.models import Figure, Period, Target
-from summaries.store.targets import TargetValue, latest_row, record_target
+from summaries.store.models import Figure, Period
+from summaries.store.targets import Stored, TargetValue, add_targets, latest_stored
 
 FIGURE_COLUMNS = ("kpi", "department", "month", "value")
 VALUE_COLUMNS = ("target", "annual", "max", "min")  # the one filled in decides a row's kind
@@ -32,6 +33,17 @@ TARGET_COLUMNS = ("kpi", "department", "month", "year", "target", "stretch", "an
 _KIND = {"target": "monthly", "annual": "annual", "max": "max", "min": "min"}
 _BELONGS = {"month": ("monthly",), "stretch": ("monthly",), "year": ("annual",),
             "phasing": ("annual",), "from": ("annual", "max", "min")}
+# What a column that a row's kind does not take goes with, by the kinds that take it.
+_GOES_WITH = {("monthly",): N_("goes with a monthly target, not with {what}"),
+              ("annual",): N_("goes with an annual plan, not with {what}"),
+              ("annual", "max", "min"): N_("goes with an annual plan, a control limit (max) or "
+                                           "a floor (min), not with {what}")}
+# A row's subject in the report, by kind; the second when it names its first month (from).
+_SUBJECTS = {"monthly": (N_("target {kpi} {department} {month}"),) * 2,
+             "annual": (N_("annual {kpi} {department} {year}"),
+                        N_("annual {kpi} {department} {year} from {month}")),
+             "max": (N_("max {kpi} {department}"), N_("max {kpi} {department} from {month}")),
+             "min": (N_("min {kpi} {department}"), N_("min {kpi} {department} from {month}"))}
 
 
 @dataclass(frozen=True)
@@ -61,13 +73,8 @@ class _TargetRow:
                            self.value, self.stretch, self.phasing)
 
     def subject(self) -> str:
-        if self.kind == "monthly":
-            return f"target {self.kpi} {self.department} {self.month}"
-        if self.kind == "annual":
-            since = f" from {self.month}" if self.month else ""
-            return f"annual {self.kpi} {self.department} {self.year}{since}"
-        since = f" from {self.month}" if self.month else ""
-        return f"{self.kind} {self.kpi} {self.department or 'every department'}{since}"
+        return _(_SUBJECTS[self.kind][bool(self.month)], kpi=self.kpi, month=self.month,
+                 department=self.department or _("every department"), year=self.year)
 
 
 def import_figures(session: Session, config: Config, path_or_text: Source, *,
@@ -95,7 +102,7 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
             if old is not None and old == row.value:
                 report.unchanged += 1
                 continue
-            subject = f"{row.kpi} {row.department} {row.month}"
+            subject = f"{row.kpi} {row.department} {row.month}"  # keys and month: no words
             report.changes.append(ImportChange(row.line, subject, None if old is None
                                                else csvrows.plain(old), csvrows.plain(row.value)))
             todo.append((row, dept_id, kpi_id))
@@ -103,7 +110,7 @@ def import_figures(session: Session, config: Config, path_or_text: Source, *,
     if not dry_run:
         writer = (by or f"import:{name}")[:200]
         periods = {month: get_or_create_period(session, month).id
-                   for month in sorted({row.month for row, _, _ in todo})}
+                   for month in sorted({row.month for row, _dept, _kpi in todo})}
         set_figures(session, [FigureValue(periods[row.month], dept_id, kpi_id, row.kpi, row.value)
                               for row, dept_id, kpi_id in todo], by=writer, source="imported")
         if todo:  # the planner reads /kpi's and the digest's queries by these statistics
@@ -131,9 +138,10 @@ def import_targets(session: Session, config: Config, path_or_text: Source, *,
     todo: list[TargetValue] = []
     with session.no_autoflush:
         catalog = _catalog(session, table, rows)
-        for row in rows:
-            wanted = row.stored(catalog)
-            current = latest_row(session, wanted)
+        wanted_rows = [(row, row.stored(catalog)) for row in rows]
+        latest = latest_stored(session, {wanted.kpi_id for _row, wanted in wanted_rows})
+        for row, wanted in wanted_rows:
+            current = latest.get(wanted.identity)
             if current is not None and wanted.same_as(current):
                 report.unchanged += 1
                 continue
@@ -142,8 +150,7 @@ def import_targets(session: Session, config: Config, path_or_text: Source, *,
                 wanted.value, wanted.stretch, wanted.phasing)))
             todo.append(wanted)
     if not dry_run:
-        for wanted in todo:
-            record_target(session, wanted, source="csv")
+        add_targets(session, todo, source="csv")
         if todo:
             gather_statistics(session, ("targets",))
     return report
@@ -163,18 +170,21 @@ def _read(source: Source, name: str, required: Sequence[str],
 def _check_target_header(table: Table) -> None:
     columns, line = set(table.columns), table.header_line
     if not columns & set(VALUE_COLUMNS):
-        table.fail(line, "", "no value column: the header needs one of target, annual, max "
-                             "or min")
+        table.fail(line, "", _("no value column: the header needs one of target, annual, max "
+                               "or min"))
         table.missing.append("target")
     for column, needed in (("target", "month"), ("annual", "year")):
         if column in columns and needed not in columns:
-            table.fail(line, needed, f"missing column: {column} needs {needed}")
+            table.fail(line, needed, _("missing column: {column} needs {needed}",
+                                       column=column, needed=needed))
             table.missing.append(needed)
-    for column, partners, what in (("stretch", {"target"}, "a target column"),
-                                   ("phasing", {"annual"}, "an annual column"),
-                                   ("from", {"max", "min"}, "a max or min column")):
+    for column, partners, message in (
+            ("stretch", {"target"}, N_("goes with a target column, which the header lacks")),
+            ("phasing", {"annual"}, N_("goes with an annual column, which the header lacks")),
+            ("from", {"max", "min"}, N_("goes with a max or min column, which the header "
+                                        "lacks"))):
         if column in columns and not columns & partners:
-            table.fail(line, column, f"goes with {what}, which the header lacks")
+            table.fail(line, column, _(message))
             table.missing.append(column)
 
 
@@ -188,8 +198,9 @@ def _figure_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Fig
         cells.in_range("value", value, kpi)
     if kpi is not None and dept is not None and cells.ok and (
             kpi.key in config.from_children(config.department_by_key[dept])):
-        cells.fail("department", f"{dept}'s {kpi.key} is the sum of the departments below it; "
-                                 "import their figures (or give it own_figures: true)")
+        cells.fail("department", _("{department}'s {kpi} is the sum of the departments below "
+                                   "it; import their figures (or give it own_figures: true)",
+                                   department=dept, kpi=kpi.key))
     if not (cells.ok and kpi and dept and month and value is not None):
         return None
     if not cells.unique(seen, (kpi.key, dept, month)):
@@ -204,18 +215,17 @@ def _target_row(cells: Cells, config: Config, seen: dict[Hashable, int]) -> _Tar
     dept = cells.department(config, kpi, kind)
     if len(filled) != 1:
         for extra in filled[1:]:
-            cells.fail(extra, f"this row already has {filled[0]}: put each kind of target on "
-                              "its own row")
+            cells.fail(extra, _("this row already has {column}: put each kind of target on "
+                                "its own row", column=filled[0]))
         if not filled:
-            cells.fail("", "no value: fill in one of target, annual, max or min")
+            cells.fail("", _("no value: fill in one of target, annual, max or min"))
         return None
     for column, kinds in _BELONGS.items():
         if cells.row.get(column) and kind not in kinds:
-            hint = "; use from for the first month in force" if column == "month" and kind in (
-                "max", "min") else ""
-            allowed = ", ".join(WHAT[k] for k in kinds[:-1])
-            allowed = f"{allowed} or {WHAT[kinds[-1]]}" if allowed else WHAT[kinds[-1]]
-            cells.fail(column, f"goes with {allowed}, not with {WHAT[kind]}{hint}")
+            message = N_("goes with a monthly target, not with {what}; use from for the first "
+                         "month in force") if column == "month" and kind in (
+                "max", "min") else _GOES_WITH[kinds]
+            cells.fail(column, _(message, what=_(WHAT[kind])))
     value = cells.number(filled[0], required=True)
     if value is not None and kpi is not None:
         # an annual plan of a summed KPI is twelve months' worth: only a floor of 0 applies
@@ -244,8 +254,9 @@ def _catalog(session: Session, table: Table, rows: Sequence[_FigureRow | _Target
         for column, key, ids in (("kpi", row.kpi, catalog.kpi_ids),
                                  ("department", row.department, catalog.department_ids)):
             if key is not None and key not in ids:
-                table.fail(row.line, column, f"{key!r} is not in the database yet: sync the "
-                                             "configuration first (start the bot once)")
+                table.fail(row.line, column, _(
+                    "{key} is not in the database yet: sync the configuration first (start the "
+                    "bot once)", key=repr(key)))
     if table.problems:
         raise InputError(table.problems)
     return catalog
@@ -260,7 +271,7 @@ def _stored_figures(session: Session, months: set[str]) -> dict[tuple[str, int, 
     return {(p, d, k): v for p, d, k, v in session.execute(query).tuples()}
 
 
-def _stored_text(row: Target) -> str:
+def _stored_text(row: Stored) -> str:
     return _target_text(row.value, row.stretch, row.phasing)
 
 
@@ -268,7 +279,8 @@ def _target_text(value: Decimal, stretch: Decimal | None,
                  phasing: Sequence[Decimal | str] | None) -> str:
     text = csvrows.plain(value)
     if stretch is not None:
-        text += f" stretch {csvrows.plain(stretch)}"
+        text = _("{value} stretch {stretch}", value=text, stretch=csvrows.plain(stretch))
     if phasing is not None:
-        text += " phasing " + ";".join(csvrows.plain(Decimal(w)) for w in phasing)
+        text = _("{value} phasing {phasing}", value=text,
+                 phasing=";".join(csvrows.plain(Decimal(w)) for w in phasing))
     return text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from summaries.i18n import _, ngettext
+
 
 @dataclass(frozen=True)
 class ImportChange:
@@ -16,11 +18,12 @@ class ImportChange:
 
     @property
     def description(self) -> str:
-        change = f"new {self.new}" if self.old is None else f"{self.old} -> {self.new}"
-        return f"{self.subject}: {change}"
+        if self.old is None:
+            return _("{subject}: new {new}", subject=self.subject, new=self.new)
+        return _("{subject}: {old} -> {new}", subject=self.subject, old=self.old, new=self.new)
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.description}"
+        return _("line {line}: {change}", line=self.line, change=self.description)
 
 
 @dataclass
@@ -41,6 +44,12 @@ class ImportReport:
         return len(self.changes)
 
     def summary(self) -> str:
-        verb = "would change" if self.dry_run else "changed"
-        return (f"{self.filename}: {self.rows} rows, {self.changed} {verb}, "
-                f"{self.unchanged} unchanged")
+        if self.dry_run:
+            return ngettext("{filename}: {n} row, {changed} would change, {unchanged} unchanged",
+                            "{filename}: {n} rows, {changed} would change, {unchanged} unchanged",
+                            self.rows, filename=self.filename, changed=self.changed,
+                            unchanged=self.unchanged)
+        return ngettext("{filename}: {n} row, {changed} changed, {unchanged} unchanged",
+                        "{filename}: {n} rows, {changed} changed, {unchanged} unchanged",
+                        self.rows, filename=self.filename, changed=self.changed,
+                        unchanged=self.unchanged)

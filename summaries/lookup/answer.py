@@ -85,7 +85,8 @@ def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQue
                  month: Month) -> KpiAnswer | TrendAnswer:
     """Compare the query's KPI for ``month`` (the query's own month wins)."""
     kpi, department = query.kpi, query.department
-    assert kpi is not None, "the list needs no figures"
+    if kpi is None:
+        raise ValueError("the list needs no figures")
     month = query.month or month
     rows = _scope(config, viewer, kpi, department)
     more, rows = max(0, len(rows) - MAX_ROWS), rows[:MAX_ROWS]

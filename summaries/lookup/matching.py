@@ -11,10 +11,11 @@ Hangul is written with spaces, so Korean names keep word starts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from summaries.i18n import N_, _, pgettext
 from summaries.textfold import fold
 
 _WORD_BREAK = re.compile(r"[\s\-_/(),.·:;]+")
@@ -103,13 +104,26 @@ def _unspaced_starts(name: str) -> tuple[int, ...]:
     return tuple(sorted(at for at in marks | {at + 1 for at in marks} if 0 < at < len(name)))
 
 
+def listed(names: Iterable[str]) -> str:
+    """Names one after another as the reader's language lists them (``a, b``; ``甲、乙``)."""
+    return pgettext("list separator", ", ").join(names)
+
+
+# Which of several a word meant, by what it names: (when several match, when none does).
+_WHICH = {"department": (N_("Which department? It could be: {names}."),
+                         N_("Which department? Choose from: {names}.")),
+          "KPI": (N_("Which KPI? It could be: {names}."), N_("Which KPI? Choose from: {names}."))}
+
+
 def find_one(words: str, items: Sequence[Named], noun: str = "department") -> Named:
     """The one item ``words`` names; else a DomainError listing the candidates (or, when
-    nothing matched, the first choices)."""
+    nothing matched, the first choices). ``noun`` says what they are: department or KPI."""
     from summaries.errors import DomainError
 
     found = find(words, items)
     if len(found) == 1:
         return found[0]
-    listed = ", ".join(f"{item.name} ({item.key})" for item in (found or items)[:20])
-    raise DomainError(f"Which {noun}? {'It could be' if found else 'Choose from'}: {listed}.")
+    names = listed(_("{name} ({key})", name=item.name, key=item.key)
+                   for item in (found or items)[:20])
+    several, none = _WHICH.get(noun, _WHICH["department"])
+    raise DomainError(_(several if found else none, names=names))

@@ -4,27 +4,31 @@
 ``revenue east trend``: the KPI comes first, then an optional department, then an optional
 month and ``ytd`` or ``trend``. Names may take several words; quotes are optional. In a
 script without spaces the KPI and the department may be typed as one word (``东城流失率``):
-when no reading of the words works, each cut of that word is tried both ways round.
+when no reading of the words works, each cut of that word is tried both ways round. Chinese
+may write the month its own way (``流失 东城 2026年10月``, ``10月``, ``上月``: see
+:mod:`summaries.lookup.months`) and say ``累计`` for ``ytd`` and ``趋势`` for ``trend``.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from summaries.access import Viewer
 from summaries.config import schema as schema
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, echo
-from summaries.lookup.matching import Named, cuts, find
+from summaries.i18n import N_, _, pgettext
+from summaries.lookup.matching import Named, cuts, find, listed
+from summaries.lookup.months import is_month_word, is_year_word, month_of, needs_year
 from summaries.periods import Month
 from summaries.textfold import fold
 
 Mode = Literal["list", "month", "ytd", "trend"]
-MODES: dict[str, Mode] = {"ytd": "ytd", "trend": "trend"}
-_MONTH = re.compile(r"\d{4}-\d{1,2}")
+MODES: dict[str, Mode] = {"ytd": "ytd", "trend": "trend", "累计": "ytd", "本年累计": "ytd",
+                          "年累计": "ytd", "趋势": "trend", "走势": "trend"}
 _LONGEST_JOINED = 80  # a longer word is not cut in two: no KPI and department names run on so
 _READINGS_SHOWN = 5
 
@@ -71,25 +75,29 @@ def visible_departments(config: Config, viewer: Viewer) -> list[schema.Departmen
     return [d for d in config.departments if viewer.may_see(d.key)]
 
 
-def parse_query(config: Config, viewer: Viewer, text: str) -> KpiQuery:
+def parse_query(config: Config, viewer: Viewer, text: str,
+                today: Month | None = None) -> KpiQuery:
     """The request in ``text``, or a LookupProblem (PermissionDenied for a department the
-    viewer may not see) that says what was wrong and what would work."""
+    viewer may not see) that says what was wrong and what would work. A month typed without
+    its year (``10月``, ``上月``) counts from ``today`` (the organization's month)."""
     words = _words(text)
     mode: Mode = "month"
     month: Month | None = None
-    while words and (fold(words[-1]) in MODES or _MONTH.fullmatch(fold(words[-1]))):
-        last = fold(words.pop())  # full-width digits and dashes count
-        if _MONTH.fullmatch(last):
-            if month is not None:
-                raise LookupProblem("Give one month only.")
-            month = _month(last)
-        elif mode == "month":
+    while words and (fold(words[-1]) in MODES or is_month_word(words[-1])):
+        last = words.pop()
+        if fold(last) in MODES:
+            if mode != "month":
+                raise LookupProblem(_("Ask for `ytd` or `trend`, not both."))
             mode = MODES[fold(last)]
-        else:
-            raise LookupProblem("Ask for `ytd` or `trend`, not both.")
+            continue
+        if month is not None:
+            raise LookupProblem(_("Give one month only."))
+        if needs_year(last) and words and is_year_word(words[-1]):
+            last = words.pop() + last  # 2026年 10月
+        month = _month(last, today or Month.of(date.today()))
     if not words:
         if mode != "month" or month is not None:
-            raise LookupProblem("Name a KPI first, e.g. `/kpi revenue ytd`.")
+            raise LookupProblem(_("Name a KPI first, e.g. `/kpi revenue ytd`."))
         return KpiQuery("list")
     kpi, department = _split(config, viewer, words)
     return KpiQuery(mode, kpi, department, month)
@@ -102,14 +110,12 @@ def _words(text: str) -> list[str]:
         return text.replace('"', " ").replace("'", " ").split()
 
 
-def _month(text: str) -> Month:
+def _month(text: str, today: Month) -> Month:
     try:
-        month = Month.parse(text)
+        return month_of(text, today)
     except ValueError:
-        month = None
-    if month is None or not 1 <= month.month <= 12:
-        raise LookupProblem(f"{echo(text)} is not a month; write it as YYYY-MM, e.g. 2026-09.")
-    return month
+        raise LookupProblem(_("{typed} is not a month; write it as YYYY-MM, e.g. 2026-09.",
+                              typed=echo(fold(text)))) from None
 
 
 def _split(config: Config, viewer: Viewer, words: list[str]
@@ -163,10 +169,12 @@ def _joined(config: Config, viewer: Viewer, kpis: list[Named], word: str
     if len(readings) == 1:
         return next(iter(readings.values()))
     if readings:
-        listed = "; ".join(f"{kpi.name}, {department.name}"
-                           for kpi, department in list(readings.values())[:_READINGS_SHOWN])
-        raise LookupProblem(f"“{echo(word)}” reads more than one way ({listed}); which one? "
-                            "Put a space between the KPI and the department.")
+        ways = pgettext("readings separator", "; ").join(
+            _("{kpi}, {department}", kpi=kpi.name, department=department.name)
+            for kpi, department in list(readings.values())[:_READINGS_SHOWN])
+        raise LookupProblem(_("“{typed}” reads more than one way ({readings}); which one? Put a "
+                              "space between the KPI and the department.", typed=echo(word),
+                              readings=ways))
     if denied is not None:
         raise denied
     return None
@@ -180,24 +188,37 @@ def _department(config: Config, viewer: Viewer, kpi: schema.Kpi, words: str
         department = config.department_by_key[found[0].key]
         if kpi.key not in department.kpis:
             carried = [Named(k.key, k.name) for k in config.kpis_of(department)]
-            raise LookupProblem(f"{department.name} does not report {kpi.name}. It reports:",
-                                carried)
+            raise LookupProblem(_("{department} does not report {kpi}. It reports:",
+                                  department=department.name, kpi=kpi.name), carried)
         return department
     if not found:
         elsewhere = find(words, [Named(d.key, d.name) for d in config.departments])
         if elsewhere:
-            names = ", ".join(config.department_by_key[k].name for k in viewer.managed)
-            raise PermissionDenied(
-                f"Sorry, you can look up your own departments only ({names}, and the "
-                f"departments under them); {elsewhere[0].name} is not one of them.")
+            names = listed(config.department_by_key[k].name for k in viewer.managed)
+            raise PermissionDenied(_(
+                "Sorry, you can look up your own departments only ({names}, and the "
+                "departments under them); {department} is not one of them.", names=names,
+                department=elsewhere[0].name))
     raise _unclear("department", words, found, f"/kpi {kpi.key}", mine)
+
+
+# What a word that names several things, or nothing, is told, by what it was to name.
+_SEVERAL = {"KPI": N_("“{typed}” could be more than one KPI; which one?"),
+            "department": N_("“{typed}” could be more than one department; which one?")}
+_NONE_SEEN = {"KPI": N_("No KPI you can look up is called “{typed}”. Try one of these, e.g. "
+                        "`{example}`:"),
+              "department": N_("No department you can look up is called “{typed}”. Try one of "
+                               "these, e.g. `{example}`:")}
+_NONE = {"KPI": N_("No KPI is called “{typed}”."),
+         "department": N_("No department is called “{typed}”.")}
 
 
 def _unclear(what: str, words: str, found: list[Named], example: str,
              choices: list[Named]) -> LookupProblem:
+    typed = echo(words)
     if found:
-        return LookupProblem(f"“{echo(words)}” could be more than one {what}; which one?",
-                             found, what)
-    return LookupProblem(f"No {what} you can look up is called “{echo(words)}”. "
-                         f"Try one of these, e.g. `{example} {choices[0].key}`:"
-                         if choices else f"No {what} is called “{echo(words)}”.", choices, what)
+        return LookupProblem(_(_SEVERAL[what], typed=typed), found, what)
+    if not choices:
+        return LookupProblem(_(_NONE[what], typed=typed), choices, what)
+    first = " ".join((example, choices[0].key))
+    return LookupProblem(_(_NONE_SEEN[what], typed=typed, example=first), choices, what)

@@ -16,7 +16,7 @@ from summaries.store.types import utcnow
 
 @dataclass(frozen=True)
 class FlagChanges:
-    """How many flags a store added, updated (new severity or sentence) and removed."""
+    """How many flags a store added, updated (new severity or facts) and removed."""
 
     added: int
     updated: int
@@ -28,7 +28,7 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
     """Make the period's stored flags for ``departments`` exactly ``flags``.
 
     A flag is kept once per department, KPI, rule and subject: evaluating again updates its
-    severity and sentence, and a flag whose cause went away is removed.
+    severity and facts, and a flag whose cause went away is removed.
     """
     ids: Mapping[str, int] = dict(session.execute(
         select(Department.key, Department.id).where(Department.key.in_(list(departments)))
@@ -46,10 +46,12 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
         if row is None:
             new.append({"period_id": period_id, "department_id": ids[flag.department],
                         "kpi_key": flag.kpi, "rule": flag.rule, "subject": flag.subject,
-                        "severity": flag.severity, "message": flag.message, "gap": flag.gap,
-                        "created_at": now, "updated_at": now})
-        elif (row.severity, row.message, row.gap) != (flag.severity, flag.message, flag.gap):
-            row.severity, row.message, row.gap = flag.severity, flag.message, flag.gap
+                        "severity": flag.severity, "params": dict(flag.params),
+                        "message": None, "gap": flag.gap, "created_at": now, "updated_at": now})
+        elif (row.severity, row.params, row.message, row.gap) != (
+                flag.severity, dict(flag.params), None, flag.gap):
+            row.severity, row.params, row.gap = flag.severity, dict(flag.params), flag.gap
+            row.message = None  # the facts say it now
             row.updated_at = now
             updated += 1
     for row in stored.values():
@@ -67,9 +69,9 @@ def stored_flags(session: Session, month: str) -> list[FlagSpec] | None:
     if period is None or period.state != PeriodState.CLOSED:
         return None
     rows = session.execute(
-        select(Department.key, Flag.kpi_key, Flag.rule, Flag.severity, Flag.message,
-               Flag.subject, Flag.gap)
+        select(Department.key, Flag.kpi_key, Flag.rule, Flag.severity, Flag.params,
+               Flag.subject, Flag.gap, Flag.message)
         .join(Department, Department.id == Flag.department_id)
         .where(Flag.period_id == period.id)).tuples().all()
-    return [FlagSpec(dept, kpi, rule, severity, message, subject, gap)
-            for dept, kpi, rule, severity, message, subject, gap in rows]
+    return [FlagSpec(dept, kpi, rule, severity, params or {}, subject, gap, sentence=message)
+            for dept, kpi, rule, severity, params, subject, gap, message in rows]

@@ -193,7 +193,11 @@ class Flag(Base):
     rule: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(120), default="")
     severity: Mapped[str] = mapped_column(String(8))
-    message: Mapped[str] = mapped_column(Text)
+    # The flag's facts (``FlagSpec.params``), worded when read, in the reader's language.
+    params: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
+    # The English sentence flags were stored as before they kept their facts (0010); shown
+    # only where it could not be read back into ``params``. Flags stored since have none.
+    message: Mapped[str | None] = mapped_column(Text)
     # The size of the miss (points for % KPIs, else relative); None for rules that miss nothing.
     gap: Mapped[Decimal | None] = mapped_column(Amount, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

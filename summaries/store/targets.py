@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from summaries.store.models import Target
@@ -28,10 +29,51 @@ class TargetValue:
     stretch: Decimal | None = None
     phasing: tuple[Decimal, ...] | None = None
 
-    def same_as(self, row: Target) -> bool:
+    @property
+    def identity(self) -> Identity:
+        """What a later row replaces: kind, KPI, department, month and year."""
+        return self.kind, self.kpi_id, self.department_id, self.month, self.year
+
+    def same_as(self, row: Target | Stored) -> bool:
         phasing = tuple(Decimal(w) for w in row.phasing) if row.phasing is not None else None
         return (row.value == self.value and row.stretch == self.stretch
                 and phasing == self.phasing)
+
+
+Identity = tuple[str, int, int | None, str | None, int | None]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored row's values, as an import compares them (no ORM object per row)."""
+
+    value: Decimal
+    stretch: Decimal | None
+    phasing: list[str] | None
+
+
+def latest_stored(session: Session, kpi_ids: Collection[int]) -> dict[Identity, Stored]:
+    """The latest row of every identity of ``kpi_ids``' targets, in one set-based read (an
+    import of thousands of rows asks once, not once per row)."""
+    query = (select(Target.kind, Target.kpi_id, Target.department_id, Target.month,
+                    Target.year, Target.value, Target.stretch, Target.phasing)
+             .where(Target.kpi_id.in_(sorted(kpi_ids)))
+             .order_by(Target.recorded_at, Target.id))
+    return {(kind, kpi, department, month, year): Stored(value, stretch, phasing)
+            for kind, kpi, department, month, year, value, stretch, phasing
+            in session.execute(query).tuples()}
+
+
+def add_targets(session: Session, wanted: Sequence[TargetValue], source: str) -> None:
+    """Add a row for each of ``wanted`` in one batched insert, all recorded at one moment."""
+    if not wanted:
+        return
+    now = utcnow()
+    session.execute(insert(Target), [
+        {"kind": w.kind, "kpi_id": w.kpi_id, "department_id": w.department_id,
+         "month": w.month, "year": w.year, "value": w.value, "stretch": w.stretch,
+         "phasing": [str(x) for x in w.phasing] if w.phasing is not None else None,
+         "source": source, "recorded_at": now} for w in wanted])
 
 
 def latest_row(session: Session, wanted: TargetValue, source: str | None = None) -> Target | None:

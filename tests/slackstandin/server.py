@@ -173,6 +173,11 @@ class SlackStandIn(FaultControls):
         with self.lock:
             self.api.user_zones[user] = zone
 
+    def set_locale(self, user: str, locale: str) -> None:
+        """Give ``user`` the Slack locale (``zh-CN``) users.info answers with include_locale."""
+        with self.lock:
+            self.api.user_locales[user] = locale
+
     def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Stored messages (channel, ts, thread_ts, text, blocks, metadata), optionally filtered."""
         with self.lock:

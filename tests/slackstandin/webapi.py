@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ from tests.slackstandin.state import (
     resolve_channel,
 )
 from tests.slackstandin.views import ViewMethods
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")  # a workspace member's id, as Slack writes them
 
 __all__ = [
     "APP_ID",
@@ -74,7 +77,8 @@ class WebApi(ViewMethods, HistoryMethods, FileMethods):
             "views.publish": self.publish_view,
             "users.info": self.user_info,
         }
-        self.user_zones: dict[str, str] = {}  # users.info knows only these people, by id
+        self.user_zones: dict[str, str] = {}  # users.info's time zones, by user id
+        self.user_locales: dict[str, str] = {}  # users.info's locales (include_locale), by id
 
     def auth_test(self, params: Params) -> Params:
         """auth.test"""
@@ -142,15 +146,20 @@ class WebApi(ViewMethods, HistoryMethods, FileMethods):
         return {"message_ts": stored["message_ts"]}
 
     def user_info(self, params: Params) -> Params:
-        """users.info: the person's time zone as Slack gives it (``tz``, its label and offset
-        in seconds now); a person never given a zone is ``user_not_found``."""
+        """users.info: a member of the workspace is any well-formed user id. The time zone
+        (``tz``, its label and offset in seconds now) is the one a test set, else none; the
+        locale only with ``include_locale``, as a test set it, else ``en-US`` (Slack's)."""
         user = params.get("user")
-        zone = self.user_zones.get(user) if isinstance(user, str) else None
-        if zone is None:
+        if not isinstance(user, str) or not USER_ID.match(user):
             raise SlackError("user_not_found")
-        offset = datetime.now(ZoneInfo(zone)).utcoffset() or timedelta()
-        return {"user": {"id": user, "team_id": TEAM_ID, "name": user.lower(), "tz": zone,
-                         "tz_label": zone, "tz_offset": int(offset.total_seconds())}}
+        found: Params = {"id": user, "team_id": TEAM_ID, "name": user.lower()}
+        zone = self.user_zones.get(user)
+        if zone is not None:
+            offset = datetime.now(ZoneInfo(zone)).utcoffset() or timedelta()
+            found |= {"tz": zone, "tz_label": zone, "tz_offset": int(offset.total_seconds())}
+        if str(params.get("include_locale", "")).lower() in ("true", "1"):
+            found["locale"] = self.user_locales.get(user, "en-US")
+        return {"user": found}
 
     def open_conversation(self, params: Params) -> Params:
         """conversations.open"""

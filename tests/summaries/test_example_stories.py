@@ -9,6 +9,7 @@ import pytest
 from summaries.checkins.evaluation import evaluate_period
 from summaries.config.loader import load_config
 from summaries.config.schema import Config
+from summaries.engine.flagwords import flag_text
 from summaries.engine.report import PeriodReport
 from summaries.formatting import format_ratio
 from tests.support.enginekit import cell
@@ -29,7 +30,7 @@ def october(example: Config) -> PeriodReport:
 
 
 def messages(report: PeriodReport, dept: str, rule: str) -> list[str]:
-    return [f.message for f in report.flags if f.department == dept and f.rule == rule]
+    return [flag_text(f) for f in report.flags if f.department == dept and f.rule == rule]
 
 
 def test_key_accounts_loss_rate_breaks_the_control_limit(october: PeriodReport) -> None:

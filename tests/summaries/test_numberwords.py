@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from summaries.i18n import speaking
 from summaries.numbers import OutOfBounds
 from summaries.numberwords import FigureWordsError, input_text, parse_figure
 
@@ -42,6 +43,43 @@ def test_numbers_as_people_write_them(text: str, locale: str, expected: str) -> 
     value = parse_figure(text, locale)
     assert value == Decimal(expected)
     assert "E" not in str(value)  # a plain decimal, whatever the unit multiplied
+
+
+@pytest.mark.parametrize(("text", "locale", "expected"), [
+    ("\uff11\uff12\uff13", "zh", "123"),  # full-width digits
+    ("\uff11\uff0c\uff12\uff13\uff14\uff0e\uff15", "zh", "1234.5"),  # and separators
+    ("\uff0d\uff15", "zh", "-5"),  # a full-width minus
+    ("1.2\u4e07", "zh", "12000"),
+    ("3\u4ebf", "zh", "300000000"),
+    ("1.5\u5343", "zh", "1500"),
+    ("3\u5343\u4e07", "zh", "30000000"),  # 千万: one unit, not 万 after 千
+    ("5\u767e\u4e07", "zh", "5000000"),
+    ("2\u5343\u842c", "zh", "20000000"),
+    ("4\u3000993\u3000120", "zh", "4993120"),  # ideographic spaces group too
+])
+def test_chinese_input_conventions(text: str, locale: str, expected: str) -> None:
+    assert parse_figure(text, locale) == Decimal(expected)
+
+
+def test_a_chinese_percentage_takes_a_full_width_sign() -> None:
+    assert parse_figure("12.5%", "zh", percent=True) == Decimal("12.5")
+    assert parse_figure("\uff11\uff12\uff0e\uff15\uff05", "zh", percent=True) == Decimal("12.5")
+    with pytest.raises(FigureWordsError, match="two units"):
+        parse_figure("5\u5343%", "zh", percent=True)
+
+
+@pytest.mark.parametrize(("text", "percent", "message"), [
+    ("lots", False, "不是有效数字：'lots'"),
+    ("1,5", False, "'1,5'有歧义：您是想输入15还是1.5？"),
+    ("4,99,3120", False, "'4,99,3120'中的分隔符位置有误：您是想输入4,993,120吗？"),
+    ("1\u4e07\u4ebf", False, "'1万亿'包含两个单位：请只写一个数字，如499.31万或4993100"),
+    ("3.4%", False, "该数据不是百分比：'3.4%'；请去掉%"),
+    ("4 993,120", False, "'4 993,120'的数字之间同时使用了空格和','；请只用一种千位分隔方式"),
+])
+def test_what_is_wrong_is_said_in_chinese(text: str, percent: bool, message: str) -> None:
+    with speaking("zh"), pytest.raises(FigureWordsError) as caught:
+        parse_figure(text, "zh", percent=percent)
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(("text", "expected"), [

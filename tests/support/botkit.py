@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.deps import Deps
+from bot.deps import ContextPool, Deps
 from bot.server import RunningServer
 from summaries.store.infra import OutboxMessage, OutboxState
 from tests.slackstandin import SlackDriver, SlackStandIn
@@ -60,8 +60,9 @@ FAST_SLACK: dict[str, Any] = {
     "rate_tier4_per_minute": 10000.0, "retry_backoff": 0.01}
 
 
-class CountingExecutor(ThreadPoolExecutor):
-    """A worker pool that knows how many of its tasks are queued or running."""
+class CountingExecutor(ContextPool):
+    """The bot's worker pool (work runs in its submitter's context), knowing how many of its
+    tasks are queued or running."""
 
     def __init__(self, workers: int, prefix: str) -> None:
         super().__init__(workers, thread_name_prefix=prefix)

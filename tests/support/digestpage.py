@@ -59,7 +59,9 @@ def demo_like_digest() -> Digest:
                        revised if n % 3 == 0 else None)
                 for n, kpi in enumerate(config.kpis_of(spec))]
         own = [FlagSpec(spec.key, row.kpi.key, "below_target", row.cell.status or "amber",
-                        f"{row.kpi.name} is 4.0% below the 5,200,000 CNY target.")
+                        {"kpi_name": row.kpi.name, "unit": "CNY", "decimals": "0",
+                         "actual": "4992000", "target": "5200000", "by": "0.04",
+                         "side": "below"})
                for row in rows if row.cell.status in ("red", "amber")]
         flags += [(spec.name, flag) for flag in own]
         departments.append(DepartmentDigest(

@@ -13,20 +13,23 @@ from pathlib import Path
 
 from bot.cli.demo.folder import DATABASE
 from bot.settings import Settings
+from summaries.i18n import _
 
 FOLDER = "checkin-demo"
-# Asked in Slack by the first leader once the digest is out (the answers are kept as files).
-QUESTIONS = ("", "revenue", "churn key-accounts", "revenue trend")
+LOCALES = ("en", "zh")  # the languages the example is written in (bot.cli.demo.script)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``demo`` command."""
     demo = commands.add_parser(
-        "demo", help="see what the bot does, without Slack: an example organization, 13 months "
-                     "of history and one full cycle, written to a folder")
+        "demo", help=_("see what the bot does, without Slack: an example organization, 13 "
+                       "months of history and one full cycle, written to a folder"))
     demo.add_argument("--output", default=FOLDER,
-                      help=f"folder to write (default: {FOLDER}; an earlier demo's unchanged "
-                           "files are replaced, nothing else is touched)")
+                      help=_("folder to write (default: {folder}; an earlier demo's unchanged "
+                             "files are replaced, nothing else is touched)", folder=FOLDER))
+    demo.add_argument("--locale", dest="demo_locale", choices=LOCALES, default="en",
+                      help=_("the example's language, and the demo's: en (default) or zh "
+                             "(a Chinese telecom branch)"))
     demo.set_defaults(handler=run_demo)
 
 
@@ -34,14 +37,15 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Build the demo in ``--output`` and say what is there and what to do next."""
     from bot.cli.base import CommandError
     from bot.cli.demo.folder import FolderProblem, prepare, record
+    from bot.cli.demo.script import script_for
 
     folder = Path(args.output)
     try:
         prepare(folder)
     except FolderProblem as problem:
         raise CommandError(str(problem)) from None
-    example = _example_folder()
-    shutil.copyfile(example / "checkin.yaml", folder / "checkin.yaml")
+    script = script_for(args.demo_locale)
+    shutil.copyfile(script.folder / "checkin.yaml", folder / "checkin.yaml")
     demo_settings = Settings(
         database_url=f"sqlite:///{folder / DATABASE}", config_path=str(folder / "checkin.yaml"),
         log_level=settings.log_level, slack_bot_token="xoxb-offline",
@@ -53,7 +57,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.demo.story import tell
 
     try:
-        for line in tell(demo_settings, example, folder, QUESTIONS):
+        for line in tell(demo_settings, script, folder):
             try:
                 print(line, flush=True)
             except BrokenPipeError:  # nobody reads any more (`| head`): finish the files anyway
@@ -61,9 +65,3 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         record(folder)  # even a run cut short leaves its files removable by the next one
     return 0
-
-
-def _example_folder() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("summaries") / "example"))

@@ -5,74 +5,31 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from unicodedata import east_asian_width
 
 import yaml
 
 from bot.cli.demo.output import Written
+from bot.cli.demo.script import Script
+from bot.cli.shown import shown_department
 from bot.deps import Deps
 from summaries.checkins.asks import act_on_ask, find_asks, open_asks
-from summaries.checkins.forms import CARRY, CARRY_NOTE, WITHDRAW, field_id
+from summaries.checkins.forms import CARRY, CARRY_NOTE, field_id
 from summaries.checkins.submissions import record_submission
 from summaries.digest.export import every_department
 from summaries.engine.asks import Ask, AskAction
+from summaries.i18n import _, ngettext, pgettext
 from summaries.periods import Month
 
 SEPTEMBER = Month(2026, 9)
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What a leader does to one of September's asks, found by its department and words."""
-
-    department: str
-    words: str  # a few words of the ask
-    by: str
-    at: datetime
-    action: AskAction
-    text: str | None = None
-    assignee: str | None = None
-
-
-# Leadership's answers to September's asks, before October's cycle opens: one decided, one
-# declined, one assigned, one acknowledged with a reply; the rest wait.
-ANSWERS = (
-    Answer("key-accounts", "renewal discount", "U0CEO", datetime(2026, 10, 2, 2, 30, tzinfo=UTC),
-           AskAction.DECIDE, "Approved for renewals signed before the end of the year; report "
-                             "what it kept in December's summary."),
-    Answer("key-accounts", "second account manager", "U0CEO",
-           datetime(2026, 10, 2, 2, 40, tzinfo=UTC), AskAction.DECLINE,
-           "No new headcount this year: Marketing lends you one person for the park's campaign."),
-    Answer("east-county", "roadshow vans", "U0CEO", datetime(2026, 10, 2, 3, 0, tzinfo=UTC),
-           AskAction.ASSIGN, assignee="U0DEPUTY"),
-    Answer("north-county", "local tariff package", "U0DEPUTY",
-           datetime(2026, 10, 5, 6, 0, tzinfo=UTC), AskAction.REPLY,
-           "We take it to the pricing committee in November; send the estates' figures."),
-)
-
-
-# What two managers do with September's asks in October's form: Customer Service withdraws
-# one (settled within its own budget), North County adds news to another.
-CARRIED = {
-    "customer-service": ("overtime pay", WITHDRAW, None),
-    "north-county": ("local tariff package", None,
-                     "Unicom signed three more estates in October; the estates' figures are "
-                     "in this month's plan."),
-}
-# Once October's digest is out, a leader answers from it (the buttons' path).
-OCTOBER_ANSWERS = (
-    ("customer-service", "fee waiver", AskAction.DECIDE,
-     "Approved: waive October's monthly fee for the households the fibre cut took offline."),
-    ("key-accounts", "group packages", AskAction.ACKNOWLEDGE, None),
-)
-
-
-def raise_september(deps: Deps, example: Path, figures_csv: str) -> int:
+def raise_september(deps: Deps, script: Script, figures_csv: str) -> int:
     """Store September's summaries as their managers submitted them; return how many."""
-    data = yaml.safe_load((example / f"answers-{SEPTEMBER}.yaml").read_text("utf-8"))
+    data = yaml.safe_load((script.folder / f"answers-{SEPTEMBER}.yaml").read_text("utf-8"))
     figures = _month_figures(figures_csv, str(SEPTEMBER))
     entries = (data.get("departments") or {}).items()
     for n, (key, entry) in enumerate(entries):
@@ -87,10 +44,10 @@ def raise_september(deps: Deps, example: Path, figures_csv: str) -> int:
     return len(data.get("departments") or {})
 
 
-def answer_september(deps: Deps) -> list[str]:
+def answer_september(deps: Deps, script: Script) -> list[str]:
     """Leadership's answers of early October; return a line for each."""
     lines = []
-    for answer in ANSWERS:
+    for answer in script.answers:
         with deps.unit_of_work() as session:
             waiting = open_asks(session, deps.config, answer.department, SEPTEMBER.shift(1))
             ask = next(a for a in waiting if answer.words in a.text)
@@ -98,8 +55,7 @@ def answer_september(deps: Deps) -> list[str]:
             act_on_ask(session, deps.config, ask_id=ask.id, user=answer.by,
                        action=answer.action, now=answer.at, text=answer.text,
                        assignee=answer.assignee)
-        lines.append(f"{answer.action.value} by {answer.by}: {answer.department}, "
-                     f"\u201c{ask.text[:60]}\u2026\u201d")
+        lines.append(acted(deps, answer.action, answer.by, answer.department, ask.text))
     return lines
 
 
@@ -112,36 +68,51 @@ def _month_figures(text: str, month: str) -> dict[str, dict[str, Decimal | None]
     return found
 
 
-def carried_values(deps: Deps, department: str, month: Month) -> dict[str, str | None]:
-    """The form's values for the manager's choices about earlier asks (see ``CARRIED``)."""
-    choice = CARRIED.get(department)
-    if choice is None:
+def carried_values(deps: Deps, script: Script, department: str, month: Month
+                   ) -> dict[str, str | None]:
+    """The form's values for the manager's choices about earlier asks (``script.carried``)."""
+    carried = script.carried.get(department)
+    if carried is None:
         return {}
-    words, withdraw, update = choice
     with deps.read_only() as session:
         waiting = open_asks(session, deps.config, department, month)
-    ask = next(a for a in waiting if words in a.text)
+    ask = next(a for a in waiting if carried.words in a.text)
     values: dict[str, str | None] = {}
-    if withdraw:
-        values[field_id(CARRY, str(ask.id))] = withdraw
-    if update:
-        values[field_id(CARRY_NOTE, str(ask.id))] = update
+    if carried.choice:
+        values[field_id(CARRY, str(ask.id))] = carried.choice
+    if carried.update:
+        values[field_id(CARRY_NOTE, str(ask.id))] = carried.update
     return values
 
 
-def answer_october(deps: Deps, leader: str, month: Month) -> list[str]:
+def answer_october(deps: Deps, script: Script, leader: str, month: Month) -> list[str]:
     """A leader acts on October's asks as the digest's buttons do: the change, the manager's
     DM, and the posted digest updated in place."""
     from bot.asks.acting import act, after_change
 
     lines = []
-    for department, words, action, text in OCTOBER_ANSWERS:
+    for department, words, action, text in script.october:
         ask = next(a for a in all_asks(deps, month) if a.department == department
                    and words in a.text)
         assert ask.id is not None
         after_change(deps, act(deps, ask_id=ask.id, user=leader, action=action, text=text))
-        lines.append(f"{action.value} by {leader}: {department}, \u201c{ask.text[:60]}\u2026\u201d")
+        lines.append(acted(deps, action, leader, department, ask.text))
     return lines
+
+
+def acted(deps: Deps, action: AskAction, user: str, department: str, text: str) -> str:
+    """One line of the printout: who did what to which department's ask (its first words)."""
+    values = {"user": user, "department": shown_department(deps.config, department),
+              "ask": first_words(text)}
+    if action is AskAction.DECIDE:
+        return _("decide by {user}: {department}, \u201c{ask}\u201d", **values)
+    if action is AskAction.DECLINE:
+        return _("decline by {user}: {department}, \u201c{ask}\u201d", **values)
+    if action is AskAction.ASSIGN:
+        return _("assign by {user}: {department}, \u201c{ask}\u201d", **values)
+    if action is AskAction.REPLY:
+        return _("reply by {user}: {department}, \u201c{ask}\u201d", **values)
+    return _("acknowledge by {user}: {department}, \u201c{ask}\u201d", **values)
 
 
 def all_asks(deps: Deps, month: Month | None = None) -> list[Ask]:
@@ -161,7 +132,32 @@ def write_asks(deps: Deps, folder: Path) -> list[Written]:
     (folder / "asks.md").write_text(markdown(asks, deps.config), encoding="utf-8")
     (folder / "asks-history.csv").write_bytes(csv_bytes(ASK_HISTORY_COLUMNS,
                                                         ask_history_rows(asks)))
-    states = sorted({str(a.state) for a in asks})
-    return [Written("asks.md", f"every ask of leadership, {len(asks)} in all "
-                               f"({', '.join(states)})"),
-            Written("asks-history.csv", "each change of each ask: who, when, from, to, reply")]
+    states = pgettext("list separator", ", ").join(
+        state_word(state) for state in sorted({str(a.state) for a in asks}))
+    return [Written("asks.md", ngettext("every ask of leadership, {n} in all ({states})",
+                                        "every ask of leadership, {n} in all ({states})",
+                                        len(asks), states=states)),
+            Written("asks-history.csv",
+                    _("each change of each ask: who, when, from, to, reply"))]
+
+
+def state_word(state: str) -> str:
+    """An ask's state, in a word (its code where none is known)."""
+    words = {"open": lambda: pgettext("ask state", "open"),
+             "acknowledged": lambda: pgettext("ask state", "acknowledged"),
+             "assigned": lambda: pgettext("ask state", "assigned"),
+             "decided": lambda: pgettext("ask state", "decided"),
+             "declined": lambda: pgettext("ask state", "declined"),
+             "withdrawn": lambda: pgettext("ask state", "withdrawn")}
+    return words[state]() if state in words else state
+
+
+def first_words(text: str, width: int = 60) -> str:
+    """``text`` as far as ``width`` columns go (a Chinese character takes two), and an
+    ellipsis where it was cut."""
+    taken = 0
+    for n, char in enumerate(text):
+        taken += 2 if east_asian_width(char) in ("W", "F") else 1
+        if taken > width:
+            return text[:n] + "\u2026"
+    return text

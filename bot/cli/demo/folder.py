@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from summaries.i18n import _, ngettext, pgettext
+
 MANIFEST = ".checkin-demo.json"
 DATABASE = "demo.db"
 # The database and its journal files are the demo's to replace whatever they hold: commands
@@ -26,7 +28,8 @@ def prepare(folder: Path) -> None:
     """Make ``folder`` ready: new, empty, or holding only an earlier demo's unchanged files
     (removed here). Anything else stops the demo before it writes or deletes a thing."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise FolderProblem(f"{folder}: exists and is not a folder; name another with --output")
+        raise FolderProblem(_("{folder}: exists and is not a folder; name another with "
+                              "--output", folder=folder))
     if not folder.exists():
         folder.mkdir(parents=True)
         return
@@ -35,13 +38,15 @@ def prepare(folder: Path) -> None:
     foreign = sorted(p for p in present
                      if p not in recorded and p not in DATABASE_FILES and p != MANIFEST)
     if foreign:
-        raise FolderProblem(f"{folder}: holds files that are not a demo's ({_some(foreign)}); "
-                            "name an empty or new folder with --output")
+        raise FolderProblem(_("{folder}: holds files that are not a demo's ({files}); name an "
+                              "empty or new folder with --output", folder=folder,
+                              files=_some(foreign)))
     edited = sorted(p for p, digest in recorded.items()
                     if p in present and _hash(folder / p) != digest)
     if edited:
-        raise FolderProblem(f"{folder}: {_some(edited)} changed since the demo wrote it, and is "
-                            "kept: move it elsewhere, or name another folder with --output")
+        raise FolderProblem(_("{folder}: {files} changed since the demo wrote it, and is kept: "
+                              "move it elsewhere, or name another folder with --output",
+                              folder=folder, files=_some(edited)))
     for name in sorted(set(recorded) | (DATABASE_FILES & set(present))):
         path = folder / name
         if path.is_symlink() or path.is_file():
@@ -94,5 +99,8 @@ def _hash(path: Path) -> str:
 
 
 def _some(paths: list[str]) -> str:
-    shown = ", ".join(paths[:3])
-    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    shown = pgettext("list separator", ", ").join(paths[:3])
+    if len(paths) <= 3:
+        return shown
+    return ngettext("{files} and {n} more", "{files} and {n} more", len(paths) - 3,
+                    files=shown)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.cli.demo.offline import OfflineWorkspace, Sent
 from bot.deps import Deps
 from summaries.digest.model import Digest
+from summaries.i18n import _, ngettext
 from summaries.store.infra import OutboxMessage
 
 
@@ -43,22 +44,26 @@ def write_outputs(deps: Deps, folder: Path, workspace: OfflineWorkspace, digest:
                              posted_chart.file if posted_chart else None)
     posted = [s for s in workspace.in_channel(channel) if s.file is None]
     _builder_files(folder / "slack" / "digest", posted, labels)
-    written.append(Written("slack/digest/", f"the digest's {len(posted)} messages in the "
-                                            "leadership channel, header first"))
+    written.append(Written("slack/digest/", ngettext(
+        "the digest's {n} message in the leadership channel, header first",
+        "the digest's {n} messages in the leadership channel, header first", len(posted))))
     dms = [s for s in workspace.sent if s.file is None and s.channel != channel]
     for department, messages in _by_department(dms, labels).items():
         _builder_files(folder / "slack" / "managers" / department, messages, labels)
-    written.append(Written("slack/managers/", f"{len(dms)} direct messages: each department's "
-                                              "prompt, reminders and confirmation"))
+    written.append(Written("slack/managers/", ngettext(
+        "{n} direct message: each department's prompt, reminders and confirmation",
+        "{n} direct messages: each department's prompt, reminders and confirmation",
+        len(dms))))
     for n, (question, message) in enumerate(answers, 1):
         _write_json(folder / "slack" / "kpi" / f"{n:02d}-{_slug(question)}.json",
                     {"blocks": message.get("blocks", [])})
     if answers:
-        written.append(Written("slack/kpi/", f"{len(answers)} /kpi answers, as the person "
-                                             "asking sees them"))
+        written.append(Written("slack/kpi/", ngettext(
+            "{n} /kpi answer, as the person asking sees it",
+            "{n} /kpi answers, as the person asking sees them", len(answers))))
     _write_json(folder / "slack" / "messages.json", [_as_posted(s) for s in workspace.sent])
-    written.append(Written("slack/messages.json", "every message and file as Slack received "
-                                                  "it (channel, thread, text, metadata)"))
+    written.append(Written("slack/messages.json", _(
+        "every message and file as Slack received it (channel, thread, text, metadata)")))
     written += [Written(f"charts/{s.payload['filename']}", _chart_what(s, channel))
                 for s in charts if s.payload.get("filename")]
     return written
@@ -78,8 +83,8 @@ def _digest_texts(folder: Path, digest: Digest, chart: str | None, png: bytes | 
         png, problem = draw_chart(digest, chart_title(digest))
     (folder / "digest.html").write_text(render_html(digest, chart=png, chart_problem=problem),
                                         encoding="utf-8")
-    return [Written("digest.md", "the leadership digest as Markdown"),
-            Written("digest.html", "the same digest as a web page (open it in a browser)")]
+    return [Written("digest.md", _("the leadership digest as Markdown")),
+            Written("digest.html", _("the same digest as a web page (open it in a browser)"))]
 
 
 def _builder_files(folder: Path, messages: list[Sent],
@@ -132,12 +137,13 @@ def _as_posted(sent: Sent) -> dict[str, Any]:
 
 def _chart_what(sent: Sent, channel: str) -> str:
     if sent.channel == channel:
-        return "the digest's trend chart of the headline KPIs, as posted in its thread"
-    return "a /kpi trend chart, as sent to the person asking by direct message"
+        return _("the digest's trend chart of the headline KPIs, as posted in its thread")
+    return _("a /kpi trend chart, as sent to the person asking by direct message")
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "list"
+    """A file name's part for ``text``: its words (any script) joined by dashes."""
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or "list"
 
 
 def _write_json(path: Path, data: Any) -> None:

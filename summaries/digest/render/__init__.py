@@ -1,7 +1,8 @@
 """The digest as Markdown and as a self-contained HTML page (Jinja2 templates beside this file).
 
 Templates get display text already formatted in the organization's locale (see
-:mod:`summaries.digest.text`); Markdown escapes user text with ``md``/``md_cell``, HTML with
+:mod:`summaries.digest.text`), and its words (the reader's, if the caller speaks for one: see
+:mod:`summaries.digest.voice`); Markdown escapes user text with ``md``/``md_cell``, HTML with
 autoescape. The HTML page needs no other file: its styles are inline and its trend chart is
 embedded as a ``data:`` URI (see :func:`render_html`; the page's own parts are in
 :mod:`summaries.digest.render.html`).
@@ -20,6 +21,7 @@ from summaries.dates import format_month
 from summaries.digest.alloc import building
 from summaries.digest.askwords import ask_note
 from summaries.digest.header import (
+    SECTIONS,
     ProblemLine,
     by_worst_problem,
     department_lines,
@@ -28,14 +30,15 @@ from summaries.digest.header import (
 from summaries.digest.model import DepartmentDigest, Digest, Trend
 from summaries.digest.render.html import html_view, revised_text
 from summaries.digest.text import (
-    COLUMNS,
     RowText,
+    columns,
     status_text,
     submitted_text,
     title_text,
     value_text,
 )
-from summaries.i18n import _, ngettext
+from summaries.digest.voice import since_word, status_word, voice
+from summaries.i18n import _, ngettext, pgettext
 
 # Characters Markdown would read as markup (tables, emphasis, links, HTML, headings, code).
 _MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
@@ -78,7 +81,9 @@ def environment() -> Environment:
                                                    default_for_string=False, default=False),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = md
-    env.globals.update(_=_, ngettext=ngettext)  # the words, from the reader's catalogue
+    env.globals.update(_=_, ngettext=ngettext, pgettext=pgettext)  # the reader's words
+    env.filters["status_word"] = status_word  # red, amber, green, info in words
+    env.filters["since_word"] = since_word  # new, worse, recurring in words
     env.filters["md_cell"] = md_cell
     env.filters["md_row"] = md_row
     return env
@@ -86,7 +91,7 @@ def environment() -> Environment:
 
 def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
-    with building():  # tens of thousands of texts, all alive till the page is written
+    with building(), voice(digest.locale, digest.compact_units):  # texts alive till written
         return environment().get_template("digest.md.j2").render(**_view(digest, chart))
 
 
@@ -97,7 +102,7 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     :func:`~summaries.digest.render.html.draw_chart` draws it), embedded as a ``data:`` URI.
     Without it the page says so, and why if ``chart_problem`` tells, and keeps the trend as a
     table."""
-    with building():  # as render_markdown
+    with building(), voice(digest.locale, digest.compact_units):  # as render_markdown
         view = _view(digest, None)
         view |= html_view(digest, view["departments"], chart, chart_problem)
         return environment().get_template("digest.html.j2").render(**view)
@@ -111,16 +116,17 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
         "title": title_text(digest.period, locale, digest.organization),
         "submitted": submitted_text(digest.submitted, digest.total, digest.late,
                                     len(digest.skipped)),
-        "columns": COLUMNS,
+        "columns": columns(),
         "headline": [row.text(locale) for row in digest.headline],
         "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,
                                                       digest.timezone),
                                        [row.text(locale) for row in d.rows],
                                        *department_lines(digest, d),
-                                       [f"{r.kpi.name}: {revised_text(r, locale, zone)}"
+                                       [_("{kpi}: {revised}", kpi=r.kpi.name,
+                                          revised=revised_text(r, locale, zone))
                                         for r in d.rows if r.revised is not None])
                         for d in shown],
-        "header": header_view(digest, "in the department sections"),
+        "header": header_view(digest, SECTIONS),
         "trend": _trend(digest.trend, locale),
         "chart": chart,
         "ask_note": lambda ask: ask_note(ask, digest.period, locale, digest.timezone),
@@ -137,8 +143,8 @@ def _trend(trend: Trend | None, locale: str) -> dict[str, Any] | None:
         for series in trend.series:
             text = value_text(series.actual[index], series.kpi, locale)
             target = series.target[index]
-            cells.append(text if target is None else
-                         f"{text} / {value_text(target, series.kpi, locale)}")
+            cells.append(text if target is None else _(
+                "{actual} / {target}", actual=text, target=value_text(target, series.kpi, locale)))
         rows.append((format_month(month, locale), cells))
     return {"names": [s.kpi.name for s in trend.series], "rows": rows}
 

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from summaries.dates import format_day, format_month
-from summaries.digest.header import header_view
+from summaries.digest.header import SECTIONS, header_view
 from summaries.digest.model import Digest, KpiRow, Trend
 from summaries.digest.text import value_text
+from summaries.digest.voice import counted, voice
+from summaries.i18n import _, current
 
 if TYPE_CHECKING:
     from summaries.digest.render import DepartmentView
@@ -70,16 +72,17 @@ def draw_chart(digest: Digest, title: str) -> tuple[bytes | None, str | None]:
     cannot be drawn (matplotlib missing or failing); ``(None, None)`` with no trend to draw."""
     if digest.trend is None or not digest.trend.series:
         return None, None
-    try:
-        from summaries.digest.charts import trend_png
+    with voice(digest.locale, digest.compact_units):
+        try:
+            from summaries.digest.charts import trend_png
 
-        return trend_png(digest.trend, digest.locale, title), None
-    except ImportError:
-        log.warning("the digest's trend chart needs matplotlib, which is not installed")
-        return None, "matplotlib, which draws it, is not installed"
-    except Exception as exc:  # the page without its chart beats no page
-        log.warning("the digest's trend chart could not be drawn", exc_info=True)
-        return None, f"drawing it failed: {type(exc).__name__}"
+            return trend_png(digest.trend, digest.locale, title), None  # units: voice
+        except ImportError:
+            log.warning("the digest's trend chart needs matplotlib, which is not installed")
+            return None, _("matplotlib, which draws it, is not installed")
+        except Exception as exc:  # the page without its chart beats no page
+            log.warning("the digest's trend chart could not be drawn", exc_info=True)
+            return None, _("drawing it failed: {error}", error=type(exc).__name__)
 
 
 def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
@@ -96,19 +99,19 @@ def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
     departments = [HtmlDepartment(view, _anchor(view.department.key, taken),
                                   rows(view.department.rows)) for view in shown]
     trend = trend_table(digest.trend, locale)
-    toc = [TocEntry("headline", "Headline KPIs")] if digest.headline else []
-    header = header_view(digest, "in the department sections")
-    toc += ([TocEntry("asks", f"Asks of leadership ({len(header.asks)})")]
+    toc = [TocEntry("headline", _("Headline KPIs"))] if digest.headline else []
+    header = header_view(digest, SECTIONS)
+    toc += ([TocEntry("asks", counted(_("Asks of leadership"), len(header.asks)))]
             if header.asks or header.carried else [])
-    label = "Problems" if digest.rules.header == "all" else "Red problems"
-    toc += [TocEntry("problems", f"{label} ({len(header.problems) + header.hidden})"),
-            TocEntry("not-submitted", f"Not submitted ({len(digest.missing)})")]
-    toc += [TocEntry("trend", "Trend")] if trend else []
-    toc += [TocEntry("departments", "Departments",
+    label = _("Problems") if digest.rules.header == "all" else _("Red problems")
+    toc += [TocEntry("problems", counted(label, len(header.problems) + header.hidden)),
+            TocEntry("not-submitted", counted(_("Not submitted"), len(digest.missing)))]
+    toc += [TocEntry("trend", _("Trend"))] if trend else []
+    toc += [TocEntry("departments", _("Departments"),
                      tuple(TocEntry(d.anchor, d.view.department.name) for d in departments))
             ] if departments else []
     return {
-        "lang": locale.replace("_", "-"),
+        "lang": current().replace("_", "-"),  # the words' language: en, zh-Hans
         "headline_rows": rows(digest.headline),
         "html_departments": departments,
         "html_trend": trend,
@@ -125,7 +128,7 @@ def revised_text(row: KpiRow, locale: str, zone: ZoneInfo) -> str:
     if row.revised is None:
         return ""
     at, by = row.revised
-    return f"Revised {format_day(at.astimezone(zone), locale)} by {by}"
+    return _("Revised {day} by {who}", day=format_day(at.astimezone(zone), locale), who=by)
 
 
 def trend_table(trend: Trend | None, locale: str) -> dict[str, Any] | None:

@@ -124,10 +124,10 @@ def test_edit_offers_a_choice_to_a_manager_of_several(make_bot: Callable[..., Bo
 def test_an_admin_runs_the_cycle_by_hand(bot: Bot) -> None:
     note, done = follow_up(bot, ADMIN, "/checkin", "open 2026-10")
     assert "Running open for 2026-10" in text_of(note)
-    assert "open 2026-10: 5 message(s) sent" in text_of(done)
+    assert "open 2026-10: 5 messages sent" in text_of(done)
     submit_east(bot)
     _, reminded = follow_up(bot, ADMIN, "/checkin", "remind")
-    assert "remind 2026-10: 4 message(s) sent" in text_of(reminded)
+    assert "remind 2026-10: 4 messages sent" in text_of(reminded)
     assert all(m.get("thread_ts") for m in bot.slack.messages(dm_channel("U0WEST"))[1:])
     _, closed = follow_up(bot, ADMIN, "/checkin", "close 2026-10")
     assert "close 2026-10:" in text_of(closed)

@@ -70,7 +70,7 @@ def test_an_xlsx_prefills_the_draft_and_nothing_is_stored_until_submit(
     data = xlsx([["KPI", "Value"], ["Business income", 2450000.0],
                  ["arrears_recovery", 0.975]], {"B3": "0.0%"})
     message = send_file(bot, "U0EAST", "october.xlsx", data)
-    assert "2 figures for East County Company, 2026-10, are in your draft" in message["text"]
+    assert "2 figures for East County Company, October 2026, are in your draft" in message["text"]
     button = message["blocks"][0]["accessory"]
     assert (button["action_id"], button["value"]) == (OPEN_ACTION,
                                                       open_value(PERIOD, "east-county"))
@@ -157,6 +157,6 @@ def test_a_manager_of_two_departments_names_one_in_the_files_name(
     assert draft(session_maker, "east-county") == draft(session_maker, "west-county") == {}
 
     message = send_file(bot, "U0EAST", "West-County 2026-10.csv", b"revenue,2100000\n")
-    assert "1 figure for West County Company, 2026-10" in message["text"]
+    assert "1 figure for West County Company, October 2026, is in your draft" in message["text"]
     assert draft(session_maker, "west-county") == {"kpi:revenue": "2100000"}
     assert draft(session_maker, "east-county") == {}

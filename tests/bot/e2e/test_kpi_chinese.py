@@ -90,3 +90,43 @@ def test_a_long_list_of_candidates_is_cut_and_escaped(make_bot: Callable[..., Bo
     assert "more departments not shown" in text
     assert "&lt;!channel&gt; 县公司" in text
     assert "<!channel>" not in text
+
+
+@pytest.fixture
+def zh_reader(zbot: Bot) -> Bot:
+    for user in ("U0CEO", "U0OPS"):  # the leader and the admin read Slack in Chinese
+        zbot.slack.set_locale(user, "zh-CN")
+    return zbot
+
+
+@pytest.mark.parametrize("typed", ["流失 东城 2026年10月", "流失 东城 10月", "流失 东城 十月",
+                                   "流失 东城 2026年 10月", "流失率东城 ２０２６年１０月"])
+def test_a_chinese_reader_names_the_month_in_chinese(zh_reader: Bot, typed: str) -> None:
+    text = text_of(ask(zh_reader, "U0CEO", "/kpi", typed))
+    assert "*重点客户流失率* · 东城县公司 · 2026年10月" in text
+    assert "*实际*\n2.15%" in text
+
+
+def test_a_chinese_reader_reads_the_answer_and_the_help_in_chinese(zh_reader: Bot) -> None:
+    answer = text_of(ask(zh_reader, "U0CEO", "/kpi", "收入 累计"))
+    assert "“收入”可能对应多个指标，请问是哪一个？" in answer
+    listed = text_of(ask(zh_reader, "U0CEO", "/kpi"))
+    assert "*可查询的指标*（3项）" in listed
+    assert "`/kpi 流失 东城 2026年10月`" in listed
+    wrong = text_of(ask(zh_reader, "U0CEO", "/kpi", "流失 东城 13月"))
+    assert wrong == "“13月”不是有效月份，请写成YYYY-MM或2026年9月，例如2026-09。"
+    last = text_of(ask(zh_reader, "U0CEO", "/kpi", "流失 上月"))
+    assert "*重点客户流失率* · 2026年9月" in last  # the clock stands in October 2026
+    help_text = text_of(ask(zh_reader, "U0OPS", "/checkin", "help"))
+    assert "*北田电信城区分公司月度汇报*：您的身份是管理员。" in help_text
+    assert "Monthly" not in help_text
+    assert "department" not in help_text
+    status = text_of(ask(zh_reader, "U0OPS", "/checkin", "status 2026年10月"))
+    assert "*2026年10月* · " in status
+    assert "已提交0/3" in status
+
+
+def test_an_english_reader_of_a_chinese_organization_reads_english(zbot: Bot) -> None:
+    text = text_of(ask(zbot, "U0CEO", "/kpi", "流失 东城 2026年10月"))
+    assert "*重点客户流失率* · 东城县公司 · October 2026" in text
+    assert "*Actual*\n2.15%" in text

@@ -33,12 +33,12 @@ def prompts(slack: SlackStandIn) -> list[dict[str, object]]:
 def test_open_sends_one_prompt_per_department_once(
         slack: SlackStandIn, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cycle", "open", "--period", "2026-10"]) == 0
-    assert "open 2026-10: 5 message(s) sent" in capsys.readouterr().out
+    assert "open 2026-10: 5 messages sent" in capsys.readouterr().out
     sent = prompts(slack)
     assert len(sent) == 5
     assert all(check_message(m) == [] for m in sent)
     assert main(["cycle", "open", "--period", "2026-10"]) == 0
-    assert "0 message(s) sent" in capsys.readouterr().out
+    assert "0 messages sent" in capsys.readouterr().out
     assert len(prompts(slack)) == 5
 
 
@@ -85,5 +85,5 @@ def test_close_posts_the_digest_once_and_defaults_to_the_open_period(
     assert header["metadata"]["event_payload"] == {"period": "2026-10"}
     posted = len(slack.messages("C0LEADERS"))
     assert main(["cycle", "close", "--period", "2026-10"]) == 0
-    assert "0 message(s) sent" in capsys.readouterr().out
+    assert "0 messages sent" in capsys.readouterr().out
     assert len(slack.messages("C0LEADERS")) == posted

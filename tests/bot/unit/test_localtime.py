@@ -11,8 +11,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.cycle.localtime import ZoneBook
 from bot.cycle.timetable import offset_tag
+from bot.people import PeopleBook
 
 
 class FakeClient:
@@ -21,7 +21,7 @@ class FakeClient:
     def __init__(self, zones: dict[str, Any]) -> None:
         self.zones, self.asked = zones, []  # type: list[str]
 
-    def users_info(self, *, user: str) -> dict[str, Any]:
+    def users_info(self, *, user: str, include_locale: bool = False) -> dict[str, Any]:
         self.asked.append(user)
         if self.zones.get(user) == "down":
             raise TimeoutError
@@ -38,9 +38,9 @@ class Ticks:
         return self.now
 
 
-def book(zones: dict[str, Any]) -> tuple[ZoneBook, FakeClient, Ticks]:
+def book(zones: dict[str, Any]) -> tuple[PeopleBook, FakeClient, Ticks]:
     client, ticks = FakeClient(zones), Ticks()
-    return ZoneBook(cast(WebClient, client), ttl=100, fallback_ttl=10, clock=ticks), client, ticks
+    return PeopleBook(cast(WebClient, client), ttl=100, fallback_ttl=10, clock=ticks), client, ticks
 
 
 def test_a_zone_is_asked_once_then_again_after_its_ttl() -> None:
