@@ -8,7 +8,7 @@ from bot.blocks.common import SEVERITY_EMOJI, Block, context, escape, section, s
 from bot.blocks.kpis import status_mark
 from summaries.digest.header import HeadlineLine, ProblemLine, department_lines
 from summaries.digest.model import DepartmentDigest, Digest
-from summaries.digest.voice import counted, since_word
+from summaries.digest.voice import since_word
 from summaries.i18n import _, pgettext
 
 
@@ -38,8 +38,7 @@ def reply_problems(digest: Digest, department: DepartmentDigest) -> list[Block]:
     lines, notes = department_lines(digest, department)
     blocks: list[Block] = []
     if lines:
-        title = counted(_("Problems"), len(lines))
-        blocks += [section(f"*{title}*"),
+        blocks += [section(_("*Problems* ({count})", count=len(lines))),
                    *sections(problem_line(line, department=False) for line in lines)]
     blocks += reply_ask_blocks(department.asks, department.carried, digest.period,
                                digest.locale, digest.timezone)
