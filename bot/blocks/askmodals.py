@@ -22,7 +22,7 @@ from bot.ids import ASK_ANSWER_CALLBACK, ASK_ASSIGN_CALLBACK
 from summaries.dates import format_day
 from summaries.digest.askwords import state_text
 from summaries.engine.asks import Ask, AskAction, Event
-from summaries.i18n import N_, _, reading, speaking
+from summaries.i18n import N_, _, in_readers_language
 
 # Block and action ids of the inputs: the same keys the domain's ValidationFailed names, so
 # its messages land under the field they are about.
@@ -63,15 +63,10 @@ def _about(ask: Ask, department: str, month: str, locale: str, timezone: str) ->
             *sections([f">{shown.text}"])]
 
 
+@in_readers_language
 def answer_view(ask: Ask, department: str, month: str, locale: str = "en",
                 timezone: str = "UTC") -> dict[str, Any]:
     """Reply to an ask, or decide or decline it, with words the manager gets by DM."""
-    with speaking(reading(locale)):
-        return _answer_view(ask, department, month, locale, timezone)
-
-
-def _answer_view(ask: Ask, department: str, month: str, locale: str,
-                 timezone: str) -> dict[str, Any]:
     choices = [_option(action, label) for action, label in OUTCOMES]
     blocks = [*_about(ask, department, month, locale, timezone),
               {"type": "input", "block_id": OUTCOME_BLOCK, "label": plain(_("Outcome")),
@@ -86,15 +81,10 @@ def _answer_view(ask: Ask, department: str, month: str, locale: str,
     return _modal(ASK_ANSWER_CALLBACK, _("Reply or decide"), ask, blocks, _("Send"))
 
 
+@in_readers_language
 def assign_view(ask: Ask, department: str, month: str, locale: str = "en",
                 timezone: str = "UTC") -> dict[str, Any]:
     """Assign an ask to a person, who gets it by DM with a button to answer it."""
-    with speaking(reading(locale)):
-        return _assign_view(ask, department, month, locale, timezone)
-
-
-def _assign_view(ask: Ask, department: str, month: str, locale: str,
-                 timezone: str) -> dict[str, Any]:
     picker: dict[str, Any] = {"type": "users_select", "action_id": ASSIGNEE_BLOCK,
                               "placeholder": plain(_("Choose a person"))}
     if ask.assignee:
@@ -105,15 +95,10 @@ def _assign_view(ask: Ask, department: str, month: str, locale: str,
     return _modal(ASK_ASSIGN_CALLBACK, _("Assign the ask"), ask, blocks, _("Assign"))
 
 
+@in_readers_language
 def full_view(ask: Ask, department: str, month: str, locale: str = "en",
               timezone: str = "UTC") -> dict[str, Any]:
     """The whole ask and everything that happened to it, for anyone to read."""
-    with speaking(reading(locale)):
-        return _full_view(ask, department, month, locale, timezone)
-
-
-def _full_view(ask: Ask, department: str, month: str, locale: str,
-               timezone: str) -> dict[str, Any]:
     shown, _cut = for_slack(ask)
     state = state_text(shown, locale, timezone, mention)
     blocks = [context(f"*{escape(department)}* \u00b7 {escape(month)} \u00b7 {state}"),

@@ -27,7 +27,7 @@ from bot.ids import ASK_ACKNOWLEDGE, ASK_ANSWER, ASK_ASSIGN, ASK_FULL, ASK_MENU
 from summaries.digest.askwords import CUT_NOTE, ask_note, carried_groups, short_text
 from summaries.digest.header import AskLine
 from summaries.engine.asks import Ask, AskState, Event
-from summaries.i18n import N_, _, reading, speaking
+from summaries.i18n import N_, _, in_readers_language, reading, speaking
 from summaries.periods import Month
 
 # A reply quoted in the thread (the full-text view shows all of it); the header quotes none.
@@ -94,17 +94,12 @@ def ask_state_note(ask: Ask, month: Month, locale: str, timezone: str,
     return ask_note(shown, month, locale, timezone, mention, said=said), cut and said
 
 
+@in_readers_language
 def header_ask_blocks(lines: Sequence[AskLine], month: Month, locale: str,
                       timezone: str) -> list[Block]:
     """One line per ask: department, the ask (shortened), where it stands. A stored ask is a
     section of its own with a menu of what leaders do (a button to read it whole once it has
     ended); asks not stored (a preview) share sections, being nothing to act on."""
-    with speaking(reading(locale)):
-        return _header_ask_blocks(lines, month, locale, timezone)
-
-
-def _header_ask_blocks(lines: Sequence[AskLine], month: Month, locale: str,
-                       timezone: str) -> list[Block]:
     blocks: list[Block] = []
     pending: list[str] = []
     for line in lines:

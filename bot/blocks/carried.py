@@ -33,7 +33,7 @@ from summaries.digest.askwords import (
     update_text,
 )
 from summaries.engine.asks import Ask, AskState
-from summaries.i18n import N_, _, pgettext, reading, speaking
+from summaries.i18n import N_, _, in_readers_language, pgettext
 from summaries.periods import Month
 
 # The part of a prompt its carried asks may fill; the rest is left for the prompt's own words.
@@ -84,16 +84,11 @@ def ask_text(ask: Ask, month: Month, locale: str = "en", timezone: str = "UTC") 
     return "\n".join(lines + ([update] if update else []))
 
 
+@in_readers_language
 def prompt_asks(asks: Sequence[Ask], month: Month, locale: str = "en", timezone: str = "UTC",
                 chars: int = PROMPT_ASK_CHARS) -> list[Block]:
     """The prompt's part on the department's open asks: a heading, then each ask as long as
     they fit in ``chars`` (the prompt is one message), then how many more there are."""
-    with speaking(reading(locale)):
-        return _prompt_asks(asks, month, locale, timezone, chars)
-
-
-def _prompt_asks(asks: Sequence[Ask], month: Month, locale: str, timezone: str,
-                 chars: int) -> list[Block]:
     if not asks:
         return []
     lines: list[str] = []  # the asks, a blank line between two
@@ -111,17 +106,12 @@ def _prompt_asks(asks: Sequence[Ask], month: Month, locale: str, timezone: str,
     return blocks
 
 
+@in_readers_language
 def form_asks(asks: Sequence[Ask], month: Month, values: Mapping[str, str], room: int, *,
               locale: str = "en", timezone: str = "UTC") -> list[Block]:
     """The form's part on the department's open asks, in at most ``room`` blocks (a modal holds
     100): a heading, then per ask its words and two optional inputs, keep or withdraw and an
     update, prefilled from ``values``; the asks that do not fit are counted."""
-    with speaking(reading(locale)):
-        return _form_asks(asks, month, values, room, locale, timezone)
-
-
-def _form_asks(asks: Sequence[Ask], month: Month, values: Mapping[str, str], room: int,
-               locale: str, timezone: str) -> list[Block]:
     if not asks or room < 1 + FORM_ASK_BLOCKS:
         return []
     shown = list(asks)

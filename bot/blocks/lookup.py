@@ -19,7 +19,7 @@ from summaries.digest.text import (
     value_text,
 )
 from summaries.digest.voice import status_word
-from summaries.i18n import N_, _, ngettext, pgettext, reading, speaking
+from summaries.i18n import N_, _, in_readers_language, ngettext, pgettext
 from summaries.lookup.answer import KpiAnswer, LookupRow, TrendAnswer
 from summaries.lookup.matching import Named
 
@@ -27,14 +27,10 @@ Message = dict[str, Any]
 PACE_WORDS = {"green": N_("on pace"), "amber": N_("slightly off pace"), "red": N_("off pace")}
 
 
+@in_readers_language
 def answer_message(answer: KpiAnswer, locale: str) -> Message:
     """The comparison of one KPI for a month: a department in detail, with a line for each
     department below it; or a line per department of an overview."""
-    with speaking(reading(locale)):
-        return _answer_message(answer, locale)
-
-
-def _answer_message(answer: KpiAnswer, locale: str) -> Message:
     kpi, month = answer.kpi, format_month(answer.month, locale)
     what = _("year to date") if answer.mode == "ytd" else month
     line = _ytd_line if answer.mode == "ytd" else _month_line
@@ -66,18 +62,9 @@ def _answer_message(answer: KpiAnswer, locale: str) -> Message:
                        example=escape(example)), "department", more=answer.more)
 
 
+@in_readers_language
 def trend_message(answer: TrendAnswer, locale: str, *, chart: bool) -> Message:
     """Twelve months of a KPI against target as a table; the chart follows by DM."""
-    with speaking(reading(locale)):
-        return _trend_message(answer, locale, chart)
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a monospaced font: two for each wide (CJK) character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _trend_message(answer: TrendAnswer, locale: str, chart: bool) -> Message:
     kpi = answer.kpi
     first, last = answer.months[0], answer.months[-1]
     span = f"{format_month(first, locale)} \u2013 {format_month(last, locale)}"
@@ -99,6 +86,11 @@ def _trend_message(answer: TrendAnswer, locale: str, chart: bool) -> Message:
                                     "{kpi}, {department}: last {n} months", len(answer.cells),
                                     kpi=kpi.name, department=answer.name)),
             "blocks": blocks}
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def chart_title(answer: TrendAnswer, locale: str) -> str:

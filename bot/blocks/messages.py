@@ -26,7 +26,7 @@ from summaries.digest.phrases import problem_text
 from summaries.engine.asks import Ask
 from summaries.engine.problems import Problem
 from summaries.engine.report import DepartmentResult
-from summaries.i18n import _, reading, speaking
+from summaries.i18n import _, in_readers_language
 from summaries.periods import Month
 
 
@@ -49,21 +49,13 @@ def standing_in(manager: str, department: str, until: str) -> Block:
                      manager=manager, department=escape(department), until=escape(until)))
 
 
+@in_readers_language
 def prompt_message(department: schema.Department, period: str, month: str, *,
                    sections_count: int, kpis_count: int, deadline: str,
                    deadline_text: str, carried: Sequence[Ask] = (),
                    locale: str = "en", timezone: str = "UTC") -> dict[str, Any]:
     """The month-end prompt to one manager for one department, with the department's asks
     still open from earlier months (``carried``), so the form's choices come as no surprise."""
-    with speaking(reading(locale)):  # the reader's words; else the organization's
-        return _prompt(department, period, month, sections_count=sections_count,
-                       kpis_count=kpis_count, deadline=deadline, deadline_text=deadline_text,
-                       carried=carried, locale=locale, timezone=timezone)
-
-
-def _prompt(department: schema.Department, period: str, month: str, *, sections_count: int,
-            kpis_count: int, deadline: str, deadline_text: str, carried: Sequence[Ask],
-            locale: str, timezone: str) -> dict[str, Any]:
     text = render("prompt", department=department.name, month=month,
                   sections=sections_count, kpis=kpis_count, deadline=deadline)
     return {
@@ -86,6 +78,7 @@ def _problem(problem: Problem, kpi: schema.Kpi, locale: str) -> str:
             f"{escape(problem_text(problem, kpi, locale))}{minor}")
 
 
+@in_readers_language
 def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], period: str,
                          month: str, *, first: bool, late: bool, changed: int,
                          editable_until: str | None, locale: str,
@@ -95,17 +88,6 @@ def confirmation_message(result: DepartmentResult, kpis: dict[str, schema.Kpi], 
     """What the manager sees after submitting: their figures against target, then their
     problems and asks worded as leadership's digest words them, then what became of the asks
     carried over (``carried``: mrkdwn lines, see :func:`bot.blocks.carried.carried_lines`)."""
-    with speaking(reading(locale)):  # the reader's words; else the organization's
-        return _confirmation(result, kpis, period, month, first=first, late=late,
-                             changed=changed, editable_until=editable_until, locale=locale,
-                             problems=problems, asks=asks, revised=revised, carried=carried)
-
-
-def _confirmation(result: DepartmentResult, kpis: dict[str, schema.Kpi], period: str,
-                  month: str, *, first: bool, late: bool, changed: int,
-                  editable_until: str | None, locale: str, problems: Sequence[Problem],
-                  asks: Sequence[Ask], revised: Mapping[str, tuple[datetime, str]] | None,
-                  carried: Sequence[str]) -> list[dict[str, Any]]:
     later = revised or {}  # figures changed after they were first given: when, by whom
     lines = [cell_line(cell, kpis[cell.kpi], locale)
              + (f" \u00b7 _{revised_note(later[cell.kpi], locale)}_" if cell.kpi in later else "")

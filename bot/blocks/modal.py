@@ -24,7 +24,7 @@ from summaries.checkins.forms import KPI, SECTION, FormContext, field_id
 from summaries.checkins.submissions import MAX_SECTION_CHARS
 from summaries.config import schema as schema
 from summaries.dates import format_month
-from summaries.i18n import N_, _, reading, speaking
+from summaries.i18n import N_, _, in_readers_language
 
 ORIGIN_NOTE = {
     "draft": N_("Starting from your saved draft."),
@@ -36,6 +36,7 @@ ORIGIN_NOTE = {
 MAX_VIEW_BUTTON = 24
 
 
+@in_readers_language
 def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
                  locale: str = "en", deadline: str | None = None,
                  notes: list[str] | None = None, timezone: str = "UTC",
@@ -44,14 +45,6 @@ def checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *,
     carried over from earlier months follow the section asks are raised in (on the last step
     when there is none), in the room the view's 100 blocks leave. In the reader's language
     (``locale``'s outside any :func:`summaries.i18n.speaking`)."""
-    with speaking(reading(locale)):
-        return _checkin_view(form, ref, steps, locale=locale, deadline=deadline, notes=notes,
-                             timezone=timezone, version=version)
-
-
-def _checkin_view(form: FormContext, ref: FormRef, steps: list[list[str]], *, locale: str,
-                  deadline: str | None, notes: list[str] | None, timezone: str,
-                  version: int) -> dict[str, Any]:
     title = _("Monthly check-in") if ref.steps == 1 else _(
         "Check-in {step} of {steps}", step=ref.step + 1, steps=ref.steps)
     intro = [f"*{escape(form.department.name)}* \u00b7 {format_month(form.period, locale)}"]

@@ -12,21 +12,16 @@ from bot.blocks.common import MAX_VIEW_TITLE, Block, button, clip, context, esca
 from bot.ids import PLAUSIBLE_BACK, PLAUSIBLE_CALLBACK, FormRef
 from summaries.checkins.plausible import Implausible
 from summaries.formatting import format_figure, format_number
-from summaries.i18n import _, reading, speaking
+from summaries.i18n import _, in_readers_language
 
 MAX_LINES = 40  # one section each, well inside a view's 100 blocks
 
 
+@in_readers_language
 def plausible_view(ref: FormRef, found: list[Implausible], mark: str, factor: Decimal,
                    locale: str = "en") -> dict[str, Any]:
     """The view listing the implausible figures; its metadata carries the form's reference
     and ``mark``, the fingerprint of exactly the figures shown (what "Submit anyway" confirms)."""
-    with speaking(reading(locale)):
-        return _plausible_view(ref, found, mark, factor, locale)
-
-
-def _plausible_view(ref: FormRef, found: list[Implausible], mark: str, factor: Decimal,
-                    locale: str) -> dict[str, Any]:
     lines = [implausible_line(f, locale) for f in found]
     shown = lines[:MAX_LINES]
     if len(lines) > len(shown):

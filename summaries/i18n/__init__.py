@@ -11,6 +11,7 @@ from summaries.i18n.speaking import (
     N_,
     _,
     current,
+    in_readers_language,
     ngettext,
     pgettext,
     reader_locale,
@@ -19,5 +20,5 @@ from summaries.i18n.speaking import (
     speaking,
 )
 
-__all__ = ["LANGUAGES", "N_", "_", "current", "language_of", "ngettext", "pgettext",
-           "reader_locale", "reading", "speak_from_now", "speaking", "translations"]
+__all__ = ["LANGUAGES", "N_", "_", "current", "in_readers_language", "language_of", "ngettext",
+           "pgettext", "reader_locale", "reading", "speak_from_now", "speaking", "translations"]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from summaries.i18n.catalogs import language_of, translations
 
 # The reader's locale tag ("zh_CN", "en"), or None outside any ``speaking``.
 _reading: ContextVar[str | None] = ContextVar("reading", default=None)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @contextmanager
@@ -71,3 +75,18 @@ def pgettext(context: str, message: str, /, **values: Any) -> str:
 def N_(message: str, /) -> str:
     """Marks ``message`` for the catalogue without translating it yet (kept in a constant)."""
     return message
+
+
+def in_readers_language(build: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A builder that takes a ``locale`` writes in it, unless a reader was set further out
+    (then in theirs): so it is right called directly, and right inside a reader's request."""
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        with speaking(reading(bound.arguments["locale"])):
+            return build(*args, **kwargs)
+
+    return run
