@@ -81,7 +81,7 @@ def reading(settings: Settings) -> Iterator[Session]:
 
 def run_asks(args: argparse.Namespace, settings: Settings) -> int:
     """Write the asks ``--period``, ``--state`` and ``--department`` choose."""
-    from bot.bootstrap import load_configuration
+    from bot.cli.base import load_configuration
     from bot.cli.outfiles import OutputProblem, check_output, write_outputs
     from summaries.checkins.asks import find_asks
     from summaries.digest.export import ASK_COLUMNS, ask_rows, csv_bytes, every_department

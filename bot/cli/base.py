@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.settings import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Settings
-from summaries.i18n import _
+from summaries.i18n import _, speak_from_now
+
+if TYPE_CHECKING:
+    from summaries.config.schema import Config
 
 # The exit statuses every command ends with (defined beside StartupError, which carries one).
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "CommandError", "Handler",
@@ -44,3 +48,13 @@ def silence_stdout() -> None:
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def load_configuration(settings: Settings) -> Config:
+    """The configuration the settings name (InputError when invalid); from here on the
+    command speaks its organization's language (the command runs in a context of its own)."""
+    from bot.bootstrap import load_configuration as load
+
+    config = load(settings)
+    speak_from_now(config.organization.locale)
+    return config

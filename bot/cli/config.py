@@ -26,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import load_configuration
+    from bot.cli.base import load_configuration
 
     config = load_configuration(settings)
     print(_("{path}: OK: {departments}, {kpis}, {sections}, {targets}",

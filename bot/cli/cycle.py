@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.base import EXIT_FAILED, EXIT_OK
 from bot.settings import Settings
-from summaries.i18n import _
+from summaries.i18n import _, speak_from_now
 
 if TYPE_CHECKING:  # the parser is built for every command, so heavy modules load on use
     from bot.outbox.delivery import DeliveryReport
@@ -46,6 +46,7 @@ def run_cycle_step(args: argparse.Namespace, settings: Settings) -> int:
     from summaries.periods import Month
 
     deps = start(settings)
+    speak_from_now(deps.config.organization.locale)  # as bot.cli.base.load_configuration
     try:
         month = Month.parse(args.period) if args.period else default_period(deps, args.action)
         report = run_by_hand(deps, args.action, month, getattr(args, "round", None))

@@ -55,8 +55,7 @@ def read_digest(settings: Settings, config: Config, month: Month, *,
 
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Render the digest of ``--period`` and write it (and its chart) out."""
-    from bot.bootstrap import load_configuration
-    from bot.cli.base import CommandError
+    from bot.cli.base import CommandError, load_configuration
     from bot.cli.outfiles import OutputProblem, check_output, write_outputs
     from summaries.periods import Month
 

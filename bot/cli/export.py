@@ -52,9 +52,8 @@ def default_period(timezone: str, now: datetime | None = None) -> Month:
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export ``--period`` to ``--output`` (and, for csv, the other files beside it)."""
-    from bot.bootstrap import load_configuration
     from bot.cli.asks import reading
-    from bot.cli.base import CommandError
+    from bot.cli.base import CommandError, load_configuration
     from bot.cli.outfiles import OutputProblem, write_outputs
     from summaries.digest.export import export_asks, export_files, export_stem
     from summaries.digest.load import load_digest

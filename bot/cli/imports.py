@@ -37,7 +37,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from bot.bootstrap import load_configuration, open_database
+    from bot.bootstrap import open_database
+    from bot.cli.base import load_configuration
     from summaries.imports.importers import import_figures, import_targets
     from summaries.store.catalog import sync_config
     from summaries.store.db import dry_run, session_factory, unit_of_work

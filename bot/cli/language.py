@@ -1,6 +1,7 @@
 """Which language the command line speaks (SPEC 11): the organization's, once its configuration
-loads; before that (a broken configuration, ``--help``), the environment's, where a catalogue
-ships for it; else English. argparse's own words (``usage:``, its errors) follow along."""
+loads (:func:`bot.cli.base.load_configuration`); before that (a broken configuration,
+``--help``), the environment's, where a catalogue ships for it; else English. argparse's own
+words (``usage:``, its errors) follow along."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from bot.settings import Settings
 from summaries.i18n import N_, _, language_of, ngettext
 
 # The environment variables that choose the language of messages, strongest first (POSIX).
@@ -37,26 +37,6 @@ def environment_locale(environ: Mapping[str, str] | None = None) -> str | None:
     value = next((environ[name] for name in LANGUAGE_VARIABLES if environ.get(name)), "")
     tag = value.split(".", 1)[0].split("@", 1)[0]
     return tag if tag not in ("C", "POSIX") and language_of(tag) else None
-
-
-def command_locale(args: argparse.Namespace, settings: Settings,
-                   environ: Mapping[str, str] | None = None) -> str | None:
-    """The locale a command speaks: the demo's ``--locale``; else the organization's when the
-    configuration loads, and the environment's when it does not (its errors are then read
-    by whoever runs the command, in their own language)."""
-    demo = getattr(args, "demo_locale", None)
-    if demo:
-        return str(demo)
-    from pathlib import Path
-
-    from summaries.config.loader import load_config
-
-    if not Path(settings.config_path).is_file():  # none, or a pipe only the command may read
-        return environment_locale(environ)
-    try:
-        return load_config(settings.config_path).organization.locale
-    except Exception:  # reported by the command itself, which loads it again
-        return environment_locale(environ)
 
 
 @contextmanager

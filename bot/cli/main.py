@@ -4,6 +4,7 @@ Each command lives in its own module; heavy modules load inside the command that
 from __future__ import annotations
 
 import argparse
+import contextvars
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,9 +19,9 @@ from bot.cli.base import (
     failure_line,
     silence_stdout,
 )
-from bot.cli.language import argparse_speaking, command_locale, environment_locale
+from bot.cli.language import argparse_speaking, environment_locale
 from bot.settings import Settings, StartupError
-from summaries.i18n import _, speaking
+from summaries.i18n import _, speak_from_now, speaking
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     config_path = getattr(args, "sub_config", None) or args.config
     if config_path:
         settings = replace(settings, config_path=config_path)
-    with speaking(command_locale(args, settings)):
-        return _run(args, settings)
+    # The command runs in a context of its own: it speaks the environment's language (the
+    # demo's, with --locale) until it loads the configuration, then the organization's.
+    return contextvars.copy_context().run(_speaking_run, args, settings)
+
+
+def _speaking_run(args: argparse.Namespace, settings: Settings) -> int:
+    speak_from_now(getattr(args, "demo_locale", None) or environment_locale())
+    return _run(args, settings)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

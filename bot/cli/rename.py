@@ -27,7 +27,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_rename(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bootstrap import load_configuration, open_database
+    from bot.bootstrap import open_database
+    from bot.cli.base import load_configuration
     from summaries.errors import DomainError
     from summaries.store.db import dry_run, session_factory, unit_of_work
     from summaries.store.rename import rename

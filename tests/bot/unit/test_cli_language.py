@@ -3,15 +3,14 @@ environment's before that (``--help``, a broken configuration), where a catalogu
 
 from __future__ import annotations
 
-import argparse
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.cli.language import command_locale, environment_locale
+from bot.cli.language import environment_locale
 from bot.cli.main import main
 from bot.cli.shown import Shown
-from bot.settings import Settings
 from summaries.i18n import _, speaking
 from tests.support.paths import DATA
 
@@ -36,25 +35,27 @@ def test_the_environment_names_a_language_where_a_catalogue_ships(
     assert environment_locale(environ) == locale
 
 
-def _settings(config: Path) -> Settings:
-    return Settings(database_url="sqlite://", config_path=str(config))
-
-
 def test_a_command_speaks_the_organization_s_language_once_its_configuration_loads(
-        tmp_path: Path) -> None:
-    args = argparse.Namespace()
-    chinese_reader = {"LANG": "zh_CN.UTF-8"}
-    assert command_locale(args, _settings(CHINESE_CONFIG), {}) == "zh"
-    assert command_locale(args, _settings(ENGLISH_CONFIG), chinese_reader) == "en"
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///nowhere-to-be-found.db")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     broken = tmp_path / "broken.yaml"
     broken.write_text("organization: [not, a, mapping]\n", encoding="utf-8")
     # Until it loads, whoever runs the command reads its errors in their own language.
-    assert command_locale(args, _settings(broken), chinese_reader) == "zh_CN"
-    assert command_locale(args, _settings(tmp_path / "missing.yaml"), chinese_reader) == "zh_CN"
-    assert command_locale(args, _settings(tmp_path / "missing.yaml"), {}) is None
-    # The demo speaks the language of the example it runs, whatever the configuration.
-    demo = argparse.Namespace(demo_locale="zh")
-    assert command_locale(demo, _settings(ENGLISH_CONFIG), {}) == "zh"
+    assert main(["config", "check", "--config", str(broken)]) != 0
+    assert re.search(r"[\u4e00-\u9fff]", capsys.readouterr().err)
+    assert main(["config", "check", "--config", str(tmp_path / "missing.yaml")]) != 0
+    chinese = capsys.readouterr().err
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert main(["config", "check", "--config", str(tmp_path / "missing.yaml")]) != 0
+    english = capsys.readouterr().err
+    assert re.search(r"[\u4e00-\u9fff]", chinese)
+    assert not re.search(r"[\u4e00-\u9fff]", english)
+    # The language a command loaded does not stay with the process.
+    assert _("Problems") == "Problems"
 
 
 def test_help_is_in_the_environment_s_language(monkeypatch: pytest.MonkeyPatch,
