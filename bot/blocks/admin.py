@@ -114,8 +114,9 @@ def status_message(month_name: str, state_line: str, statuses: Sequence[Departme
         if entry.has_draft and entry.submitted:
             words = _("{status}, unsent edits in a draft", status=words)
         who = f" \u00b7 <@{entry.department.manager}>" if mention_managers else ""
-        lines.append(f"{STATUS_MARKS.get(entry.status, '')} *{escape(entry.department.name)}*: "
-                     f"{words}{who}")
+        lines.append(_("{mark} *{department}*: {status}{who}",
+                       mark=STATUS_MARKS.get(entry.status, ""),
+                       department=escape(entry.department.name), status=words, who=who))
     title = f"*{escape(month_name)}* \u00b7 {state_line} \u00b7 {count}"
     return long_list(f"{month_name}: {count}", title, lines,
                      _("Figures: `/kpi`. Summaries open from the buttons in your DMs."),

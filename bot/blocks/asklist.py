@@ -75,7 +75,8 @@ def ask_entry(ask: Ask, words: AskWords) -> str:
     waits) and, if any, the last reply and the manager's latest update."""
     text, cut = short_text(" ".join(ask.text.split()))
     name = escape(words.names.get(ask.department, ask.department))
-    lines = [f"\u2022 *{name}*: {escape(text)}" + (f" _{_(CUT_NOTE)}_" if cut else "")]
+    lines = [_("\u2022 *{department}*: {ask}", department=name, ask=escape(text))
+             + (f" _{_(CUT_NOTE)}_" if cut else "")]
     where = state_text(ask, words.locale, words.timezone, mention)
     if ask.live:
         where += f" \u00b7 {age_text(ask, words.month)}"

@@ -108,7 +108,8 @@ def header_ask_blocks(lines: Sequence[AskLine], month: Month, locale: str,
         note, reply_cut = ask_state_note(ask, month, locale, timezone, None, said=False)
         mark = f" _{_(CUT_NOTE)}_" if cut and ask.id is not None else (
             " " + _("_(shortened; in full in the thread)_") if cut else "")
-        words = f"\u2022 *{escape(line.department)}*: {escape(text)}{mark} \u2014 {note}"
+        words = _("\u2022 *{department}*: {ask}{mark} \u2014 {note}",
+                  department=escape(line.department), ask=escape(text), mark=mark, note=note)
         if ask.id is None:
             pending.append(words)
             continue
