@@ -12,6 +12,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from summaries.formatting import compacting
 from summaries.i18n import _, current, pgettext, reading, speaking
@@ -38,17 +39,26 @@ def voice_key(locale: str) -> tuple[str, str]:
 def status_word(status: str | None) -> str:
     """A KPI's status or a problem's severity as a word: ``red``, ``amber``, ``green``,
     ``info``; other values as they are."""
-    words = {"red": pgettext("status", "red"), "amber": pgettext("status", "amber"),
-             "green": pgettext("status", "green"), "info": pgettext("status", "info")}
-    return words.get(status or "", status or "")
+    return _status_words(current()).get(status or "", status or "")
 
 
 def since_word(since: str) -> str:
     """How a problem stands since last month: ``new``, ``worse``, ``recurring``."""
-    words = {"new": pgettext("since last month", "new"),
-             "worse": pgettext("since last month", "worse"),
-             "recurring": pgettext("since last month", "recurring")}
-    return words.get(since, since)
+    return _since_words(current()).get(since, since)
+
+
+@lru_cache(maxsize=8)
+def _status_words(language: str) -> dict[str, str]:
+    """The status words of ``language`` (the one spoken now: the cache keys on it)."""
+    return {"red": pgettext("status", "red"), "amber": pgettext("status", "amber"),
+            "green": pgettext("status", "green"), "info": pgettext("status", "info")}
+
+
+@lru_cache(maxsize=8)
+def _since_words(language: str) -> dict[str, str]:
+    return {"new": pgettext("since last month", "new"),
+            "worse": pgettext("since last month", "worse"),
+            "recurring": pgettext("since last month", "recurring")}
 
 
 def listing(items: Iterable[str]) -> str:

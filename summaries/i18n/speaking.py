@@ -11,8 +11,14 @@ from typing import Any, ParamSpec, TypeVar
 
 from summaries.i18n.catalogs import language_of, translations
 
-# The reader's locale tag ("zh_CN", "en"), or None outside any ``speaking``.
-_reading: ContextVar[str | None] = ContextVar("reading", default=None)
+# The reader's locale tag ("zh_CN", "en"; None outside any ``speaking``) and its catalogue's
+# language, found once when the reader is set rather than on every word.
+_reading: ContextVar[tuple[str | None, str]] = ContextVar("reading", default=(None, "en"))
+# Words already looked up, by language, context and message: a digest asks for the same few
+# hundred tens of thousands of times. Emptied when it outgrows the catalogues many times over
+# (a message that is not a constant would otherwise grow it for ever).
+_looked_up: dict[tuple[str, str | None, str], str] = {}
+_LOOKED_UP_LIMIT = 20_000
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -23,7 +29,7 @@ def speaking(locale: str | None) -> Iterator[str]:
     and dates are written the way ``locale`` writes them, whatever locale a formatter is
     handed (:func:`reading`). Nests: a direct message to one reader inside a job that speaks
     the organization's language."""
-    token = _reading.set(locale.replace("-", "_") if locale else None)
+    token = _reading.set(_reader(locale))
     try:
         yield current()
     finally:
@@ -34,18 +40,23 @@ def speak_from_now(locale: str | None) -> None:
     """Like :func:`speaking`, for the rest of the current context: only where that context is
     the work's own copy (a request run with ``contextvars.copy_context().run``), so that it
     ends with the work."""
-    _reading.set(locale.replace("-", "_") if locale else None)
+    _reading.set(_reader(locale))
+
+
+def _reader(locale: str | None) -> tuple[str | None, str]:
+    tag = locale.replace("-", "_") if locale else None
+    return tag, language_of(tag) or "en"
 
 
 def current() -> str:
     """The catalogue language words come from now: ``en`` or ``zh_Hans``."""
-    return language_of(_reading.get()) or "en"
+    return _reading.get()[1]
 
 
 def reading(locale: str) -> str:
     """The locale to write numbers and dates in: the reader's, inside :func:`speaking`; else
     ``locale`` (the organization's, as the caller was given it)."""
-    return _reading.get() or locale
+    return _reading.get()[0] or locale
 
 
 def reader_locale(own: str | None, organization: str) -> str:
@@ -56,7 +67,10 @@ def reader_locale(own: str | None, organization: str) -> str:
 
 def _(message: str, /, **values: Any) -> str:
     """``message`` in the reader's language, its ``{placeholders}`` filled from ``values``."""
-    text = translations(current()).gettext(message)
+    language = _reading.get()[1]
+    text = _looked_up.get((language, None, message))
+    if text is None:
+        text = _remember((language, None, message), translations(language).gettext(message))
     return text.format(**values) if values else text
 
 
@@ -68,8 +82,19 @@ def ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
 
 def pgettext(context: str, message: str, /, **values: Any) -> str:
     """``message`` where the same English means different things (``context`` tells which)."""
-    text = translations(current()).pgettext(context, message)
+    language = _reading.get()[1]
+    text = _looked_up.get((language, context, message))
+    if text is None:
+        text = _remember((language, context, message),
+                         translations(language).pgettext(context, message))
     return text.format(**values) if values else text
+
+
+def _remember(key: tuple[str, str | None, str], text: str) -> str:
+    if len(_looked_up) >= _LOOKED_UP_LIMIT:
+        _looked_up.clear()
+    _looked_up[key] = text
+    return text
 
 
 def N_(message: str, /) -> str:
