@@ -24,6 +24,7 @@ from summaries.engine.targets import TargetRow
 from summaries.numbers import INTEGER_DIGITS
 from summaries.periods import Month
 from summaries.store.models import Department, Figure, Kpi, Period, Target
+from summaries.store.probes import among
 from summaries.store.types import read_amount, read_stored
 
 
@@ -44,17 +45,18 @@ def _amount(value: Any) -> Decimal | None:
 def _figures_statement(by_department: bool) -> Any:
     """The figures by keys. The filters name ids chosen by subqueries, not the joined keys: so
     SQLite seeks the (KPI, month, department) index on all three with statistics or without,
-    where over the joins, without statistics, it reads every month of the KPI."""
+    where over the joins, without statistics, it reads every month of the KPI; PostgreSQL
+    seeks them too, given the ids as arrays (:mod:`summaries.store.probes`)."""
     query = (select(Department.key, Kpi.key, Period.key, _raw(Figure.value), Figure.source)
              .join_from(Figure, Kpi, Figure.kpi_id == Kpi.id)
              .join(Period, Figure.period_id == Period.id)
              .join(Department, Figure.department_id == Department.id)
-             .where(Figure.kpi_id.in_(select(Kpi.id).where(
+             .where(among(Figure.kpi_id, select(Kpi.id).where(
                         Kpi.key.in_(bindparam("kpis", expanding=True)))),
-                    Figure.period_id.in_(select(Period.id).where(
+                    among(Figure.period_id, select(Period.id).where(
                         Period.key >= bindparam("first"), Period.key <= bindparam("last")))))
     if by_department:
-        query = query.where(Figure.department_id.in_(select(Department.id).where(
+        query = query.where(among(Figure.department_id, select(Department.id).where(
             Department.key.in_(bindparam("departments", expanding=True)))))
     return query
 
