@@ -231,6 +231,11 @@ def compacting(units: str | None) -> Iterator[None]:
             _units.reset(token)
 
 
+def units_in_force() -> str:
+    """The compact units :func:`compacting` set (``auto`` outside any)."""
+    return _units.get()
+
+
 def compact_number(value: Decimal | float, locale: str = "en", fraction: int | None = None,
                    units: str | None = None) -> str:
     """``value`` short, in ``units`` (else those in force, :func:`compacting`): ``auto`` is the

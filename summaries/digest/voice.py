@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from summaries.formatting import compacting
+from summaries.formatting import compacting, units_in_force
 from summaries.i18n import _, current, pgettext, reading, speaking
 
 # Characters as wide as they are tall (Chinese, Japanese, Korean, full-width punctuation).
@@ -25,7 +25,11 @@ _PIECES = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")
 @contextmanager
 def voice(locale: str, units: str | None = None) -> Iterator[None]:
     """Inside, words and numbers in the reader's language if a caller set one, else
-    ``locale``'s; large amounts in ``units`` (None: those in force)."""
+    ``locale``'s; large amounts in ``units`` (None: those in force). Entered once per line of
+    a digest, it changes nothing where a reader and those units are in force already."""
+    if reading("") and units in (None, units_in_force()):
+        yield
+        return
     with speaking(reading(locale)), compacting(units):
         yield
 
