@@ -102,3 +102,13 @@ def standin() -> Iterator[SlackStandIn]:
 def client(standin: SlackStandIn) -> WebClient:
     """A Web API client on the stand-in, as the bot builds one."""
     return WebClient(token=TOKEN, base_url=standin.api_url)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's folder: its configuration and its database, made once."""
+    from bot.cli.main import main
+
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    assert main(["demo", "--output", str(folder)]) == 0
+    return folder

@@ -1,7 +1,8 @@
 """``checkin digest``: render a month's digest (Markdown, Block Kit JSON or HTML) without posting.
 
-Nothing is written to the database: the period's state is read, not changed, and flags are
-not stored.
+The period's state is read, not changed, and flags are not stored. The rendering is kept (in
+``stored_renderings``, under a key made of everything it was made from), so the next read of an
+unchanged month is one row; see :mod:`summaries.digest.stored`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the parser is built for every command, so heavy modules loa
     from summaries.config.schema import Config
     from summaries.digest.model import Digest
     from summaries.periods import Month
+    from summaries.store.renderings import Rendering
 
 FORMATS = ("md", "blocks", "html")
 
@@ -36,21 +38,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     digest.set_defaults(handler=run_digest)
 
 
-def read_digest(settings: Settings, config: Config, month: Month, *,
-                revisions: bool = False) -> Digest:
-    """The month's digest, read without changing anything (no flags stored, nothing kept);
-    with ``revisions``, the month's revision trail too (for exports)."""
+def read_rendering_of(settings: Settings, config: Config, month: Month, kind: str,
+                      chart_name: str | None) -> Rendering:
+    """The month's digest in ``kind``: kept from an earlier read of the unchanged month, or
+    rendered from the database (and kept); nothing about the month is changed."""
+    import bot
+    import summaries
     from bot.bootstrap import open_database
-    from summaries.digest.load import load_digest
-    from summaries.store.db import read_only, session_factory
+    from summaries.digest.stored import code_stamp, read_rendering
+    from summaries.store.db import session_factory
 
+    code = code_stamp(Path(summaries.__file__).parent, Path(bot.__file__).parent)
+    form = f"{kind}+chart" if chart_name else kind
     engine = open_database(settings)
     try:
-        with read_only(session_factory(engine)) as session:
-            digest = load_digest(session, config, month, closed=None, revisions=revisions)
+        return read_rendering(session_factory(engine), config, month, form,
+                              lambda digest: _render(digest, kind, chart_name), code=code,
+                              detail=chart_name or "")
     finally:
         engine.dispose()
-    return digest
 
 
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,19 +71,23 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from exc
     output = Path(args.output) if args.output else None
     try:
+        chart_name = None
         if output is not None:
             check_output(output)
             if args.format == "md":
                 check_output(_chart_path(output))
-        digest = read_digest(settings, load_configuration(settings), month)
-        chart = _write_chart(digest, output) if output is not None and args.format == "md" \
-            else None
-        text = _render(digest, args.format, chart)
+                chart_name = _chart_path(output).name
+        rendering = read_rendering_of(settings, load_configuration(settings), month,
+                                      args.format, chart_name)
         if output is None:
-            sys.stdout.write(text)
-        else:
-            write_outputs([(output, text.encode("utf-8"))])
-            print(_("wrote {path}", path=output), file=sys.stderr)
+            sys.stdout.write(rendering.text)
+            return EXIT_OK
+        if rendering.chart is not None:
+            write_outputs([(_chart_path(output), rendering.chart)])
+            print(_("wrote the trend chart to {path}", path=_chart_path(output)),
+                  file=sys.stderr)
+        write_outputs([(output, rendering.text.encode("utf-8"))])
+        print(_("wrote {path}", path=output), file=sys.stderr)
     except OutputProblem as problem:
         raise CommandError(str(problem)) from None
     return EXIT_OK
@@ -87,7 +97,10 @@ def _chart_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-trend.png")
 
 
-def _render(digest: Digest, kind: str, chart: str | None) -> str:
+def _render(digest: Digest, kind: str, chart_name: str | None) -> tuple[Rendering, bool]:
+    """The digest in ``kind``, and whether the rendering is worth keeping."""
+    from summaries.store.renderings import Rendering
+
     if kind == "blocks":
         import json
 
@@ -95,37 +108,38 @@ def _render(digest: Digest, kind: str, chart: str | None) -> str:
         from summaries.digest.header import by_worst_problem
 
         replies = {d.key: department_messages(digest, d.key) for d in by_worst_problem(digest)}
-        return json.dumps({"header": header_messages(digest),
-                           "departments": {key: found for key, found in replies.items() if found}},
-                          ensure_ascii=False, indent=2) + "\n"
+        return Rendering(json.dumps(
+            {"header": header_messages(digest),
+             "departments": {key: found for key, found in replies.items() if found}},
+            ensure_ascii=False, indent=2) + "\n"), True
+    if kind == "html":
+        return _render_html(digest)
     from summaries.digest.render import render_markdown
 
-    return _render_html(digest) if kind == "html" else render_markdown(digest, chart=chart)
+    chart = _chart(digest) if chart_name is not None else None
+    return Rendering(render_markdown(digest, chart=chart_name if chart else None), chart), True
 
 
-def _render_html(digest: Digest) -> str:
+def _render_html(digest: Digest) -> tuple[Rendering, bool]:
     """The page with its trend chart embedded; without it (and saying why) if it cannot be
-    drawn."""
+    drawn, and then not kept: a later read tries the chart again."""
     from bot.blocks.digest import chart_title
     from summaries.digest.render import render_html
     from summaries.digest.render.html import draw_chart
+    from summaries.store.renderings import Rendering
 
     png, problem = draw_chart(digest, chart_title(digest))
     if problem:
         print(_("the trend chart is left out of the page: {problem}", problem=problem),
               file=sys.stderr)
-    return render_html(digest, chart=png, chart_problem=problem)
+    return Rendering(render_html(digest, chart=png, chart_problem=problem)), not problem
 
 
-def _write_chart(digest: Digest, output: Path) -> str | None:
-    """Write the trend chart as ``<stem>-trend.png`` beside ``output``; its name, or None."""
+def _chart(digest: Digest) -> bytes | None:
+    """The trend chart's PNG to write beside the Markdown; None without a trend."""
     if digest.trend is None or not digest.trend.series:
         return None
     from bot.blocks.digest import chart_title
-    from bot.cli.outfiles import write_outputs
     from summaries.digest.charts import trend_png
 
-    path = _chart_path(output)
-    write_outputs([(path, trend_png(digest.trend, digest.locale, chart_title(digest)))])
-    print(_("wrote the trend chart to {path}", path=path), file=sys.stderr)
-    return path.name
+    return trend_png(digest.trend, digest.locale, chart_title(digest))

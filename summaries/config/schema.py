@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -212,6 +213,11 @@ class Config:
         object.__setattr__(self, "kpi_by_key", {k.key: k for k in self.kpis})
         object.__setattr__(self, "department_by_key", {d.key: d for d in self.departments})
         object.__setattr__(self, "section_by_key", {s.key: s for s in self.sections})
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of all the configuration says: what was made from it is kept under it."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
     def sections_of(self, department: Department) -> list[Section]:
         """The template sections a department fills in, in template order."""

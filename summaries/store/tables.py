@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summaries.store import infra, models
+from summaries.store import infra, models, renderings, stamps
 from summaries.store.base import Base
 
 metadata = Base.metadata
-__all__ = ["Base", "infra", "metadata", "models"]
+__all__ = ["Base", "infra", "metadata", "models", "renderings", "stamps"]

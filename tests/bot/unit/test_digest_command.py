@@ -124,7 +124,11 @@ def test_markdown_with_output_links_its_chart(
     target = tmp_path / "digest.md"
     assert main(["digest", "--period", "2026-10", "--output", str(target)]) == 0
     assert "![Headline KPIs, last 12 months](<digest-trend.png>)" in target.read_text("utf-8")
-    assert (tmp_path / "digest-trend.png").is_file()
+    chart = (tmp_path / "digest-trend.png").read_bytes()
+    assert chart.startswith(b"\x89PNG")
+    (tmp_path / "digest-trend.png").unlink()
+    assert main(["digest", "--period", "2026-10", "--output", str(target)]) == 0
+    assert (tmp_path / "digest-trend.png").read_bytes() == chart  # kept with the text
 
 
 def test_blocks_are_json_for_block_kit_builder(
@@ -148,3 +152,28 @@ def test_a_bad_period_is_one_line_and_exit_2(
     captured = capsys.readouterr()
     assert captured.err == f"checkin: not a month (YYYY-MM): {period!r}\n"
     assert captured.out == ""
+
+
+def test_an_unchanged_month_is_read_back_and_an_import_renders_it_anew(
+        october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10"]) == 0
+    first = capsys.readouterr().out
+    import summaries.digest.stored as kept
+
+    def not_again(*_args: object, **_kw: object) -> None:
+        raise AssertionError("the unchanged month was worked out again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(kept, "load_digest", not_again)
+        assert main(["digest", "--period", "2026-10"]) == 0
+        assert capsys.readouterr().out == first
+    figures = tmp_path / "later.csv"
+    figures.write_text("kpi,department,month,value\nrevenue,west-county,2026-10,1300000\n",
+                       encoding="utf-8")
+    assert main(["figures", "import", str(figures)]) == 0
+    capsys.readouterr()
+    assert main(["digest", "--period", "2026-10"]) == 0
+    again = capsys.readouterr().out
+    assert "1,300,000" in again and "1,300,000" not in first

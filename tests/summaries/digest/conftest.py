@@ -15,16 +15,6 @@ from summaries.digest.model import Digest
 from summaries.store.db import make_engine
 
 
-@pytest.fixture(scope="session")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's folder: its configuration and its database, made once."""
-    from bot.cli.main import main
-
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    assert main(["demo", "--output", str(folder)]) == 0
-    return folder
-
-
 def speaking_config(config: Config, locale: str, units: str = "auto") -> Config:
     """``config`` with the organization's language and compact units replaced."""
     organization = config.organization.model_copy(
