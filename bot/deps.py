@@ -6,7 +6,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.chartqueue import ChartQueue
+from bot.keptmonth import KeptLookups
 from bot.liveconfig import LiveConfig
 from bot.outbox.pacing import Pacer
 from bot.settings import Settings
@@ -64,6 +65,8 @@ class Deps:
     # Two clicks on the same button by the same person within this many (real) seconds are
     # one click: the second opens nothing.
     double_click: float = 1.0
+    # The latest month read once for /kpi, while nothing changes.
+    kept: KeptLookups = field(default_factory=KeptLookups)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -101,4 +104,5 @@ class Deps:
         self.listeners.shutdown(wait=True, cancel_futures=False)
         self.executor.shutdown(wait=True, cancel_futures=False)
         self.charts.stop()
+        self.kept.wait()
         self.engine.dispose()

@@ -132,9 +132,11 @@ def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
     ``BEGIN IMMEDIATE`` would queue it behind every writer) and spends no commit.
     """
     current = this_month(deps.clock(), deps.config.organization.timezone)
+    config = deps.config
     with deps.read_only() as session:
-        month = query.month or latest_month(session, current) or current.previous()
-        return answer_query(session, deps.config, who, query, month)
+        latest = latest_month(session, current) or current.previous()
+        kept = deps.kept.for_lookup(session, deps.sessions, config, latest)
+        return answer_query(session, config, who, query, query.month or latest, kept=kept)
 
 
 def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer,

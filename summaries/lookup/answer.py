@@ -21,6 +21,7 @@ from summaries.engine.cell import Cell
 from summaries.engine.cells import Engine
 from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import ORGANIZATION, organization_cell, organization_engine
+from summaries.lookup.kept import KeptMonth
 from summaries.lookup.query import KpiQuery, Mode
 from summaries.lookup.ranks import Rank, rank_cells, ranked_with, reach
 from summaries.lookup.reads import read_figures, read_targets
@@ -82,21 +83,28 @@ class TrendAnswer:
 
 
 def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQuery,
-                 month: Month) -> KpiAnswer | TrendAnswer:
-    """Compare the query's KPI for ``month`` (the query's own month wins)."""
+                 month: Month, kept: KeptMonth | None = None) -> KpiAnswer | TrendAnswer:
+    """Compare the query's KPI for ``month`` (the query's own month wins); from ``kept``
+    where it holds that month, and the query is not a trend."""
     kpi, department = query.kpi, query.department
     if kpi is None:
         raise ValueError("the list needs no figures")
     month = query.month or month
     rows = _scope(config, viewer, kpi, department)
     more, rows = max(0, len(rows) - MAX_ROWS), rows[:MAX_ROWS]
+    ranked = (ranked_with(config, kpi, department, month)
+              if query.mode == "month" and department is not None else [])
+    if kept is not None and kept.month == month and query.mode != "trend":
+        with kept.lock:
+            found = [LookupRow(key, name, kept.cell(config, key, kpi)) for key, name in rows]
+            ranks = rank_cells(kept.engine, config, kpi, month, ranked) if ranked else None
+        return _answer(session, config, kpi, department, month, query.mode, found, ranks,
+                       more)
     first = month.shift(1 - TREND_MONTHS) if query.mode == "trend" else month
     shown = {k for k, _ in rows if k != ORGANIZATION}
     if any(k == ORGANIZATION for k, _ in rows):  # its target adds up the top departments'
         shown |= {d.key for d in config.departments if d.parent_key is None}
     figured = _figure_departments(config, viewer, department)
-    ranked = (ranked_with(config, kpi, department, month)
-              if query.mode == "month" and department is not None else [])
     # The siblings' targets and figures, and those of every department below them.
     alongside = reach(config, ranked, month) if ranked else set()
     engine = _engine(session, config, kpi, figured, shown, first, month, alongside)
@@ -105,12 +113,20 @@ def answer_query(session: Session, config: Config, viewer: Viewer, query: KpiQue
         return TrendAnswer(kpi, key, name, [_cell(engine, config, key, kpi, m)
                                             for m in months_between(first, month)])
     found = [LookupRow(key, name, _cell(engine, config, key, kpi, month)) for key, name in rows]
-    if query.mode == "month":
+    ranks = rank_cells(engine, config, kpi, month, ranked) if ranked else None
+    return _answer(session, config, kpi, department, month, query.mode, found, ranks, more)
+
+
+def _answer(session: Session, config: Config, kpi: schema.Kpi,
+            department: schema.Department | None, month: Month, mode: Mode,
+            found: list[LookupRow], ranks: dict[str, Rank] | None, more: int) -> KpiAnswer:
+    """The answer from its rows' cells: who last revised a month's figures, and the places
+    (``ranks``: None where the answer ranks nothing)."""
+    if mode == "month":
         found = _revised(session, kpi, month, found)
-    if ranked:
-        found = _ranked(config, department, month, found, rank_cells(
-            engine, config, kpi, month, ranked))
-    return KpiAnswer(kpi, month, query.mode, found, detail=department is not None, more=more)
+    if ranks is not None:
+        found = _ranked(config, department, month, found, ranks)
+    return KpiAnswer(kpi, month, mode, found, detail=department is not None, more=more)
 
 
 def _revised(session: Session, kpi: schema.Kpi, month: Month, rows: list[LookupRow]
@@ -171,7 +187,8 @@ def _engine(session: Session, config: Config, kpi: schema.Kpi,
     """An engine over the figures and targets that cells of ``first`` to ``last`` read.
 
     Figures go back as far as year-on-year and year-to-date look; monthly targets only as far
-    as a red streak does, and only those of the ``shown`` departments. The departments
+    as a red streak does, and only those of the ``shown`` departments and every department
+    below them (a parent without its own adds up its children's). The departments
     ``alongside`` (ranked with them) are read as they are.
     """
     keys = stored_inputs(formulas_of(config.kpis), kpi.key) | {kpi.key}
@@ -180,8 +197,9 @@ def _engine(session: Session, config: Config, kpi: schema.Kpi,
     figures, sources = read_figures(session, first_month_needed(config, first), last, keys,
                                     departments)
     streak_start = first.shift(1 - config.rules.streak_months)
+    # A parent without a target of its own has its children's (all the way down) added up.
     targets = read_targets(session, streak_start, last, config.organization.fiscal_year_start,
-                           keys, {*shown, *alongside})
+                           keys, reach(config, {*shown, *alongside}, last))
     return organization_engine(config, figures, sources, targets)
 
 
