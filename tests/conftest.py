@@ -112,3 +112,20 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo") / "demo"
     assert main(["demo", "--output", str(folder)]) == 0
     return folder
+
+
+@pytest.fixture
+def demo_sessions(demo_folder: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a copy of the demo's database, which the test may change."""
+    import shutil
+
+    shutil.copy(demo_folder / "demo.db", tmp_path / "demo.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_config(demo_folder: Path) -> Config:
+    """The demo's configuration (the example organization)."""
+    return load_config(str(demo_folder / "checkin.yaml"))

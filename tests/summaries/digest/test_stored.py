@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.config.loader import load_config
 from summaries.config.schema import Config
 from summaries.digest import stored
 from summaries.digest.model import Digest
@@ -20,7 +16,6 @@ from summaries.digest.render import render_markdown
 from summaries.digest.stored import read_rendering
 from summaries.i18n import speaking
 from summaries.periods import Month
-from summaries.store.db import make_engine, session_factory
 from summaries.store.renderings import Rendering
 
 OCTOBER = Month(2026, 10)
@@ -38,85 +33,71 @@ class Renderer:
         return Rendering(render_markdown(digest)), self.keep
 
 
-@pytest.fixture
-def factory(demo_folder: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """The demo's database, copied so it may change."""
-    shutil.copy(demo_folder / "demo.db", tmp_path / "demo.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
-    yield session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def demo_config(demo_folder: Path) -> Config:
-    return load_config(str(demo_folder / "checkin.yaml"))
-
-
-def read(factory: sessionmaker[Session], config: Config, render: Renderer,
+def read(demo_sessions: sessionmaker[Session], config: Config, render: Renderer,
          detail: str = "") -> str:
-    return read_rendering(factory, config, OCTOBER, "md", render, code="code-1",
+    return read_rendering(demo_sessions, config, OCTOBER, "md", render, code="code-1",
                           detail=detail).text
 
 
 def test_a_second_read_of_an_unchanged_month_is_the_kept_rendering(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
     render = Renderer()
-    first = read(factory, demo_config, render)
-    assert read(factory, demo_config, render) == first
+    first = read(demo_sessions, demo_config, render)
+    assert read(demo_sessions, demo_config, render) == first
     assert render.calls == 1
-    with factory() as session:
+    with demo_sessions() as session:
         kept = session.execute(text("SELECT form, body FROM stored_renderings")).all()
     assert kept == [("md", first)]
 
 
 def test_a_changed_figure_renders_the_digest_anew_with_the_new_number(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
     render = Renderer()
-    first = read(factory, demo_config, render)
-    with factory.begin() as session:  # as a correction or an import would, in any writer
+    first = read(demo_sessions, demo_config, render)
+    with demo_sessions.begin() as session:  # as a correction or an import would, in any writer
         session.execute(text("UPDATE figures SET value = value * 3 WHERE id IN "
                              "(SELECT f.id FROM figures f JOIN periods p ON p.id = f.period_id "
                              "WHERE p.key = '2026-10')"))
-    second = read(factory, demo_config, render)
+    second = read(demo_sessions, demo_config, render)
     assert render.calls == 2
     assert second != first
-    assert read(factory, demo_config, render) == second
+    assert read(demo_sessions, demo_config, render) == second
     assert render.calls == 2
 
 
 def test_another_configuration_language_code_or_chart_is_another_rendering(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
     render = Renderer()
-    read(factory, demo_config, render)
+    read(demo_sessions, demo_config, render)
     renamed = replace(demo_config, organization=demo_config.organization.model_copy(
         update={"name": "Another name"}))
-    assert "Another name" in read(factory, renamed, render)
+    assert "Another name" in read(demo_sessions, renamed, render)
     assert render.calls == 2
     with speaking("zh_Hans"):
-        read(factory, renamed, render)
+        read(demo_sessions, renamed, render)
     assert render.calls == 3
-    read_rendering(factory, renamed, OCTOBER, "md", render, code="code-2")
+    read_rendering(demo_sessions, renamed, OCTOBER, "md", render, code="code-2")
     assert render.calls == 4
-    read(factory, renamed, render, detail="chart.png")
+    read(demo_sessions, renamed, render, detail="chart.png")
     assert render.calls == 5
 
 
 def test_a_rendering_not_worth_keeping_is_made_at_every_read(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
     render = Renderer(keep=False)
-    read(factory, demo_config, render)
-    read(factory, demo_config, render)
+    read(demo_sessions, demo_config, render)
+    read(demo_sessions, demo_config, render)
     assert render.calls == 2
 
 
 def test_a_database_that_refuses_to_keep_it_still_gets_the_digest_read(
-        factory: sessionmaker[Session], demo_config: Config,
+        demo_sessions: sessionmaker[Session], demo_config: Config,
         monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object) -> None:
         raise OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
 
     monkeypatch.setattr(stored, "keep_rendering", refuse)
     render = Renderer()
-    first = read(factory, demo_config, render)
-    assert read(factory, demo_config, render) == first
+    first = read(demo_sessions, demo_config, render)
+    assert read(demo_sessions, demo_config, render) == first
     assert render.calls == 2

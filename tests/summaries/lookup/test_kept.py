@@ -3,44 +3,26 @@ month stops being used the moment what it was read from changes."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.access import viewer
-from summaries.config.loader import load_config
 from summaries.config.schema import Config
 from summaries.lookup.answer import KpiAnswer, answer_query
 from summaries.lookup.kept import KeptMonth, stamp_now
 from summaries.lookup.query import LookupProblem, parse_query
 from summaries.periods import Month
-from summaries.store.db import make_engine, read_only, session_factory
+from summaries.store.db import read_only
 
 OCTOBER = Month(2026, 10)
 
 
-@pytest.fixture
-def factory(demo_folder: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """The demo's database, copied so it may change."""
-    shutil.copy(demo_folder / "demo.db", tmp_path / "demo.db")
-    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
-    yield session_factory(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def demo_config(demo_folder: Path) -> Config:
-    return load_config(str(demo_folder / "checkin.yaml"))
-
-
-def kept_month(factory: sessionmaker[Session], config: Config, month: Month = OCTOBER
+def kept_month(demo_sessions: sessionmaker[Session], config: Config, month: Month = OCTOBER
                ) -> KeptMonth:
-    with read_only(factory) as session:
+    with read_only(demo_sessions) as session:
         kept = KeptMonth.read(session, config, month)
     assert kept is not None
     kept.prepare(config)
@@ -63,10 +45,10 @@ def every_lookup(config: Config) -> Iterator[tuple[str, str]]:
 
 
 def test_every_lookup_of_the_kept_month_answers_as_its_own_reads_do(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
-    kept = kept_month(factory, demo_config)
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    kept = kept_month(demo_sessions, demo_config)
     compared = 0
-    with read_only(factory) as session:
+    with read_only(demo_sessions) as session:
         for user, typed in every_lookup(demo_config):
             who = viewer(demo_config, user)
             try:
@@ -85,10 +67,10 @@ def test_every_lookup_of_the_kept_month_answers_as_its_own_reads_do(
 
 
 def test_a_lookup_of_another_month_or_a_trend_reads_for_itself(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
-    kept = kept_month(factory, demo_config, Month(2026, 9))
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    kept = kept_month(demo_sessions, demo_config, Month(2026, 9))
     who = viewer(demo_config, demo_config.organization.leaders[0])
-    with read_only(factory) as session:
+    with read_only(demo_sessions) as session:
         for typed in ("revenue", "revenue trend"):
             query = parse_query(demo_config, who, typed, OCTOBER)
             assert answer_query(session, demo_config, who, query, OCTOBER, kept=kept) == \
@@ -96,27 +78,27 @@ def test_a_lookup_of_another_month_or_a_trend_reads_for_itself(
 
 
 def test_the_kept_month_is_current_until_a_figure_or_the_configuration_changes(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
-    kept = kept_month(factory, demo_config)
-    with read_only(factory) as session:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    kept = kept_month(demo_sessions, demo_config)
+    with read_only(demo_sessions) as session:
         assert kept.current(stamp_now(session), demo_config, OCTOBER)
         assert not kept.current(stamp_now(session), demo_config, Month(2026, 9))
         renamed = replace(demo_config, organization=demo_config.organization.model_copy(
             update={"name": "Renamed"}))
         assert not kept.current(stamp_now(session), renamed, OCTOBER)
-    with factory.begin() as session:
+    with demo_sessions.begin() as session:
         session.execute(text("UPDATE figures SET value = value + 1 WHERE id = "
                              "(SELECT min(id) FROM figures)"))
-    with read_only(factory) as session:
+    with read_only(demo_sessions) as session:
         assert not kept.current(stamp_now(session), demo_config, OCTOBER)
 
 
 def test_a_parent_without_a_target_of_its_own_shows_its_childrens_as_the_digest_does(
-        factory: sessionmaker[Session], demo_config: Config) -> None:
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
     from summaries.checkins.evaluation import evaluate_period
 
     who = viewer(demo_config, demo_config.organization.leaders[0])
-    with read_only(factory) as session:
+    with read_only(demo_sessions) as session:
         report = evaluate_period(session, demo_config, OCTOBER, closed=None)
         query = parse_query(demo_config, who, "revenue", OCTOBER)
         answer = answer_query(session, demo_config, who, query, OCTOBER)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from tests.support.db import fresh_database
 
 
 @pytest.fixture
-def seeded(session_maker: sessionmaker[Session], catalog: Catalog) -> Iterator[Catalog]:
+def seeded(session_maker: sessionmaker[Session], catalog: Catalog) -> Catalog:
     """The catalog stored, and the stamp's row back (the fixtures empty every table)."""
     with session_maker.begin() as session:
         install(session.connection())
-    yield catalog
+    return catalog
 
 
 def stamp(factory: sessionmaker[Session]) -> int:
