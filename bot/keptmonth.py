@@ -45,6 +45,13 @@ class KeptLookups:
             self._start(sessions, config, latest)
         return None
 
+    def holding(self, session: Session, config: Config, month: Month) -> KeptMonth | None:
+        """The kept month if it is ``month`` and still current; nothing is started."""
+        kept = self._kept
+        if not self.enabled or kept is None or kept.month != month:
+            return None
+        return kept if kept.current(stamp_now(session), config, month) else None
+
     def _start(self, sessions: sessionmaker[Session], config: Config, month: Month) -> None:
         with self._lock:
             if self._reading is not None and self._reading.is_alive():

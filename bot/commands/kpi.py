@@ -131,12 +131,15 @@ def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
     A read-only unit of work: a lookup writes nothing, so it takes no write lock (on SQLite
     ``BEGIN IMMEDIATE`` would queue it behind every writer) and spends no commit.
     """
-    current = this_month(deps.clock(), deps.config.organization.timezone)
     config = deps.config
     with deps.read_only() as session:
+        if query.month is not None:  # the kept month answers it if it is that month
+            kept = deps.kept.holding(session, config, query.month)
+            return answer_query(session, config, who, query, query.month, kept=kept)
+        current = this_month(deps.clock(), config.organization.timezone)
         latest = latest_month(session, current) or current.previous()
         kept = deps.kept.for_lookup(session, deps.sessions, config, latest)
-        return answer_query(session, config, who, query, query.month or latest, kept=kept)
+        return answer_query(session, config, who, query, latest, kept=kept)
 
 
 def send_chart(deps: Deps, body: dict[str, Any], result: TrendAnswer,

@@ -9,6 +9,7 @@ targets of those groups too (:func:`reach`).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from summaries.config import schema as schema
 from summaries.config.schema import Config
@@ -23,9 +24,8 @@ Rank = tuple[int, int]  # place (1 = best) and how many were ranked
 def group(config: Config, kpi: schema.Kpi, parent: str | None, month: Month) -> list[str]:
     """The departments ranked together under ``parent`` (None: the top level) in ``month``:
     those that exist then, have that parent then, and report the KPI."""
-    period = str(month)
-    return [d.key for d in config.departments_in(period)
-            if d.parent_in(period) == parent and kpi.key in d.kpis]
+    return [d.key for d in _tree(config, str(month)).under.get(parent, ())
+            if kpi.key in d.kpis]
 
 
 def ranked_with(config: Config, kpi: schema.Kpi, department: schema.Department,
@@ -47,11 +47,7 @@ def ranked_with(config: Config, kpi: schema.Kpi, department: schema.Department,
 def reach(config: Config, keys: Iterable[str], month: Month) -> set[str]:
     """``keys`` and every department below them, in ``month``'s tree or today's: whose figures
     and targets a roll-up of ``keys`` may read."""
-    period = str(month)
-    children: dict[str, set[str]] = {}
-    for d in config.departments:
-        for parent in {d.parent_key, d.parent_in(period)} - {None}:
-            children.setdefault(str(parent), set()).add(d.key)
+    children = _tree(config, str(month)).reach
     found, pending = set(keys), list(keys)
     while pending:
         for child in children.get(pending.pop(), ()):
@@ -59,6 +55,40 @@ def reach(config: Config, keys: Iterable[str], month: Month) -> set[str]:
                 found.add(child)
                 pending.append(child)
     return found
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """A month's tree: the departments that exist then under each parent (None: the top
+    level), in configuration order; and each department's children then or today."""
+
+    under: dict[str | None, tuple[schema.Department, ...]]
+    reach: dict[str, frozenset[str]]
+
+
+_TREES: dict[tuple[int, str], tuple[Config, _Tree]] = {}
+_TREES_KEPT = 64
+
+
+def _tree(config: Config, period: str) -> _Tree:
+    """``period``'s tree, worked out once per configuration and month (lookups ask for it on
+    every request)."""
+    cached = _TREES.get((id(config), period))
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    under: dict[str | None, list[schema.Department]] = {}
+    for d in config.departments_in(period):
+        under.setdefault(d.parent_in(period), []).append(d)
+    reach: dict[str, set[str]] = {}
+    for d in config.departments:
+        for parent in {d.parent_key, d.parent_in(period)} - {None}:
+            reach.setdefault(str(parent), set()).add(d.key)
+    tree = _Tree({key: tuple(found) for key, found in under.items()},
+                 {key: frozenset(below) for key, below in reach.items()})
+    if len(_TREES) >= _TREES_KEPT:
+        _TREES.clear()
+    _TREES[id(config), period] = (config, tree)
+    return tree
 
 
 def rank_cells(engine: Engine, config: Config, kpi: schema.Kpi, month: Month,

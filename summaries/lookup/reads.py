@@ -67,7 +67,8 @@ def _targets_statement(by_department: bool) -> Any:
                     Target.recorded_at, Target.id)
              .join_from(Target, Kpi, Target.kpi_id == Kpi.id)
              .outerjoin(Department, Target.department_id == Department.id)
-             .where(Kpi.key.in_(bindparam("kpis", expanding=True)),
+             .where(among(Target.kpi_id, select(Kpi.id).where(
+                        Kpi.key.in_(bindparam("kpis", expanding=True)))),
                     or_(Target.kind.in_(("max", "min")),
                         and_(Target.kind == "monthly", Target.month >= bindparam("first"),
                              Target.month <= bindparam("last")),
@@ -75,7 +76,9 @@ def _targets_statement(by_department: bool) -> Any:
                              Target.year.in_(bindparam("years", expanding=True))))))
     if by_department:
         query = query.where(or_(Target.department_id.is_(None),
-                                Department.key.in_(bindparam("departments", expanding=True))))
+                                among(Target.department_id, select(Department.id).where(
+                                    Department.key.in_(bindparam("departments",
+                                                                 expanding=True))))))
     return query
 
 

@@ -161,7 +161,9 @@ class Target(Base):
     """
 
     __tablename__ = "targets"
-    __table_args__ = (Index("ix_targets_lookup", "kpi_id", "kind", "department_id"),)
+    # By KPI and department: a lookup's targets are those of a few departments and those set
+    # for every department (NULL), which PostgreSQL then seeks as two ranges of the index.
+    __table_args__ = (Index("ix_targets_lookup", "kpi_id", "department_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id", ondelete="CASCADE"))

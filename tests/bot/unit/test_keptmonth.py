@@ -75,3 +75,21 @@ def test_a_read_that_fails_is_logged_and_lookups_go_on_reading_for_themselves(
     assert ask(lookups, demo_sessions, demo_config) is None
     lookups.wait(30)
     assert "could not keep 2026-10 for /kpi" in caplog.text
+
+
+def test_a_lookup_naming_the_kept_month_is_answered_from_it_and_no_other(
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    lookups = KeptLookups()
+    with read_only(demo_sessions) as session:
+        assert lookups.holding(session, demo_config, OCTOBER) is None  # nothing kept yet
+    ask(lookups, demo_sessions, demo_config)
+    lookups.wait(30)
+    with read_only(demo_sessions) as session:
+        kept = lookups.holding(session, demo_config, OCTOBER)
+        assert kept is not None
+        assert lookups.holding(session, demo_config, Month(2026, 9)) is None
+    with demo_sessions.begin() as session:
+        session.execute(text("UPDATE figures SET value = value + 1 WHERE id = "
+                             "(SELECT min(id) FROM figures)"))
+    with read_only(demo_sessions) as session:
+        assert lookups.holding(session, demo_config, OCTOBER) is None

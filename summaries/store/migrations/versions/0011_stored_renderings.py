@@ -1,4 +1,5 @@
-"""rendered digests kept for reading again, and the input stamp that says when they are current
+"""rendered digests kept for reading again, the input stamp that says when they are current,
+and the targets' index by KPI and department
 
 Revision ID: 0011
 Revises: 0010
@@ -38,10 +39,18 @@ def upgrade() -> None:
         sa.Column("made_at", summaries.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("period_key", "form", name=op.f("pk_stored_renderings")),
     )
-    stamps.install(op.get_bind())
+    _targets_index("kpi_id", "department_id", "kind")
+    stamps.install(op.get_bind())  # last: its triggers are on the tables as they now are
+
+
+def _targets_index(*columns: str) -> None:
+    with op.batch_alter_table("targets", schema=None) as batch_op:
+        batch_op.drop_index("ix_targets_lookup")
+        batch_op.create_index("ix_targets_lookup", list(columns), unique=False)
 
 
 def downgrade() -> None:
     stamps.uninstall(op.get_bind())
+    _targets_index("kpi_id", "kind", "department_id")
     op.drop_table("stored_renderings")
     op.drop_table("input_stamps")
