@@ -65,10 +65,22 @@ class _Attempt:
             self.problem, self.rank = problem, rank
 
 
+_VISIBLE: dict[tuple[int, Viewer], tuple[Config, list[schema.Kpi]]] = {}
+_VISIBLE_KEPT = 512
+
+
 def visible_kpis(config: Config, viewer: Viewer) -> list[schema.Kpi]:
-    """The KPIs reported by at least one department ``viewer`` may see, in template order."""
+    """The KPIs reported by at least one department ``viewer`` may see, in template order
+    (worked out once per configuration and viewer: every lookup asks)."""
+    cached = _VISIBLE.get((id(config), viewer))
+    if cached is not None and cached[0] is config:
+        return list(cached[1])
     carried = {k for d in config.departments if viewer.may_see(d.key) for k in d.kpis}
-    return [k for k in config.kpis if k.key in carried]
+    found = [k for k in config.kpis if k.key in carried]
+    if len(_VISIBLE) >= _VISIBLE_KEPT:
+        _VISIBLE.clear()
+    _VISIBLE[id(config), viewer] = (config, found)
+    return list(found)
 
 
 def visible_departments(config: Config, viewer: Viewer) -> list[schema.Department]:

@@ -64,6 +64,7 @@ class _Tree:
 
     under: dict[str | None, tuple[schema.Department, ...]]
     reach: dict[str, frozenset[str]]
+    parents: dict[str, str | None]  # every department's parent then
 
 
 _TREES: dict[tuple[int, str], tuple[Config, _Tree]] = {}
@@ -84,7 +85,8 @@ def _tree(config: Config, period: str) -> _Tree:
         for parent in {d.parent_key, d.parent_in(period)} - {None}:
             reach.setdefault(str(parent), set()).add(d.key)
     tree = _Tree({key: tuple(found) for key, found in under.items()},
-                 {key: frozenset(below) for key, below in reach.items()})
+                 {key: frozenset(below) for key, below in reach.items()},
+                 {d.key: d.parent_in(period) for d in config.departments})
     if len(_TREES) >= _TREES_KEPT:
         _TREES.clear()
     _TREES[id(config), period] = (config, tree)
@@ -98,8 +100,7 @@ def rank_cells(engine: Engine, config: Config, kpi: schema.Kpi, month: Month,
     without an attainment, or in a group of fewer than two, are not ranked."""
     period = str(month)
     cells = [_attainment_cell(engine, key, kpi, period) for key in set(members)]
-    parents = {d.key: d.parent_in(period) for d in config.departments}
-    rank_siblings(cells, parents, config.kpi_by_key)
+    rank_siblings(cells, _tree(config, period).parents, config.kpi_by_key)
     return {c.department: (c.rank, c.rank_of) for c in cells
             if c.rank is not None and c.rank_of is not None}
 

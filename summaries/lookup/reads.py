@@ -3,7 +3,8 @@
 A lookup reads a few dozen rows; what it cost was the way there: three small key lookups
 (periods, departments, KPIs) before each of the figures and the targets, and every statement
 built, and its cache key computed, anew on each request. Here each read is one statement that
-joins the keys in the database, built at import with expanding parameters, and run on the
+joins the keys in the database, built at import (the lists of keys as one array parameter on
+PostgreSQL, so the server keeps one plan; expanding parameters on SQLite), and run on the
 session's connection without the ORM's per-statement work. The rows are those
 :func:`summaries.checkins.evaluation.load_figures` and ``load_targets`` read, with the same
 filters and amounts read the same way, so the answers are unchanged.
@@ -15,7 +16,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, type_coerce
+from sqlalchemy import Connection, Integer, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -24,7 +25,7 @@ from summaries.engine.targets import TargetRow
 from summaries.numbers import INTEGER_DIGITS
 from summaries.periods import Month
 from summaries.store.models import Department, Figure, Kpi, Period, Target
-from summaries.store.probes import among
+from summaries.store.probes import among, listed
 from summaries.store.types import read_amount, read_stored
 
 
@@ -42,7 +43,7 @@ def _amount(value: Any) -> Decimal | None:
     return read_stored(value)
 
 
-def _figures_statement(by_department: bool) -> Any:
+def _figures_statement(by_department: bool, arrays: bool) -> Any:
     """The figures by keys. The filters name ids chosen by subqueries, not the joined keys: so
     SQLite seeks the (KPI, month, department) index on all three with statistics or without,
     where over the joins, without statistics, it reads every month of the KPI; PostgreSQL
@@ -52,44 +53,50 @@ def _figures_statement(by_department: bool) -> Any:
              .join(Period, Figure.period_id == Period.id)
              .join(Department, Figure.department_id == Department.id)
              .where(among(Figure.kpi_id, select(Kpi.id).where(
-                        Kpi.key.in_(bindparam("kpis", expanding=True)))),
+                        listed(Kpi.key, "kpis", arrays))),
                     among(Figure.period_id, select(Period.id).where(
                         Period.key >= bindparam("first"), Period.key <= bindparam("last")))))
     if by_department:
         query = query.where(among(Figure.department_id, select(Department.id).where(
-            Department.key.in_(bindparam("departments", expanding=True)))))
+            listed(Department.key, "departments", arrays))))
     return query
 
 
-def _targets_statement(by_department: bool) -> Any:
+def _targets_statement(by_department: bool, arrays: bool) -> Any:
     query = (select(Target.kind, Kpi.key, Department.key, Target.month, Target.year,
                     _raw(Target.value), _raw(Target.stretch), Target.phasing,
                     Target.recorded_at, Target.id)
              .join_from(Target, Kpi, Target.kpi_id == Kpi.id)
              .outerjoin(Department, Target.department_id == Department.id)
              .where(among(Target.kpi_id, select(Kpi.id).where(
-                        Kpi.key.in_(bindparam("kpis", expanding=True)))),
+                        listed(Kpi.key, "kpis", arrays))),
                     or_(Target.kind.in_(("max", "min")),
                         and_(Target.kind == "monthly", Target.month >= bindparam("first"),
                              Target.month <= bindparam("last")),
                         and_(Target.kind == "annual",
-                             Target.year.in_(bindparam("years", expanding=True))))))
+                             listed(Target.year, "years", arrays, Integer())))))
     if by_department:
         query = query.where(or_(Target.department_id.is_(None),
                                 among(Target.department_id, select(Department.id).where(
-                                    Department.key.in_(bindparam("departments",
-                                                                 expanding=True))))))
+                                    listed(Department.key, "departments", arrays)))))
     return query
 
 
-_FIGURES = {by: _figures_statement(by) for by in (False, True)}
-_TARGETS = {by: _targets_statement(by) for by in (False, True)}
+# By (for some departments, on PostgreSQL).
+_FIGURES = {(by, arrays): _figures_statement(by, arrays) for by in (False, True)
+            for arrays in (False, True)}
+_TARGETS = {(by, arrays): _targets_statement(by, arrays) for by in (False, True)
+            for arrays in (False, True)}
 # Newest first, stopping at the first month with figures: one index probe per month tried,
 # where max() over the semi-join makes PostgreSQL scan every figure.
 _LATEST = (select(Period.key)
            .where(Period.key <= bindparam("until"),
                   select(Figure.id).where(Figure.period_id == Period.id).exists())
            .order_by(Period.key.desc()).limit(1))
+
+
+def _arrays(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def latest_month(session: Session, until: Month) -> Month | None:
@@ -105,7 +112,8 @@ def read_figures(session: Session, first: Month, last: Month, kpis: Collection[s
     params: dict[str, Any] = {"kpis": sorted(kpis), "first": str(first), "last": str(last)}
     if departments is not None:
         params["departments"] = sorted(departments)
-    rows = session.connection().execute(_FIGURES[departments is not None], params)
+    connection = session.connection()
+    rows = connection.execute(_FIGURES[departments is not None, _arrays(connection)], params)
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
     seen: dict[Any, Decimal | None] = {}
@@ -131,7 +139,8 @@ def read_targets(session: Session, first: Month, last: Month, fiscal_year_start:
                               "years": years}
     if departments is not None:
         params["departments"] = sorted(departments)
-    rows = session.connection().execute(_TARGETS[departments is not None], params)
+    connection = session.connection()
+    rows = connection.execute(_TARGETS[departments is not None, _arrays(connection)], params)
     return tuple(
         TargetRow(kind, kpi, dept, month, year, read_amount(value),
                   read_amount(stretch) if stretch is not None else None,

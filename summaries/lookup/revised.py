@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -17,16 +18,22 @@ from summaries.digest.load import figure_revisions
 from summaries.digest.model import RevisionRow
 from summaries.periods import Month
 from summaries.store.models import Department, Period, Revision
+from summaries.store.probes import listed
 
-_REVISIONS = (
-    select(Department.key, Revision.field, Revision.old_value, Revision.new_value,
-           Revision.source, Revision.changed_by, Revision.changed_at)
-    .join(Department, Revision.department_id == Department.id)
-    .join(Period, Revision.period_id == Period.id)
-    .where(Period.key == bindparam("month"),
-           Department.key.in_(bindparam("departments", expanding=True)),
-           Revision.field == bindparam("field"))
-    .order_by(Revision.changed_at, Revision.id))  # built once: a lookup runs it as it is
+
+def _revisions(arrays: bool) -> Any:
+    return (select(Department.key, Revision.field, Revision.old_value, Revision.new_value,
+                   Revision.source, Revision.changed_by, Revision.changed_at)
+            .join(Department, Revision.department_id == Department.id)
+            .join(Period, Revision.period_id == Period.id)
+            .where(Period.key == bindparam("month"),
+                   listed(Department.key, "departments", arrays),
+                   Revision.field == bindparam("field"))
+            .order_by(Revision.changed_at, Revision.id))
+
+
+# Built once (with an array of departments on PostgreSQL): a lookup runs it as it is.
+_REVISIONS = {arrays: _revisions(arrays) for arrays in (False, True)}
 
 
 def revised_figures(session: Session, month: Month, kpi: str, departments: Collection[str]
@@ -35,7 +42,8 @@ def revised_figures(session: Session, month: Month, kpi: str, departments: Colle
     figures changed after they were first given."""
     if not departments:
         return {}
-    rows = session.connection().execute(_REVISIONS, {
+    connection = session.connection()
+    rows = connection.execute(_REVISIONS[connection.dialect.name == "postgresql"], {
         "month": str(month), "departments": sorted(departments), "field": f"kpi:{kpi}"})
     revised = figure_revisions(RevisionRow(*row) for row in rows.tuples())
     return {department: when for (department, _), when in revised.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ARRAY, Select, String, any_, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -46,3 +46,14 @@ def _in(element: AmongIds, compiler: Any, **kw: Any) -> str:
 def _any(element: AmongIds, compiler: Any, **kw: Any) -> str:
     return (f"{compiler.process(element.column, **kw)} = "
             f"ANY(ARRAY{compiler.process(element.ids, **kw)})")
+
+
+def listed(column: Any, name: str, arrays: bool, item: Any = None) -> ColumnElement[bool]:
+    """``column`` is one of the values given as ``name``: on PostgreSQL (``arrays``) one
+    array parameter, ``= ANY(:name)``, so the statement's text is the same for any number of
+    values and the server keeps its plan (psycopg prepares a statement it sees again); else
+    ``IN`` with one parameter per value."""
+    if arrays:
+        return column == any_(bindparam(name, type_=ARRAY(item if item is not None
+                                                          else String())))
+    return column.in_(bindparam(name, expanding=True))
