@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,12 +62,15 @@ class KeptLookups:
             self._reading.start()
 
     def _read(self, sessions: sessionmaker[Session], config: Config, month: Month) -> None:
+        began = time.perf_counter()
         try:
             with read_only(sessions) as session:
                 kept = KeptMonth.read(session, config, month)
             if kept is not None:
                 kept.prepare(config)
                 self._kept = kept
+                log.info("kept %s for /kpi (input stamp %d) in %.0f ms", month, kept.stamp,
+                            (time.perf_counter() - began) * 1000)
         except Exception:  # the lookups go on reading for themselves
             log.exception("could not keep %s for /kpi", month)
 
