@@ -22,25 +22,15 @@ from sqlalchemy.types import NullType
 
 from summaries.engine.figurebook import FigureTable, SourceTable
 from summaries.engine.targets import TargetRow
-from summaries.numbers import INTEGER_DIGITS
 from summaries.periods import Month
+from summaries.store.figures import AmountReader
 from summaries.store.models import Department, Figure, Kpi, Period, Target
 from summaries.store.probes import among, listed
-from summaries.store.types import read_amount, read_stored
 
 
 def _raw(column: Any) -> Any:
     """The column as the driver gives it: amounts are converted once per distinct value."""
     return type_coerce(column, NullType())
-
-
-def _amount(value: Any) -> Decimal | None:
-    """A stored figure as :func:`read_stored` reads it; a whole number within the column's
-    digits (most figures) directly."""
-    if isinstance(value, str) and value.isdigit() and value.isascii() \
-            and len(value) <= INTEGER_DIGITS:
-        return Decimal(value)
-    return read_stored(value)
 
 
 def _figures_statement(by_department: bool, arrays: bool) -> Any:
@@ -116,14 +106,19 @@ def read_figures(session: Session, first: Month, last: Month, kpis: Collection[s
     rows = connection.execute(_FIGURES[departments is not None, _arrays(connection)], params)
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
-    seen: dict[Any, Decimal | None] = {}
+    amount_of = AmountReader()  # each distinct stored amount converted once
+    # One string per distinct key and source, not one per row: the month kept for /kpi
+    # holds every row it read, and the driver makes new strings for each.
+    interned: dict[str, str] = {}
+    one = interned.setdefault
     for dept, kpi, period, value, source in rows.all():  # one fetch, not one per row
-        amount = seen[value] if value in seen else seen.setdefault(value, _amount(value))
+        amount = amount_of(value)
         if amount is None:
             continue
+        dept, kpi, period = one(dept, dept), one(kpi, kpi), one(period, period)
         figures.setdefault((dept, kpi), {})[period] = amount
         if source != "submitted":
-            sources[(dept, kpi, period)] = source
+            sources[(dept, kpi, period)] = one(source, source)
     return figures, sources
 
 
@@ -141,9 +136,11 @@ def read_targets(session: Session, first: Month, last: Month, fiscal_year_start:
         params["departments"] = sorted(departments)
     connection = session.connection()
     rows = connection.execute(_TARGETS[departments is not None, _arrays(connection)], params)
+    interned: dict[Any, Any] = {}  # one string per distinct key, as for the figures
+    one, amount = interned.setdefault, AmountReader().exact  # each distinct amount once
     return tuple(
-        TargetRow(kind, kpi, dept, month, year, read_amount(value),
-                  read_amount(stretch) if stretch is not None else None,
+        TargetRow(one(kind, kind), one(kpi, kpi), one(dept, dept), one(month, month), year,
+                  amount(value), amount(stretch) if stretch is not None else None,
                   tuple(Decimal(w) for w in phasing) if phasing is not None else None,
                   recorded_at, order)
         for kind, kpi, dept, month, year, value, stretch, phasing, recorded_at, order
