@@ -28,11 +28,8 @@ answer whose work misses the first tick takes the second (tails near 24, 35, 46 
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,31 +41,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for bench.*, tests.slackstandin
 
 import sqlalchemy
-from slack_bolt import Ack, App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.version import __version__ as bolt_version
-from slack_sdk import WebClient
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench.ack import database, p, ratio_table
-from bench.engine import MONTH, config_text, kpi_entries
-from bench.kpiload import import_all
-from bot.server import EVENTS_PATH, serve_forever
-from summaries.config.loader import parse_config
+from bench.engine import MONTH
+from bench.kpiapps import SECRET, TOKEN, run_bare_server, spin, start
+from bench.kpiload import ADMIN, MONTHS, load
 from summaries.config.schema import Config
-from summaries.store.db import make_engine, session_factory
-from summaries.store.models import Figure, Period
 from tests.slackstandin import SlackDriver, SlackStandIn
 
-ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-signing-secret"
-TOKEN = "xoxb-test"
-DEPARTMENTS, KPIS, MONTHS, TARGET_MONTHS, PLAN_YEARS = 200, 40, 60, 24, 2
-LEADER, ADMIN = "U0CEO", "U0ADMIN"
+LEADER = "U0CEO"
 ANSWER_TIMEOUT = 10.0
 RATIO_BUDGET = 1.5
-CONSTANT = "Revenue, Department 1, 2026-10: 123,456 EUR (103% of target)."
 FORMS: dict[str, int] = {"list": 10, "kpi": 20, "kpi dept": 25, "kpi dept month": 20,
                          "kpi ytd": 10, "kpi dept ytd": 15}  # weights, percent
 MEASURES = ("ack", "answer")
@@ -108,35 +93,6 @@ class Side:
         self.non_200 = self.missing = self.invalid = self.extra = 0
         self.refused = self.misjudged = 0
         self.by_form = {}
-
-
-def load(url: str, seed: int, folder: Path, loaded: bool) -> tuple[Config, str, str]:
-    """Import the generated organization as a user would (``bench/kpiload.py``; ``loaded``: it
-    already was, into ``url``); (config, its YAML, a line with time and counts)."""
-    text = config_text(DEPARTMENTS, kpi_entries(KPIS), admins=[ADMIN])
-    config = parse_config(text, "bench-kpi.yaml")
-    line = ("Reused a database loaded by an earlier run with the import commands." if loaded
-            else import_all(folder, url, config, text, MONTHS, seed, TARGET_MONTHS, PLAN_YEARS))
-    engine = make_engine(url)
-    with session_factory(engine)() as session:
-        figures = session.scalar(select(func.count()).select_from(Figure))
-        periods = session.scalar(select(func.count()).select_from(Period))
-    engine.dispose()
-    return config, text, (f"{line}\n{DEPARTMENTS} departments x {len(config.kpis)} KPIs x "
-                          f"{periods} months: {figures} figure rows (leaves only, parents roll "
-                          "up; 3% left blank).")
-
-
-def bare_app(api_url: str) -> App:
-    """The baseline: a Bolt app that acknowledges /kpi and answers a constant, ephemerally."""
-    app = App(client=WebClient(token=TOKEN, base_url=api_url), signing_secret=SECRET,
-              token_verification_enabled=False)
-
-    @app.command("/kpi")
-    def on_kpi(ack: Ack) -> None:
-        ack(text=CONSTANT, response_type="ephemeral")  # answered in the acknowledgement
-
-    return app
 
 
 def asks(config: Config, rng: random.Random, count: int) -> list[Ask]:
@@ -222,66 +178,15 @@ def figures(target: Side) -> Figures:
 
 def serve(stack: ExitStack, standin: SlackStandIn, url: str, config_yaml: str,
           baseline_both: bool) -> tuple[Side, Side]:
-    """Start the bot (``checkin serve``; or, for ``baseline_both``, a second bare app) and the
-    bare app, each in a process of its own, as they would run: in this process they would
-    share one interpreter lock with the stand-in and the load, and SQLite's driver gives that
-    lock up on every row it reads."""
-    sides = []
-    for name in ("bare(2)" if baseline_both else "ours", "bare"):
-        port = _free_port()
-        if name == "ours":
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-kpi-"))
-            config_path = Path(folder) / "bench-kpi.yaml"
-            config_path.write_text(config_yaml, encoding="utf-8")
-            command = [sys.executable, "-m", "bot", "--config", str(config_path), "serve",
-                       "--no-scheduler", "--host", "127.0.0.1", "--port", str(port)]
-        else:
-            command = [sys.executable, __file__, "--bare-server", str(port), standin.api_url]
-        env = {**os.environ, "DATABASE_URL": url, "SLACK_API_URL": standin.api_url,
-               "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "LOG_LEVEL": "WARNING",
-               # A handful of people asking a thousand times: far past the per-person limit,
-               # which this bench does not measure (tests/bot/e2e/test_load.py checks it).
-               "CHECKIN_USER_BURST": str(10**9)}
-        process = subprocess.Popen(command, env=env, cwd=ROOT)
-        stack.callback(_stop, process)
-        _wait_until_listening(port, process)
-        sides.append(SlackDriver(f"http://127.0.0.1:{port}{EVENTS_PATH}", SECRET, standin))
+    """Start the bot (or, for ``baseline_both``, a second bare app) and the bare app, each in
+    a process of its own (``bench/kpiapps.py``)."""
+    first = "bare(2)" if baseline_both else "ours"
+    sides = [SlackDriver(start(stack, name, standin.api_url, url, config_yaml), SECRET, standin)
+             for name in (first, "bare")]
     print(f"Python {platform.python_version()}, slack_bolt {bolt_version}, "
           f"SQLAlchemy {sqlalchemy.__version__}, {make_url(url).get_backend_name()}, "
           f"{platform.platform()}; each app in its own process")
-    return (Side("bare(2)" if baseline_both else "ours", sides[0], not baseline_both),
-            Side("bare", sides[1], False))
-
-
-def run_bare_server(port: int, api_url: str) -> None:
-    """The bare app's process: the baseline, on the same waitress set-up as ``checkin serve``."""
-    serve_forever(SlackRequestHandler(bare_app(api_url), path=EVENTS_PATH), "127.0.0.1", port)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return int(probe_socket.getsockname()[1])
-
-
-def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
-        with socket.socket() as attempt:
-            if attempt.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing listens on port {port} after 60 s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    return Side(first, sides[0], not baseline_both), Side("bare", sides[1], False)
 
 
 def probe(ours: Side, standin: SlackStandIn, config: Config) -> None:
@@ -327,8 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         ours, bare = serve(stack, standin, url, text, args.baseline_both)
         print(loaded, flush=True)
         for _ in range(args.busy):  # other work on the machine, one core's worth each
-            spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-            stack.callback(_stop, spinner)
+            spin(stack)
         if args.busy:
             print(f"Busy machine: {args.busy} other processes spinning throughout.", flush=True)
         rng = random.Random(args.seed)

@@ -21,15 +21,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from bench.engine import populate
+from bench.engine import config_text, kpi_entries, populate
+from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.store.db import make_engine, session_factory
 from summaries.store.models import Department, Figure, Kpi, Period, Target
 from summaries.store.tables import Base
 
 ROOT = Path(__file__).resolve().parents[1]
+# bench/kpi.py's organization and history.
+DEPARTMENTS, KPIS, MONTHS, TARGET_MONTHS, PLAN_YEARS = 200, 40, 60, 24, 2
+ADMIN = "U0ADMIN"
 FIGURE_HEADER = ("kpi", "department", "month", "value")
 TARGET_HEADER = ("kpi", "department", "month", "year", "target", "stretch", "annual",
                  "phasing", "max", "min", "from")
@@ -121,3 +125,20 @@ def import_all(folder: Path, url: str, config: Config, config_yaml: str, months:
     return (f"Imported {len(targets)} targets and {len(figures)} figures with `checkin targets "
             f"import` and `checkin figures import` (one file a year) in {took:.0f} s, "
             "statistics as the commands leave them.")
+
+
+def load(url: str, seed: int, folder: Path, loaded: bool) -> tuple[Config, str, str]:
+    """Import the generated organization as a user would (``bench/kpiload.py``; ``loaded``: it
+    already was, into ``url``); (config, its YAML, a line with time and counts)."""
+    text = config_text(DEPARTMENTS, kpi_entries(KPIS), admins=[ADMIN])
+    config = parse_config(text, "bench-kpi.yaml")
+    line = ("Reused a database loaded by an earlier run with the import commands." if loaded
+            else import_all(folder, url, config, text, MONTHS, seed, TARGET_MONTHS, PLAN_YEARS))
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        figures = session.scalar(select(func.count()).select_from(Figure))
+        periods = session.scalar(select(func.count()).select_from(Period))
+    engine.dispose()
+    return config, text, (f"{line}\n{DEPARTMENTS} departments x {len(config.kpis)} KPIs x "
+                          f"{periods} months: {figures} figure rows (leaves only, parents roll "
+                          "up; 3% left blank).")
