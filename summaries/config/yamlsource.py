@@ -61,7 +61,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     """Parse one YAML document into plain data (numbers as Decimal) and its line map."""
     lines = LineMap()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -94,6 +94,22 @@ def load_yaml(text: str, filename: str) -> tuple[Any, LineMap]:
     if problems:
         raise InputError(problems)
     return data, lines
+
+
+# libyaml's parser, where PyYAML was built with it: about ten times as fast on a large
+# organization's file (0.11 to 0.01 s for 500 departments), the same nodes and lines.
+_FAST_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree; a document libyaml refuses is parsed again by PyYAML's own
+    parser, so a problem is worded (and placed) the same whichever is installed."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 class _Converter:

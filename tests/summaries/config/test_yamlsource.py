@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from summaries.config import yamlsource
 from summaries.config.yamlsource import LineMap, format_path, load_yaml
 from summaries.errors import InputError
 
@@ -152,3 +154,25 @@ def test_alias_bomb_is_refused_quickly() -> None:
 def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert problems("a: " + "[" * 5000 + "]" * 5000 + "\n") == [
         "f.yaml:1: invalid YAML: nested too deeply"]
+
+
+EXAMPLES = sorted((Path(__file__).parents[3] / "summaries" / "example").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_libyaml_reads_what_pyyaml_reads(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With libyaml (where PyYAML has it) the data and every line are PyYAML's own."""
+    text = path.read_text(encoding="utf-8")
+    fast, fast_lines = load_yaml(text, path.name)
+    monkeypatch.setattr(yamlsource, "_FAST_LOADER", None)
+    plain, plain_lines = load_yaml(text, path.name)
+    assert fast == plain
+    assert fast_lines._lines == plain_lines._lines
+
+
+def test_a_problem_reads_the_same_with_or_without_libyaml(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "kpis:\n  - key: a\n    name: [b\n"
+    found = problems(text)
+    monkeypatch.setattr(yamlsource, "_FAST_LOADER", None)
+    assert problems(text) == found

@@ -8,7 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from summaries.store.db import make_engine
-from summaries.store.migrate import current_revision, upgrade
+from summaries.store.migrate import (
+    VERSIONS,
+    alembic_head,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from summaries.store.tables import Base
 from tests.support.db import fresh_database
 
@@ -22,8 +28,18 @@ def test_migrations_produce_exactly_the_models_schema(tmp_path: Path) -> None:
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
-        assert current_revision(engine) is not None
+            assert context.get_current_revision() == head_revision()
+        assert current_revision(engine) == head_revision()
         engine.dispose()
+
+
+def test_the_head_read_from_the_file_names_is_alembics() -> None:
+    """The start-up check reads the head from the migrations' names: each file is named by
+    its revision, and the highest is the one Alembic finds at the head."""
+    assert head_revision() == alembic_head()
+    for path in VERSIONS.glob("[0-9]*_*.py"):
+        number = path.name.split("_", 1)[0]
+        assert f'revision = "{number}"' in path.read_text(encoding="utf-8"), path.name
 
 
 def test_replicas_migrating_at_once_on_postgresql_queue_and_all_succeed(postgres_url: str
