@@ -23,7 +23,7 @@ from bot.throttle import Throttle
 from summaries.config.schema import Config
 from summaries.periods import Month
 from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments
-from summaries.store.db import read_only, unit_of_work
+from summaries.store.db import quick_read, read_only, unit_of_work
 from summaries.store.types import utcnow
 
 # How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
@@ -78,6 +78,12 @@ class Deps:
     def read_only(self) -> Iterator[Session]:
         """A session that only reads: a write raises, nothing is committed."""
         with read_only(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def quick_read(self) -> Iterator[Session]:
+        """A session for a few reads answered at once (see :func:`quick_read`)."""
+        with quick_read(self.sessions) as session:
             yield session
 
     def moments(self, month: Month) -> CycleMoments:

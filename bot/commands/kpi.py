@@ -129,10 +129,11 @@ def lookup(deps: Deps, who: Viewer, query: KpiQuery) -> KpiAnswer | TrendAnswer:
     """The figures the query asks for; without a month, the latest month with figures.
 
     A read-only unit of work: a lookup writes nothing, so it takes no write lock (on SQLite
-    ``BEGIN IMMEDIATE`` would queue it behind every writer) and spends no commit.
+    ``BEGIN IMMEDIATE`` would queue it behind every writer), spends no commit and, on
+    PostgreSQL, no transaction (:func:`summaries.store.db.quick_read`).
     """
     config = deps.config
-    with deps.read_only() as session:
+    with deps.quick_read() as session:
         if query.month is not None:  # the kept month answers it if it is that month
             kept = deps.kept.holding(session, config, query.month)
             return answer_query(session, config, who, query, query.month, kept=kept)

@@ -142,6 +142,20 @@ def read_only(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @contextmanager
+def quick_read(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """:func:`read_only` for a few statements answered at once (a ``/kpi`` lookup). On
+    PostgreSQL its statements run outside a transaction, as under the default READ COMMITTED
+    each sees the data as of its own start anyway; that spares the BEGIN and ROLLBACK round
+    trips, a quarter of a lookup's time. Only for code that reads: nothing would roll a write
+    back."""
+    with read_only(factory) as session:
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
+@contextmanager
 def dry_run(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Open a session whose writes are flushed (so checks run and counts are right) and then
     thrown away: the transaction always ends in a rollback."""

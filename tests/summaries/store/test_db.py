@@ -12,6 +12,7 @@ from summaries.store.db import (
     WriteRefused,
     dry_run,
     make_engine,
+    quick_read,
     read_only,
     session_factory,
     unit_of_work,
@@ -79,6 +80,51 @@ def test_a_read_only_unit_of_work_refuses_a_write_and_keeps_nothing(
         session.scalars(select(Period)).one().key = "2026-11"  # never flushed, never kept
     with factory() as session:
         assert session.scalars(select(Period.key)).all() == ["2026-09"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either(request: pytest.FixtureRequest, factory: sessionmaker[Session]
+           ) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a fresh SQLite file, or on a fresh PostgreSQL database, with the schema."""
+    if request.param == "sqlite":
+        yield factory
+        return
+    engine = make_engine(request.getfixturevalue("postgres_url"))
+    Base.metadata.create_all(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def test_a_quick_read_sends_no_transaction_to_postgresql_and_refuses_writes(
+        either: sessionmaker[Session]) -> None:
+    with unit_of_work(either) as session:
+        session.add(Period(key="2026-09"))
+    postgresql = either.kw["bind"].dialect.name == "postgresql"
+    with quick_read(either) as session:
+        assert session.scalars(select(Period.key)).all() == ["2026-09"]
+        raw = session.connection().connection.dbapi_connection
+        # PostgreSQL: in autocommit, so no BEGIN went out and none is open after a read.
+        assert raw is not None
+        assert getattr(raw, "autocommit", None) is (True if postgresql else None)
+        session.add(Period(key="2026-10"))
+        with pytest.raises(WriteRefused, match="Period"):
+            session.flush()
+    with unit_of_work(either) as session:  # the pooled connection is transactional again
+        raw = session.connection().connection.dbapi_connection
+        assert not getattr(raw, "autocommit", False)
+        session.add(Period(key="2026-11"))
+    with pytest.raises(RuntimeError):
+        write_then_fail(either, "2026-12")
+    with either() as session:
+        assert session.scalars(select(Period.key).order_by(Period.key)).all() == [
+            "2026-09", "2026-11"]
+
+
+def write_then_fail(factory: sessionmaker[Session], key: str) -> None:
+    with unit_of_work(factory) as session:
+        session.add(Period(key=key))
+        session.flush()
+        raise RuntimeError("rolled back")
 
 
 def test_a_dry_run_flushes_its_writes_and_keeps_none(factory: sessionmaker[Session]) -> None:
