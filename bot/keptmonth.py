@@ -70,7 +70,7 @@ class KeptLookups:
                 kept.prepare(config)
                 self._kept = kept
                 log.info("kept %s for /kpi (input stamp %d) in %.0f ms", month, kept.stamp,
-                            (time.perf_counter() - began) * 1000)
+                         (time.perf_counter() - began) * 1000)
         except Exception:  # the lookups go on reading for themselves
             log.exception("could not keep %s for /kpi", month)
 

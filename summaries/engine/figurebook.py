@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from summaries.config.memo import PerConfig
 from summaries.config.schema import Config, Kpi
 from summaries.engine.targets import accumulate
 from summaries.formulas import Formula
@@ -20,10 +21,8 @@ Life = dict[str, tuple[str | None, str | None]]
 Moves = dict[str, tuple[tuple[str, str | None], ...]]
 Structure = tuple[dict[str, list[str]], dict[str, set[str]], Life, Moves,
                   Mapping[str, Iterable[str]]]
-# Trees of the configurations in use, by (id, root); the configuration is kept with its tree,
-# so an id is never mistaken for that of a newer object. A process has one or two.
-_STRUCTURES: dict[tuple[int, str | None], tuple[Config, Structure]] = {}
-_MAX_STRUCTURES = 8
+# Trees of the configurations in use, by root.
+_STRUCTURES: PerConfig[str | None, Structure] = PerConfig(8)
 
 
 class FigureBook:
@@ -64,10 +63,11 @@ class FigureBook:
         The tree and what each department carries are worked out once per configuration:
         a lookup builds a book for every request.
         """
-        key = (id(config), root)
-        cached = _STRUCTURES.get(key)
-        if cached is not None and cached[0] is config:
-            return cls(config.kpis, {}, figures, sources, structure=cached[1])
+        structure = _STRUCTURES.get(config, root, lambda: cls._structure(config, root))
+        return cls(config.kpis, {}, figures, sources, structure=structure)
+
+    @classmethod
+    def _structure(cls, config: Config, root: str | None) -> Structure:
         parents: dict[str, str | None] = {d.key: d.parent_key or root
                                           for d in config.departments}
         if root is not None:
@@ -77,12 +77,8 @@ class FigureBook:
                 if d.from_ is not None or d.until is not None}
         moves = {d.key: tuple((m, p or root) for m, p in sorted(d.parent.items()))
                  for d in config.departments if isinstance(d.parent, dict)}
-        book = cls(config.kpis, parents, figures, sources, reports, life=life, moves=moves)
-        if len(_STRUCTURES) >= _MAX_STRUCTURES:
-            _STRUCTURES.clear()
-        _STRUCTURES[key] = (config, (book.children, book._carries, book._life, book._moves,
-                                     book._reports))
-        return book
+        book = cls(config.kpis, parents, {}, None, reports, life=life, moves=moves)
+        return book.children, book._carries, book._life, book._moves, book._reports
 
     def _tree(self, month: str | None) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
         """The tree in force in ``month``: the configured one, or with moved departments under

@@ -18,6 +18,7 @@ from typing import Literal
 
 from summaries.access import Viewer
 from summaries.config import schema as schema
+from summaries.config.memo import PerConfig
 from summaries.config.schema import Config
 from summaries.errors import DomainError, PermissionDenied, echo
 from summaries.i18n import N_, _, pgettext
@@ -65,22 +66,18 @@ class _Attempt:
             self.problem, self.rank = problem, rank
 
 
-_VISIBLE: dict[tuple[int, Viewer], tuple[Config, list[schema.Kpi]]] = {}
-_VISIBLE_KEPT = 512
+_VISIBLE: PerConfig[Viewer, list[schema.Kpi]] = PerConfig(512)
 
 
 def visible_kpis(config: Config, viewer: Viewer) -> list[schema.Kpi]:
     """The KPIs reported by at least one department ``viewer`` may see, in template order
     (worked out once per configuration and viewer: every lookup asks)."""
-    cached = _VISIBLE.get((id(config), viewer))
-    if cached is not None and cached[0] is config:
-        return list(cached[1])
+    return list(_VISIBLE.get(config, viewer, lambda: _visible_kpis(config, viewer)))
+
+
+def _visible_kpis(config: Config, viewer: Viewer) -> list[schema.Kpi]:
     carried = {k for d in config.departments if viewer.may_see(d.key) for k in d.kpis}
-    found = [k for k in config.kpis if k.key in carried]
-    if len(_VISIBLE) >= _VISIBLE_KEPT:
-        _VISIBLE.clear()
-    _VISIBLE[id(config), viewer] = (config, found)
-    return list(found)
+    return [k for k in config.kpis if k.key in carried]
 
 
 def visible_departments(config: Config, viewer: Viewer) -> list[schema.Department]:

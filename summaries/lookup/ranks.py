@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from summaries.config import schema as schema
+from summaries.config.memo import PerConfig
 from summaries.config.schema import Config
 from summaries.engine.cell import Cell
 from summaries.engine.cells import Engine, rank_siblings
@@ -67,16 +68,16 @@ class _Tree:
     parents: dict[str, str | None]  # every department's parent then
 
 
-_TREES: dict[tuple[int, str], tuple[Config, _Tree]] = {}
-_TREES_KEPT = 64
+_TREES: PerConfig[str, _Tree] = PerConfig(64)
 
 
 def _tree(config: Config, period: str) -> _Tree:
     """``period``'s tree, worked out once per configuration and month (lookups ask for it on
     every request)."""
-    cached = _TREES.get((id(config), period))
-    if cached is not None and cached[0] is config:
-        return cached[1]
+    return _TREES.get(config, period, lambda: _month_tree(config, period))
+
+
+def _month_tree(config: Config, period: str) -> _Tree:
     under: dict[str | None, list[schema.Department]] = {}
     for d in config.departments_in(period):
         under.setdefault(d.parent_in(period), []).append(d)
@@ -84,13 +85,9 @@ def _tree(config: Config, period: str) -> _Tree:
     for d in config.departments:
         for parent in {d.parent_key, d.parent_in(period)} - {None}:
             reach.setdefault(str(parent), set()).add(d.key)
-    tree = _Tree({key: tuple(found) for key, found in under.items()},
+    return _Tree({key: tuple(found) for key, found in under.items()},
                  {key: frozenset(below) for key, below in reach.items()},
                  {d.key: d.parent_in(period) for d in config.departments})
-    if len(_TREES) >= _TREES_KEPT:
-        _TREES.clear()
-    _TREES[id(config), period] = (config, tree)
-    return tree
 
 
 def rank_cells(engine: Engine, config: Config, kpi: schema.Kpi, month: Month,

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, or_, select, type_coerce
+from sqlalchemy import Integer, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -25,7 +25,7 @@ from summaries.engine.targets import TargetRow
 from summaries.periods import Month
 from summaries.store.figures import AmountReader
 from summaries.store.models import Department, Figure, Kpi, Period, Target
-from summaries.store.probes import among, listed
+from summaries.store.probes import among, listed, takes_arrays
 
 
 def _raw(column: Any) -> Any:
@@ -85,10 +85,6 @@ _LATEST = (select(Period.key)
            .order_by(Period.key.desc()).limit(1))
 
 
-def _arrays(connection: Connection) -> bool:
-    return connection.dialect.name == "postgresql"
-
-
 def latest_month(session: Session, until: Month) -> Month | None:
     """The latest month up to ``until`` that has any stored figure."""
     key = session.connection().execute(_LATEST, {"until": str(until)}).scalar()
@@ -103,7 +99,7 @@ def read_figures(session: Session, first: Month, last: Month, kpis: Collection[s
     if departments is not None:
         params["departments"] = sorted(departments)
     connection = session.connection()
-    rows = connection.execute(_FIGURES[departments is not None, _arrays(connection)], params)
+    rows = connection.execute(_FIGURES[departments is not None, takes_arrays(connection)], params)
     figures: dict[tuple[str, str], dict[str, Decimal]] = {}
     sources: dict[tuple[str, str, str], str] = {}
     amount_of = AmountReader()  # each distinct stored amount converted once
@@ -135,7 +131,7 @@ def read_targets(session: Session, first: Month, last: Month, fiscal_year_start:
     if departments is not None:
         params["departments"] = sorted(departments)
     connection = session.connection()
-    rows = connection.execute(_TARGETS[departments is not None, _arrays(connection)], params)
+    rows = connection.execute(_TARGETS[departments is not None, takes_arrays(connection)], params)
     interned: dict[Any, Any] = {}  # one string per distinct key, as for the figures
     one, amount = interned.setdefault, AmountReader().exact  # each distinct amount once
     return tuple(

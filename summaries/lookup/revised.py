@@ -18,7 +18,7 @@ from summaries.digest.load import figure_revisions
 from summaries.digest.model import RevisionRow
 from summaries.periods import Month
 from summaries.store.models import Department, Period, Revision
-from summaries.store.probes import listed
+from summaries.store.probes import listed, takes_arrays
 
 
 def _revisions(arrays: bool) -> Any:
@@ -43,7 +43,7 @@ def revised_figures(session: Session, month: Month, kpi: str, departments: Colle
     if not departments:
         return {}
     connection = session.connection()
-    rows = connection.execute(_REVISIONS[connection.dialect.name == "postgresql"], {
+    rows = connection.execute(_REVISIONS[takes_arrays(connection)], {
         "month": str(month), "departments": sorted(departments), "field": f"kpi:{kpi}"})
     revised = figure_revisions(RevisionRow(*row) for row in rows.tuples())
     return {department: when for (department, _), when in revised.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ARRAY, Select, String, any_, bindparam
+from sqlalchemy import ARRAY, Connection, Select, String, any_, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -57,3 +57,8 @@ def listed(column: Any, name: str, arrays: bool, item: Any = None) -> ColumnElem
         return column == any_(bindparam(name, type_=ARRAY(item if item is not None
                                                           else String())))
     return column.in_(bindparam(name, expanding=True))
+
+
+def takes_arrays(connection: Connection) -> bool:
+    """Whether :func:`listed` should pass its values as one array on ``connection``."""
+    return connection.dialect.name == "postgresql"
