@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.blocks.asks import assigned_message, outcome_message
-from bot.cycle.closing import refresh_digests
+from bot.cycle.refreshing import refresh_digests
 from bot.dedupe import first_time
 from bot.deps import Deps
 from bot.outbox.delivery import Outgoing, deliver, enqueue

@@ -95,15 +95,14 @@ def closed_months(session: Session, months: set[str]) -> set[str]:
 
 def correct_digest(settings: Settings, config: Config, engine: Engine, month: str,
                    departments: list[str]) -> None:
-    """Update the posted digest of ``month`` in place for each corrected department. The
+    """Update the posted digest of ``month`` in place for the corrected departments. The
     updates go through the outbox: sent now when Slack answers, else by the bot's next pass."""
     from bot.bootstrap import build_deps
-    from bot.cycle.closing import refresh_digest
+    from bot.cycle.refreshing import refresh_digest
 
     deps = build_deps(settings, config, engine, workers=1)
-    try:
-        for department in departments:
-            refresh_digest(deps, month, department, deliver_now=bool(settings.slack_bot_token))
+    try:  # the month is read once for all of them
+        refresh_digest(deps, month, *departments, deliver_now=bool(settings.slack_bot_token))
     finally:
         deps.listeners.shutdown(wait=False)
         deps.executor.shutdown(wait=False)

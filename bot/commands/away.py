@@ -152,7 +152,7 @@ def _after_skip(deps: Deps, user: str, month: Month, skipped: Skipped,
 
 
 def _refresh_digest(deps: Deps, month: Month, department: str) -> None:
-    from bot.cycle.closing import refresh_digest  # the digest's modules load when needed
+    from bot.cycle.refreshing import refresh_digest  # the digest's modules load when needed
 
     try:
         refresh_digest(deps, str(month), department)

@@ -128,7 +128,7 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
     except Exception:
         log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
     if result.after_close and (result.first_submission or result.changed_fields):
-        from bot.cycle.closing import refresh_digest  # the digest's modules load when needed
+        from bot.cycle.refreshing import refresh_digest  # the digest's modules load when needed
 
         try:
             refresh_digest(deps, ref.period, ref.department)
@@ -141,7 +141,7 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
 
 
 def _refresh_ask(deps: Deps, ask: Ask) -> None:
-    from bot.cycle.closing import refresh_digests
+    from bot.cycle.refreshing import refresh_digests
 
     try:
         refresh_digests(deps, ask, f"carry{ask.id}.{len(ask.history)}")

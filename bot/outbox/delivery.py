@@ -230,3 +230,13 @@ def sent_message(session: Session, key: str) -> OutboxMessage | None:
     """The outbox row of ``key`` if it was sent (with its channel and ts), else None."""
     row = session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
     return row if row is not None and row.state == OutboxState.SENT else None
+
+
+
+def sent_messages(session: Session, period: str, kind: str) -> dict[str, OutboxMessage]:
+    """The rows of ``kind`` for ``period`` that were sent (see :func:`sent_message`), by key,
+    in one read."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.period_key == period, OutboxMessage.kind == kind,
+        OutboxMessage.state == OutboxState.SENT))
+    return {row.key: row for row in rows}

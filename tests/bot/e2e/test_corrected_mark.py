@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cycle.closing import close_period, corrected_moments
+from bot.cycle.closing import close_period
+from bot.cycle.refreshing import corrected_moments
 from summaries.dates import format_day
 from summaries.digest.model import RevisionRow
 from tests.support.botkit import Bot, drain

@@ -4,6 +4,7 @@ in place, marked corrected, and never posts a second one."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,55 @@ def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
     assert "2,390,000" in "".join(east)
     assert "revised" in "".join(east)  # the figure changed after it was submitted: who, when
     assert "by import:fix.csv" in "".join(east)
+
+
+def test_an_import_correcting_several_departments_reads_the_month_once_and_updates_the_header_once(
+        bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_october(bot)
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
+    drain(bot)
+    bot.clock.now = CLOSE_MOMENT
+    assert close_period(bot.deps, OCTOBER).ok
+    header, thread = leadership(bot)
+    replied = {str(m.get("text", "")).split(":")[0] for m in thread}
+    assert "East County Company" in replied and "West County Company" not in replied
+    for name, value in {"DATABASE_URL": bot.deps.settings.database_url,
+                        "CHECKIN_CONFIG": str(DATA / "checkin.yaml"),
+                        "SLACK_API_URL": bot.slack.api_url, "SLACK_BOT_TOKEN": TOKEN}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("bot.bootstrap.open_database",
+                        lambda settings: make_engine(settings.database_url))
+    import bot.cycle.refreshing as refreshing
+
+    reads: list[str] = []
+    load = refreshing.load_digest
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(str(args[2]))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(refreshing, "load_digest", counted)
+    fix = tmp_path / "fix.csv"
+    fix.write_text("kpi,department,month,value\n"
+                   "revenue,east-county,2026-10,2390000\n"
+                   "revenue,west-county,2026-10,1234567\n"
+                   "arrears_recovery,west-county,2026-10,97.5\n", encoding="utf-8")
+    assert main(["figures", "import", str(fix)]) == 0
+    assert reads == ["2026-10"]  # one read of the month for both departments
+    updates = bot.slack.calls_to("chat.update")
+    assert [u.params["ts"] for u in updates].count(header["ts"]) == 1  # the header, once
+    header, after = leadership(bot)  # still one digest: East's reply updated in place, and
+    new = [m for m in after if m["ts"] not in {t["ts"] for t in thread}]  # West's is new
+    assert [str(m.get("text", "")).split(":")[0] for m in new] == ["West County Company"]
+    thread = after
+    assert "Corrected on" in text_of(header)
+    replies = {name: "".join(text_of(m) for m in thread
+                             if str(m.get("text", "")).startswith(name))
+               for name in ("East County", "West County", "Key Account")}
+    assert "2,390,000" in replies["East County"] and "Corrected on" in replies["East County"]
+    assert "1,234,567" in replies["West County"] and "97.5" in replies["West County"]
+    assert "Corrected on" not in replies["Key Account"]  # not corrected, not touched
+    # The same import again changes nothing: no second update of anything.
+    before = len(bot.slack.calls_to("chat.update"))
+    assert main(["figures", "import", str(fix)]) == 0
+    assert len(bot.slack.calls_to("chat.update")) == before
