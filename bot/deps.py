@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.chartqueue import ChartQueue
+from bot.gathered import Gathered
 from bot.keptmonth import KeptLookups
 from bot.liveconfig import LiveConfig
 from bot.outbox.pacing import Pacer
@@ -67,6 +68,8 @@ class Deps:
     double_click: float = 1.0
     # The latest month read once for /kpi, while nothing changes.
     kept: KeptLookups = field(default_factory=KeptLookups)
+    # Updates of posted digests, one month at a time on the worker pool, changes gathered.
+    updates: Gathered = field(default_factory=Gathered)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

@@ -147,17 +147,10 @@ def _after_skip(deps: Deps, user: str, month: Month, skipped: Skipped,
         except Exception:  # marked already; an undelivered notice stays in the outbox
             log.exception("telling of %s %s skipped failed", department, month)
     if skipped.late:
-        _refresh_digest(deps, month, department)
+        from bot.cycle.refreshing import update_digest  # the digest's modules load when needed
+
+        update_digest(deps, str(month), department)  # off this thread, gathered
     refresh_home(deps, user)
-
-
-def _refresh_digest(deps: Deps, month: Month, department: str) -> None:
-    from bot.cycle.refreshing import refresh_digest  # the digest's modules load when needed
-
-    try:
-        refresh_digest(deps, str(month), department)
-    except Exception:
-        log.exception("updating the %s digest for %s failed", month, department)
 
 
 def open_skip_modal(deps: Deps, body: dict[str, Any], client: WebClient) -> None:

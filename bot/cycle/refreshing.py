@@ -1,9 +1,18 @@
 """Keep a posted digest current: late summaries, corrections and changes to asks update the
-header and the departments' replies in place, never post a second digest."""
+header and the departments' replies in place, never post a second digest.
+
+An update reads and evaluates the whole month (more than a second at 500 departments). The bot
+asks for it with :func:`update_digest`, which does it on the worker pool rather than on the
+listener thread that took the change (Bolt has five: a burst of late summaries held them all),
+one month at a time, the changes that arrive meanwhile done together by the next update. An
+import names every department it corrected to one :func:`refresh_digest`.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +41,8 @@ from summaries.digest.model import Digest, RevisionRow
 from summaries.engine.asks import Ask
 from summaries.periods import Month, months_between, this_month
 from summaries.store.infra import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 
 @in_the_channels_language
@@ -157,13 +168,37 @@ def _day(deps: Deps, moment: datetime) -> str:
 MAX_DIGESTS = 24
 
 
-@in_the_channels_language
 def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
-    """Update every posted digest that shows the ask: its own month's, and the later ones
-    that carry it as still open (a digest not posted yet will show it as it then stands)."""
+    """Have every posted digest that shows the ask updated (see :func:`update_digest`): its
+    own month's, and the later ones that carry it as still open (a digest not posted yet
+    will show it as it then stands)."""
     if ask.period is None:
         return
     now = this_month(deps.clock(), deps.config.organization.timezone)
     months = months_between(Month.parse(ask.period), now)[:MAX_DIGESTS]
     for month in months:
-        refresh_digest(deps, str(month), ask.department, version=version)
+        update_digest(deps, str(month), ask.department, version)
+
+
+def update_digest(deps: Deps, period: str, department: str, version: str | None = None
+                  ) -> None:
+    """Have the posted digest of ``period`` updated for ``department`` (as
+    :func:`refresh_digest` does) on the worker pool, not on the caller's thread: updates of a
+    month run one at a time, and the changes that arrive while one runs are done together by
+    the next, with one read of the month (:mod:`bot.gathered`)."""
+    deps.updates.request(deps.executor, ("digest", period), (department, version),
+                         functools.partial(_update_gathered, deps, period))
+
+
+def _update_gathered(deps: Deps, period: str, changes: list[tuple[str, str | None]]) -> None:
+    """The updates asked for ``period`` since the last: one refresh per kind of change (an
+    ask's event names its own; late summaries and corrections count revisions)."""
+    by_version: dict[str | None, list[str]] = {}
+    for department, version in changes:
+        by_version.setdefault(version, []).append(department)
+    for version, departments in by_version.items():
+        try:
+            refresh_digest(deps, period, *departments, version=version)
+        except Exception:
+            log.exception("updating the %s digest for %s failed", period,
+                          ", ".join(departments))

@@ -128,12 +128,9 @@ def after_store(deps: Deps, ref: FormRef, user: str, result: SubmissionResult) -
     except Exception:
         log.exception("confirming %s %s to %s failed", ref.department, ref.period, user)
     if result.after_close and (result.first_submission or result.changed_fields):
-        from bot.cycle.refreshing import refresh_digest  # the digest's modules load when needed
+        from bot.cycle.refreshing import update_digest  # the digest's modules load when needed
 
-        try:
-            refresh_digest(deps, ref.period, ref.department)
-        except Exception:
-            log.exception("updating the %s digest for %s failed", ref.period, ref.department)
+        update_digest(deps, ref.period, ref.department)  # off this thread, gathered
     for carried in getattr(result, "carried", ()):
         if carried.withdrawn or carried.updated:  # posted digests showing it follow suit
             _refresh_ask(deps, carried.ask)
