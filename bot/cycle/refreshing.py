@@ -4,8 +4,8 @@ header and the departments' replies in place, never post a second digest.
 An update reads and evaluates the whole month (more than a second at 500 departments). The bot
 asks for it with :func:`update_digest`, which does it on the worker pool rather than on the
 listener thread that took the change (Bolt has five: a burst of late summaries held them all),
-one month at a time, the changes that arrive meanwhile done together by the next update. An
-import names every department it corrected to one :func:`refresh_digest`.
+one update at a time, the changes that arrive meanwhile done together by the next. An import
+names every department it corrected to one :func:`refresh_digest`.
 """
 
 from __future__ import annotations
@@ -183,20 +183,21 @@ def refresh_digests(deps: Deps, ask: Ask, version: str) -> None:
 def update_digest(deps: Deps, period: str, department: str, version: str | None = None
                   ) -> None:
     """Have the posted digest of ``period`` updated for ``department`` (as
-    :func:`refresh_digest` does) on the worker pool, not on the caller's thread: updates of a
-    month run one at a time, and the changes that arrive while one runs are done together by
-    the next, with one read of the month (:mod:`bot.gathered`)."""
-    deps.updates.request(deps.executor, ("digest", period), (department, version),
-                         functools.partial(_update_gathered, deps, period))
+    :func:`refresh_digest` does) on the worker pool, not on the caller's thread. Updates run
+    one at a time (each holds a whole month in memory, and an ask decided a year late
+    updates twelve), and the changes that arrive while one runs are done together by the
+    next, with one read of each month (:mod:`bot.gathered`)."""
+    deps.updates.request(deps.executor, "digest updates", (period, department, version),
+                         functools.partial(_update_gathered, deps))
 
 
-def _update_gathered(deps: Deps, period: str, changes: list[tuple[str, str | None]]) -> None:
-    """The updates asked for ``period`` since the last: one refresh per kind of change (an
+def _update_gathered(deps: Deps, changes: list[tuple[str, str, str | None]]) -> None:
+    """The updates asked for since the last: one refresh per month and kind of change (an
     ask's event names its own; late summaries and corrections count revisions)."""
-    by_version: dict[str | None, list[str]] = {}
-    for department, version in changes:
-        by_version.setdefault(version, []).append(department)
-    for version, departments in by_version.items():
+    by_month: dict[tuple[str, str | None], list[str]] = {}
+    for period, department, version in changes:
+        by_month.setdefault((period, version), []).append(department)
+    for (period, version), departments in by_month.items():
         try:
             refresh_digest(deps, period, *departments, version=version)
         except Exception:

@@ -66,7 +66,8 @@ def test_an_import_correcting_several_departments_reads_the_month_once_and_updat
     assert close_period(bot.deps, OCTOBER).ok
     header, thread = leadership(bot)
     replied = {str(m.get("text", "")).split(":")[0] for m in thread}
-    assert "East County Company" in replied and "West County Company" not in replied
+    assert "East County Company" in replied
+    assert "West County Company" not in replied
     for name, value in {"DATABASE_URL": bot.deps.settings.database_url,
                         "CHECKIN_CONFIG": str(DATA / "checkin.yaml"),
                         "SLACK_API_URL": bot.slack.api_url, "SLACK_BOT_TOKEN": TOKEN}.items():
@@ -100,8 +101,10 @@ def test_an_import_correcting_several_departments_reads_the_month_once_and_updat
     replies = {name: "".join(text_of(m) for m in thread
                              if str(m.get("text", "")).startswith(name))
                for name in ("East County", "West County", "Key Account")}
-    assert "2,390,000" in replies["East County"] and "Corrected on" in replies["East County"]
-    assert "1,234,567" in replies["West County"] and "97.5" in replies["West County"]
+    assert "2,390,000" in replies["East County"]
+    assert "Corrected on" in replies["East County"]
+    assert "1,234,567" in replies["West County"]
+    assert "97.5" in replies["West County"]
     assert "Corrected on" not in replies["Key Account"]  # not corrected, not touched
     # The same import again changes nothing: no second update of anything.
     before = len(bot.slack.calls_to("chat.update"))
