@@ -3,11 +3,13 @@ in place, marked corrected, and never posts a second one."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import bot.cycle.refreshing as refreshing
 from bot.cli.main import main
 from bot.cycle.closing import close_period
 from summaries.store.db import make_engine
@@ -74,8 +76,6 @@ def test_an_import_correcting_several_departments_reads_the_month_once_and_updat
         monkeypatch.setenv(name, value)
     monkeypatch.setattr("bot.bootstrap.open_database",
                         lambda settings: make_engine(settings.database_url))
-    import bot.cycle.refreshing as refreshing
-
     reads: list[str] = []
     load = refreshing.load_digest
 
@@ -110,3 +110,25 @@ def test_an_import_correcting_several_departments_reads_the_month_once_and_updat
     before = len(bot.slack.calls_to("chat.update"))
     assert main(["figures", "import", str(fix)]) == 0
     assert len(bot.slack.calls_to("chat.update")) == before
+
+
+def test_a_late_summary_updates_the_digest_on_the_worker_pool_not_the_listener_thread(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_october(bot)
+    bot.clock.now = CLOSE_MOMENT
+    assert close_period(bot.deps, OCTOBER).ok
+    header, _thread = leadership(bot)
+    threads: list[str] = []
+    refresh = refreshing.refresh_digest
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return refresh(*args, **kwargs)
+
+    monkeypatch.setattr(refreshing, "refresh_digest", recorded)
+    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)  # late
+    [update] = bot.slack.wait_for("chat.update")
+    assert update.params["ts"] == header["ts"]
+    drain(bot)
+    assert len(threads) == 1
+    assert threads[0].startswith("checkin_")  # the worker pool's, not "checkin-listener_"
