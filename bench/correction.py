@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -41,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for bench.*
 from sqlalchemy import Engine, delete, insert, select
 
 import bot.cycle.refreshing as refreshing
-from bench.digest import plain_read, setup
+from bench.digest import database_options, in_database, plain_read, setup
 from bench.engine import MONTH, stats, timed
 from bot.bootstrap import build_deps
 from bot.cycle.closing import header_key, reply_key
@@ -53,7 +52,6 @@ from summaries.config.schema import Config
 from summaries.store.db import make_engine, session_factory
 from summaries.store.infra import OutboxMessage, OutboxState
 from summaries.store.tables import Base
-from tests.support.db import fresh_postgres_database
 
 CHANNEL_ID = "C0LEADERS"
 
@@ -191,18 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, default in (("--size", 500), ("--kpis", 30), ("--months", 13), ("--repeat", 5),
                           ("--seed", 1), ("--sequential-limit", 10), ("--burst", 10)):
         parser.add_argument(name, type=int, default=default)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--database-url", default=None,
-                       help="a scratch database (default: a temporary SQLite file)")
-    where.add_argument("--postgres", default=None,
-                       help="a PostgreSQL server URL: a database is created there and dropped")
+    database_options(parser)
     args = parser.parse_args(argv)
-    if args.postgres:
-        with fresh_postgres_database(args.postgres) as url:
-            run(url, args)
-        return 0
-    with tempfile.TemporaryDirectory(prefix="bench-correction-") as folder:
-        run(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}", args)
+    in_database(args, "bench-correction-", lambda url: run(url, args))
     return 0
 
 

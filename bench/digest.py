@@ -35,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,22 +227,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="50,500,1000", help="department counts, comma-separated")
     for name, default in (("--kpis", 30), ("--months", 13), ("--repeat", 5), ("--seed", 1)):
         parser.add_argument(name, type=int, default=default)
+    database_options(parser)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.kpis < 7 or args.months < 13 or args.repeat < 1 or min(sizes) < 1:
+        parser.error("needs --kpis >= 7, --months >= 13, --repeat >= 1 and sizes >= 1")
+    in_database(args, "bench-digest-", lambda url: run_all(url, sizes, args))
+    return 0
+
+
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """``--database-url`` or ``--postgres``; neither: a temporary SQLite file."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--database-url", default=None,
                        help="a scratch database (default: a temporary SQLite file)")
     where.add_argument("--postgres", default=None,
                        help="a PostgreSQL server URL: a database is created there and dropped")
-    args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.kpis < 7 or args.months < 13 or args.repeat < 1 or min(sizes) < 1:
-        parser.error("needs --kpis >= 7, --months >= 13, --repeat >= 1 and sizes >= 1")
+
+
+def in_database(args: argparse.Namespace, prefix: str, work: Callable[[str], None]) -> None:
+    """Do ``work`` with the URL of the database :func:`database_options` chose."""
     if args.postgres:
         with fresh_postgres_database(args.postgres) as url:
-            run_all(url, sizes, args)
-        return 0
-    with tempfile.TemporaryDirectory(prefix="bench-digest-") as folder:
-        run_all(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}", sizes, args)
-    return 0
+            work(url)
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        work(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}")
 
 
 if __name__ == "__main__":

@@ -20,16 +20,17 @@ from tests.support.paths import DATA
 from .test_digest_cycle import CLOSE_MOMENT, LEADERS, OCTOBER, leadership, text_of
 
 
-def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
-        bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+def closed_with_east(bot: Bot) -> None:
+    """October with East County's summary in, closed: its digest posted."""
     open_october(bot)
     submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
     drain(bot)  # East's confirmation is out before the close
     bot.clock.now = CLOSE_MOMENT
     assert close_period(bot.deps, OCTOBER).ok
-    header, thread = leadership(bot)
-    posted = len(bot.slack.messages(LEADERS))
+
+
+def commands_on(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``checkin`` commands run in this test work on the bot's database and Slack."""
     for name, value in {"DATABASE_URL": bot.deps.settings.database_url,
                         "CHECKIN_CONFIG": str(DATA / "checkin.yaml"),
                         "SLACK_API_URL": bot.slack.api_url, "SLACK_BOT_TOKEN": TOKEN}.items():
@@ -37,6 +38,15 @@ def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
     # The test database is made from the models, not by migrations: open it as it is.
     monkeypatch.setattr("bot.bootstrap.open_database",
                         lambda settings: make_engine(settings.database_url))
+
+
+def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
+        bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    closed_with_east(bot)
+    header, thread = leadership(bot)
+    posted = len(bot.slack.messages(LEADERS))
+    commands_on(bot, monkeypatch)
     fix = tmp_path / "fix.csv"
     fix.write_text("kpi,department,month,value\nrevenue,east-county,2026-10,2390000\n",
                    encoding="utf-8")
@@ -61,21 +71,12 @@ def test_a_figure_import_after_the_close_corrects_the_posted_digest_in_place(
 
 def test_an_import_correcting_several_departments_reads_the_month_once_and_updates_the_header_once(
         bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    open_october(bot)
-    submit(bot, "U0EAST", open_form(bot, "U0EAST", "east-county"), EAST_VALUES)
-    drain(bot)
-    bot.clock.now = CLOSE_MOMENT
-    assert close_period(bot.deps, OCTOBER).ok
+    closed_with_east(bot)
     header, thread = leadership(bot)
     replied = {str(m.get("text", "")).split(":")[0] for m in thread}
     assert "East County Company" in replied
     assert "West County Company" not in replied
-    for name, value in {"DATABASE_URL": bot.deps.settings.database_url,
-                        "CHECKIN_CONFIG": str(DATA / "checkin.yaml"),
-                        "SLACK_API_URL": bot.slack.api_url, "SLACK_BOT_TOKEN": TOKEN}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr("bot.bootstrap.open_database",
-                        lambda settings: make_engine(settings.database_url))
+    commands_on(bot, monkeypatch)
     reads: list[str] = []
     load = refreshing.load_digest
 
