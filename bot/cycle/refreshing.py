@@ -187,7 +187,7 @@ def update_digest(deps: Deps, period: str, department: str, version: str | None 
     one at a time (each holds a whole month in memory, and an ask decided a year late
     updates twelve), and the changes that arrive while one runs are done together by the
     next, with one read of each month (:mod:`bot.gathered`)."""
-    deps.updates.request(deps.executor, "digest updates", (period, department, version),
+    deps.updates.request(deps.executor, "digest-updates", (period, department, version),
                          functools.partial(_update_gathered, deps))
 
 
