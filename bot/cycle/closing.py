@@ -93,7 +93,7 @@ _R = TypeVar("_R")
 
 
 def in_the_channels_language(work: Callable[Concatenate[Deps, _P], _R]
-                              ) -> Callable[Concatenate[Deps, _P], _R]:
+                             ) -> Callable[Concatenate[Deps, _P], _R]:
     """The leadership channel reads the organization's language (SPEC 11), whoever set the
     work off: a late submission by a manager who reads Chinese updates an English digest in
     English."""
@@ -121,11 +121,11 @@ def post_digest(deps: Deps, digest: Digest) -> DeliveryReport:
             return report  # nothing can thread under a header that is not there yet
         thread = {"channel": posted.slack_channel or channel, "thread_ts": posted.slack_ts}
         parts = [outgoing(more_key(period, channel, n), "digest", channel,
-                           {**payload, **thread}, period) for n, payload in enumerate(more, 1)]
+                          {**payload, **thread}, period) for n, payload in enumerate(more, 1)]
         parts += _chart(digest, channel, thread)
         for department in by_worst_problem(digest):  # the worst problems first
             parts += [outgoing(reply_key(period, department.key, channel, n), "digest", channel,
-                                {**payload, **thread}, period, department.key)
+                               {**payload, **thread}, period, department.key)
                       for n, payload in enumerate(department_messages(digest, department.key))]
         keys = enqueue(session, parts)
     rest = deliver(deps, keys)
@@ -144,10 +144,10 @@ def _chart(digest: Digest, channel: str, thread: dict[str, str]) -> list[Outgoin
     payload = {**thread, "filename": chart_filename(digest), "title": title,
                "content_b64": base64.b64encode(png).decode("ascii")}
     return [outgoing(f"chart:{digest.period}:{channel}", "chart", channel, payload,
-                      str(digest.period), method="files.upload_v2")]
+                     str(digest.period), method="files.upload_v2")]
 
 
 def outgoing(key: str, kind: str, channel: str, payload: dict[str, Any], period: str,
-              department: str | None = None, method: str = "chat.postMessage") -> Outgoing:
+             department: str | None = None, method: str = "chat.postMessage") -> Outgoing:
     return Outgoing(key, kind, channel, {"channel": channel, **payload}, method=method,
                     period_key=period, department_key=department)

@@ -82,7 +82,7 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
     head, *rest = header_messages(digest, corrected)
     update = _update_key(period, versions)
     parts = [outgoing(f"{update}:header", "digest_update",
-                       channel, {**head, **place}, period, _one(versions), "chat.update")]
+                      channel, {**head, **place}, period, _one(versions), "chat.update")]
     for n, payload in enumerate(rest, 1):  # continuations posted at the close, as they now are
         row = more[n - 1] if n <= len(more) else None
         if row is not None and row.slack_ts:
