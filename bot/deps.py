@@ -68,7 +68,7 @@ class Deps:
     double_click: float = 1.0
     # The latest month read once for /kpi, while nothing changes.
     kept: KeptLookups = field(default_factory=KeptLookups)
-    # Updates of posted digests, one month at a time on the worker pool, changes gathered.
+    # Updates of posted digests, one at a time on the worker pool, changes gathered.
     updates: Gathered = field(default_factory=Gathered)
 
     @contextmanager
