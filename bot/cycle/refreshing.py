@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -198,8 +199,12 @@ def _update_gathered(deps: Deps, changes: list[tuple[str, str, str | None]]) -> 
     for period, department, version in changes:
         by_month.setdefault((period, version), []).append(department)
     for (period, version), departments in by_month.items():
+        began = time.perf_counter()
         try:
             refresh_digest(deps, period, *departments, version=version)
         except Exception:
             log.exception("updating the %s digest for %s failed", period,
                           ", ".join(departments))
+        else:
+            log.info("updated the %s digest for %s in %.2f s", period, ", ".join(departments),
+                     time.perf_counter() - began)

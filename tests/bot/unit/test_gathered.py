@@ -91,7 +91,8 @@ def test_a_request_after_the_pool_stopped_is_dropped_with_a_warning(
 
 
 def test_digest_updates_run_one_at_a_time_gathered_into_one_refresh_per_month_and_change(
-        pool: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        pool: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.cycle.refreshing")
     deps = SimpleNamespace(updates=Gathered(), executor=pool)
     refreshed: list[tuple[str, tuple[str, ...], str | None]] = []
     first = threading.Event()
@@ -115,3 +116,4 @@ def test_digest_updates_run_one_at_a_time_gathered_into_one_refresh_per_month_an
                          ("2026-10", ("west-county", "safety"), None),
                          ("2026-10", ("marketing",), "ask7"),
                          ("2026-09", ("safety",), "ask7")]
+    assert "updated the 2026-10 digest for west-county, safety in " in caplog.text  # timed
