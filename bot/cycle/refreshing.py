@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,16 +33,14 @@ from bot.outbox.delivery import (
     Outgoing,
     deliver,
     enqueue,
-    sent_message,
-    sent_messages,
+    sent_places,
 )
-from summaries.checkins.cycle import period_info, revisions
+from summaries.checkins.cycle import period_info
 from summaries.dates import format_day
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest, RevisionRow
 from summaries.engine.asks import Ask
 from summaries.periods import Month, months_between, this_month
-from summaries.store.infra import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +63,20 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
     shows its own department's."""
     channel = deps.config.organization.leadership_channel
     month = Month.parse(period)
-    with deps.unit_of_work() as session:
-        header = sent_message(session, header_key(period, channel))
-        if header is None or not header.slack_ts or not departments:
+    with deps.read_only() as session:  # the stored flags stay the close's
+        sent = {key: {"channel": where or channel, "ts": ts}
+                for key, (where, ts) in sent_places(session, period, "digest").items()}
+        place = sent.get(header_key(period, channel))
+        if place is None or not departments:
             return DeliveryReport()
-        place = {"channel": header.slack_channel or channel, "ts": header.slack_ts}
-        versions = {d: version if version is not None else str(revisions(session, month, d))
-                    for d in dict.fromkeys(departments)}  # one update per change
-        sent = sent_messages(session, period, "digest")
+        digest = load_digest(session, deps.config, month, closed=True, revisions=True)
+        info = period_info(session, month)
+    changes = Counter(row.department for row in digest.revisions)  # a version per change
+    versions = {d: version if version is not None else str(changes[d])
+                for d in dict.fromkeys(departments)}
     replies = {d: [sent.get(reply_key(period, d, channel, n)) for n in range(_MAX_PARTS)]
                for d in versions}
     more = [sent.get(more_key(period, channel, n)) for n in range(1, _MAX_PARTS)]
-    with deps.read_only() as session:  # the stored flags stay the close's
-        digest = load_digest(session, deps.config, month, closed=True, revisions=True)
-        info = period_info(session, month)
     fixed = corrected_moments(digest.revisions, info.closed_at if info is not None else None)
     corrected = _day(deps, max(fixed.values())) if fixed else None
     head, *rest = header_messages(digest, corrected)
@@ -85,12 +84,10 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
     parts = [outgoing(f"{update}:header", "digest_update",
                       channel, {**head, **place}, period, _one(versions), "chat.update")]
     for n, payload in enumerate(rest, 1):  # continuations posted at the close, as they now are
-        row = more[n - 1] if n <= len(more) else None
-        if row is not None and row.slack_ts:
-            parts.append(outgoing(
-                f"{update}:more{n}", "digest_update",
-                channel, {**payload, "channel": row.slack_channel or channel,
-                          "ts": row.slack_ts}, period, _one(versions), "chat.update"))
+        where = more[n - 1] if n <= len(more) else None
+        if where is not None:
+            parts.append(outgoing(f"{update}:more{n}", "digest_update", channel,
+                                  {**payload, **where}, period, _one(versions), "chat.update"))
     for department, changed in versions.items():
         own = _day(deps, fixed[department]) if department in fixed else None
         mine = ":".join(("digest-update", period, department, changed))
@@ -101,19 +98,17 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
 
 
 def _replies(digest: Digest, department: str, own: str | None, update: str,
-             posted: list[OutboxMessage | None], place: dict[str, str],
+             posted: list[dict[str, str] | None], place: dict[str, str],
              channel: str) -> list[Outgoing]:
     """The department's reply as it now reads: its posted messages updated in place, any part
     it did not have before posted in the thread."""
     period = str(digest.period)
     parts = []
     for n, payload in enumerate(department_messages(digest, department, own)):
-        row = posted[n] if n < len(posted) else None
-        if row is not None and row.slack_ts:
-            parts.append(outgoing(
-                f"{update}:{n}", "digest_update", channel,
-                {**payload, "channel": row.slack_channel or channel, "ts": row.slack_ts},
-                period, department, "chat.update"))
+        where = posted[n] if n < len(posted) else None
+        if where is not None:
+            parts.append(outgoing(f"{update}:{n}", "digest_update", channel,
+                                  {**payload, **where}, period, department, "chat.update"))
         else:
             parts.append(outgoing(
                 reply_key(period, department, channel, n), "digest", channel,

@@ -232,11 +232,11 @@ def sent_message(session: Session, key: str) -> OutboxMessage | None:
     return row if row is not None and row.state == OutboxState.SENT else None
 
 
-
-def sent_messages(session: Session, period: str, kind: str) -> dict[str, OutboxMessage]:
-    """The rows of ``kind`` for ``period`` that were sent (see :func:`sent_message`), by key,
-    in one read."""
-    rows = session.scalars(select(OutboxMessage).where(
-        OutboxMessage.period_key == period, OutboxMessage.kind == kind,
-        OutboxMessage.state == OutboxState.SENT))
-    return {row.key: row for row in rows}
+def sent_places(session: Session, period: str, kind: str) -> dict[str, tuple[str | None, str]]:
+    """Where each message of ``kind`` for ``period`` that was sent is in Slack (its channel,
+    if Slack named one, and its ``ts``), by key: one read of the keys and places only."""
+    rows = session.execute(
+        select(OutboxMessage.key, OutboxMessage.slack_channel, OutboxMessage.slack_ts)
+        .where(OutboxMessage.period_key == period, OutboxMessage.kind == kind,
+               OutboxMessage.state == OutboxState.SENT, OutboxMessage.slack_ts.is_not(None)))
+    return {key: (channel, ts) for key, channel, ts in rows.tuples() if ts}
