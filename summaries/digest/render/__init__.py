@@ -42,6 +42,7 @@ from summaries.i18n import _, ngettext, pgettext
 
 # Characters Markdown would read as markup (tables, emphasis, links, HTML, headings, code).
 _MARKUP = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+_PLAIN = frozenset("\\`*_[]<>|#").isdisjoint  # most cells (numbers, words) have none
 
 
 def md(text: str) -> str:
@@ -53,12 +54,17 @@ def md_cell(text: str) -> str:
     """Escape user text for one Markdown table cell (a line break would end the row)."""
     if "\n" in text or "\r" in text:
         text = " ".join(text.split())
-    return text.translate(_MARKUP)
+    return text if _PLAIN(text) else text.translate(_MARKUP)
 
 
 def md_row(row: RowText) -> str:
     """A KPI row of a Markdown table."""
     return "| " + " | ".join(md_cell(cell) for cell in row.columns) + " |"
+
+
+def md_rows(rows: list[RowText]) -> str:
+    """KPI rows of a Markdown table, a line each (joined here: a department has dozens)."""
+    return "".join(f"{md_row(row)}\n" for row in rows)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def environment() -> Environment:
     env.filters["status_word"] = status_word  # red, amber, green, info in words
     env.filters["since_word"] = since_word  # new, worse, recurring in words
     env.filters["md_cell"] = md_cell
-    env.filters["md_row"] = md_row
+    env.filters["md_rows"] = md_rows
     return env
 
 
