@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     ColumnExpressionArgument,
+    Text,
     and_,
+    cast,
     or_,
     select,
     type_coerce,
@@ -164,7 +166,7 @@ def load_targets(session: Session, first: Month | None = None,
                                          else (Department.key.in_(list(departments)),)))
     # By ids, without joins, as the figures are read.
     query = select(Target.kind, Target.kpi_id, Target.department_id, Target.month, Target.year,
-                   _raw(Target.value), _raw(Target.stretch), _raw(Target.phasing),
+                   _raw(Target.value), _raw(Target.stretch), _as_text(Target.phasing),
                    _raw(Target.recorded_at), Target.id)
     if kpis is not None:
         query = query.where(Target.kpi_id.in_(list(kpi_keys)))
@@ -212,13 +214,18 @@ def _raw(column: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
     return type_coerce(column, NullType())
 
 
-def _phasing(stored: Any) -> tuple[Decimal, ...] | None:
-    """Phasing weights from JSON text (SQLite) or the list the driver parsed (PostgreSQL)."""
-    if stored == "null":  # how SQLite keeps a JSON null
+def _as_text(column: ColumnExpressionArgument[Any]) -> ColumnElement[Any]:
+    """A JSON column read as its text: the driver's JSON parsing is skipped for the rows that
+    hold none (PostgreSQL's driver parses a JSON ``null`` at every row: a month's targets
+    mostly have no phasing)."""
+    return cast(column, Text)
+
+
+def _phasing(stored: str | None) -> tuple[Decimal, ...] | None:
+    """Phasing weights from the column's JSON text (a list of decimal strings)."""
+    if stored is None or stored == "null":  # SQL NULL, or the JSON null a None is stored as
         return None
-    if isinstance(stored, str | bytes):
-        stored = json.loads(stored)
-    return tuple(Decimal(w) for w in stored) if stored is not None else None
+    return tuple(Decimal(w) for w in json.loads(stored))
 
 
 def _load_summaries(session: Session, month: Month

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from summaries.checkins.evaluation import (
     evaluate_period,
     first_month_needed,
+    load_targets,
     needed_departments,
     refresh_flags,
 )
@@ -21,7 +22,7 @@ from summaries.engine.report import PeriodReport
 from summaries.periods import Month
 from summaries.store.catalog import Catalog
 from summaries.store.figures import get_or_create_period, set_figure
-from summaries.store.models import Flag
+from summaries.store.models import Flag, Target
 
 D = Decimal
 OCT = "2026-10"
@@ -143,3 +144,21 @@ def test_a_department_needs_its_siblings_and_their_children(config: Config) -> N
     assert needed_departments(config, ["east-county"]) == {"east-county", "west-county"}
     assert needed_departments(config, ["marketing"]) == {
         "key-accounts", "marketing", "east-county", "west-county", "safety"}
+
+
+@pytest.mark.parametrize("stored", [None, ["0.05", "0.07", "0.1", "0.08", "0.08", "0.08", "0.08",
+                                           "0.08", "0.09", "0.09", "0.1", "0.1"]])
+def test_an_annual_plan_s_phasing_is_read_back_as_stored(
+        db: Session, catalog: Catalog, stored: list[str] | None) -> None:
+    """Read as the column's text (the driver's JSON parsing skipped): a plan without phasing
+    (stored as a JSON null) reads as None, one with it as the exact decimals."""
+    db.add_all([Target(kpi_id=catalog.kpi_ids["revenue"], kind="annual", year=2026,
+                       department_id=catalog.department_ids["key-accounts"],
+                       value=D("61680000"), phasing=stored),
+                Target(kpi_id=catalog.kpi_ids["revenue"], kind="monthly", month=OCT,
+                       department_id=catalog.department_ids["key-accounts"], value=D(5))])
+    db.flush()
+    rows = {row.kind: row for row in load_targets(db, Month.parse(OCT), Month.parse(OCT))
+            if row.department == "key-accounts"}
+    assert rows["monthly"].phasing is None
+    assert rows["annual"].phasing == (None if stored is None else tuple(D(w) for w in stored))
