@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.config.schema import Config
+from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
 from summaries.formatting import units_in_force
@@ -64,14 +65,19 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
     was made for the same key, else rendered from the database and kept for the next read.
     ``render`` says with its rendering whether it is worth keeping (not a page whose chart
     could not be drawn: a later read tries again)."""
-    with read_only(factory) as session:
-        stamp = input_stamp(session)  # read before the data: a later change moves it on
-        key = None if stamp is None else rendering_key(config, month, detail, stamp, code)
-        found = None if key is None else stored_rendering(session, str(month), form, key)
-        if found is not None:
-            return found
-        digest = load_digest(session, config, month, closed=None)
-    rendered, worth_keeping = render(digest)
+    # One pause of the collector for reading and rendering, and the digest dropped before it
+    # resumes: it would otherwise walk the whole digest (a million objects at 500
+    # departments), alive, to find nothing to free.
+    with building():
+        with read_only(factory) as session:
+            stamp = input_stamp(session)  # read before the data: a later change moves it on
+            key = None if stamp is None else rendering_key(config, month, detail, stamp, code)
+            found = None if key is None else stored_rendering(session, str(month), form, key)
+            if found is not None:
+                return found
+            digest = load_digest(session, config, month, closed=None)
+        rendered, worth_keeping = render(digest)
+        del digest
     if key is not None and worth_keeping:
         _keep(factory, str(month), form, key, rendered)
     return rendered

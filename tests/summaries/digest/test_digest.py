@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import gc
+import weakref
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +19,7 @@ from summaries.config.schema import Config
 from summaries.digest.charts import trend_png
 from summaries.digest.load import load_digest, load_month, load_trend
 from summaries.digest.model import Digest, compile_digest
-from summaries.digest.render import render_html, render_markdown
+from summaries.digest.render import md, md_cell, render_html, render_markdown
 from summaries.engine.targets import severity_rank
 from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
@@ -189,3 +193,35 @@ def test_trend_chart_is_a_png_of_a_fixed_size(october: Session, config: Config) 
     assert 3 * 500 < height < 3 * 800
     assert trend_png(trend, "de", "Northfield") != png
 
+
+
+MARKUP = "\\`*_[]<>|#"
+
+
+@given(st.text(alphabet=st.sampled_from([*MARKUP, "a", " ", "中", "\n", "\r", "&", "\t"])))
+def test_markdown_escapes_every_markup_character_of_user_text(text: str) -> None:
+    """Each character Markdown would read as markup gets a backslash, every other is kept;
+    a paragraph keeps its line breaks (as hard breaks), a table cell folds them."""
+    def escaped(line: str) -> str:
+        return "".join(f"\\{c}" if c in MARKUP else c for c in line)
+
+    assert md(text) == "  \n".join(escaped(line) for line in text.splitlines())
+    assert md_cell(text) == escaped(" ".join(text.split()) if "\n" in text or "\r" in text
+                                    else text)
+
+
+def test_a_rendered_digest_goes_when_its_reader_lets_go(october: Session, config: Config) -> None:
+    """Rendering leaves nothing holding the digest (Jinja's context and its macros refer to
+    each other): it is freed at once, without waiting for the garbage collector to walk it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        digest = compiled(october, config)
+        render_markdown(digest)
+        render_html(digest)
+        gone = weakref.ref(digest)
+        del digest
+        assert gone() is None
+    finally:
+        if collecting:
+            gc.enable()
