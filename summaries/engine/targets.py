@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Literal
 
 Status = Literal["green", "amber", "red"]
@@ -154,7 +155,7 @@ class TargetBook:
         self._monthly: dict[tuple[str, str, str], TargetRow] = {}
         self._annual: dict[tuple[str, str, int], list[TargetRow]] = {}
         self._limits: dict[tuple[str, str, str | None], list[TargetRow]] = {}
-        for row in sorted(rows, key=lambda r: (r.recorded_at, r.order)):
+        for row in sorted(rows, key=attrgetter("recorded_at", "order")):
             if row.kind == "monthly" and row.department and row.month:
                 self._monthly[(row.kpi, row.department, row.month)] = row
             elif row.kind == "annual" and row.department and row.year is not None:
