@@ -67,6 +67,10 @@ class Engine:
     book: FigureBook
     targets: TargetBook
     _tolerance: dict[str, Decimal] = field(default_factory=dict)
+    # Annual plans by department, KPI, fiscal year and month: a parent's sums its children's,
+    # asked for at every cell and every month of a red streak (the books do not change).
+    _plans: dict[tuple[str, str, int, str | None], AnnualPlan | None] = field(
+        default_factory=dict)
 
     def tolerance(self, kpi: Kpi) -> Decimal:
         """The KPI's own tolerance, else the rule's (percent, or points for % KPIs)."""
@@ -116,7 +120,7 @@ class Engine:
         index = month.fiscal_index(start)
         months = fiscal_months(month, start)
         ytd = self.book.ytd(dept, kpi.key, months)
-        plan = self.annual_plan(dept, kpi, month.fiscal_year(start), str(month))
+        plan = self.annual_plan(dept, kpi, month.fiscal_year(start), month_key(month))
         if plan is None:
             return Pace(ytd, None, None, None, None)
         # A mean or last KPI's plan is a level due every month, not a total built up over the
@@ -167,6 +171,13 @@ class Engine:
         """The annual plan: the department's own, else for a total KPI the sum of its
         children's plans, when every child carrying the KPI has one; its phasing is theirs,
         weighted by their plans, so the share due is the children's together."""
+        key = (dept, kpi.key, fiscal_year, month)
+        if key not in self._plans:
+            self._plans[key] = self._annual_plan(dept, kpi, fiscal_year, month)
+        return self._plans[key]
+
+    def _annual_plan(self, dept: str, kpi: Kpi, fiscal_year: int,
+                     month: str | None) -> AnnualPlan | None:
         own = self.targets.annual(kpi.key, dept, fiscal_year, month)
         if own is not None:
             return own
