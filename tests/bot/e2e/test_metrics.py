@@ -138,6 +138,9 @@ def test_metrics_answer_without_a_database(bot: Bot, tmp_path: Path) -> None:
         health = urllib.request.Request(f"{server.url}/healthz")
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(health, timeout=10)
+        # The refusal's body is read while the server still runs: stopping it first
+        # can close the connection before the body has arrived.
+        refusal = json.loads(refused.value.read())
     finally:
         server.stop()
         deps.executor.shutdown(wait=True)
@@ -148,8 +151,7 @@ def test_metrics_answer_without_a_database(bot: Bot, tmp_path: Path) -> None:
     assert value(samples, "checkin_slack_requests_total", kind="url_verification", command="",
                  status="200") == 1
     assert refused.value.code == 503
-    assert json.loads(refused.value.read()) == {"status": "unavailable",
-                                                "database": "unavailable"}
+    assert refusal == {"status": "unavailable", "database": "unavailable"}
 
 
 def test_apps_in_one_process_keep_their_own_counts(bot: Bot) -> None:
