@@ -129,8 +129,8 @@ class Engine:
         # figure is missing from both, so a month not reported is never also off pace.
         due: Decimal | None = Decimal(1)
         if kpi.accumulate == "sum":
-            reported = [n for n, m in enumerate(months, 1)
-                        if self.book.value(dept, kpi.key, m) is not None]
+            shown = self.book.values(dept, kpi.key, months)
+            reported = [n for n, value in enumerate(shown, 1) if value is not None]
             due = pace_share(reported, plan.phasing)
         share = ratio(ytd, plan.value)
         pace_band = None

@@ -139,6 +139,14 @@ class FigureBook:
             self._rolled[key] = self._roll_up(dept, kpi, month)
         return self._rolled[key]
 
+    def values(self, dept: str, kpi: str, months: Sequence[str]) -> list[Decimal | None]:
+        """:meth:`value` for each of ``months``; a department without children in any month's
+        tree shows its own figures of a stored KPI, read without the general path."""
+        if not self._moves and kpi not in self._formulas and not self.children.get(dept):
+            own = self._figures.get((dept, kpi))
+            return [own.get(m) for m in months] if own is not None else [None] * len(months)
+        return [self.value(dept, kpi, m) for m in months]
+
     def _roll_up(self, dept: str, kpi: str, month: str) -> Decimal | None:
         present = []
         figures, children = self._figures, self._tree(month)[0]

@@ -76,6 +76,21 @@ def md_rows(rows: list[RowText]) -> str:
     return "".join(f"{md_row(row)}\n" for row in rows)
 
 
+def md_problem(line: ProblemLine, with_department: bool = True) -> str:
+    """A problem as an item of a Markdown list, with a blank line after it: its severity,
+    department (unless the department's own section lists it), text, and new, worse or
+    recurring and minor marks (a function, not a macro: a month at scale has thousands)."""
+    parts = [f"- **{status_word(line.severity)}**"]
+    if with_department:
+        parts.append(f" · **{md_cell(line.department)}**")
+    parts += pgettext("after a label", ": "), md_cell(line.text)
+    if line.since:
+        parts.append(f" *{since_word(line.since)}*")
+    if line.minor:
+        parts.append(f" *{_('(minor)')}*")
+    return "".join(parts) + "\n"
+
+
 @dataclass(frozen=True)
 class DepartmentView:
     """A department's part of a rendered digest."""
@@ -101,6 +116,7 @@ def environment() -> Environment:
     env.filters["since_word"] = since_word  # new, worse, recurring in words
     env.filters["md_cell"] = md_cell
     env.filters["md_rows"] = md_rows
+    env.filters["md_problem"] = md_problem
     return env
 
 

@@ -17,10 +17,12 @@ from summaries.checkins.evaluation import refresh_flags
 from summaries.checkins.submissions import record_submission
 from summaries.config.schema import Config
 from summaries.digest.charts import trend_png
+from summaries.digest.header import ProblemLine
 from summaries.digest.load import load_digest, load_month, load_trend
 from summaries.digest.model import Digest, compile_digest
-from summaries.digest.render import md, md_cell, render_html, render_markdown
+from summaries.digest.render import md, md_cell, md_problem, render_html, render_markdown
 from summaries.engine.targets import severity_rank
+from summaries.i18n import speaking
 from summaries.imports.importers import import_figures, import_targets
 from summaries.periods import Month
 from summaries.store.catalog import Catalog
@@ -225,3 +227,17 @@ def test_a_rendered_digest_goes_when_its_reader_lets_go(october: Session, config
     finally:
         if collecting:
             gc.enable()
+
+
+def test_a_problem_line_in_markdown_marks_and_escapes_in_both_languages() -> None:
+    line = ProblemLine("R&D | *Lab*", "Loss rate 3.40%: above the 3.00% limit", "red", "worse",
+                       True)
+    assert md_problem(line) == ("- **red** · **R&D \\| \\*Lab\\***: Loss rate 3.40%: above "
+                                "the 3.00% limit *worse* *(minor)*\n")
+    assert md_problem(line, False) == ("- **red**: Loss rate 3.40%: above the 3.00% limit "
+                                       "*worse* *(minor)*\n")
+    assert md_problem(ProblemLine("Sales", "Revenue short", "amber", None, False)) == (
+        "- **amber** · **Sales**: Revenue short\n")
+    with speaking("zh"):
+        assert md_problem(line) == ("- **红灯** · **R&D \\| \\*Lab\\***：Loss rate 3.40%: "
+                                    "above the 3.00% limit *恶化* *（次要）*\n")

@@ -181,3 +181,28 @@ def test_a_roll_up_reads_missing_children_as_missing_not_zero(
     assert book.value("top", "per_rate", month) == ratio(shown["amount"], shown["rate"])
     assert book.value("top", "amount", "2026-04") is None
     assert book.ytd("top", "amount", ["2026-01", "2026-02", "2026-03"]) == shown["amount"]
+
+
+# --- a department's months in one go are its months one by one ---------------------------------
+
+MOVED_YAML = RATIO_YAML.replace(
+    "{key: west, name: West, parent: region,",
+    "{key: west, name: West, parent: {2026-01: north, 2026-04: region},")
+
+
+@settings(max_examples=60, deadline=None)
+@given(found=st.dictionaries(st.tuples(st.sampled_from((*CHILDREN, "region")),
+                                       st.sampled_from(["revenue", "orders"]),
+                                       st.sampled_from(RATIO_MONTHS)),
+                             exact_amounts, max_size=40),
+       moved=st.booleans())
+def test_values_over_months_are_the_values_month_by_month(
+        found: dict[tuple[str, str, str], Decimal], moved: bool) -> None:
+    """The leaf's shortcut in ``FigureBook.values`` reads what ``value`` reads, also where a
+    department has children in some months only (West under North until March)."""
+    config = parse_config(MOVED_YAML) if moved else RATIO_CONFIG
+    book = FigureBook.for_config(config, figure_table(found))
+    for dept in (*CHILDREN, "region"):
+        for kpi in ("revenue", "orders", "avg_order"):
+            assert book.values(dept, kpi, RATIO_MONTHS) == [
+                book.value(dept, kpi, month) for month in RATIO_MONTHS]
