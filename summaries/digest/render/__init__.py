@@ -77,7 +77,7 @@ def md_rows(rows: list[RowText]) -> str:
 
 
 def md_problem(line: ProblemLine, with_department: bool = True) -> str:
-    """A problem as an item of a Markdown list, with a blank line after it: its severity,
+    """A problem as one line of a Markdown list, its line break included: its severity,
     department (unless the department's own section lists it), text, and new, worse or
     recurring and minor marks (a function, not a macro: a month at scale has thousands)."""
     parts = [f"- **{status_word(line.severity)}**"]
