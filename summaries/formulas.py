@@ -40,7 +40,7 @@ class FormulaError(ValueError):
     """A formula that does not parse or uses something outside the allow-list."""
 
 
-# An expression compiled from the checked tree: it reads its inputs (and constants) by name.
+# An expression compiled from the checked tree: it reads its inputs by name.
 Compiled = Callable[[Mapping[str, Any]], Any]
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -55,12 +55,11 @@ class Formula:
 
     text: str
     inputs: frozenset[str]
-    _constants: Mapping[str, Decimal] = field(repr=False, compare=False)
     _compiled: Compiled = field(repr=False, compare=False)
 
     def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
         """Return the formula's value, or None for a missing input or a division by zero."""
-        names: dict[str, Any] = dict(self._constants)
+        names: dict[str, Decimal] = {}
         for key in self.inputs:
             value = values.get(key)
             if value is None:
@@ -88,7 +87,6 @@ def parse_formula(text: str) -> Formula:
     except SyntaxError as exc:
         raise FormulaError(_("does not parse: {reason}", reason=_syntax(exc.msg))) from None
     inputs: set[str] = set()
-    constants: dict[str, Decimal] = {}
     called: set[int] = set()  # the Name nodes that are the function of a call
     for node in ast.walk(tree):  # breadth first: a call comes before the name it calls
         if not isinstance(node, _ALLOWED_NODES):
@@ -105,26 +103,30 @@ def parse_formula(text: str) -> Formula:
                 raise FormulaError(_("{name} is a function: write {name}(...)", name=node.id))
         elif isinstance(node, ast.Name):
             inputs.add(node.id)
-    tree = _ConstantsToDecimals(text.strip(), constants, frozenset(inputs)).visit(tree)
-    ast.fix_missing_locations(tree)
-    return Formula(text.strip(), frozenset(inputs), constants, _compile(tree.body))
+    return Formula(text.strip(), frozenset(inputs), _compile(tree.body, text.strip()))
 
 
-def _compile(node: ast.expr) -> Compiled:
+def _compile(node: ast.expr, source: str) -> Compiled:
     """The checked tree as nested closures: the same operations on the same decimals as
     walking the tree at every evaluation, without the walk (a month at scale evaluates
-    formulas tens of thousands of times). Only the allow-list's nodes reach here."""
+    formulas tens of thousands of times). Only the allow-list's nodes reach here; a numeric
+    literal becomes the exact decimal it is written as (0.1 stays 0.1)."""
+    if isinstance(node, ast.Constant):
+        literal = ast.get_source_segment(source, node) or repr(node.value)
+        constant = Decimal(literal.replace("_", ""))
+        return lambda names: constant
     if isinstance(node, ast.Name):
         name = node.id
         return lambda names: names[name]
     if isinstance(node, ast.BinOp):
-        combine, left, right = _BINARY[type(node.op)], _compile(node.left), _compile(node.right)
+        combine = _BINARY[type(node.op)]
+        left, right = _compile(node.left, source), _compile(node.right, source)
         return lambda names: combine(left(names), right(names))
     if isinstance(node, ast.UnaryOp):
-        apply, operand = _UNARY[type(node.op)], _compile(node.operand)
+        apply, operand = _UNARY[type(node.op)], _compile(node.operand, source)
         return lambda names: apply(operand(names))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        function, arguments = _FUNCTIONS[node.func.id], [_compile(a) for a in node.args]
+        function, arguments = _FUNCTIONS[node.func.id], [_compile(a, source) for a in node.args]
         return lambda names: function(*[argument(names) for argument in arguments])
     raise FormulaError(_("not allowed in a formula: {what}", what=_describe(node)))
 
@@ -161,24 +163,6 @@ def _describe(node: ast.AST) -> str:
         return _(_NODES[type(node)])
     operators: dict[type[ast.AST], str] = {ast.Pow: "**", ast.Mod: "%", ast.FloorDiv: "//"}
     return operators.get(type(node), type(node).__name__)
-
-
-class _ConstantsToDecimals(ast.NodeTransformer):
-    """Replace numeric literals by names bound to exact decimals (0.1 stays 0.1)."""
-
-    def __init__(self, source: str, constants: dict[str, Decimal], taken: frozenset[str]
-                 ) -> None:
-        self.source = source
-        self.constants = constants
-        self.taken = taken  # names the formula reads: a constant must not shadow one
-
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        number = len(self.constants)
-        while (name := f"_C{number}") in self.taken or name in self.constants:
-            number += 1
-        literal = ast.get_source_segment(self.source, node) or repr(node.value)
-        self.constants[name] = Decimal(literal.replace("_", ""))
-        return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
 
 
 def dependency_cycle(formulas: Mapping[str, frozenset[str]]) -> list[str] | None:
