@@ -11,9 +11,11 @@ median of ``--repeat`` runs:
 (b) the whole path of ``checkin digest --period P --format md``, in-process, as it reads a
     month that has not changed since it was last read: the code's stamp, a read-only
     session, the input stamp, the kept rendering (``summaries.digest.stored``);
-(f) the same the first time after a change (the input stamp raised before each run): the
-    code's stamp, ``load_digest`` (figures, targets, summaries, evaluation, trend, last
-    month's problems, revisions, reminders, asks), ``render_markdown``, keeping the text;
+(f) the same the first time after a change (before each run one figure of the month is
+    corrected, a different department's each time, as a late correction does): the code's
+    stamp, ``load_digest`` (figures, targets, summaries, evaluation, trend, last month's
+    problems, revisions, reminders, asks), ``render_markdown`` (reusing the parts of the
+    departments the correction left as they were), keeping the text;
 (c) the baseline, alternating with (b) and (f) so all see the same moments of a busy
     machine: a plain read of every row of the tables (f) reads, through the same driver, no
     conversion.
@@ -105,10 +107,16 @@ def whole_path(factory: sessionmaker[Session], config: Config) -> int:
     return len(read_rendering(factory, config, MONTH, "md", markdown, code=code).text)
 
 
-def change(factory: sessionmaker[Session]) -> None:
-    """What any change to the month does to a kept rendering: the input stamp moves on."""
+def change(factory: sessionmaker[Session], turn: int) -> None:
+    """A correction of one of the month's figures (the ``turn``-th of a spread of them): the
+    figure, its department's parents' roll-ups and the header change, and the input stamp
+    moves on."""
     with factory.begin() as session:
-        session.execute(text("UPDATE input_stamps SET n = n + 1"))
+        ids = session.scalars(text(
+            "SELECT f.id FROM figures f JOIN periods p ON p.id = f.period_id "
+            "WHERE p.key = :month ORDER BY f.id"), {"month": str(MONTH)}).all()
+        session.execute(text("UPDATE figures SET value = value + 1 WHERE id = :id"),
+                        {"id": ids[turn * 7919 % len(ids)]})
 
 
 def plain_read(engine: Engine) -> int:
@@ -148,16 +156,16 @@ def run_size(engine: Engine, size: int, args: argparse.Namespace) -> dict[str, A
     report = evaluate(config, MONTH, inputs, closed=True)
     memory_times, payloads = timed(
         lambda: publish(compile_digest(config, report, trend)), args.repeat)
-    change(factory)
+    change(factory, 0)
     whole_path(factory, config)  # warm: the first run pays for imports and the page cache
     whole_times: list[float] = []
     fresh_times: list[float] = []
     base_times: list[float] = []
     rows = 0
-    for _ in range(args.repeat):
+    for turn in range(1, args.repeat + 1):
         times, rows = timed(lambda: plain_read(engine), 1)
         base_times += times
-        change(factory)
+        change(factory, turn)
         fresh_times += timed(lambda: whole_path(factory, config), 1)[0]
         whole_times += timed(lambda: whole_path(factory, config), 1)[0]
     return {"size": size, "payloads": payloads, "flags": len(report.flags), "rows": rows,
@@ -184,7 +192,8 @@ def report_results(results: list[dict[str, Any]], label: str) -> None:
     print("(a): compile + header + department replies + Markdown from an evaluated report; "
           "(b): checkin digest --format md from the database, the month unchanged since it was "
           "last read (the kept rendering); (f): the same, the first time after a change "
-          "(read-only session, load_digest, render_markdown, the text kept); (c): a plain read "
+          "of one figure (read-only session, load_digest, render_markdown reusing the unchanged "
+          "departments' parts, the text kept); (c): a plain read "
           "of every row of the tables (f) reads; b/c, f/c: median over median, and the range "
           "of the run-by-run ratios.")
     by_size = {r["size"]: r for r in results}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -25,11 +26,17 @@ from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
+from summaries.digest.render.parts import Parts, parts_of, reusing
 from summaries.formatting import units_in_force
 from summaries.i18n import current
 from summaries.periods import Month
 from summaries.store.db import read_only
-from summaries.store.renderings import Rendering, keep_rendering, stored_rendering
+from summaries.store.renderings import (
+    Rendering,
+    keep_rendering,
+    last_rendering,
+    stored_rendering,
+)
 from summaries.store.stamps import input_stamp
 
 log = logging.getLogger(__name__)
@@ -53,9 +60,12 @@ def code_stamp(*packages: Path) -> str:
 def rendering_key(config: Config, month: Month, detail: str, stamp: int, code: str) -> str:
     """The key a rendering of ``month`` is kept under (``detail``: what else it depends on,
     such as the chart's name)."""
-    parts = (config.fingerprint, code, str(month), detail, str(stamp), current(),
-             units_in_force())
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return _hashed(config.fingerprint, code, str(month), detail, str(stamp))
+
+
+def _hashed(*parts: str) -> str:
+    """A hash of ``parts`` and the language and number style in force."""
+    return hashlib.sha256("\0".join((*parts, current(), units_in_force())).encode()).hexdigest()
 
 
 def read_rendering(factory: sessionmaker[Session], config: Config, month: Month, form: str,
@@ -64,7 +74,8 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
     """The month's digest as ``render`` renders it in ``form``: the kept rendering when it
     was made for the same key, else rendered from the database and kept for the next read.
     ``render`` says with its rendering whether it is worth keeping (not a page whose chart
-    could not be drawn: a later read tries again)."""
+    could not be drawn: a later read tries again). A new rendering reuses the departments'
+    parts of the one kept before that have not changed (:mod:`summaries.digest.render.parts`)."""
     # One pause of the collector for reading and rendering, and the digest dropped before it
     # resumes: it would otherwise walk the whole digest (a million objects at 500
     # departments), alive, to find nothing to free.
@@ -75,11 +86,18 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
             found = None if key is None else stored_rendering(session, str(month), form, key)
             if found is not None:
                 return found
+            before = last_rendering(session, str(month), form)
             digest = load_digest(session, config, month, closed=None)
-        rendered, worth_keeping = render(digest)
+        context = _hashed(config.fingerprint, code, str(month), form, detail)
+        reusable = {} if before is None else parts_of(context, before.text, before.parts)
+        with reusing(Parts(context, reusable)) as parts:
+            rendered, worth_keeping = render(digest)
         del digest
+    if parts.made:
+        log.debug("digest of %s as %s: %d of %d departments' parts reused", month, form,
+                  parts.reused, len(parts.made))
     if key is not None and worth_keeping:
-        _keep(factory, str(month), form, key, rendered)
+        _keep(factory, str(month), form, key, replace(rendered, parts=parts.index(rendered.text)))
     return rendered
 
 

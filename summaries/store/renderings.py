@@ -30,6 +30,8 @@ class StoredRendering(Base):
     key: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     chart: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Where each department's part sits in ``body`` (JSON; see summaries.digest.render.parts).
+    parts: Mapped[str | None] = mapped_column(Text)
     made_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -39,6 +41,7 @@ class Rendering:
 
     text: str
     chart: bytes | None = None
+    parts: str | None = None  # where its departments' parts sit in ``text``, if it says
 
 
 def stored_rendering(session: Session, period: str, form: str, key: str) -> Rendering | None:
@@ -50,10 +53,20 @@ def stored_rendering(session: Session, period: str, form: str, key: str) -> Rend
     return None if row is None else Rendering(row[0], row[1])
 
 
+def last_rendering(session: Session, period: str, form: str) -> Rendering | None:
+    """The rendering kept for ``period`` and ``form``, whatever it was made for, with where its
+    parts sit: a new rendering reuses the parts that have not changed."""
+    row = session.connection().execute(
+        select(StoredRendering.body, StoredRendering.parts)
+        .where(StoredRendering.period_key == period, StoredRendering.form == form)).first()
+    return None if row is None else Rendering(row[0], parts=row[1])
+
+
 def keep_rendering(session: Session, period: str, form: str, key: str,
                    rendering: Rendering) -> None:
     """Keep ``rendering`` for ``period`` and ``form`` under ``key``, replacing the one before."""
     session.execute(delete(StoredRendering).where(StoredRendering.period_key == period,
                                                   StoredRendering.form == form))
     session.add(StoredRendering(period_key=period, form=form, key=key,
-                                body=rendering.text, chart=rendering.chart))
+                                body=rendering.text, chart=rendering.chart,
+                                parts=rendering.parts))

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from summaries.dates import format_month
 from summaries.digest.alloc import building
@@ -30,6 +30,7 @@ from summaries.digest.header import (
 )
 from summaries.digest.model import DepartmentDigest, Digest, Trend
 from summaries.digest.render.html import html_view, revised_text
+from summaries.digest.render.parts import parts_in_use, printed
 from summaries.digest.text import (
     RowText,
     columns,
@@ -76,6 +77,12 @@ def md_rows(rows: list[RowText]) -> str:
     return "".join(f"{md_row(row)}\n" for row in rows)
 
 
+def md_table(rows: list[RowText], columns: list[str]) -> str:
+    """A Markdown table of KPI rows under the ``columns`` headings (our words, not escaped)."""
+    return (f"| {' | '.join(columns)} |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
+            + md_rows(rows))
+
+
 def md_problem(line: ProblemLine, with_department: bool = True) -> str:
     """A problem as one line of a Markdown list, its line break included: its severity,
     department (unless the department's own section lists it), text, and new, worse or
@@ -115,7 +122,7 @@ def environment() -> Environment:
     env.filters["status_word"] = status_word  # red, amber, green, info in words
     env.filters["since_word"] = since_word  # new, worse, recurring in words
     env.filters["md_cell"] = md_cell
-    env.filters["md_rows"] = md_rows
+    env.filters["md_table"] = md_table
     env.filters["md_problem"] = md_problem
     return env
 
@@ -123,7 +130,27 @@ def environment() -> Environment:
 def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
     with building(), voice(digest.locale, digest.compact_units):  # texts alive till written
-        return _filled("digest.md.j2", _view(digest, chart))
+        view = _view(digest, chart)
+        view["parts"] = _markdown_parts(digest, view)
+        return _filled("digest.md.j2", view)
+
+
+def _markdown_parts(digest: Digest, view: dict[str, Any]) -> list[str]:
+    """Each shown department's Markdown; inside :func:`~summaries.digest.render.parts.reusing`,
+    reused where the department is as it was when last rendered."""
+    template = environment().get_template("department.md.j2")
+    locale, zone = digest.locale, ZoneInfo(digest.timezone)
+
+    def rendered(department: DepartmentDigest) -> str:
+        shown = _department_view(digest, department, locale, zone)
+        return _filled(template, {"view": shown, "columns": view["columns"],
+                                  "ask_note": view["ask_note"]})
+
+    parts = parts_in_use()
+    if parts is None:
+        return [rendered(d) for d in _shown(digest)]
+    names = printed(digest.names)
+    return [parts.part(d, names, "md", partial(rendered, d)) for d in _shown(digest)]
 
 
 def render_html(digest: Digest, *, chart: bytes | None = None,
@@ -135,17 +162,19 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     table."""
     with building(), voice(digest.locale, digest.compact_units):  # as render_markdown
         view = _view(digest, None)
-        view |= html_view(digest, view["departments"], chart, chart_problem)
+        locale, zone = digest.locale, ZoneInfo(digest.timezone)
+        shown = [_department_view(digest, d, locale, zone) for d in _shown(digest)]
+        view |= html_view(digest, shown, chart, chart_problem)
         return _filled("digest.html.j2", view)
 
 
-def _filled(name: str, view: dict[str, Any]) -> str:
+def _filled(name: str | Template, view: dict[str, Any]) -> str:
     """The template ``name`` rendered with ``view``, as ``Template.render`` renders it, and the
     context Jinja made for it emptied after: its macros refer back to it, a cycle only the
     garbage collector breaks, so the whole digest it holds (a million objects at 500
     departments) would outlive the rendering until a collection walked it all. Emptied, the
     digest goes as soon as its caller lets go of it."""
-    template = environment().get_template(name)
+    template = environment().get_template(name) if isinstance(name, str) else name
     context = template.new_context(view)
     try:
         return template.environment.concat(template.root_render_func(context))
@@ -157,8 +186,8 @@ def _filled(name: str, view: dict[str, Any]) -> str:
 
 
 def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
-    locale, zone = digest.locale, ZoneInfo(digest.timezone)
-    shown = [d for d in by_worst_problem(digest) if d.status != "missing" or d.imported]
+    """What the page's template shows above and beside the departments' parts."""
+    locale = digest.locale
     return {
         "digest": digest,
         "title": title_text(digest.period, locale, digest.organization),
@@ -166,19 +195,28 @@ def _view(digest: Digest, chart: str | None) -> dict[str, Any]:
                                     len(digest.skipped)),
         "columns": columns(),
         "headline": [row.text(locale) for row in digest.headline],
-        "departments": [DepartmentView(d, status_text(d.status, d.submitted_at, locale,
-                                                      digest.timezone),
-                                       [row.text(locale) for row in d.rows],
-                                       *department_lines(digest, d),
-                                       [_("{kpi}: {revised}", kpi=r.kpi.name,
-                                          revised=revised_text(r, locale, zone))
-                                        for r in d.rows if r.revised is not None])
-                        for d in shown],
         "header": header_view(digest, SECTIONS),
         "trend": _trend(digest.trend, locale),
         "chart": chart,
         "ask_note": lambda ask: ask_note(ask, digest.period, locale, digest.timezone),
     }
+
+
+def _shown(digest: Digest) -> list[DepartmentDigest]:
+    """The departments with a part, worst problem first: all but those missing without
+    imported figures (the header lists them)."""
+    return [d for d in by_worst_problem(digest) if d.status != "missing" or d.imported]
+
+
+def _department_view(digest: Digest, department: DepartmentDigest, locale: str,
+                     zone: ZoneInfo) -> DepartmentView:
+    return DepartmentView(department, status_text(department.status, department.submitted_at,
+                                                  locale, digest.timezone),
+                          [row.text(locale) for row in department.rows],
+                          *department_lines(digest, department),
+                          [_("{kpi}: {revised}", kpi=r.kpi.name,
+                             revised=revised_text(r, locale, zone))
+                           for r in department.rows if r.revised is not None])
 
 
 def _trend(trend: Trend | None, locale: str) -> dict[str, Any] | None:

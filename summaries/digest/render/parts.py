@@ -1,0 +1,150 @@
+"""A department's part of a rendered digest, reused from the last rendering while it is the same.
+
+A late summary or a correction changes one department (and its parents' roll-ups); the other
+parts of the digest come out as they did. Rendering a part means wording every figure and
+problem of the department, most of a render's time, so a render given the parts of the
+rendering before (:func:`reusing`) writes again only the parts whose department changed.
+
+Each part is known by a print of everything it is made from: the department as the digest
+holds it (figures, comparisons, problems, asks and their history, sections, reminders) with
+the names of the departments it may mention. What the whole rendering is made from (the
+configuration, the code, the month, the language and number style, the form) is the
+rendering's context: parts are reused only from a rendering made in the same context. A print
+is a hash of a canonical serialization, so a part is reused only when what it would be made
+from is equal, never because two departments merely look alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import operator
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from summaries.config.schema import Kpi
+from summaries.digest.model import DepartmentDigest, KpiRow
+from summaries.engine.cell import Cell
+from summaries.engine.problems import Problem
+
+# Fields a part is not made from: caches filled as a department is read (a part read once
+# would otherwise differ from one never read), and a problem's impact, which only orders the
+# problems (their order is in the print) and moves with the organization's totals, so that
+# any correction anywhere would otherwise change every department with a problem.
+_LEFT_OUT: dict[type, frozenset[str]] = {KpiRow: frozenset({"_texts"}),
+                                         DepartmentDigest: frozenset({"_rows"}),
+                                         Problem: frozenset({"impact"})}
+_KEPT = {kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)
+                                     if f.name not in left_out))
+         for kind, left_out in _LEFT_OUT.items()}
+_KEPT[Cell] = operator.attrgetter(*Cell.__slots__)  # a tuple rather than a dict of slots
+
+
+class _Canonical(pickle.Pickler):
+    """Pickles a department for its print: a KPI as its definition (it carries compiled
+    formulas, which do not pickle), a row, a department and a problem without the fields
+    their parts are not made from (``_LEFT_OUT``). Only these types call back into Python
+    (through the dispatch table); everything else pickles at C speed."""
+
+    def __init__(self, file: io.BytesIO, kpis: dict[int, str]) -> None:
+        super().__init__(file, protocol=5)
+        self._kpis = kpis
+        self.dispatch_table = {Kpi: self._kpi,
+                               **{kind: _fields(get) for kind, get in _KEPT.items()}}
+
+    def _kpi(self, kpi: Kpi) -> tuple[type, tuple[str]]:
+        found = self._kpis.get(id(kpi))
+        if found is None:
+            found = self._kpis[id(kpi)] = kpi.model_dump_json()
+        return str, (found,)
+
+
+def _fields(get: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], tuple[type, tuple[Any]]]:
+    return lambda obj: (tuple, (get(obj),))
+
+
+class Parts:
+    """The parts of one rendering: those it may reuse (by print, from the rendering before in
+    the same context) and those it made, in order, for keeping with it."""
+
+    def __init__(self, context: str, before: dict[str, str]) -> None:
+        self.context = context
+        self.before = before
+        self.made: list[tuple[str, str]] = []  # (print, text) in the order rendered
+        self.reused = 0
+        self._kpis: dict[int, str] = {}
+
+    def part(self, department: DepartmentDigest, names: str, form: str,
+             render: Callable[[], str]) -> str:
+        """The text of ``department``'s part: reused if one with the same print was rendered
+        before, else ``render()``. ``names`` is the print of the names of every department
+        (a part may mention any), ``form`` the form rendered."""
+        key = printed((form, names, department), self._kpis)
+        text = self.before.get(key)
+        if text is None:
+            text = render()
+        else:
+            self.reused += 1
+        self.made.append((key, text))
+        return text
+
+    def index(self, body: str) -> str | None:
+        """Where each part made sits in ``body``, the whole rendering, as JSON for keeping
+        beside it; None without parts, or if one cannot be found (nothing is then reused)."""
+        if not self.made:
+            return None
+        spans: list[tuple[str, int, int]] = []
+        at = 0
+        for key, text in self.made:
+            start = body.find(text, at)
+            if start < 0:
+                return None
+            at = start + len(text)
+            spans.append((key, start, at))
+        return json.dumps({"context": self.context, "parts": spans}, separators=(",", ":"))
+
+
+def printed(thing: object, kpis: dict[int, str] | None = None) -> str:
+    """The print of ``thing``: a hash of its canonical pickle (``kpis``: the KPIs' definitions
+    already serialized, by object, shared by the prints of one rendering)."""
+    buffer = io.BytesIO()
+    _Canonical(buffer, {} if kpis is None else kpis).dump(thing)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
+
+
+def parts_of(context: str, body: str, places: str | None) -> dict[str, str]:
+    """The parts of a kept rendering (``body``, and ``places``: where its parts sit, as
+    :meth:`Parts.index` wrote them), by print, if it was made in ``context``; none from
+    another context or without places."""
+    if places is None:
+        return {}
+    try:
+        found = json.loads(places)
+        if found.get("context") != context:
+            return {}
+        return {key: body[start:end] for key, start, end in found["parts"]}
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return {}  # places this code cannot read cost a full render, nothing else
+
+
+_PARTS: ContextVar[Parts | None] = ContextVar("digest_parts", default=None)
+
+
+@contextmanager
+def reusing(parts: Parts) -> Iterator[Parts]:
+    """Inside, a digest rendered as Markdown reuses ``parts`` and records the parts it made."""
+    token = _PARTS.set(parts)
+    try:
+        yield parts
+    finally:
+        _PARTS.reset(token)
+
+
+def parts_in_use() -> Parts | None:
+    """The parts a render inside :func:`reusing` works with, or None outside."""
+    return _PARTS.get()

@@ -1,0 +1,172 @@
+"""A new rendering reuses the departments' parts a change left as they were, and only those."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from summaries.config.schema import Config
+from summaries.digest.load import load_digest
+from summaries.digest.model import Digest
+from summaries.digest.render import render_markdown
+from summaries.digest.render.parts import Parts, parts_of, printed, reusing
+from summaries.digest.stored import read_rendering
+from summaries.engine.asks import AskState
+from summaries.i18n import speaking
+from summaries.periods import Month
+from summaries.store.renderings import Rendering
+
+OCTOBER = Month(2026, 10)
+REUSED = "departments' parts reused"
+
+
+def markdown(digest: Digest) -> tuple[Rendering, bool]:
+    return Rendering(render_markdown(digest)), True
+
+
+def read(sessions: sessionmaker[Session], config: Config) -> str:
+    return read_rendering(sessions, config, OCTOBER, "md", markdown, code="code-1").text
+
+
+def fresh(sessions: sessionmaker[Session], config: Config) -> str:
+    """The digest rendered from scratch, nothing reused."""
+    with sessions() as session:
+        return render_markdown(load_digest(session, config, OCTOBER, closed=None))
+
+
+def reuse_logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
+    found = [re.search(r"(\d+) of (\d+) " + REUSED, r.getMessage())
+             for r in caplog.records]
+    caplog.clear()
+    return [(int(m[1]), int(m[2])) for m in found if m]
+
+
+def correct_one_figure(sessions: sessionmaker[Session]) -> str:
+    """Triple one department's first figure of October, as a correction would; its key."""
+    with sessions.begin() as session:
+        figure_id, department = session.execute(text(
+            "SELECT f.id, d.key FROM figures f JOIN periods p ON p.id = f.period_id "
+            "JOIN departments d ON d.id = f.department_id WHERE p.key = '2026-10' "
+            "ORDER BY d.key DESC, f.id LIMIT 1")).one()
+        session.execute(text("UPDATE figures SET value = value * 3 + 1 WHERE id = :id"),
+                        {"id": figure_id})
+    return str(department)
+
+
+def test_a_corrected_figure_renders_only_the_parts_it_changed(
+        demo_sessions: sessionmaker[Session], demo_config: Config,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="summaries.digest.stored")
+    first = read(demo_sessions, demo_config)
+    [(reused, parts)] = reuse_logged(caplog)
+    assert reused == 0
+    assert parts > 3
+    correct_one_figure(demo_sessions)
+    second = read(demo_sessions, demo_config)
+    assert second != first
+    assert second == fresh(demo_sessions, demo_config)  # the same text as from scratch
+    [(reused, parts_now)] = reuse_logged(caplog)
+    assert parts_now == parts
+    assert 0 < reused < parts  # the department and its parents anew, the others reused
+
+
+def test_a_change_in_another_language_or_configuration_reuses_nothing(
+        demo_sessions: sessionmaker[Session], demo_config: Config,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="summaries.digest.stored")
+    read(demo_sessions, demo_config)
+    with speaking("zh_Hans"):
+        chinese = read(demo_sessions, demo_config)
+        assert chinese == fresh(demo_sessions, demo_config)
+    renamed = replace(demo_config, organization=demo_config.organization.model_copy(
+        update={"name": "Another name"}))
+    read(demo_sessions, renamed)
+    assert [reused for reused, _ in reuse_logged(caplog)] == [0, 0, 0]
+
+
+def test_a_part_is_made_anew_when_anything_it_shows_changes(
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    with demo_sessions() as session:
+        digest = load_digest(session, demo_config, OCTOBER, closed=None)
+    asked = next(d for d in digest.departments if d.asks)
+    ask = asked.asks[0]
+    decided = replace(ask, history=(*ask.history, replace(ask.history[-1], text="Approved")))
+    same = printed(asked)
+    assert printed(replace(asked)) == same
+    changes = [replace(asked, asks=(decided, *asked.asks[1:])),  # history is compare=False
+               replace(asked, asks=(replace(ask, state=AskState.DECLINED), *asked.asks[1:])),
+               replace(asked, reminders=asked.reminders + 1),
+               replace(asked, sections=[(t, s + ".") for t, s in asked.sections]),
+               replace(asked, rows=[replace(asked.rows[0], cell=replace(
+                   asked.rows[0].cell, target=Decimal(1))), *asked.rows[1:]])]
+    assert all(printed(changed) != same for changed in changes)
+    troubled = next(d for d in digest.departments if d.problems)
+    problem = troubled.problems[0]
+    # A problem's impact only orders the problems (the order is in the print).
+    assert printed(replace(troubled, problems=(replace(problem, impact=Decimal("0.5")),
+                                               *troubled.problems[1:]))) == printed(troubled)
+    assert printed(replace(troubled, problems=(replace(problem, since="worse"),
+                                               *troubled.problems[1:]))) != printed(troubled)
+
+
+PRINTS = """
+import sys
+from summaries.config.loader import load_config
+from summaries.digest.load import load_digest
+from summaries.digest.render.parts import printed
+from summaries.periods import Month
+from summaries.store.db import make_engine, session_factory
+config = load_config(sys.argv[1])
+with session_factory(make_engine(sys.argv[2]))() as session:
+    digest = load_digest(session, config, Month(2026, 10), closed=None)
+print(" ".join(printed(d) for d in digest.departments))
+"""
+
+
+def test_prints_are_the_same_in_every_process(demo_folder: os.PathLike[str]) -> None:
+    """Parts are reused by a later process: a print must not depend on the process's hash
+    seed (the order of a set) or on where objects sit in memory."""
+    found = set()
+    for seed in ("1", "2"):
+        found.add(subprocess.run(
+            [sys.executable, "-c", PRINTS, f"{demo_folder}/checkin.yaml",
+             f"sqlite:///{demo_folder}/demo.db"], check=True, capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed}).stdout)
+    assert len(found) == 1
+    assert len(found.pop().split()) > 3
+
+
+def test_places_that_cannot_be_read_or_found_reuse_nothing() -> None:
+    parts = Parts("context", {})
+    assert parts.index("anything") is None  # nothing made, nothing to place
+    parts.made.append(("print", "a part"))
+    assert parts.index("a body without it") is None
+    places = parts.index("before a part after")
+    assert parts_of("context", "before a part after", places) == {"print": "a part"}
+    assert parts_of("another", "before a part after", places) == {}
+    for broken in ("not json", "[1, 2]", '{"context": "context"}', None):
+        assert parts_of("context", "body", broken) == {}
+
+
+def test_inside_reusing_a_kept_part_stands_in_for_rendering(
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    """What makes the reuse exact: a part is taken as kept, never re-derived."""
+    with demo_sessions() as session:
+        digest = load_digest(session, demo_config, OCTOBER, closed=None)
+    with reusing(Parts("c", {})) as first:
+        body = render_markdown(digest)
+    marked = {key: f"<kept {key}>" for key, _ in first.made}
+    with reusing(Parts("c", marked)) as second:
+        again = render_markdown(digest)
+    assert second.reused == len(first.made)
+    assert all(f"<kept {key}>" in again for key, _ in first.made)
+    assert again.split("<kept")[0] == body.split(first.made[0][1])[0]  # the header as it was
