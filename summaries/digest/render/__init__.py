@@ -11,12 +11,14 @@ embedded as a ``data:`` URI (see :func:`render_html`; the page's own parts are i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup
 
 from summaries.dates import format_month
 from summaries.digest.alloc import building
@@ -29,7 +31,7 @@ from summaries.digest.header import (
     header_view,
 )
 from summaries.digest.model import DepartmentDigest, Digest, Trend
-from summaries.digest.render.html import html_view, revised_text
+from summaries.digest.render.html import HtmlDepartment, html_rows, html_view, revised_text
 from summaries.digest.render.parts import parts_in_use, printed
 from summaries.digest.text import (
     RowText,
@@ -131,26 +133,33 @@ def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
     with building(), voice(digest.locale, digest.compact_units):  # texts alive till written
         view = _view(digest, chart)
-        view["parts"] = _markdown_parts(digest, view)
+        template, context = environment().get_template("department.md.j2"), \
+            _department_context(digest, view)
+        view["parts"] = _parts(digest, "md", [(d, "") for d in _shown(digest)],
+                               lambda department, _anchor: _filled(template, context(department)))
         return _filled("digest.md.j2", view)
 
 
-def _markdown_parts(digest: Digest, view: dict[str, Any]) -> list[str]:
-    """Each shown department's Markdown; inside :func:`~summaries.digest.render.parts.reusing`,
-    reused where the department is as it was when last rendered."""
-    template = environment().get_template("department.md.j2")
-    locale, zone = digest.locale, ZoneInfo(digest.timezone)
-
-    def rendered(department: DepartmentDigest) -> str:
-        shown = _department_view(digest, department, locale, zone)
-        return _filled(template, {"view": shown, "columns": view["columns"],
-                                  "ask_note": view["ask_note"]})
-
+def _parts(digest: Digest, form: str, anchors: list[tuple[DepartmentDigest, str]],
+           rendered: Callable[[DepartmentDigest, str], str]) -> list[str]:
+    """Each shown department's part (``rendered`` with its anchor, if the form has them);
+    inside :func:`~summaries.digest.render.parts.reusing`, the part rendered before where
+    the department is as it was."""
     parts = parts_in_use()
     if parts is None:
-        return [rendered(d) for d in _shown(digest)]
+        return [rendered(department, anchor) for department, anchor in anchors]
     names = printed(digest.names)
-    return [parts.part(d, names, "md", partial(rendered, d)) for d in _shown(digest)]
+    return [parts.part(department, f"{names} {anchor}", form,
+                       partial(rendered, department, anchor))
+            for department, anchor in anchors]
+
+
+def _department_context(digest: Digest, view: dict[str, Any]
+                        ) -> Callable[[DepartmentDigest], dict[str, Any]]:
+    """What a department's template is given: its view, and the page's columns and notes."""
+    locale, zone = digest.locale, ZoneInfo(digest.timezone)
+    return lambda department: {"view": _department_view(digest, department, locale, zone),
+                               "columns": view["columns"], "ask_note": view["ask_note"]}
 
 
 def render_html(digest: Digest, *, chart: bytes | None = None,
@@ -162,9 +171,19 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     table."""
     with building(), voice(digest.locale, digest.compact_units):  # as render_markdown
         view = _view(digest, None)
+        view |= html_view(digest, _shown(digest), chart, chart_problem)
+        template, context = environment().get_template("department.html.j2"), \
+            _department_context(digest, view)
         locale, zone = digest.locale, ZoneInfo(digest.timezone)
-        shown = [_department_view(digest, d, locale, zone) for d in _shown(digest)]
-        view |= html_view(digest, shown, chart, chart_problem)
+
+        def rendered(department: DepartmentDigest, anchor: str) -> str:
+            found = context(department)
+            found["item"] = HtmlDepartment(found.pop("view"), anchor,
+                                           html_rows(department.rows, locale, zone))
+            return _filled(template, found)
+
+        view["html_parts"] = [Markup(part) for part in  # written by the template: escaped
+                              _parts(digest, "html", view.pop("anchors"), rendered)]
         return _filled("digest.html.j2", view)
 
 

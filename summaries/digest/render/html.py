@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from summaries.dates import format_day, format_month
 from summaries.digest.header import SECTIONS, header_view
-from summaries.digest.model import Digest, KpiRow, Trend
+from summaries.digest.model import DepartmentDigest, Digest, KpiRow, Trend
 from summaries.digest.text import value_text
 from summaries.digest.voice import counted, voice
 from summaries.i18n import _, current
@@ -85,19 +85,14 @@ def draw_chart(digest: Digest, title: str) -> tuple[bytes | None, str | None]:
             return None, _("drawing it failed: {error}", error=type(exc).__name__)
 
 
-def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
+def html_view(digest: Digest, shown: list[DepartmentDigest], chart: bytes | None,
               problem: str | None) -> dict[str, Any]:
-    """The page's own template variables, on top of the shared view (whose departments are
-    ``shown``); ``chart`` is the trend chart's PNG, ``problem`` why there is none."""
+    """The page's own template variables, on top of the shared view: the departments
+    ``shown`` each with its anchor (``anchors``), the table of contents, the chart (``chart``,
+    its PNG, or ``problem``, why there is none)."""
     locale, zone = digest.locale, ZoneInfo(digest.timezone)
-
-    def rows(found: list[KpiRow]) -> list[HtmlRow]:
-        return [HtmlRow(row.text(locale).columns, row.text(locale).status,
-                        revised_text(row, locale, zone)) for row in found]
-
     taken: set[str] = set()
-    departments = [HtmlDepartment(view, _anchor(view.department.key, taken),
-                                  rows(view.department.rows)) for view in shown]
+    anchors = [(department, _anchor(department.key, taken)) for department in shown]
     trend = trend_table(digest.trend, locale)
     toc = [TocEntry("headline", _("Headline KPIs"))] if digest.headline else []
     header = header_view(digest, SECTIONS)
@@ -108,12 +103,12 @@ def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
             TocEntry("not-submitted", counted(_("Not submitted"), len(digest.missing)))]
     toc += [TocEntry("trend", _("Trend"))] if trend else []
     toc += [TocEntry("departments", _("Departments"),
-                     tuple(TocEntry(d.anchor, d.view.department.name) for d in departments))
-            ] if departments else []
+                     tuple(TocEntry(anchor, department.name) for department, anchor in anchors))
+            ] if anchors else []
     return {
         "lang": current().replace("_", "-"),  # the words' language: en, zh-Hans
-        "headline_rows": rows(digest.headline),
-        "html_departments": departments,
+        "headline_rows": html_rows(digest.headline, locale, zone),
+        "anchors": anchors,
         "html_trend": trend,
         "toc": toc,
         "titles": {entry.anchor: entry.label for entry in toc},
@@ -121,6 +116,12 @@ def html_view(digest: Digest, shown: list[DepartmentView], chart: bytes | None,
         "chart_size": png_size(chart) if chart and trend else None,
         "chart_problem": problem,
     }
+
+
+def html_rows(found: list[KpiRow], locale: str, zone: ZoneInfo) -> list[HtmlRow]:
+    """KPI rows as an HTML table shows them."""
+    return [HtmlRow(row.text(locale).columns, row.text(locale).status,
+                    revised_text(row, locale, zone)) for row in found]
 
 
 def revised_text(row: KpiRow, locale: str, zone: ZoneInfo) -> str:

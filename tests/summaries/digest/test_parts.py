@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from summaries.config.schema import Config
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
-from summaries.digest.render import render_markdown
+from summaries.digest.render import render_html, render_markdown
 from summaries.digest.render.parts import Parts, parts_of, printed, reusing
 from summaries.digest.stored import read_rendering
 from summaries.engine.asks import AskState
@@ -29,18 +30,19 @@ OCTOBER = Month(2026, 10)
 REUSED = "departments' parts reused"
 
 
-def markdown(digest: Digest) -> tuple[Rendering, bool]:
-    return Rendering(render_markdown(digest)), True
+RENDER: dict[str, Callable[[Digest], str]] = {"md": render_markdown, "html": render_html}
 
 
-def read(sessions: sessionmaker[Session], config: Config) -> str:
-    return read_rendering(sessions, config, OCTOBER, "md", markdown, code="code-1").text
+def read(sessions: sessionmaker[Session], config: Config, form: str = "md") -> str:
+    return read_rendering(sessions, config, OCTOBER, form,
+                          lambda digest: (Rendering(RENDER[form](digest)), True),
+                          code="code-1").text
 
 
-def fresh(sessions: sessionmaker[Session], config: Config) -> str:
+def fresh(sessions: sessionmaker[Session], config: Config, form: str = "md") -> str:
     """The digest rendered from scratch, nothing reused."""
     with sessions() as session:
-        return render_markdown(load_digest(session, config, OCTOBER, closed=None))
+        return RENDER[form](load_digest(session, config, OCTOBER, closed=None))
 
 
 def reuse_logged(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
@@ -62,18 +64,19 @@ def correct_one_figure(sessions: sessionmaker[Session]) -> str:
     return str(department)
 
 
+@pytest.mark.parametrize("form", ["md", "html"])
 def test_a_corrected_figure_renders_only_the_parts_it_changed(
         demo_sessions: sessionmaker[Session], demo_config: Config,
-        caplog: pytest.LogCaptureFixture) -> None:
+        caplog: pytest.LogCaptureFixture, form: str) -> None:
     caplog.set_level(logging.DEBUG, logger="summaries.digest.stored")
-    first = read(demo_sessions, demo_config)
+    first = read(demo_sessions, demo_config, form)
     [(reused, parts)] = reuse_logged(caplog)
     assert reused == 0
     assert parts > 3
     correct_one_figure(demo_sessions)
-    second = read(demo_sessions, demo_config)
+    second = read(demo_sessions, demo_config, form)
     assert second != first
-    assert second == fresh(demo_sessions, demo_config)  # the same text as from scratch
+    assert second == fresh(demo_sessions, demo_config, form)  # the same as from scratch
     [(reused, parts_now)] = reuse_logged(caplog)
     assert parts_now == parts
     assert 0 < reused < parts  # the department and its parents anew, the others reused
@@ -157,16 +160,18 @@ def test_places_that_cannot_be_read_or_found_reuse_nothing() -> None:
         assert parts_of("context", "body", broken) == {}
 
 
+@pytest.mark.parametrize("form", ["md", "html"])
 def test_inside_reusing_a_kept_part_stands_in_for_rendering(
-        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
-    """What makes the reuse exact: a part is taken as kept, never re-derived."""
+        demo_sessions: sessionmaker[Session], demo_config: Config, form: str) -> None:
+    """What makes the reuse exact: a part is taken as kept, never re-derived (and in HTML
+    not escaped again)."""
     with demo_sessions() as session:
         digest = load_digest(session, demo_config, OCTOBER, closed=None)
     with reusing(Parts("c", {})) as first:
-        body = render_markdown(digest)
+        body = RENDER[form](digest)
     marked = {key: f"<kept {key}>" for key, _ in first.made}
     with reusing(Parts("c", marked)) as second:
-        again = render_markdown(digest)
+        again = RENDER[form](digest)
     assert second.reused == len(first.made)
     assert all(f"<kept {key}>" in again for key, _ in first.made)
     assert again.split("<kept")[0] == body.split(first.made[0][1])[0]  # the header as it was
