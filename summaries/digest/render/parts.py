@@ -45,26 +45,30 @@ _KEPT = {kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)
 _KEPT[Cell] = operator.attrgetter(*Cell.__slots__)  # a tuple rather than a dict of slots
 
 
-class _Canonical(pickle.Pickler):
-    """Pickles a department for its print: a KPI as its definition (it carries compiled
-    formulas, which do not pickle), a row, a department and a problem without the fields
-    their parts are not made from (``_LEFT_OUT``). Only these types call back into Python
-    (through the dispatch table); everything else pickles at C speed."""
-
-    def __init__(self, file: io.BytesIO, kpis: dict[int, str]) -> None:
-        super().__init__(file, protocol=5)
-        self._kpis = kpis
-        self.dispatch_table = {Kpi: self._kpi,
-                               **{kind: _fields(get) for kind, get in _KEPT.items()}}
-
-    def _kpi(self, kpi: Kpi) -> tuple[type, tuple[str]]:
-        found = self._kpis.get(id(kpi))
-        if found is None:
-            found = self._kpis[id(kpi)] = kpi.model_dump_json()
-        return str, (found,)
+Reducer = Callable[[Any], tuple[type, tuple[Any]]]
 
 
-def _fields(get: Callable[[Any], tuple[Any, ...]]) -> Callable[[Any], tuple[type, tuple[Any]]]:
+def canonical() -> dict[type, Reducer]:
+    """How a department pickles for its print (a pickler's dispatch table): a KPI as its
+    definition (it carries compiled formulas, which do not pickle; each KPI serialized once
+    per table), a row, a department and a problem without the fields their parts are not made
+    from (``_LEFT_OUT``). Only these types call back into Python; everything else pickles at
+    C speed. Nothing in the table refers to a pickler, so a pickler and all it remembers go as
+    soon as its print is taken, not at the next garbage collection."""
+    kpis: dict[int, tuple[Kpi, str]] = {}  # the KPI kept with its text: its id stays its own
+
+    def kpi(found: Kpi) -> tuple[type, tuple[str]]:
+        known = kpis.get(id(found))
+        if known is None:
+            known = kpis[id(found)] = found, found.model_dump_json()
+        return str, (known[1],)
+
+    table: dict[type, Reducer] = {kind: _fields(get) for kind, get in _KEPT.items()}
+    table[Kpi] = kpi
+    return table
+
+
+def _fields(get: Callable[[Any], tuple[Any, ...]]) -> Reducer:
     return lambda obj: (tuple, (get(obj),))
 
 
@@ -77,14 +81,14 @@ class Parts:
         self.before = before
         self.made: list[tuple[str, str]] = []  # (print, text) in the order rendered
         self.reused = 0
-        self._kpis: dict[int, str] = {}
+        self._canonical = canonical()
 
     def part(self, department: DepartmentDigest, names: str, form: str,
              render: Callable[[], str]) -> str:
         """The text of ``department``'s part: reused if one with the same print was rendered
         before, else ``render()``. ``names`` is the print of the names of every department
         (a part may mention any), ``form`` the form rendered."""
-        key = printed((form, names, department), self._kpis)
+        key = printed((form, names, department), self._canonical)
         text = self.before.get(key)
         if text is None:
             text = render()
@@ -109,11 +113,13 @@ class Parts:
         return json.dumps({"context": self.context, "parts": spans}, separators=(",", ":"))
 
 
-def printed(thing: object, kpis: dict[int, str] | None = None) -> str:
-    """The print of ``thing``: a hash of its canonical pickle (``kpis``: the KPIs' definitions
-    already serialized, by object, shared by the prints of one rendering)."""
+def printed(thing: object, table: dict[type, Reducer] | None = None) -> str:
+    """The print of ``thing``: a hash of its pickle by :func:`canonical` (``table``: one
+    made before, shared by the prints of one rendering)."""
     buffer = io.BytesIO()
-    _Canonical(buffer, {} if kpis is None else kpis).dump(thing)
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = canonical() if table is None else table
+    pickler.dump(thing)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
 
