@@ -11,7 +11,6 @@ embedded as a ``data:`` URI (see :func:`render_html`; the page's own parts are i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -133,18 +132,27 @@ def render_markdown(digest: Digest, *, chart: str | None = None) -> str:
     """The digest as Markdown; ``chart`` is the trend image's path or URL, if any."""
     with building(), voice(digest.locale, digest.compact_units):  # texts alive till written
         view = _view(digest, chart)
-        template, context = environment().get_template("department.md.j2"), \
-            _department_context(digest, view)
-        view["parts"] = _parts(digest, "md", [(d, "") for d in _shown(digest)],
-                               lambda department, _anchor: _filled(template, context(department)))
+        view["parts"] = _parts(digest, view, "md", [(d, "") for d in _shown(digest)])
         return _filled("digest.md.j2", view)
 
 
-def _parts(digest: Digest, form: str, anchors: list[tuple[DepartmentDigest, str]],
-           rendered: Callable[[DepartmentDigest, str], str]) -> list[str]:
-    """Each shown department's part (``rendered`` with its anchor, if the form has them);
-    inside :func:`~summaries.digest.render.parts.reusing`, the part rendered before where
-    the department is as it was."""
+def _parts(digest: Digest, view: dict[str, Any], form: str,
+           anchors: list[tuple[DepartmentDigest, str]]) -> list[str]:
+    """Each shown department's part in ``form`` (``department.<form>.j2``, given the
+    department's anchor on the page, if the form has them); inside
+    :func:`~summaries.digest.render.parts.reusing`, the part rendered before wherever the
+    department is as it was."""
+    template = environment().get_template(f"department.{form}.j2")
+    locale, zone = digest.locale, ZoneInfo(digest.timezone)
+
+    def rendered(department: DepartmentDigest, anchor: str) -> str:
+        shown = _department_view(digest, department, locale, zone)
+        context = {"view": shown, "columns": view["columns"], "ask_note": view["ask_note"]}
+        if form == "html":
+            context["item"] = HtmlDepartment(shown, anchor,
+                                             html_rows(department.rows, locale, zone))
+        return _filled(template, context)
+
     parts = parts_in_use()
     if parts is None:
         return [rendered(department, anchor) for department, anchor in anchors]
@@ -152,14 +160,6 @@ def _parts(digest: Digest, form: str, anchors: list[tuple[DepartmentDigest, str]
     return [parts.part(department, f"{names} {anchor}", form,
                        partial(rendered, department, anchor))
             for department, anchor in anchors]
-
-
-def _department_context(digest: Digest, view: dict[str, Any]
-                        ) -> Callable[[DepartmentDigest], dict[str, Any]]:
-    """What a department's template is given: its view, and the page's columns and notes."""
-    locale, zone = digest.locale, ZoneInfo(digest.timezone)
-    return lambda department: {"view": _department_view(digest, department, locale, zone),
-                               "columns": view["columns"], "ask_note": view["ask_note"]}
 
 
 def render_html(digest: Digest, *, chart: bytes | None = None,
@@ -172,18 +172,8 @@ def render_html(digest: Digest, *, chart: bytes | None = None,
     with building(), voice(digest.locale, digest.compact_units):  # as render_markdown
         view = _view(digest, None)
         view |= html_view(digest, _shown(digest), chart, chart_problem)
-        template, context = environment().get_template("department.html.j2"), \
-            _department_context(digest, view)
-        locale, zone = digest.locale, ZoneInfo(digest.timezone)
-
-        def rendered(department: DepartmentDigest, anchor: str) -> str:
-            found = context(department)
-            found["item"] = HtmlDepartment(found.pop("view"), anchor,
-                                           html_rows(department.rows, locale, zone))
-            return _filled(template, found)
-
         view["html_parts"] = [Markup(part) for part in  # written by the template: escaped
-                              _parts(digest, "html", view.pop("anchors"), rendered)]
+                              _parts(digest, view, "html", view.pop("anchors"))]
         return _filled("digest.html.j2", view)
 
 
