@@ -42,7 +42,7 @@ _LEFT_OUT: dict[type, frozenset[str]] = {KpiRow: frozenset({"_texts"}),
 _KEPT = {kind: operator.attrgetter(*(f.name for f in dataclasses.fields(kind)
                                      if f.name not in left_out))
          for kind, left_out in _LEFT_OUT.items()}
-_KEPT[Cell] = operator.attrgetter(*Cell.__slots__)  # a tuple rather than a dict of slots
+_CELL = operator.attrgetter(*Cell.__slots__)
 
 
 Reducer = Callable[[Any], tuple[type, tuple[Any]]]
@@ -65,6 +65,9 @@ def canonical() -> dict[type, Reducer]:
 
     table: dict[type, Reducer] = {kind: _fields(get) for kind, get in _KEPT.items()}
     table[Kpi] = kpi
+    # A cell as the text of its values: decimals, texts, whole numbers, None and tuples of
+    # them, whose repr is exact and one to one, and twice as quick as pickling each value.
+    table[Cell] = lambda cell: (str, (repr(_CELL(cell)),))
     return table
 
 

@@ -23,6 +23,7 @@ from summaries.digest.render import render_html, render_markdown
 from summaries.digest.render.parts import Parts, parts_of, printed, reusing
 from summaries.digest.stored import read_rendering
 from summaries.engine.asks import AskState
+from summaries.engine.cell import Cell
 from summaries.i18n import speaking
 from summaries.periods import Month
 from summaries.store.renderings import Rendering
@@ -195,3 +196,17 @@ def test_a_print_leaves_nothing_for_the_garbage_collector(
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_cell_prints_every_value_exactly() -> None:
+    """Cells print as the text of their values: equal numbers written differently, a number
+    and its text, and a missing value and a zero all print apart."""
+    cell = Cell("d", "k", "2026-10", Decimal("1.0"), "submitted", coverage=(1, 2))
+    prints = {printed(cell)}
+    for changed in (replace(cell, actual=Decimal("1.00")), replace(cell, actual=None),
+                    replace(cell, actual=Decimal(0)), replace(cell, source="1.0"),
+                    replace(cell, coverage=(2, 1)), replace(cell, rank=1),
+                    replace(cell, status="red")):
+        prints.add(printed(changed))
+    assert len(prints) == 8
+    assert printed(replace(cell)) == printed(cell)
