@@ -146,7 +146,8 @@ _PARTS: ContextVar[Parts | None] = ContextVar("digest_parts", default=None)
 
 @contextmanager
 def reusing(parts: Parts) -> Iterator[Parts]:
-    """Inside, a digest rendered as Markdown reuses ``parts`` and records the parts it made."""
+    """Inside, a digest rendered as Markdown or HTML reuses ``parts`` and records the parts it
+    made."""
     token = _PARTS.set(parts)
     try:
         yield parts
