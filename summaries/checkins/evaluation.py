@@ -38,6 +38,7 @@ from summaries.store.models import (
     Submission,
     Target,
 )
+from summaries.store.types import stored_text
 
 
 def evaluate_period(session: Session, config: Config, period: Month | str, *,
@@ -83,6 +84,19 @@ def first_month_needed(config: Config, month: Month) -> Month:
     return min(month.shift(-12), fiscal_start)
 
 
+def months_needed(config: Config, month: Month) -> list[Month]:
+    """The months whose figures an evaluation of ``month`` reads, oldest first: the month a
+    year before and the one before, and the fiscal year to date of each month of a red streak
+    ending with ``month`` (all from :func:`first_month_needed` on; late in a fiscal year, the
+    months between a year back and the year's start are not among them)."""
+    start = config.organization.fiscal_year_start
+    wanted = {month.shift(-12), month.shift(-1)}
+    for back in range(config.rules.streak_months):
+        streak = month.shift(-back)
+        wanted.update(streak.shift(-n) for n in range(streak.fiscal_index(start)))
+    return sorted(wanted)
+
+
 def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
     """The departments whose figures an evaluation of ``scope`` reads.
 
@@ -100,30 +114,34 @@ def needed_departments(config: Config, scope: Collection[str]) -> set[str]:
 
 def load_inputs(session: Session, config: Config, month: Month,
                 departments: Collection[str] | None = None) -> PeriodInputs:
-    """Read what evaluating ``month`` needs: figures of the months looked back on, targets,
-    and this month's submissions and answers."""
+    """Read what evaluating ``month`` needs: figures of the months looked back on
+    (:func:`months_needed`), targets, and this month's submissions and answers."""
     earliest = first_month_needed(config, month)
     if departments is not None and len(departments) == len(config.departments):
         departments = None  # everyone: no filter to send
-    figures, sources = load_figures(session, earliest, month, departments)
+    figures, sources = load_figures(session, earliest, month, departments,
+                                    months=months_needed(config, month))
     targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
     return PeriodInputs(figures, sources, targets, *_load_summaries(session, month))
 
 
 def load_figures(session: Session, first: Month, last: Month,
                  departments: Collection[str] | None = None,
-                 kpis: Collection[str] | None = None) -> tuple[FigureTable, SourceTable]:
-    """Stored figures from ``first`` to ``last`` by (department, KPI), then month; and the
-    source of those not submitted (imported)."""
-    periods = _keys(session, Period, Period.key >= str(first), Period.key <= str(last))
+                 kpis: Collection[str] | None = None, *,
+                 months: Collection[Month] | None = None) -> tuple[FigureTable, SourceTable]:
+    """Stored figures from ``first`` to ``last`` (only ``months`` of them, when given) by
+    (department, KPI), then month; and the source of those not submitted (imported)."""
+    periods = _keys(session, Period, Period.key >= str(first), Period.key <= str(last),
+                    *(() if months is None else (Period.key.in_([str(m) for m in months]),)))
     if not periods:
         return {}, {}
     depts = _keys(session, Department, *(() if departments is None
                                          else (Department.key.in_(list(departments)),)))
     kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
     # By ids, without joins: the keys come from the three small lookups above.
-    query = (select(Figure.department_id, Figure.kpi_id, Figure.period_id, _raw(Figure.value),
-                    Figure.source).where(Figure.period_id.in_(list(periods))))
+    query = (select(Figure.department_id, Figure.kpi_id, Figure.period_id,
+                    stored_text(Figure.value), Figure.source)
+             .where(Figure.period_id.in_(list(periods))))
     if departments is not None:
         query = query.where(Figure.department_id.in_(list(depts)))
     if kpis is not None:
@@ -166,7 +184,8 @@ def load_targets(session: Session, first: Month | None = None,
                                          else (Department.key.in_(list(departments)),)))
     # By ids, without joins, as the figures are read.
     query = select(Target.kind, Target.kpi_id, Target.department_id, Target.month, Target.year,
-                   _raw(Target.value), _raw(Target.stretch), _as_text(Target.phasing),
+                   stored_text(Target.value), stored_text(Target.stretch),
+                   _as_text(Target.phasing),
                    _raw(Target.recorded_at), Target.id)
     if kpis is not None:
         query = query.where(Target.kpi_id.in_(list(kpi_keys)))

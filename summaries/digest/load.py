@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from summaries.checkins.asks import digest_asks
 from summaries.checkins.evaluation import (
     evaluate_period,
-    first_month_needed,
     load_figures,
     load_inputs,
     load_targets,
+    months_needed,
 )
 from summaries.config.schema import Config
 from summaries.digest.alloc import building
@@ -37,30 +37,30 @@ def load_month(session: Session, config: Config, month: Month | str, *,
     ``closed=None`` takes the stored period's state.
     """
     period = month if isinstance(month, Month) else Month.parse(month)
-    inputs = load_inputs(session, config, period)  # a year back at least: the trend's too
+    inputs = load_inputs(session, config, period)
     report = evaluate_period(session, config, period, closed=closed, inputs=inputs)
     trend = None
     if config.headline_kpis():
         months = months_between(period.shift(1 - TREND_MONTHS), period)
-        figures = _with_year_before(session, config, months[0], inputs.figures,
-                                    first_month_needed(config, period))
+        figures = _with_trend_months(session, config, months, inputs.figures,
+                                     months_needed(config, period))
         trend = build_trend(config, months, figures, inputs.targets)
     return report, trend
 
 
-def _with_year_before(session: Session, config: Config, first: Month, figures: FigureTable,
-                      read_from: Month) -> FigureTable:
-    """``figures`` (read from ``read_from`` on) with the headline KPIs' figures of the year
-    before ``first`` that they lack: what the trend's year-before line needs, no more."""
-    earliest = first.shift(-12)
-    if earliest >= read_from:
+def _with_trend_months(session: Session, config: Config, months: list[Month],
+                       figures: FigureTable, read: list[Month]) -> FigureTable:
+    """``figures`` (of the months ``read``) with the headline KPIs' figures of the trend's
+    ``months`` and of the year before them that they lack: what the trend needs, no more."""
+    lacking = sorted({m.shift(-back) for m in months for back in (0, 12)} - set(read))
+    if not lacking:
         return figures
-    earlier, _ = load_figures(session, earliest, read_from.shift(-1),
-                              kpis=_headline_inputs(config))
-    if not earlier:
+    more, _ = load_figures(session, lacking[0], lacking[-1], kpis=_headline_inputs(config),
+                           months=lacking)
+    if not more:
         return figures
     merged = dict(figures)  # the report's own table stays as it was read
-    for key, by_month in earlier.items():
+    for key, by_month in more.items():
         merged[key] = {**by_month, **figures.get(key, {})}
     return merged
 

@@ -14,6 +14,7 @@ from summaries.engine.targets import (
     AnnualPlan,
     Status,
     TargetBook,
+    accumulate,
     attainment,
     band,
     breach,
@@ -119,7 +120,10 @@ class Engine:
         start = self.config.organization.fiscal_year_start
         index = month.fiscal_index(start)
         months = fiscal_months(month, start)
-        ytd = self.book.ytd(dept, kpi.key, months)
+        book = self.book
+        shown = None if book.derived(kpi.key) else book.values(dept, kpi.key, months)
+        ytd = book.ytd(dept, kpi.key, months) if shown is None else accumulate(
+            shown, kpi.accumulate)
         plan = self.annual_plan(dept, kpi, month.fiscal_year(start), month_key(month))
         if plan is None:
             return Pace(ytd, None, None, None, None)
@@ -129,7 +133,7 @@ class Engine:
         # figure is missing from both, so a month not reported is never also off pace.
         due: Decimal | None = Decimal(1)
         if kpi.accumulate == "sum":
-            shown = self.book.values(dept, kpi.key, months)
+            shown = shown if shown is not None else book.values(dept, kpi.key, months)
             reported = [n for n, value in enumerate(shown, 1) if value is not None]
             due = pace_share(reported, plan.phasing)
         share = ratio(ytd, plan.value)

@@ -120,6 +120,10 @@ class FigureBook:
             visit(dept, frozenset({dept}))
         return done
 
+    def derived(self, kpi: str) -> bool:
+        """Whether the KPI is worked out by a formula."""
+        return kpi in self._formulas
+
     def base_inputs(self, kpi: str) -> set[str]:
         """The stored KPIs a KPI is made of (itself, unless it is derived)."""
         return stored_inputs(self._formulas, kpi)

@@ -198,11 +198,40 @@ MOVED_YAML = RATIO_YAML.replace(
        moved=st.booleans())
 def test_values_over_months_are_the_values_month_by_month(
         found: dict[tuple[str, str, str], Decimal], moved: bool) -> None:
-    """The leaf's shortcut in ``FigureBook.values`` reads what ``value`` reads, also where a
-    department has children in some months only (West under North until March)."""
+    """The leaf's shortcut in ``FigureBook.values`` reads what ``value`` reads month by month
+    in a book of its own, also where a department has children in some months only (West
+    under North until March), and under a root above the tree, in any order of months."""
     config = parse_config(MOVED_YAML) if moved else RATIO_CONFIG
-    book = FigureBook.for_config(config, figure_table(found))
-    for dept in (*CHILDREN, "region"):
-        for kpi in ("revenue", "orders", "avg_order"):
-            assert book.values(dept, kpi, RATIO_MONTHS) == [
-                book.value(dept, kpi, month) for month in RATIO_MONTHS]
+    table = figure_table(found)
+    for root in (None, "*"):
+        batch = FigureBook.for_config(config, table, root=root)
+        single = FigureBook.for_config(config, table, root=root)
+        for dept in (*CHILDREN, "region", *([root] if root else [])):
+            for kpi in ("revenue", "orders", "avg_order"):
+                assert batch.values(dept, kpi, RATIO_MONTHS[2:4]) == [
+                    single.value(dept, kpi, month) for month in RATIO_MONTHS[2:4]]
+                assert batch.values(dept, kpi, RATIO_MONTHS[::-1]) == [
+                    single.value(dept, kpi, month) for month in RATIO_MONTHS[::-1]]
+
+
+@settings(max_examples=150)
+@given(found=st.dictionaries(st.tuples(st.sampled_from([*CARRIED, ("top", "level")]),
+                                       st.sampled_from(RATIO_MONTHS[:3])),
+                             exact_amounts, max_size=20))
+def test_a_parents_months_together_are_its_months_one_by_one(
+        found: dict[tuple[tuple[str, str], str], Decimal]) -> None:
+    """Sums, means and latest levels, a child that does not carry the rate, and a parent's
+    own figure in some months: ``values``, ``ytd`` and ``coverage`` of a book that was asked
+    before as of a fresh one."""
+    figures: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for (key, month), value in found.items():
+        figures.setdefault(key, {})[month] = value
+    batch = FigureBook(ROLLUP_KPIS, ROLLUP_PARENTS, figures, reports=ROLLUP_REPORTS)
+    single = FigureBook(ROLLUP_KPIS, ROLLUP_PARENTS, figures, reports=ROLLUP_REPORTS)
+    for kpi in ("amount", "level", "rate", "per_rate"):
+        assert batch.values("top", kpi, RATIO_MONTHS) == [
+            single.value("top", kpi, month) for month in RATIO_MONTHS]
+        assert batch.ytd("top", kpi, RATIO_MONTHS[:3]) == single.ytd("top", kpi,
+                                                                     RATIO_MONTHS[:3])
+        assert [batch.coverage("top", kpi, m) for m in RATIO_MONTHS] == [
+            single.coverage("top", kpi, m) for m in RATIO_MONTHS]

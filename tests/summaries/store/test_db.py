@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ from summaries.store.db import (
     session_factory,
     unit_of_work,
 )
+from summaries.store.figures import AmountReader
 from summaries.store.models import Period
 from summaries.store.tables import Base
+from summaries.store.types import Amount, stored_text
 
 
 @pytest.fixture
@@ -134,3 +137,30 @@ def test_a_dry_run_flushes_its_writes_and_keeps_none(factory: sessionmaker[Sessi
         assert session.scalar(select(func.count()).select_from(Period)) == 1
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Period)) == 0
+
+
+AMOUNTS = ["1.5", "0", "-5.25", "100", "1000000", "0.00000001", "-0.1", "12345678901234567890",
+           "99999999999999999999.99999999", "2.50", "1E+3", "7.10000000"]
+
+
+def test_an_amount_read_as_stored_text_is_the_amount_its_column_reads(
+        either: sessionmaker[Session]) -> None:
+    """The figures' and targets' fast read (``stored_text`` and ``AmountReader``) gives the
+    Decimal the column's own type gives, exponent and all, on both databases: PostgreSQL's
+    padded NUMERIC trimmed, SQLite's text as it is."""
+    table = sa.Table("amounts", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("value", Amount()))
+    bind = either.kw["bind"]
+    table.create(bind)
+    with unit_of_work(either) as session:
+        session.execute(table.insert(), [{"id": n, "value": Decimal(text)}
+                                         for n, text in enumerate(AMOUNTS)])
+    with either() as session:
+        typed = session.execute(select(table.c.value).order_by(table.c.id)).scalars().all()
+        raw = [row[0] for row in session.execute(
+            select(stored_text(table.c.value)).order_by(table.c.id))]
+    reader = AmountReader()
+    assert [str(reader(value)) for value in raw] == [str(value) for value in typed]
+    assert [str(reader.exact(value)) for value in raw] == [str(value) for value in typed]
+    assert [str(value) for value in typed][:4] == ["1.5", "0", "-5.25", "100"]
+    assert all(isinstance(value, str) for value in raw)  # no Decimal built by the driver
