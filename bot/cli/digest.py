@@ -82,7 +82,7 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
         if output is None:
             sys.stdout.write(rendering.text)
             return EXIT_OK
-        if rendering.chart is not None:
+        if args.format == "md" and rendering.chart is not None:  # the page embeds its own
             write_outputs([(_chart_path(output), rendering.chart)])
             print(_("wrote the trend chart to {path}", path=_chart_path(output)),
                   file=sys.stderr)
@@ -140,6 +140,13 @@ def _chart(digest: Digest) -> bytes | None:
     if digest.trend is None or not digest.trend.series:
         return None
     from bot.blocks.digest import chart_title
-    from summaries.digest.charts import trend_png
+    from summaries.digest.render.parts import kept_chart
 
-    return trend_png(digest.trend, digest.locale, chart_title(digest))
+    trend, title = digest.trend, chart_title(digest)
+
+    def draw() -> bytes:
+        from summaries.digest.charts import trend_png
+
+        return trend_png(trend, digest.locale, title)
+
+    return kept_chart((trend, title), draw)  # the one drawn before, if drawn from the same

@@ -26,7 +26,7 @@ from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
-from summaries.digest.render.parts import Parts, parts_of, reusing
+from summaries.digest.render.parts import Parts, chart_of, parts_of, reusing
 from summaries.formatting import units_in_force
 from summaries.i18n import current
 from summaries.periods import Month
@@ -75,7 +75,8 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
     was made for the same key, else rendered from the database and kept for the next read.
     ``render`` says with its rendering whether it is worth keeping (not a page whose chart
     could not be drawn: a later read tries again). A new rendering reuses the departments'
-    parts of the one kept before that have not changed (:mod:`summaries.digest.render.parts`)."""
+    parts of the one kept before that have not changed, and its trend chart while the trend is
+    the same (:mod:`summaries.digest.render.parts`)."""
     # One pause of the collector for reading and rendering, and the digest dropped before it
     # resumes: it would otherwise walk the whole digest (a million objects at 500
     # departments), alive, to find nothing to free.
@@ -90,14 +91,22 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
             digest = load_digest(session, config, month, closed=None)
         context = _hashed(config.fingerprint, code, str(month), form, detail)
         reusable = {} if before is None else parts_of(context, before.text, before.parts)
-        with reusing(Parts(context, reusable)) as parts:
+        chart = None if before is None else chart_of(context, before.parts, before.chart)
+        with reusing(Parts(context, reusable, chart)) as parts:
             rendered, worth_keeping = render(digest)
         del digest
     if parts.made:
         log.debug("digest of %s as %s: %d of %d departments' parts reused", month, form,
                   parts.reused, len(parts.made))
+    if parts.chart_made is not None:
+        log.debug("digest of %s as %s: trend chart %s", month, form,
+                  "reused" if parts.chart_reused else "drawn")
     if key is not None and worth_keeping:
-        _keep(factory, str(month), form, key, replace(rendered, parts=parts.index(rendered.text)))
+        # The chart kept beside it, also where the form embeds it: the next rendering may
+        # take it instead of drawing it again.
+        drawn = rendered.chart if parts.chart_made is None else parts.chart_made[1]
+        _keep(factory, str(month), form, key,
+              replace(rendered, chart=drawn, parts=parts.index(rendered.text)))
     return rendered
 
 

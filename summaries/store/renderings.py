@@ -21,7 +21,7 @@ FORM = 80
 
 class StoredRendering(Base):
     """A month's digest as one form renders it (Markdown, HTML, Block Kit JSON), with its
-    chart where the form writes one beside it."""
+    trend chart where it has one (written beside the Markdown, embedded in the page)."""
 
     __tablename__ = "stored_renderings"
 
@@ -54,12 +54,12 @@ def stored_rendering(session: Session, period: str, form: str, key: str) -> Rend
 
 
 def last_rendering(session: Session, period: str, form: str) -> Rendering | None:
-    """The rendering kept for ``period`` and ``form``, whatever it was made for, with where its
-    parts sit: a new rendering reuses the parts that have not changed."""
+    """The rendering kept for ``period`` and ``form``, whatever it was made for, with its chart
+    and where its parts sit: a new rendering reuses what has not changed."""
     row = session.connection().execute(
-        select(StoredRendering.body, StoredRendering.parts)
+        select(StoredRendering.body, StoredRendering.chart, StoredRendering.parts)
         .where(StoredRendering.period_key == period, StoredRendering.form == form)).first()
-    return None if row is None else Rendering(row[0], parts=row[1])
+    return None if row is None else Rendering(row[0], row[1], row[2])
 
 
 def keep_rendering(session: Session, period: str, form: str, key: str,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from summaries.dates import format_day, format_month
 from summaries.digest.header import SECTIONS, header_view
 from summaries.digest.model import DepartmentDigest, Digest, KpiRow, Trend
+from summaries.digest.render.parts import kept_chart
 from summaries.digest.text import value_text
 from summaries.digest.voice import counted, voice
 from summaries.i18n import _, current
@@ -72,11 +73,16 @@ def draw_chart(digest: Digest, title: str) -> tuple[bytes | None, str | None]:
     cannot be drawn (matplotlib missing or failing); ``(None, None)`` with no trend to draw."""
     if digest.trend is None or not digest.trend.series:
         return None, None
-    with voice(digest.locale, digest.compact_units):
-        try:
-            from summaries.digest.charts import trend_png
+    trend = digest.trend
 
-            return trend_png(digest.trend, digest.locale, title), None  # units: voice
+    def draw() -> bytes:
+        from summaries.digest.charts import trend_png
+
+        return trend_png(trend, digest.locale, title)  # units: voice
+
+    with voice(digest.locale, digest.compact_units):
+        try:  # the chart of the rendering before, inside ``reusing``, if drawn from the same
+            return kept_chart((trend, title), draw), None
         except ImportError:
             log.warning("the digest's trend chart needs matplotlib, which is not installed")
             return None, _("matplotlib, which draws it, is not installed")

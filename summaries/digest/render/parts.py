@@ -77,14 +77,30 @@ def _fields(get: Callable[[Any], tuple[Any, ...]]) -> Reducer:
 
 class Parts:
     """The parts of one rendering: those it may reuse (by print, from the rendering before in
-    the same context) and those it made, in order, for keeping with it."""
+    the same context) and those it made, in order, for keeping with it; and its trend chart,
+    the one drawn before (``chart``: its print and PNG) while it is drawn from the same."""
 
-    def __init__(self, context: str, before: dict[str, str]) -> None:
+    def __init__(self, context: str, before: dict[str, str],
+                 chart: tuple[str, bytes] | None = None) -> None:
         self.context = context
         self.before = before
         self.made: list[tuple[str, str]] = []  # (print, text) in the order rendered
         self.reused = 0
+        self.chart_before = chart
+        self.chart_made: tuple[str, bytes] | None = None
+        self.chart_reused = False
         self._canonical = canonical()
+
+    def chart(self, thing: object, draw: Callable[[], bytes | None]) -> bytes | None:
+        """The trend chart drawn from ``thing`` (everything it shows): the one drawn before
+        from the same, else ``draw()``, its PNG (None: nothing drawn, nothing kept)."""
+        key = printed(("chart", thing), self._canonical)
+        if self.chart_before is not None and self.chart_before[0] == key:
+            self.chart_made, self.chart_reused = self.chart_before, True
+            return self.chart_before[1]
+        png = draw()
+        self.chart_made = None if png is None else (key, png)
+        return png
 
     def part(self, department: DepartmentDigest, names: str, form: str,
              render: Callable[[], str]) -> str:
@@ -101,9 +117,10 @@ class Parts:
         return text
 
     def index(self, body: str) -> str | None:
-        """Where each part made sits in ``body``, the whole rendering, as JSON for keeping
-        beside it; None without parts, or if one cannot be found (nothing is then reused)."""
-        if not self.made:
+        """Where each part made sits in ``body``, the whole rendering, and the chart's print,
+        as JSON for keeping beside it; None without either, or if a part cannot be found
+        (nothing is then reused)."""
+        if not self.made and self.chart_made is None:
             return None
         spans: list[tuple[str, int, int]] = []
         at = 0
@@ -113,7 +130,9 @@ class Parts:
                 return None
             at = start + len(text)
             spans.append((key, start, at))
-        return json.dumps({"context": self.context, "parts": spans}, separators=(",", ":"))
+        chart = None if self.chart_made is None else self.chart_made[0]
+        return json.dumps({"context": self.context, "parts": spans, "chart": chart},
+                          separators=(",", ":"))
 
 
 def printed(thing: object, table: dict[type, Reducer] | None = None) -> str:
@@ -130,15 +149,34 @@ def parts_of(context: str, body: str, places: str | None) -> dict[str, str]:
     """The parts of a kept rendering (``body``, and ``places``: where its parts sit, as
     :meth:`Parts.index` wrote them), by print, if it was made in ``context``; none from
     another context or without places."""
-    if places is None:
-        return {}
+    found = _places(context, places)
     try:
-        found = json.loads(places)
-        if found.get("context") != context:
-            return {}
         return {key: body[start:end] for key, start, end in found["parts"]}
     except (ValueError, TypeError, AttributeError, KeyError):
         return {}  # places this code cannot read cost a full render, nothing else
+
+
+def chart_of(context: str, places: str | None, png: bytes | None) -> tuple[str, bytes] | None:
+    """The print and PNG of a kept rendering's chart (``png``, kept beside it), if it was
+    made in ``context`` and its places name the chart's print."""
+    key = _places(context, places).get("chart")
+    return (key, png) if isinstance(key, str) and png is not None else None
+
+
+def _places(context: str, places: str | None) -> dict[str, Any]:
+    """``places`` read, if written in ``context``; else empty."""
+    try:
+        found = json.loads(places) if places is not None else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) and found.get("context") == context else {}
+
+
+def kept_chart(thing: object, draw: Callable[[], bytes | None]) -> bytes | None:
+    """The trend chart drawn from ``thing``: inside :func:`reusing`, the one drawn before
+    while it is drawn from the same (:meth:`Parts.chart`); else ``draw()``."""
+    parts = parts_in_use()
+    return draw() if parts is None else parts.chart(thing, draw)
 
 
 _PARTS: ContextVar[Parts | None] = ContextVar("digest_parts", default=None)

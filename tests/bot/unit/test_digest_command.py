@@ -178,3 +178,55 @@ def test_an_unchanged_month_is_read_back_and_an_import_renders_it_anew(
     again = capsys.readouterr().out
     assert "1,300,000" in again
     assert "1,300,000" not in first
+
+
+def import_figure(tmp_path: Path, row: str) -> None:
+    figures = tmp_path / "correction.csv"
+    figures.write_text(f"kpi,department,month,value\n{row}\n", encoding="utf-8")
+    assert main(["figures", "import", str(figures)]) == 0
+
+
+def test_the_trend_chart_is_drawn_again_only_when_the_trend_changed(
+        october: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A correction of a KPI the trend does not show takes the chart kept with the page
+    before (matplotlib is not even loaded); one of a headline KPI draws it again. Either
+    way the page is the page rendered from scratch, and Markdown's chart file the same."""
+    import summaries.digest.charts
+
+    drawn: list[str] = []
+    draw = summaries.digest.charts.trend_png
+
+    def counted(*args: object) -> bytes:
+        drawn.append("drawn")
+        return draw(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(summaries.digest.charts, "trend_png", counted)
+    page, markdown = tmp_path / "october.html", tmp_path / "october.md"
+
+    def read() -> tuple[str, bytes]:
+        for target, form in ((page, "html"), (markdown, "md")):
+            assert main(["digest", "--period", "2026-10", "--format", form,
+                         "--output", str(target)]) == 0
+        return page.read_text(encoding="utf-8"), (tmp_path / "october-trend.png").read_bytes()
+
+    first = read()
+    assert len(drawn) == 2  # the page's and the Markdown's
+    import_figure(tmp_path, "customers,key-accounts,2026-10,120")  # not in the trend
+    kept = read()
+    assert len(drawn) == 2
+    assert kept[0] != first[0]
+    assert embedded_png(kept[0]) == embedded_png(first[0]) == kept[1] == first[1]
+    engine = make_engine(october, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM stored_renderings"))
+    engine.dispose()
+    assert read() == kept  # from scratch: drawn again, the same bytes
+    assert len(drawn) == 4
+    import_figure(tmp_path, "revenue,west-county,2026-10,1300000")
+    assert read()[1] == kept[1]  # the organization's October: still waiting for Key Accounts
+    assert len(drawn) == 4
+    import_figure(tmp_path, "revenue,key-accounts,2026-09,5500000")  # September's total
+    redrawn = read()
+    assert len(drawn) == 6
+    assert embedded_png(redrawn[0]) == redrawn[1] != kept[1]

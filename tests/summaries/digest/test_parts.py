@@ -20,7 +20,7 @@ from summaries.config.schema import Config
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
 from summaries.digest.render import render_html, render_markdown
-from summaries.digest.render.parts import Parts, parts_of, printed, reusing
+from summaries.digest.render.parts import Parts, chart_of, parts_of, printed, reusing
 from summaries.digest.stored import read_rendering
 from summaries.engine.asks import AskState
 from summaries.engine.cell import Cell
@@ -160,6 +160,35 @@ def test_places_that_cannot_be_read_or_found_reuse_nothing() -> None:
     assert parts_of("another", "before a part after", places) == {}
     for broken in ("not json", "[1, 2]", '{"context": "context"}', None):
         assert parts_of("context", "body", broken) == {}
+        assert chart_of("context", broken, b"png") is None
+
+
+def test_a_chart_is_reused_while_drawn_from_the_same() -> None:
+    """Its print is kept in the places (also without a part); a rendering in the same context
+    takes the PNG kept beside it instead of drawing, one in another context draws."""
+    calls: list[str] = []
+
+    def draw() -> bytes:
+        calls.append("drawn")
+        return b"png"
+
+    first = Parts("context", {})
+    assert first.chart(("trend", "title"), draw) == b"png"
+    places = first.index("a body")
+    assert places is not None
+    kept = chart_of("context", places, b"png")
+    assert kept is not None
+    assert chart_of("another", places, b"png") is None
+    assert chart_of("context", places, None) is None  # no PNG kept: nothing to take
+    same = Parts("context", {}, kept)
+    assert same.chart(("trend", "title"), draw) == b"png"
+    assert (calls, same.chart_reused, same.chart_made) == (["drawn"], True, kept)
+    other = Parts("context", {}, kept)
+    assert other.chart(("another trend", "title"), draw) == b"png"
+    assert (calls, other.chart_reused) == (["drawn", "drawn"], False)
+    nothing = Parts("context", {}, kept)
+    assert nothing.chart(("no trend", "title"), lambda: None) is None
+    assert nothing.index("a body") is None  # no chart drawn, no part: nothing kept
 
 
 @pytest.mark.parametrize("form", ["md", "html"])
