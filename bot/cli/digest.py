@@ -140,13 +140,6 @@ def _chart(digest: Digest) -> bytes | None:
     if digest.trend is None or not digest.trend.series:
         return None
     from bot.blocks.digest import chart_title
-    from summaries.digest.render.parts import kept_chart
+    from summaries.digest.render.html import trend_chart
 
-    trend, title = digest.trend, chart_title(digest)
-
-    def draw() -> bytes:
-        from summaries.digest.charts import trend_png
-
-        return trend_png(trend, digest.locale, title)
-
-    return kept_chart((trend, title), draw)  # the one drawn before, if drawn from the same
+    return trend_chart(digest.trend, digest.locale, chart_title(digest))  # drawn once per trend

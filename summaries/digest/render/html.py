@@ -73,22 +73,30 @@ def draw_chart(digest: Digest, title: str) -> tuple[bytes | None, str | None]:
     cannot be drawn (matplotlib missing or failing); ``(None, None)`` with no trend to draw."""
     if digest.trend is None or not digest.trend.series:
         return None, None
-    trend = digest.trend
-
-    def draw() -> bytes:
-        from summaries.digest.charts import trend_png
-
-        return trend_png(trend, digest.locale, title)  # units: voice
-
     with voice(digest.locale, digest.compact_units):
-        try:  # the chart of the rendering before, inside ``reusing``, if drawn from the same
-            return kept_chart((trend, title), draw), None
+        try:
+            return trend_chart(digest.trend, digest.locale, title), None  # units: voice
         except ImportError:
             log.warning("the digest's trend chart needs matplotlib, which is not installed")
             return None, _("matplotlib, which draws it, is not installed")
         except Exception as exc:  # the page without its chart beats no page
             log.warning("the digest's trend chart could not be drawn", exc_info=True)
             return None, _("drawing it failed: {error}", error=type(exc).__name__)
+
+
+def trend_chart(trend: Trend, locale: str, title: str) -> bytes:
+    """The trend chart's PNG: inside :func:`~summaries.digest.render.parts.reusing`, the one
+    kept with the rendering before while it is drawn from the same trend and title; else
+    drawn (matplotlib loads only then)."""
+
+    def draw() -> bytes:
+        from summaries.digest.charts import trend_png
+
+        return trend_png(trend, locale, title)
+
+    found = kept_chart((trend, title), draw)
+    assert found is not None  # drawing gives a PNG or raises
+    return found
 
 
 def html_view(digest: Digest, shown: list[DepartmentDigest], chart: bytes | None,
