@@ -122,7 +122,7 @@ def load_inputs(session: Session, config: Config, month: Month,
     figures, sources = load_figures(session, earliest, month, departments,
                                     months=months_needed(config, month))
     targets = load_targets(session, earliest, month, config.organization.fiscal_year_start)
-    return PeriodInputs(figures, sources, targets, *_load_summaries(session, month))
+    return PeriodInputs(figures, sources, targets, *load_summaries(session, month))
 
 
 def load_figures(session: Session, first: Month, last: Month,
@@ -247,23 +247,25 @@ def _phasing(stored: str | None) -> tuple[Decimal, ...] | None:
     return tuple(Decimal(w) for w in json.loads(stored))
 
 
-def _load_summaries(session: Session, month: Month
-                    ) -> tuple[dict[str, SubmissionState], dict[str, dict[str, str]]]:
-    """The month's submission states and answers by department, read as plain rows."""
-    rows = session.execute(
-        select(Submission.id, Department.key, Submission.status, Submission.submitted_by,
-               Submission.submitted_at, Submission.updated_at, Submission.skip_reason)
-        .join(Period, Submission.period_id == Period.id)
-        .join(Department, Submission.department_id == Department.id)
-        .where(Period.key == str(month))
-    ).tuples().all()
+def load_summaries(session: Session, month: Month, departments: Collection[str] | None = None
+                   ) -> tuple[dict[str, SubmissionState], dict[str, dict[str, str]]]:
+    """The month's submission states and answers by department (of ``departments``, when
+    given), read as plain rows."""
+    query = (select(Submission.id, Department.key, Submission.status, Submission.submitted_by,
+                    Submission.submitted_at, Submission.updated_at, Submission.skip_reason)
+             .join(Period, Submission.period_id == Period.id)
+             .join(Department, Submission.department_id == Department.id)
+             .where(Period.key == str(month)))
+    if departments is not None:
+        query = query.where(Department.key.in_(list(departments)))
+    rows = session.execute(query).tuples().all()
     states = {dept: SubmissionState(SubmissionStatus(status), by, submitted, updated, reason)
               for _, dept, status, by, submitted, updated, reason in rows}
     answers: dict[str, dict[str, str]] = {}
     if rows:
         keys = {row[0]: row[1] for row in rows}
-        query = select(SectionAnswer.submission_id, SectionAnswer.section_key,
-                       SectionAnswer.text).where(SectionAnswer.submission_id.in_(list(keys)))
-        for submission_id, section, text in plain_rows(session, query):
+        answered = select(SectionAnswer.submission_id, SectionAnswer.section_key,
+                          SectionAnswer.text).where(SectionAnswer.submission_id.in_(list(keys)))
+        for submission_id, section, text in plain_rows(session, answered):
             answers.setdefault(keys[submission_id], {})[section] = text
     return states, answers

@@ -16,11 +16,12 @@ from summaries.checkins.evaluation import (
     load_targets,
     months_needed,
 )
+from summaries.checkins.keptmonth import Keeping, evaluate_kept, headline_inputs
 from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.model import TREND_MONTHS, Digest, RevisionRow, Trend, compile_digest
 from summaries.digest.trend import build_trend
-from summaries.engine.figurebook import FigureTable, formulas_of, stored_inputs
+from summaries.engine.figurebook import FigureTable
 from summaries.engine.problems import Earlier, earlier_problems
 from summaries.engine.report import PeriodReport
 from summaries.periods import Month, months_between
@@ -30,15 +31,21 @@ from summaries.store.reminders import reminders_sent
 
 
 def load_month(session: Session, config: Config, month: Month | str, *,
-               closed: bool | None = True) -> tuple[PeriodReport, Trend | None]:
+               closed: bool | None = True, keeping: Keeping | None = None
+               ) -> tuple[PeriodReport, Trend | None]:
     """The month's report and its headline trend, from one read of the inputs; nothing is
     written (the close stores the report's flags with ``refresh_flags``).
 
-    ``closed=None`` takes the stored period's state.
+    ``closed=None`` takes the stored period's state. With ``keeping``, the departments'
+    results kept from an earlier read that are still current are reused, and ``keeping``
+    receives those evaluated afresh, for the caller to keep (:mod:`summaries.checkins.keptmonth`).
     """
     period = month if isinstance(month, Month) else Month.parse(month)
-    inputs = load_inputs(session, config, period)
-    report = evaluate_period(session, config, period, closed=closed, inputs=inputs)
+    if keeping is not None:
+        inputs, report = evaluate_kept(session, config, period, closed=closed, keeping=keeping)
+    else:
+        inputs = load_inputs(session, config, period)
+        report = evaluate_period(session, config, period, closed=closed, inputs=inputs)
     trend = None
     if config.headline_kpis():
         months = months_between(period.shift(1 - TREND_MONTHS), period)
@@ -55,7 +62,7 @@ def _with_trend_months(session: Session, config: Config, months: list[Month],
     lacking = sorted({m.shift(-back) for m in months for back in (0, 12)} - set(read))
     if not lacking:
         return figures
-    more, _ = load_figures(session, lacking[0], lacking[-1], kpis=_headline_inputs(config),
+    more, _ = load_figures(session, lacking[0], lacking[-1], kpis=headline_inputs(config),
                            months=lacking)
     if not more:
         return figures
@@ -65,18 +72,13 @@ def _with_trend_months(session: Session, config: Config, months: list[Month],
     return merged
 
 
-def _headline_inputs(config: Config) -> set[str]:
-    """The stored KPIs the headline KPIs are made of (themselves, or their formulas' inputs)."""
-    formulas = formulas_of(config.kpis)
-    return {key for kpi in config.headline_kpis() for key in stored_inputs(formulas, kpi.key)}
-
-
 def load_digest(session: Session, config: Config, month: Month | str, *,
-                closed: bool | None = True, revisions: bool = False) -> Digest:
+                closed: bool | None = True, revisions: bool = False,
+                keeping: Keeping | None = None) -> Digest:
     """The month's digest, compiled from its report and trend (with the revision trail, for
-    an export, when asked); nothing is written."""
+    an export, when asked); nothing is written (``keeping``: as for :func:`load_month`)."""
     with building():
-        report, trend = load_month(session, config, month, closed=closed)
+        report, trend = load_month(session, config, month, closed=closed, keeping=keeping)
         trail = tuple(RevisionRow(*row) for row in revisions_in(session, str(report.period)))
         digest = compile_digest(config, report, trend, figure_revisions(trail),
                                 load_earlier(session, config, report.period),
@@ -126,7 +128,7 @@ def load_trend(session: Session, config: Config, month: Month, months: int = TRE
     if not config.headline_kpis() or months < 1:
         return None
     first = month.shift(1 - months)
-    stored = _headline_inputs(config)
+    stored = headline_inputs(config)
     figures, _ = load_figures(session, first.shift(-12), month, kpis=stored)  # the year before
     targets = load_targets(session, first, month, config.organization.fiscal_year_start,
                            kpis=stored)

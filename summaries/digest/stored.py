@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from summaries.checkins.keptmonth import Keeping
 from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
@@ -31,6 +32,7 @@ from summaries.formatting import units_in_force
 from summaries.i18n import current
 from summaries.periods import Month
 from summaries.store.db import read_only
+from summaries.store.kept import keep_rows
 from summaries.store.renderings import (
     Rendering,
     keep_rendering,
@@ -88,13 +90,18 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
             if found is not None:
                 return found
             before = last_rendering(session, str(month), form)
-            digest = load_digest(session, config, month, closed=None)
+            keeping = Keeping(code) if stamp is not None else None
+            digest = load_digest(session, config, month, closed=None, keeping=keeping)
         context = _hashed(config.fingerprint, code, str(month), form, detail)
         reusable = {} if before is None else parts_of(context, before.text, before.parts)
         chart = None if before is None else chart_of(context, before.parts, before.chart)
         with reusing(Parts(context, reusable, chart)) as parts:
             rendered, worth_keeping = render(digest)
         del digest
+    if keeping is not None:
+        log.debug("digest of %s: %d departments' results reused, %d evaluated", month,
+                  keeping.reused, len(keeping.rows))
+        _keep_results(factory, keeping)
     if parts.made:
         log.debug("digest of %s as %s: %d of %d departments' parts reused", month, form,
                   parts.reused, len(parts.made))
@@ -108,6 +115,18 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
         _keep(factory, str(month), form, key,
               replace(rendered, chart=drawn, parts=parts.index(rendered.text)))
     return rendered
+
+
+def _keep_results(factory: sessionmaker[Session], keeping: Keeping) -> None:
+    """Keep the departments' results evaluated afresh; as for a rendering, a database that
+    refuses only costs the next read their evaluation."""
+    if not keeping.rows:
+        return
+    try:
+        with factory.begin() as session:
+            keep_rows(session, keeping.period, keeping.key, keeping.rows)
+    except SQLAlchemyError as problem:
+        log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 
 
 def _keep(factory: sessionmaker[Session], period: str, form: str, key: str,

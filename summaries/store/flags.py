@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
 from sqlalchemy.orm import Session
 
 from summaries.engine.flags import FlagSpec
 from summaries.periods import PeriodState
+from summaries.store.figures import AmountReader, plain_rows
 from summaries.store.models import Department, Flag, Period
-from summaries.store.types import utcnow
+from summaries.store.types import stored_text, utcnow
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,14 @@ def stored_flags(session: Session, month: str) -> list[FlagSpec] | None:
     period = session.scalar(select(Period).where(Period.key == month))
     if period is None or period.state != PeriodState.CLOSED:
         return None
-    rows = session.execute(
-        select(Department.key, Flag.kpi_key, Flag.rule, Flag.severity, Flag.params,
-               Flag.subject, Flag.gap, Flag.message)
+    # As plain rows (a month holds thousands): the facts' JSON and the gap read as text here.
+    rows = plain_rows(session, select(
+        Department.key, Flag.kpi_key, Flag.rule, Flag.severity, cast(Flag.params, Text),
+        Flag.subject, stored_text(Flag.gap), Flag.message)
         .join(Department, Department.id == Flag.department_id)
-        .where(Flag.period_id == period.id)).tuples().all()
-    return [FlagSpec(dept, kpi, rule, severity, params or {}, subject, gap, sentence=message)
+        .where(Flag.period_id == period.id))
+    amount = AmountReader().exact
+    return [FlagSpec(dept, kpi, rule, severity, (json.loads(params) if params else None) or {},
+                     subject,
+                     None if gap is None else amount(gap), sentence=message)
             for dept, kpi, rule, severity, params, subject, gap, message in rows]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from summaries.store import infra, models, renderings, stamps
+from summaries.store import deptstamps, infra, kept, models, renderings, stamps
 from summaries.store.base import Base
 
 metadata = Base.metadata
-__all__ = ["Base", "infra", "metadata", "models", "renderings", "stamps"]
+__all__ = ["Base", "deptstamps", "infra", "kept", "metadata", "models", "renderings",
+           "stamps"]
