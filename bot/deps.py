@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -26,6 +27,17 @@ from summaries.periods import Month
 from summaries.schedule import BusinessCalendar, CycleMoments, cycle_moments
 from summaries.store.db import quick_read, read_only, unit_of_work
 from summaries.store.types import utcnow
+
+
+def product_code() -> str:
+    """The stamp of the product's code (the domain and the Slack edge): what is kept from a
+    month's evaluation or rendering is kept under it, so an upgrade or an edit makes anew."""
+    import bot
+    import summaries
+    from summaries.digest.stored import code_stamp
+
+    return code_stamp(Path(summaries.__file__).parent, Path(bot.__file__).parent)
+
 
 # How long a request may spend before its acknowledgement goes out (Slack allows 3 s).
 ACK_BUDGET_SECONDS = 2.0

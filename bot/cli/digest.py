@@ -42,13 +42,12 @@ def read_rendering_of(settings: Settings, config: Config, month: Month, kind: st
                       chart_name: str | None) -> Rendering:
     """The month's digest in ``kind``: kept from an earlier read of the unchanged month, or
     rendered from the database (and kept); nothing about the month is changed."""
-    import bot
-    import summaries
     from bot.bootstrap import open_database
-    from summaries.digest.stored import code_stamp, read_rendering
+    from bot.deps import product_code
+    from summaries.digest.stored import read_rendering
     from summaries.store.db import session_factory
 
-    code = code_stamp(Path(summaries.__file__).parent, Path(bot.__file__).parent)
+    code = product_code()
     form = f"{kind}+chart" if chart_name else kind
     engine = open_database(settings)
     try:

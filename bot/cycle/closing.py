@@ -15,9 +15,11 @@ import logging
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.cycle.nudges import tell_missing
-from bot.deps import Deps
+from bot.deps import Deps, product_code
 from bot.outbox.delivery import (
     DeliveryReport,
     Outgoing,
@@ -28,6 +30,7 @@ from bot.outbox.delivery import (
 from summaries.checkins.asks import digest_asks
 from summaries.checkins.cycle import close_month
 from summaries.checkins.evaluation import refresh_flags
+from summaries.checkins.keptmonth import Keeping, keep_results
 from summaries.digest.header import by_worst_problem
 from summaries.digest.load import (
     load_earlier,
@@ -61,13 +64,16 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
     header is out, tell each manager it went out without (once, ever)."""
     with deps.unit_of_work() as session:
         info = close_month(session, month, deps.clock())
+    keeping = Keeping(product_code())  # the results kept for the updates that follow
     with deps.unit_of_work() as session:  # flags are stored as the period closes
-        evaluated, trend = load_month(session, deps.config, month, closed=True)
+        evaluated, trend = load_month(session, deps.config, month, closed=True,
+                                      keeping=keeping)
         refresh_flags(session, evaluated)
         revised = load_revised(session, month)
         earlier = load_earlier(session, deps.config, month)
         reminders = reminders_sent(session, str(month))
         asks = digest_asks(session, deps.config, month)
+    keep_evaluated(deps, keeping)
     digest = compile_digest(deps.config, evaluated, trend, revised, earlier, reminders, asks)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
@@ -77,6 +83,16 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
         report.sent.extend(told.sent)
         report.failed.update(told.failed)
     return report
+
+
+def keep_evaluated(deps: Deps, keeping: Keeping) -> None:
+    """Keep the departments' results a read evaluated afresh; a database that refuses (busy,
+    another reader keeping the same) only costs the next read their evaluation."""
+    try:
+        with deps.unit_of_work() as session:
+            keep_results(session, keeping)
+    except SQLAlchemyError as problem:
+        log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 
 
 def _posted(deps: Deps, period: str) -> bool:

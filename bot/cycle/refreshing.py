@@ -1,7 +1,9 @@
 """Keep a posted digest current: late summaries, corrections and changes to asks update the
 header and the departments' replies in place, never post a second digest.
 
-An update reads and evaluates the whole month (more than a second at 500 departments). The bot
+An update reads the month and evaluates the departments whose inputs changed since it was
+last read (and those above them), reusing the others' kept results
+(:mod:`summaries.checkins.keptmonth`); the first read of a month evaluates it whole. The bot
 asks for it with :func:`update_digest`, which does it on the worker pool rather than on the
 listener thread that took the change (Bolt has five: a burst of late summaries held them all),
 one update at a time, the changes that arrive meanwhile done together by the next. An import
@@ -23,11 +25,12 @@ from bot.blocks.digest import department_messages, header_messages
 from bot.cycle.closing import (
     header_key,
     in_the_channels_language,
+    keep_evaluated,
     more_key,
     outgoing,
     reply_key,
 )
-from bot.deps import Deps
+from bot.deps import Deps, product_code
 from bot.outbox.delivery import (
     DeliveryReport,
     Outgoing,
@@ -36,6 +39,7 @@ from bot.outbox.delivery import (
     sent_places,
 )
 from summaries.checkins.cycle import period_info
+from summaries.checkins.keptmonth import Keeping
 from summaries.dates import format_day
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest, RevisionRow
@@ -63,14 +67,17 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
     shows its own department's."""
     channel = deps.config.organization.leadership_channel
     month = Month.parse(period)
+    keeping = Keeping(product_code())  # the departments unchanged since the last read reused
     with deps.read_only() as session:  # the stored flags stay the close's
         sent = {key: {"channel": where or channel, "ts": ts}
                 for key, (where, ts) in sent_places(session, period, "digest").items()}
         place = sent.get(header_key(period, channel))
         if place is None or not departments:
             return DeliveryReport()
-        digest = load_digest(session, deps.config, month, closed=True, revisions=True)
+        digest = load_digest(session, deps.config, month, closed=True, revisions=True,
+                             keeping=keeping)
         info = period_info(session, month)
+    keep_evaluated(deps, keeping)
     changes = Counter(row.department for row in digest.revisions)  # a version per change
     versions = {d: version if version is not None else str(changes[d])
                 for d in dict.fromkeys(departments)}

@@ -37,7 +37,7 @@ from summaries.engine.report import (
 )
 from summaries.periods import Month, PeriodState
 from summaries.store.deptstamps import EVERYONE, read_department_stamps
-from summaries.store.kept import KeptRow, Result, decode, encode, kept_rows
+from summaries.store.kept import KeptRow, Result, decode, encode, keep_rows, kept_rows
 from summaries.store.models import Department, Period
 
 
@@ -51,6 +51,11 @@ class Keeping:
     key: str = ""
     rows: list[KeptRow] = field(default_factory=list)
     reused: int = 0
+
+
+def keep_results(session: Session, keeping: Keeping) -> None:
+    """Keep what a read evaluated afresh (``keeping``), for the reads after it."""
+    keep_rows(session, keeping.period, keeping.key, keeping.rows)
 
 
 def headline_inputs(config: Config) -> set[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.checkins.keptmonth import Keeping
+from summaries.checkins.keptmonth import Keeping, keep_results
 from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
@@ -32,7 +32,6 @@ from summaries.formatting import units_in_force
 from summaries.i18n import current
 from summaries.periods import Month
 from summaries.store.db import read_only
-from summaries.store.kept import keep_rows
 from summaries.store.renderings import (
     Rendering,
     keep_rendering,
@@ -124,7 +123,7 @@ def _keep_results(factory: sessionmaker[Session], keeping: Keeping) -> None:
         return
     try:
         with factory.begin() as session:
-            keep_rows(session, keeping.period, keeping.key, keeping.rows)
+            keep_results(session, keeping)
     except SQLAlchemyError as problem:
         log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 

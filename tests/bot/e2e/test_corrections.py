@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 import bot.cycle.refreshing as refreshing
 from bot.cli.main import main
 from bot.cycle.closing import close_period
+from summaries.checkins.keptmonth import Keeping
 from summaries.store.db import make_engine
 from tests.support.botkit import TOKEN, Bot, drain
 from tests.support.flows import EAST_VALUES, open_form, open_october, submit
@@ -133,3 +135,29 @@ def test_a_late_summary_updates_the_digest_on_the_worker_pool_not_the_listener_t
     drain(bot)
     assert len(threads) == 1
     assert threads[0].startswith("checkin_")  # the worker pool's, not "checkin-listener_"
+
+
+def test_a_correction_after_the_close_evaluates_only_the_departments_it_touched(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The close keeps every department's result; the update a correction makes evaluates
+    the corrected department and its parent again, and reuses the rest."""
+    kept: list[tuple[int, list[str]]] = []
+    keep = refreshing.keep_evaluated
+
+    def recorded(deps: Any, keeping: Keeping) -> None:
+        kept.append((keeping.reused, sorted(row.department for row in keeping.rows)))
+        keep(deps, keeping)
+
+    monkeypatch.setattr(refreshing, "keep_evaluated", recorded)
+    closed_with_east(bot)
+    with bot.deps.unit_of_work() as session:
+        session.execute(text(
+            "UPDATE figures SET value = 2390000 WHERE department_id = (SELECT id FROM "
+            "departments WHERE key = 'east-county') AND kpi_id = (SELECT id FROM kpis WHERE "
+            "key = 'revenue') AND period_id = (SELECT id FROM periods WHERE key = '2026-10')"))
+    assert refreshing.refresh_digest(bot.deps, "2026-10", "east-county").ok
+    present = len(bot.deps.config.departments_in("2026-10"))
+    assert kept == [(present - 2, ["east-county", "marketing"])]
+    _, thread = leadership(bot)
+    assert "2,390,000" in "".join(text_of(m) for m in thread
+                                  if str(m.get("text", "")).startswith("East County"))
