@@ -13,9 +13,10 @@ median of ``--repeat`` runs:
     session, the input stamp, the kept rendering (``summaries.digest.stored``);
 (f) the same the first time after a change (before each run one figure of the month is
     corrected, a different department's each time, as a late correction does): the code's
-    stamp, ``load_digest`` (figures, targets, summaries, evaluation, trend, last month's
-    problems, revisions, reminders, asks), ``render_markdown`` (reusing the parts of the
-    departments the correction left as they were), keeping the text;
+    stamp, ``load_digest`` (the corrected department and its parent evaluated again, the
+    other departments' kept results reused; the trend, last month's problems, revisions,
+    reminders, asks), ``render_markdown`` (reusing the parts of the departments the
+    correction left as they were), keeping the text and the results evaluated afresh;
 (c) the baseline, alternating with (b) and (f) so all see the same moments of a busy
     machine: a plain read of every row of the tables (f) reads, through the same driver, no
     conversion.
@@ -192,8 +193,9 @@ def report_results(results: list[dict[str, Any]], label: str) -> None:
     print("(a): compile + header + department replies + Markdown from an evaluated report; "
           "(b): checkin digest --format md from the database, the month unchanged since it was "
           "last read (the kept rendering); (f): the same, the first time after a change "
-          "of one figure (read-only session, load_digest, render_markdown reusing the unchanged "
-          "departments' parts, the text kept); (c): a plain read "
+          "of one figure (read-only session, load_digest reusing the unchanged departments' "
+          "kept results, render_markdown reusing their parts, the text and the fresh results "
+          "kept); (c): a plain read "
           "of every row of the tables (f) reads; b/c, f/c: median over median, and the range "
           "of the run-by-run ratios.")
     by_size = {r["size"]: r for r in results}

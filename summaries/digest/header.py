@@ -8,6 +8,9 @@ exports) carry the rest: every problem, in its department's reply.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -116,12 +119,35 @@ def _problem_line(problem: Problem, digest: Digest, names: dict[str, str],
     assert department is not None
     row = department.row(problem.kpi)
     assert row is not None
-    # The figure as its KPI table shows it (worked out once for both).
-    figure = None if short or row.cell.actual is None else row.text(digest.locale).actual
-    return ProblemLine(names.get(problem.department, problem.department),
-                       problem_text(problem, row.kpi, digest.locale, names, short=short,
-                                    figure=figure),
+    kept = KEPT_LINES.get() if short else None
+    key = text = None
+    if kept is not None:
+        key = line_print(problem)
+        text = kept[0].get(key)
+    if text is None:
+        # The figure as its KPI table shows it (worked out once for both).
+        figure = None if short or row.cell.actual is None else row.text(digest.locale).actual
+        text = problem_text(problem, row.kpi, digest.locale, names, short=short, figure=figure)
+    if kept is not None and key is not None:
+        kept[1][key] = text
+    return ProblemLine(names.get(problem.department, problem.department), text,
                        problem.severity, problem.since, problem.minor)
+
+
+# The header's problem lines worded by the rendering before (by print), and those worded now,
+# while a rendering reuses what has not changed (set by summaries.digest.render.parts).
+KEPT_LINES: ContextVar[tuple[Mapping[str, str], dict[str, str]] | None] = ContextVar(
+    "kept_lines", default=None)
+
+
+def line_print(problem: Problem) -> str:
+    """A print of all a header's problem line is worded from, beside the rendering's context
+    (configuration, code, language, number style): its flags' facts, its figure, and the child
+    it restates."""
+    cell = problem.cell
+    made_of = (problem.severity, problem.restates, None if cell is None else cell.actual,
+               problem.flags)
+    return hashlib.blake2b(repr(made_of).encode(), digest_size=16).hexdigest()
 
 
 def _headline(row: KpiRow, locale: str, month: str, names: dict[str, str]) -> HeadlineLine:

@@ -27,7 +27,7 @@ from summaries.config.schema import Config
 from summaries.digest.alloc import building
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
-from summaries.digest.render.parts import Parts, chart_of, parts_of, reusing
+from summaries.digest.render.parts import Parts, chart_of, lines_of, parts_of, reusing
 from summaries.formatting import units_in_force
 from summaries.i18n import current
 from summaries.periods import Month
@@ -94,7 +94,8 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
         context = _hashed(config.fingerprint, code, str(month), form, detail)
         reusable = {} if before is None else parts_of(context, before.text, before.parts)
         chart = None if before is None else chart_of(context, before.parts, before.chart)
-        with reusing(Parts(context, reusable, chart)) as parts:
+        lines = {} if before is None else lines_of(context, before.parts)
+        with reusing(Parts(context, reusable, chart, lines)) as parts:
             rendered, worth_keeping = render(digest)
         del digest
     if keeping is not None:

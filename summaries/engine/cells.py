@@ -72,6 +72,10 @@ class Engine:
     # asked for at every cell and every month of a red streak (the books do not change).
     _plans: dict[tuple[str, str, int, str | None], AnnualPlan | None] = field(
         default_factory=dict)
+    # Monthly targets the same way: a parent's adds up its children's, asked again by each
+    # month of a trend and by the organization's.
+    _monthly: dict[tuple[str, str, str], tuple[Decimal, Decimal | None] | None] = field(
+        default_factory=dict)
 
     def tolerance(self, kpi: Kpi) -> Decimal:
         """The KPI's own tolerance, else the rule's (percent, or points for % KPIs)."""
@@ -156,6 +160,13 @@ class Engine:
                        ) -> tuple[Decimal, Decimal | None] | None:
         """The monthly target and stretch: the department's own, else for a total KPI the sum
         of its children's, when every child carrying the KPI has one (SPEC 4)."""
+        key = (dept, kpi.key, month)
+        if key not in self._monthly:
+            self._monthly[key] = self._monthly_target(dept, kpi, month)
+        return self._monthly[key]
+
+    def _monthly_target(self, dept: str, kpi: Kpi, month: str
+                        ) -> tuple[Decimal, Decimal | None] | None:
         own = self.targets.monthly(kpi.key, dept, month)
         if own is not None:
             return own.value, own.stretch

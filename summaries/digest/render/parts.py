@@ -28,6 +28,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from summaries.config.schema import Kpi
+from summaries.digest.header import KEPT_LINES
 from summaries.digest.model import DepartmentDigest, KpiRow
 from summaries.engine.cell import Cell
 from summaries.engine.problems import Problem
@@ -81,9 +82,13 @@ class Parts:
     the one drawn before (``chart``: its print and PNG) while it is drawn from the same."""
 
     def __init__(self, context: str, before: dict[str, str],
-                 chart: tuple[str, bytes] | None = None) -> None:
+                 chart: tuple[str, bytes] | None = None,
+                 lines: dict[str, str] | None = None) -> None:
         self.context = context
         self.before = before
+        # The header's problem lines, by print (summaries.digest.header.line_print).
+        self.lines_before: dict[str, str] = lines or {}
+        self.lines_made: dict[str, str] = {}
         self.made: list[tuple[str, str]] = []  # (print, text) in the order rendered
         self.reused = 0
         self.chart_before = chart
@@ -120,7 +125,7 @@ class Parts:
         """Where each part made sits in ``body``, the whole rendering, and the chart's print,
         as JSON for keeping beside it; None without either, or if a part cannot be found
         (nothing is then reused)."""
-        if not self.made and self.chart_made is None:
+        if not self.made and self.chart_made is None and not self.lines_made:
             return None
         spans: list[tuple[str, int, int]] = []
         at = 0
@@ -131,8 +136,8 @@ class Parts:
             at = start + len(text)
             spans.append((key, start, at))
         chart = None if self.chart_made is None else self.chart_made[0]
-        return json.dumps({"context": self.context, "parts": spans, "chart": chart},
-                          separators=(",", ":"))
+        return json.dumps({"context": self.context, "parts": spans, "chart": chart,
+                           "lines": self.lines_made}, ensure_ascii=False, separators=(",", ":"))
 
 
 def printed(thing: object, table: dict[type, Reducer] | None = None) -> str:
@@ -154,6 +159,15 @@ def parts_of(context: str, body: str, places: str | None) -> dict[str, str]:
         return {key: body[start:end] for key, start, end in found["parts"]}
     except (ValueError, TypeError, AttributeError, KeyError):
         return {}  # places this code cannot read cost a full render, nothing else
+
+
+def lines_of(context: str, places: str | None) -> dict[str, str]:
+    """The header's problem lines of a kept rendering, by print, if it was made in
+    ``context``."""
+    found = _places(context, places).get("lines")
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def chart_of(context: str, places: str | None, png: bytes | None) -> tuple[str, bytes] | None:
@@ -187,9 +201,11 @@ def reusing(parts: Parts) -> Iterator[Parts]:
     """Inside, a digest rendered as Markdown or HTML reuses ``parts`` and records the parts it
     made."""
     token = _PARTS.set(parts)
+    lines = KEPT_LINES.set((parts.lines_before, parts.lines_made))
     try:
         yield parts
     finally:
+        KEPT_LINES.reset(lines)
         _PARTS.reset(token)
 
 

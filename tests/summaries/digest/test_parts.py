@@ -11,19 +11,29 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.config.schema import Config
+from summaries.digest import header
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest
 from summaries.digest.render import render_html, render_markdown
-from summaries.digest.render.parts import Parts, chart_of, parts_of, printed, reusing
+from summaries.digest.render.parts import (
+    Parts,
+    chart_of,
+    lines_of,
+    parts_of,
+    printed,
+    reusing,
+)
 from summaries.digest.stored import read_rendering
 from summaries.engine.asks import AskState
 from summaries.engine.cell import Cell
+from summaries.engine.problems import Problem
 from summaries.i18n import speaking
 from summaries.periods import Month
 from summaries.store.renderings import Rendering
@@ -82,6 +92,37 @@ def test_a_corrected_figure_renders_only_the_parts_it_changed(
     [(reused, parts_now)] = reuse_logged(caplog)
     assert parts_now == parts
     assert 0 < reused < parts  # the department and its parents anew, the others reused
+
+
+@pytest.mark.parametrize("form", ["md", "html"])
+def test_a_corrected_figure_words_again_only_the_header_lines_it_changed(
+        demo_sessions: sessionmaker[Session], demo_config: Config,
+        monkeypatch: pytest.MonkeyPatch, form: str) -> None:
+    worded: list[str] = []
+    word = header.problem_text
+
+    def counted(problem: Problem, *args: Any, **kwargs: Any) -> str:
+        if kwargs.get("short"):
+            worded.append(problem.department)
+        return word(problem, *args, **kwargs)
+
+    monkeypatch.setattr(header, "problem_text", counted)
+    read(demo_sessions, demo_config, form)
+    first = list(worded)
+    assert len(first) > 3
+    worded.clear()
+    department = correct_one_figure(demo_sessions)
+    second = read(demo_sessions, demo_config, form)
+    again = list(worded)
+    assert len(again) < len(first)  # the lines whose problem did not change, as they were
+    assert set(again) <= {department, *demo_parents(demo_config, department)}
+    assert second == fresh(demo_sessions, demo_config, form)
+
+
+def demo_parents(config: Config, key: str) -> list[str]:
+    spec = config.department_by_key[key]
+    return [] if spec.parent_key is None else [spec.parent_key,
+                                               *demo_parents(config, spec.parent_key)]
 
 
 def test_a_change_in_another_language_or_configuration_reuses_nothing(
@@ -158,9 +199,16 @@ def test_places_that_cannot_be_read_or_found_reuse_nothing() -> None:
     places = parts.index("before a part after")
     assert parts_of("context", "before a part after", places) == {"print": "a part"}
     assert parts_of("another", "before a part after", places) == {}
-    for broken in ("not json", "[1, 2]", '{"context": "context"}', None):
+    parts.lines_made["line print"] = "East: 10% below target"
+    places = parts.index("before a part after")
+    assert lines_of("context", places) == {"line print": "East: 10% below target"}
+    assert lines_of("another", places) == {}
+    for broken in ("not json", "[1, 2]", '{"context": "context"}', None,
+                   '{"context": "context", "lines": [1]}',
+                   '{"context": "context", "lines": {"k": 1}}'):
         assert parts_of("context", "body", broken) == {}
         assert chart_of("context", broken, b"png") is None
+        assert lines_of("context", broken) == {}
 
 
 def test_a_chart_is_reused_while_drawn_from_the_same() -> None:

@@ -13,11 +13,19 @@ against monthly targets:
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from summaries.config.loader import parse_config
+from summaries.engine.flags import FlagSpec
 from summaries.engine.outlook import Tree, contributors, projection
-from summaries.engine.problems import Earlier, Problem, find_problems, since_last_month
+from summaries.engine.problems import (
+    Earlier,
+    Problem,
+    _marked,
+    find_problems,
+    since_last_month,
+)
 from summaries.engine.report import PeriodReport
 from tests.support.enginekit import ORG, Data, cell, org
 
@@ -126,3 +134,14 @@ def test_new_worse_recurring_and_resolved_against_last_month() -> None:
     unmarked, none = since_last_month(found, None, reported)
     assert {p.since for p in unmarked} == {None}
     assert none == []
+
+
+def test_a_problem_marked_since_last_month_keeps_every_other_field() -> None:
+    flag = FlagSpec("east", "revenue", "below_target", "red", {"actual": "1"}, "",
+                    Decimal("0.2"))
+    problem = Problem("east", "revenue", "red", (flag,), None, Decimal("0.2"), Decimal("0.1"),
+                      True, None, "west")
+    assert [f.name for f in dataclasses.fields(Problem)] == [
+        "department", "kpi", "severity", "flags", "cell", "gap", "impact", "minor", "since",
+        "restates"]  # a field added must be carried by _marked too
+    assert _marked(problem, "worse") == dataclasses.replace(problem, since="worse")
