@@ -264,8 +264,10 @@ def load_summaries(session: Session, month: Month, departments: Collection[str] 
     answers: dict[str, dict[str, str]] = {}
     if rows:
         keys = {row[0]: row[1] for row in rows}
-        answered = select(SectionAnswer.submission_id, SectionAnswer.section_key,
-                          SectionAnswer.text).where(SectionAnswer.submission_id.in_(list(keys)))
+        answered = (select(SectionAnswer.submission_id, SectionAnswer.section_key,
+                           SectionAnswer.text)
+                    .where(SectionAnswer.submission_id.in_(list(keys)))
+                    .order_by(SectionAnswer.id))  # as written: the same in every read
         for submission_id, section, text in plain_rows(session, answered):
             answers.setdefault(keys[submission_id], {})[section] = text
     return states, answers
