@@ -160,4 +160,8 @@ def _spliced(config: Config, month: Month, fresh: PeriodReport,
         cell.rank = cell.rank_of = None
     rank_siblings(cells, {d.key: d.parent_in(str(month)) for d in config.departments},
                   config.kpi_by_key)
+    for result in results:  # its cells: those kept in its body, ranked anew
+        ranks = repr([(c.rank, c.rank_of) for c in result.cells]).encode()
+        result.cells_print = hashlib.blake2b(bodies[result.key] + ranks,
+                                             digest_size=20).hexdigest()
     return PeriodReport(month, fresh.closed, results, fresh.headline)

@@ -77,6 +77,9 @@ class DepartmentDigest:
     reminders: int = 0  # reminders its manager was sent this month
     parent: str | None = None  # the department it rolls up into this month
     skip_reason: str | None = None  # why a skipped month has nothing to report
+    # Its result's print of its rows' cells, if it has one (a part's print takes it instead
+    # of printing every cell: summaries.digest.render.parts).
+    cells_print: str | None = field(default=None, compare=False, repr=False)
     _rows: dict[str, KpiRow] = field(default_factory=dict, init=False, repr=False,
                                      compare=False)
 
@@ -283,4 +286,5 @@ def _department(config: Config, result: DepartmentResult,
         problems=tuple(problems),  # its own, worst first
         parent=result.spec.parent_in(str(report.period)),
         skip_reason=submission.skip_reason if submission is not None else None,
+        cells_print=result.cells_print,
     )

@@ -53,6 +53,9 @@ class DepartmentResult:
     answers: Mapping[str, str]
     cells: list[Cell]
     flags: list[FlagSpec] = field(default_factory=list)
+    # A print of everything its cells hold, where one was worked out (a result read back
+    # from what was kept of it: summaries.checkins.keptmonth); its cells are not changed after.
+    cells_print: str | None = field(default=None, compare=False, repr=False)
     _by_kpi: dict[str, Cell] = field(default_factory=dict, init=False, repr=False,
                                      compare=False)
     _indexed: list[Cell] | None = field(default=None, init=False, repr=False, compare=False)

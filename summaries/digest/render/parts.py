@@ -22,7 +22,7 @@ import io
 import json
 import operator
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -49,13 +49,15 @@ _CELL = operator.attrgetter(*Cell.__slots__)
 Reducer = Callable[[Any], tuple[type, tuple[Any]]]
 
 
-def canonical() -> dict[type, Reducer]:
+def canonical(covered: Collection[int] = frozenset()) -> dict[type, Reducer]:
     """How a department pickles for its print (a pickler's dispatch table): a KPI as its
     definition (it carries compiled formulas, which do not pickle; each KPI serialized once
     per table), a row, a department and a problem without the fields their parts are not made
-    from (``_LEFT_OUT``). Only these types call back into Python; everything else pickles at
-    C speed. Nothing in the table refers to a pickler, so a pickler and all it remembers go as
-    soon as its print is taken, not at the next garbage collection."""
+    from (``_LEFT_OUT``), a cell as its values, or just as its department and KPI where it is
+    ``covered`` (by id: a cell of a department whose ``cells_print`` says all its cells hold).
+    Only these types call back into Python; everything else pickles at C speed. Nothing in
+    the table refers to a pickler, so a pickler and all it remembers go as soon as its print
+    is taken, not at the next garbage collection."""
     kpis: dict[int, tuple[Kpi, str]] = {}  # the KPI kept with its text: its id stays its own
 
     def kpi(found: Kpi) -> tuple[type, tuple[str]]:
@@ -66,9 +68,14 @@ def canonical() -> dict[type, Reducer]:
 
     table: dict[type, Reducer] = {kind: _fields(get) for kind, get in _KEPT.items()}
     table[Kpi] = kpi
-    # A cell as the text of its values: decimals, texts, whole numbers, None and tuples of
-    # them, whose repr is exact and one to one, and twice as quick as pickling each value.
-    table[Cell] = lambda cell: (str, (repr(_CELL(cell)),))
+    def cell(found: Cell) -> tuple[type, tuple[Any]]:
+        if id(found) in covered:
+            return tuple, (("cell", found.department, found.kpi),)
+        # The text of its values: decimals, texts, whole numbers, None and tuples of them,
+        # whose repr is exact and one to one, and twice as quick as pickling each value.
+        return str, (repr(_CELL(found)),)
+
+    table[Cell] = cell
     return table
 
 
@@ -94,7 +101,8 @@ class Parts:
         self.chart_before = chart
         self.chart_made: tuple[str, bytes] | None = None
         self.chart_reused = False
-        self._canonical = canonical()
+        self._covered: set[int] = set()
+        self._canonical = canonical(self._covered)
 
     def chart(self, thing: object, draw: Callable[[], bytes | None]) -> bytes | None:
         """The trend chart drawn from ``thing`` (everything it shows): the one drawn before
@@ -112,7 +120,12 @@ class Parts:
         """The text of ``department``'s part: reused if one with the same print was rendered
         before, else ``render()``. ``names`` is the print of the names of every department
         (a part may mention any), ``form`` the form rendered."""
-        key = printed((form, names, department), self._canonical)
+        if department.cells_print is not None:  # the cells' print stands for its cells
+            self._covered.update(id(row.cell) for row in department.rows)
+        try:
+            key = printed((form, names, department), self._canonical)
+        finally:
+            self._covered.clear()
         text = self.before.get(key)
         if text is None:
             text = render()

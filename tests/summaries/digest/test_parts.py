@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from summaries.config.schema import Config
 from summaries.digest import header
 from summaries.digest.load import load_digest
-from summaries.digest.model import Digest
+from summaries.digest.model import DepartmentDigest, Digest
 from summaries.digest.render import render_html, render_markdown
 from summaries.digest.render.parts import (
     Parts,
@@ -162,6 +162,34 @@ def test_a_part_is_made_anew_when_anything_it_shows_changes(
                                                *troubled.problems[1:]))) == printed(troubled)
     assert printed(replace(troubled, problems=(replace(problem, since="worse"),
                                                *troubled.problems[1:]))) != printed(troubled)
+
+
+def test_a_departments_cells_print_stands_for_its_cells_in_its_parts_print(
+        demo_sessions: sessionmaker[Session], demo_config: Config) -> None:
+    """A department read back from its kept result carries a print of its cells (their kept
+    values and ranks: tests/summaries/checkins/test_kept_month.py shows it moves with any of
+    them); its part's print takes that print instead of every cell's values."""
+    with demo_sessions() as session:
+        digest = load_digest(session, demo_config, OCTOBER, closed=None)
+    plain = next(d for d in digest.departments if d.problems)
+
+    def part_print(department: DepartmentDigest) -> str:
+        parts = Parts("context", {})
+        parts.part(department, "names", "md", lambda: "text")
+        return parts.made[0][0]
+
+    kept = replace(plain, cells_print="cells one")
+    first = part_print(kept)
+    assert part_print(replace(plain, cells_print="cells two")) != first
+    plain_before = part_print(plain)
+    cell = kept.rows[0].cell
+    was, cell.actual = cell.actual, Decimal(123456789)
+    try:
+        assert part_print(kept) == first  # its values are what the cells' print stands for
+        assert part_print(plain) != plain_before  # without one, every value is printed
+    finally:
+        cell.actual = was
+    assert part_print(plain) == plain_before
 
 
 PRINTS = """
