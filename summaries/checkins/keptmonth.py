@@ -27,6 +27,7 @@ from summaries.checkins.evaluation import (
     months_needed,
 )
 from summaries.config.schema import Config
+from summaries.config.tree import reachable
 from summaries.engine.cells import rank_siblings
 from summaries.engine.figurebook import formulas_of, stored_inputs
 from summaries.engine.report import (
@@ -114,14 +115,7 @@ def _related(config: Config, keys: Iterable[str], *, up: bool) -> set[str]:
             if parent is not None:
                 a, b = (dept.key, parent) if up else (parent, dept.key)
                 edges.setdefault(a, set()).add(b)
-    found = set(keys)
-    pending = list(found)
-    while pending:
-        for other in edges.get(pending.pop(), ()):
-            if other not in found:
-                found.add(other)
-                pending.append(other)
-    return found
+    return reachable(edges, keys)
 
 
 def _load_for(session: Session, config: Config, month: Month,

@@ -25,6 +25,7 @@ from summaries.config.fields import (
 from summaries.config.organization import Organization
 from summaries.config.rules import Rules
 from summaries.config.timing import Month, Schedule
+from summaries.config.tree import reachable
 from summaries.formulas import Formula, parse_formula
 from summaries.i18n import _
 
@@ -286,10 +287,8 @@ class Config:
 
     def descendants(self, key: str) -> set[str]:
         """A department and every department below it."""
-        found, pending = {key}, [key]
-        while pending:
-            for child in self._children.get(pending.pop(), ()):
-                if child.key not in found:
-                    found.add(child.key)
-                    pending.append(child.key)
-        return found
+        return reachable(self._child_keys, [key])
+
+    @cached_property
+    def _child_keys(self) -> dict[str, tuple[str, ...]]:
+        return {key: tuple(c.key for c in kids) for key, kids in self._children.items()}

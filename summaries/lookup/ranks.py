@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from summaries.config import schema as schema
 from summaries.config.memo import PerConfig
 from summaries.config.schema import Config
+from summaries.config.tree import reachable
 from summaries.engine.cell import Cell
 from summaries.engine.cells import Engine, rank_siblings
 from summaries.engine.targets import attainment
@@ -48,14 +49,7 @@ def ranked_with(config: Config, kpi: schema.Kpi, department: schema.Department,
 def reach(config: Config, keys: Iterable[str], month: Month) -> set[str]:
     """``keys`` and every department below them, in ``month``'s tree or today's: whose figures
     and targets a roll-up of ``keys`` may read."""
-    children = _tree(config, str(month)).reach
-    found, pending = set(keys), list(keys)
-    while pending:
-        for child in children.get(pending.pop(), ()):
-            if child not in found:
-                found.add(child)
-                pending.append(child)
-    return found
+    return reachable(_tree(config, str(month)).reach, keys)
 
 
 @dataclass(frozen=True)

@@ -56,3 +56,14 @@ def fresh_postgres_database(base: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def triggers_on(connection: sa.Connection, table: str, prefix: str) -> list[str]:
+    """The names of the triggers on ``table`` whose name starts with ``prefix``."""
+    if connection.dialect.name == "postgresql":
+        query = ("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                 "AND tgname LIKE :p")
+    else:
+        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t "
+                 "AND name LIKE :p")
+    return list(connection.execute(sa.text(query), {"t": table, "p": f"{prefix}%"}).scalars())

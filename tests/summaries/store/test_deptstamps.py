@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.store.catalog import Catalog
@@ -17,7 +17,7 @@ from summaries.store.deptstamps import EVERYONE, TRACKED, read_department_stamps
 from summaries.store.kept import KEPT_MONTHS, KeptResult, KeptRow, keep_rows
 from summaries.store.migrate import upgrade
 from summaries.store.models import Figure, Period, SectionAnswer, Submission, Target
-from tests.support.db import fresh_database
+from tests.support.db import fresh_database, triggers_on
 
 EAST, WEST = "east-county", "west-county"
 
@@ -123,16 +123,7 @@ def test_a_migrated_database_carries_the_triggers_on_every_tracked_table(
             upgrade(engine)
             with engine.begin() as connection:
                 for table in TRACKED:
-                    assert len(_triggers_on(connection, table)) == 3, table
+                    assert len(triggers_on(connection, table, "dept_stamp_")) == 3, table
         finally:
             engine.dispose()
 
-
-def _triggers_on(connection: sa.Connection, table: str) -> list[str]:
-    if connection.dialect.name == "postgresql":
-        query = ("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
-                 "AND tgname LIKE 'dept_stamp_%'")
-    else:
-        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t "
-                 "AND name LIKE 'dept_stamp_%'")
-    return list(connection.execute(text(query), {"t": table}).scalars())

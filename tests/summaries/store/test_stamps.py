@@ -16,7 +16,7 @@ from summaries.store.infra import OutboxMessage
 from summaries.store.migrate import upgrade
 from summaries.store.models import Figure, Period
 from summaries.store.stamps import STAMPED, input_stamp, install
-from tests.support.db import fresh_database
+from tests.support.db import fresh_database, triggers_on
 
 
 @pytest.fixture
@@ -107,17 +107,8 @@ def test_a_migrated_database_carries_a_trigger_on_every_stamped_table(tmp_path: 
             with engine.begin() as connection:
                 before = connection.execute(text("SELECT n FROM input_stamps")).scalar_one()
                 for table in STAMPED:  # an UPDATE that changes no row fires no row trigger
-                    assert _triggers_on(connection, table), table
+                    assert triggers_on(connection, table, "stamp_"), table
             assert before == 0
         finally:
             engine.dispose()
 
-
-def _triggers_on(connection: sa.Connection, table: str) -> list[str]:
-    if connection.dialect.name == "postgresql":
-        query = ("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
-                 "AND tgname LIKE 'stamp_%'")
-    else:
-        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t "
-                 "AND name LIKE 'stamp_%'")
-    return list(connection.execute(text(query), {"t": table}).scalars())
