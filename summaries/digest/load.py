@@ -91,7 +91,7 @@ def load_earlier(session: Session, config: Config, month: Month) -> list[Earlier
     """Last month's problems: from the flags stored when it closed, or else (history that
     never closed here) from evaluating it; None before the first month with figures."""
     previous = month.shift(-1)
-    stored = stored_flags(session, str(previous))
+    stored = stored_flags(session, str(previous), problems=True)  # as earlier_problems reads
     if stored is None:
         report = evaluate_period(session, config, previous, closed=True)
         if not any(c.actual is not None for d in report.departments for c in d.cells):

@@ -267,6 +267,7 @@ def _department(config: Config, result: DepartmentResult,
                 ) -> DepartmentDigest:
     submitted = result.submitted
     submission = result.submission
+    below = result.key in tree.children  # a department with none splits no gap
     answered = [(s.key, s.title, text) for s in config.sections_of(result.spec)
                 if (text := result.answers.get(s.key, "").strip())]
     return DepartmentDigest(
@@ -278,7 +279,7 @@ def _department(config: Config, result: DepartmentResult,
         sections=[(title, text) for _, title, text in answered],
         rows=[KpiRow(config.kpi_by_key[cell.kpi], cell, revised.get((result.key, cell.kpi)),
                      contributors=contributors(config.kpi_by_key[cell.kpi], cell, tree,
-                                               result.key))
+                                               result.key) if below else None)
               for cell in result.cells],
         flags=list(result.flags),
         imported=not submitted and any(c.source == "imported" for c in result.cells),

@@ -10,6 +10,7 @@ from sqlalchemy import Text, cast, insert, select
 from sqlalchemy.orm import Session
 
 from summaries.engine.flags import FlagSpec
+from summaries.engine.problems import NOT_PROBLEMS
 from summaries.periods import PeriodState
 from summaries.store.figures import AmountReader, plain_rows
 from summaries.store.models import Department, Flag, Period
@@ -64,9 +65,11 @@ def store_flags(session: Session, period_id: int, flags: Iterable[FlagSpec],
     return FlagChanges(len(new), updated, len(stored))
 
 
-def stored_flags(session: Session, month: str) -> list[FlagSpec] | None:
+def stored_flags(session: Session, month: str, *, problems: bool = False
+                 ) -> list[FlagSpec] | None:
     """The flags stored for ``month`` when it has closed (its flags are then what its digest
-    said), or None: a month never closed here (imported history) has none to go by."""
+    said), or None: a month never closed here (imported history) has none to go by. With
+    ``problems``, only the flags that make problems (of a KPI, by a rule that does)."""
     period = session.scalar(select(Period).where(Period.key == month))
     if period is None or period.state != PeriodState.CLOSED:
         return None
@@ -75,7 +78,9 @@ def stored_flags(session: Session, month: str) -> list[FlagSpec] | None:
         Department.key, Flag.kpi_key, Flag.rule, Flag.severity, cast(Flag.params, Text),
         Flag.subject, stored_text(Flag.gap), Flag.message)
         .join(Department, Department.id == Flag.department_id)
-        .where(Flag.period_id == period.id))
+        .where(Flag.period_id == period.id,
+               *((Flag.kpi_key != "", Flag.rule.not_in(sorted(NOT_PROBLEMS)))
+                 if problems else ())))
     amount = AmountReader().exact
     return [FlagSpec(dept, kpi, rule, severity, (json.loads(params) if params else None) or {},
                      subject,

@@ -19,8 +19,10 @@ from summaries.checkins.keptmonth import Keeping
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.digest.load import load_month
+from summaries.engine.problems import earlier_problems
 from summaries.periods import Month
 from summaries.store.db import make_engine, read_only
+from summaries.store.flags import stored_flags
 from summaries.store.kept import keep_rows
 from summaries.store.models import Kpi, Target
 from summaries.store.tables import Base
@@ -165,3 +167,16 @@ def test_a_result_row_written_by_hand_builds_nothing_else(
         session.execute(sa.text("UPDATE kept_results SET body = :body"), {"body": forged})
     with pytest.raises(pickle.UnpicklingError, match=r"does not hold os\.system"):
         kept_read(demo_copy, demo_config)
+
+
+def test_a_closed_months_problems_read_from_its_problem_flags_alone_are_the_same(
+        demo_copy: sessionmaker[Session]) -> None:
+    """The digest reads only the flags that make problems of the month before (a month holds
+    thousands of flags): the same problems as from all of them."""
+    with demo_copy() as session:
+        every = stored_flags(session, "2026-10")
+        problems = stored_flags(session, "2026-10", problems=True)
+    assert every is not None
+    assert problems is not None
+    assert len(problems) < len(every)
+    assert earlier_problems(problems) == earlier_problems(every)
