@@ -72,8 +72,8 @@ class Engine:
     # asked for at every cell and every month of a red streak (the books do not change).
     _plans: dict[tuple[str, str, int, str | None], AnnualPlan | None] = field(
         default_factory=dict)
-    # Monthly targets the same way: a parent's adds up its children's, asked again by each
-    # month of a trend and by the organization's.
+    # Monthly targets the same way: a parent's adds up its children's, each of them asked for
+    # its own cell too (and the organization's adds up everyone's).
     _monthly: dict[tuple[str, str, str], tuple[Decimal, Decimal | None] | None] = field(
         default_factory=dict)
 
