@@ -15,8 +15,6 @@ import logging
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.blocks.digest import chart_filename, chart_title, department_messages, header_messages
 from bot.cycle.nudges import tell_missing
 from bot.deps import Deps, product_code
@@ -73,7 +71,7 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
         earlier = load_earlier(session, deps.config, month)
         reminders = reminders_sent(session, str(month))
         asks = digest_asks(session, deps.config, month)
-    keep_evaluated(deps, keeping)
+    keep_results(deps.sessions, keeping)
     digest = compile_digest(deps.config, evaluated, trend, revised, earlier, reminders, asks)
     report = post_digest(deps, digest)
     log.info("closed %s: %d digest message(s) sent, %d failed", month, len(report.sent),
@@ -83,16 +81,6 @@ def close_period(deps: Deps, month: Month) -> DeliveryReport:
         report.sent.extend(told.sent)
         report.failed.update(told.failed)
     return report
-
-
-def keep_evaluated(deps: Deps, keeping: Keeping) -> None:
-    """Keep the departments' results a read evaluated afresh; a database that refuses (busy,
-    another reader keeping the same) only costs the next read their evaluation."""
-    try:
-        with deps.unit_of_work() as session:
-            keep_results(session, keeping)
-    except SQLAlchemyError as problem:
-        log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 
 
 def _posted(deps: Deps, period: str) -> bool:

@@ -25,7 +25,6 @@ from bot.blocks.digest import department_messages, header_messages
 from bot.cycle.closing import (
     header_key,
     in_the_channels_language,
-    keep_evaluated,
     more_key,
     outgoing,
     reply_key,
@@ -39,7 +38,7 @@ from bot.outbox.delivery import (
     sent_places,
 )
 from summaries.checkins.cycle import period_info
-from summaries.checkins.keptmonth import Keeping
+from summaries.checkins.keptmonth import Keeping, keep_results
 from summaries.dates import format_day
 from summaries.digest.load import load_digest
 from summaries.digest.model import Digest, RevisionRow
@@ -77,7 +76,7 @@ def refresh_digest(deps: Deps, period: str, *departments: str, deliver_now: bool
         digest = load_digest(session, deps.config, month, closed=True, revisions=True,
                              keeping=keeping)
         info = period_info(session, month)
-    keep_evaluated(deps, keeping)
+    keep_results(deps.sessions, keeping)
     changes = Counter(row.department for row in digest.revisions)  # a version per change
     versions = {d: version if version is not None else str(changes[d])
                 for d in dict.fromkeys(departments)}

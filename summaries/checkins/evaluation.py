@@ -51,14 +51,19 @@ def evaluate_period(session: Session, config: Config, period: Month | str, *,
     used instead of reading them again. :func:`refresh_flags` stores the report's flags.
     """
     month = period if isinstance(period, Month) else Month.parse(period)
-    row = session.scalars(select(Period).where(Period.key == str(month))).first()
     if closed is None:
-        closed = row is not None and row.state == PeriodState.CLOSED
+        closed = is_closed(session, month)
     scope = list(departments) if departments is not None else [
         d.key for d in config.departments]
     if inputs is None:
         inputs = load_inputs(session, config, month, needed_departments(config, scope))
     return evaluate(config, month, inputs, closed=closed, departments=scope)
+
+
+def is_closed(session: Session, month: Month) -> bool:
+    """Whether ``month`` is stored as closed."""
+    state = session.scalars(select(Period.state).where(Period.key == str(month))).first()
+    return state == PeriodState.CLOSED
 
 
 def refresh_flags(session: Session, report: PeriodReport) -> None:
@@ -131,13 +136,13 @@ def load_figures(session: Session, first: Month, last: Month,
                  months: Collection[Month] | None = None) -> tuple[FigureTable, SourceTable]:
     """Stored figures from ``first`` to ``last`` (only ``months`` of them, when given) by
     (department, KPI), then month; and the source of those not submitted (imported)."""
-    periods = _keys(session, Period, Period.key >= str(first), Period.key <= str(last),
+    periods = keys_by_id(session, Period, Period.key >= str(first), Period.key <= str(last),
                     *(() if months is None else (Period.key.in_([str(m) for m in months]),)))
     if not periods:
         return {}, {}
-    depts = _keys(session, Department, *(() if departments is None
+    depts = keys_by_id(session, Department, *(() if departments is None
                                          else (Department.key.in_(list(departments)),)))
-    kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
+    kpi_keys = keys_by_id(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
     # By ids, without joins: the keys come from the three small lookups above.
     query = (select(Figure.department_id, Figure.kpi_id, Figure.period_id,
                     stored_text(Figure.value), Figure.source)
@@ -163,7 +168,7 @@ def load_figures(session: Session, first: Month, last: Month,
     return figures, sources
 
 
-def _keys(session: Session, model: type[Department | Kpi | Period],
+def keys_by_id(session: Session, model: type[Department | Kpi | Period],
           *where: ColumnElement[bool]) -> dict[int, str]:
     """Keys by id of the rows of a small table (departments, KPIs, periods)."""
     return dict(session.execute(select(model.id, model.key).where(*where)).tuples().all())
@@ -179,8 +184,8 @@ def load_targets(session: Session, first: Month | None = None,
     of their fiscal years are read (limits and floors always are); with ``kpis``, only theirs;
     with ``departments``, only theirs and those set for every department.
     """
-    kpi_keys = _keys(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
-    depts = _keys(session, Department, *(() if departments is None
+    kpi_keys = keys_by_id(session, Kpi, *(() if kpis is None else (Kpi.key.in_(list(kpis)),)))
+    depts = keys_by_id(session, Department, *(() if departments is None
                                          else (Department.key.in_(list(departments)),)))
     # By ids, without joins, as the figures are read.
     query = select(Target.kind, Target.kpi_id, Target.department_id, Target.month, Target.year,

@@ -12,14 +12,17 @@ gives (``tests/summaries/checkins/test_kept_month.py`` compares them).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from summaries.checkins.evaluation import (
     first_month_needed,
+    is_closed,
+    keys_by_id,
     load_figures,
     load_inputs,
     load_summaries,
@@ -36,10 +39,12 @@ from summaries.engine.report import (
     PeriodReport,
     evaluate,
 )
-from summaries.periods import Month, PeriodState
+from summaries.periods import Month
 from summaries.store.deptstamps import EVERYONE, read_department_stamps
 from summaries.store.kept import KeptRow, Result, decode, encode, keep_rows, kept_rows
-from summaries.store.models import Department, Period
+from summaries.store.models import Department
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,9 +59,17 @@ class Keeping:
     reused: int = 0
 
 
-def keep_results(session: Session, keeping: Keeping) -> None:
-    """Keep what a read evaluated afresh (``keeping``), for the reads after it."""
-    keep_rows(session, keeping.period, keeping.key, keeping.rows)
+def keep_results(sessions: sessionmaker[Session], keeping: Keeping) -> None:
+    """Keep what a read evaluated afresh (``keeping``), for the reads after it, in a
+    transaction of its own: a database that refuses (busy, read-only, another reader keeping
+    the same) only costs the next read their evaluation."""
+    if not keeping.rows:
+        return
+    try:
+        with sessions.begin() as session:
+            keep_rows(session, keeping.period, keeping.key, keeping.rows)
+    except SQLAlchemyError as problem:
+        log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 
 
 def headline_inputs(config: Config) -> set[str]:
@@ -72,12 +85,11 @@ def evaluate_kept(session: Session, config: Config, month: Month, *, closed: boo
     headline figures (what the trend needs). ``keeping`` receives the results to keep."""
     period = str(month)
     if closed is None:
-        state = session.scalars(select(Period.state).where(Period.key == period)).first()
-        closed = state == PeriodState.CLOSED
+        closed = is_closed(session, month)
     key = hashlib.sha256("\0".join((config.fingerprint, keeping.code, period,
                                     str(closed))).encode()).hexdigest()
     # The stamps before the data: a change made meanwhile is evaluated again next time.
-    ids = dict(session.execute(select(Department.id, Department.key)).tuples().all())
+    ids = keys_by_id(session, Department)
     by_id = read_department_stamps(session)
     everyone = by_id.get(EVERYONE, 0)
     stamps = {ids[i]: n for i, n in by_id.items() if i in ids}

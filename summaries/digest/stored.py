@@ -101,7 +101,7 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
     if keeping is not None:
         log.debug("digest of %s: %d departments' results reused, %d evaluated", month,
                   keeping.reused, len(keeping.rows))
-        _keep_results(factory, keeping)
+        keep_results(factory, keeping)
     if parts.made:
         log.debug("digest of %s as %s: %d of %d departments' parts reused", month, form,
                   parts.reused, len(parts.made))
@@ -115,18 +115,6 @@ def read_rendering(factory: sessionmaker[Session], config: Config, month: Month,
         _keep(factory, str(month), form, key,
               replace(rendered, chart=drawn, parts=parts.index(rendered.text)))
     return rendered
-
-
-def _keep_results(factory: sessionmaker[Session], keeping: Keeping) -> None:
-    """Keep the departments' results evaluated afresh; as for a rendering, a database that
-    refuses only costs the next read their evaluation."""
-    if not keeping.rows:
-        return
-    try:
-        with factory.begin() as session:
-            keep_results(session, keeping)
-    except SQLAlchemyError as problem:
-        log.info("evaluated results not kept for %s: %s", keeping.period, problem)
 
 
 def _keep(factory: sessionmaker[Session], period: str, form: str, key: str,

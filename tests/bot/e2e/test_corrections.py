@@ -142,13 +142,13 @@ def test_a_correction_after_the_close_evaluates_only_the_departments_it_touched(
     """The close keeps every department's result; the update a correction makes evaluates
     the corrected department and its parent again, and reuses the rest."""
     kept: list[tuple[int, list[str]]] = []
-    keep = refreshing.keep_evaluated
+    keep = refreshing.keep_results
 
-    def recorded(deps: Any, keeping: Keeping) -> None:
+    def recorded(sessions: Any, keeping: Keeping) -> None:
         kept.append((keeping.reused, sorted(row.department for row in keeping.rows)))
-        keep(deps, keeping)
+        keep(sessions, keeping)
 
-    monkeypatch.setattr(refreshing, "keep_evaluated", recorded)
+    monkeypatch.setattr(refreshing, "keep_results", recorded)
     closed_with_east(bot)
     with bot.deps.unit_of_work() as session:
         session.execute(text(

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from summaries.checkins.keptmonth import Keeping
+from summaries.checkins.keptmonth import Keeping, keep_results
 from summaries.config.loader import parse_config
 from summaries.config.schema import Config
 from summaries.digest.load import load_month
@@ -23,7 +23,6 @@ from summaries.engine.problems import earlier_problems
 from summaries.periods import Month
 from summaries.store.db import make_engine, read_only
 from summaries.store.flags import stored_flags
-from summaries.store.kept import keep_rows
 from summaries.store.models import Kpi, Target
 from summaries.store.tables import Base
 
@@ -75,8 +74,7 @@ def kept_read(sessions: sessionmaker[Session], config: Config) -> tuple[str, int
     keeping = Keeping("code-1")
     with read_only(sessions) as session:
         month = load_month(session, config, OCTOBER, closed=None, keeping=keeping)
-    with sessions.begin() as session:
-        keep_rows(session, keeping.period, keeping.key, keeping.rows)
+    keep_results(sessions, keeping)
     for result in month[0].departments:
         cells, before = repr(result.cells), CELLS.get(result.key)
         assert result.cells_print is not None
